@@ -1,0 +1,196 @@
+"""The ``kg`` command line: the only module that imports click."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from kg import __version__, pipeline
+from kg.errors import ExitCode, KGError, display_path
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class KGGroup(click.Group):
+    """A click group that shows a ``KGError`` as one line and exits 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; map user errors to one line on stderr."""
+        try:
+            return super().invoke(ctx)
+        except KGError as exc:
+            if ctx.meta.get("kg.traceback") or os.environ.get("KG_TRACEBACK") == "1":
+                raise
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(ExitCode.ERROR)
+
+
+def data_options(func: F) -> F:
+    """Options shared by commands that read the data directory."""
+    func = click.option(
+        "--ontology",
+        "ontology_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=Path("ontology"),
+        show_default=True,
+        envvar="KG_ONTOLOGY",
+        help="Directory with kg.ttl, vocab.ttl and shapes.ttl.",
+    )(func)
+    func = click.option(
+        "--data",
+        "data_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=Path("data"),
+        show_default=True,
+        envvar="KG_DATA",
+        help="Directory of YAML sources (see data/README.md).",
+    )(func)
+    return func
+
+
+def build_option(func: F) -> F:
+    """The ``--build DIR`` option of commands that read a build."""
+    return click.option(
+        "--build",
+        "build_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=Path("build"),
+        show_default=True,
+        envvar="KG_BUILD",
+        help="Build directory; built first when missing or older than the data.",
+    )(func)
+
+
+def _progress() -> pipeline.Progress:
+    """Show build stages on stderr once a build has run for a second (terminals only)."""
+    start = time.monotonic()
+    tty = sys.stderr.isatty()
+
+    def show(stage: str) -> None:
+        if tty and time.monotonic() - start > 1.0:
+            click.echo(f"\r\x1b[K… {stage}", err=True, nl=False)
+
+    return show
+
+
+def _settings(data_dir: Path, ontology_dir: Path, out_dir: Path) -> pipeline.Settings:
+    return pipeline.Settings(data_dir=data_dir, ontology_dir=ontology_dir, out_dir=out_dir)
+
+
+def ensure_store(ctx: click.Context, build_dir: Path) -> Any:
+    """Load (building first if stale) the store behind ``build_dir`` for read-only commands."""
+    root = ctx.find_root().params
+    settings = _settings(root["data_dir"], root["ontology_dir"], build_dir)
+    return pipeline.ensure_build(settings, progress=_progress())
+
+
+@click.group(cls=KGGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="kg")
+@click.option("--traceback", is_flag=True, help="Show the stack trace of a user error.")
+@data_options
+@click.pass_context
+def cli(ctx: click.Context, traceback: bool, data_dir: Path, ontology_dir: Path) -> None:
+    """Build, validate, query and publish a knowledge graph of trafficking assessments.
+
+    Exit codes: 0 ok, 1 bad input, 2 usage error, 3 the graph does not conform.
+
+    Example:
+
+        kg build && kg query tiers
+    """
+    ctx.meta["kg.traceback"] = traceback
+    ctx.ensure_object(dict)
+
+
+@cli.command()
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("build"),
+    show_default=True,
+    help="Where to write the outputs (replaced atomically).",
+)
+@click.pass_context
+def build(ctx: click.Context, out_dir: Path) -> None:
+    """Load, build, derive, validate and write the graph to OUT.
+
+    Nothing is written unless the graph conforms, so a failed run leaves the previous build
+    intact.
+
+    Example:
+
+        kg build --data data --out build
+    """
+    root = ctx.find_root().params
+    settings = _settings(root["data_dir"], root["ontology_dir"], out_dir)
+    started = time.perf_counter()
+    result = pipeline.run(settings, progress=_progress())
+    _echo_results(result.report, "text")
+    if not result.report.conforms:
+        click.echo(f"not written: {len(result.report.violations)} violations", err=True)
+        ctx.exit(ExitCode.NONCONFORMANT)
+    counts = pipeline.graph_counts(result.store)
+    click.echo(
+        f"built {display_path(out_dir)}/ from {len(result.docs)} YAML files in "
+        f"{time.perf_counter() - started:.2f} s: {sum(counts.values())} triples in "
+        f"{len(counts)} graphs ({sum(result.inferred.values())} inferred); conforms",
+        err=True,
+    )
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: one line per result; json: a machine-readable report on stdout.",
+)
+@click.pass_context
+def validate(ctx: click.Context, fmt: str) -> None:
+    """Run every check of ``kg build`` without writing anything.
+
+    Each violation is reported against the YAML file and line that produced it.
+
+    Example:
+
+        kg validate --format json | jq .violations
+    """
+    root = ctx.find_root().params
+    settings = _settings(root["data_dir"], root["ontology_dir"], Path("build"))
+    result = pipeline.run(settings, write=False, progress=_progress())
+    _echo_results(result.report, fmt)
+    if fmt == "text":
+        state = "conforms" if result.report.conforms else "does not conform"
+        click.echo(
+            f"{state}: {len(result.report.violations)} violations, "
+            f"{len(result.report.warnings)} warnings",
+            err=True,
+        )
+    if not result.report.conforms:
+        ctx.exit(ExitCode.NONCONFORMANT)
+
+
+def _echo_results(report: Any, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(report.as_dict(), indent=1))
+        return
+    for result in report.results:
+        click.echo(result.line(), err=True)
+
+
+def main() -> None:  # pragma: no cover - console entry point helper
+    """Entry point that runs the CLI."""
+    cli(prog_name="kg")
+
+
+__all__ = ["build_option", "cli", "data_options", "ensure_store"]

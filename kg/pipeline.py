@@ -1,0 +1,173 @@
+"""The only module that knows the order of the stages: sources → records → build → rules →
+validate → outputs. The CLI, the server and push all go through here."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg import __version__
+from kg.build import BuiltGraph, build_graph
+from kg.errors import KGError, Location, display_path
+from kg.export import atomic_dir, serialize, sorted_quads, sorted_triples
+from kg.ontology import Ontology, load_ontology
+from kg.parse import parse_records
+from kg.records import Records
+from kg.rules import apply_rules
+from kg.sources import SourceDoc, find_sources, load_sources
+from kg.validate import ValidationReport, validate_pyshacl
+
+log = logging.getLogger(__name__)
+
+#: Files written into the build directory; later commands read these.
+OUTPUTS = ("graph.ttl", "graph.nt", "graph.jsonld", "graph.trig", "graph.nq")
+MANIFEST = "manifest.json"
+REPORT = "validation.json"
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where a build reads from and writes to."""
+
+    data_dir: Path = Path("data")
+    ontology_dir: Path = Path("ontology")
+    out_dir: Path = Path("build")
+
+
+@dataclass
+class BuildResult:
+    """Everything a build produced, in memory."""
+
+    ontology: Ontology
+    docs: list[SourceDoc]
+    records: Records
+    built: BuiltGraph
+    store: ox.Store
+    inferred: dict[str, int]
+    report: ValidationReport
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def origins(self) -> dict[str, Location]:
+        """Subject IRI → the YAML location that produced it."""
+        return self.built.origins
+
+
+def _noop(_: str) -> None:
+    return None
+
+
+def run(settings: Settings, *, write: bool = True, progress: Progress = _noop) -> BuildResult:
+    """Load, build, derive and validate; write outputs only when the graph conforms."""
+    progress("ontology")
+    ontology = load_ontology(settings.ontology_dir)
+    progress("sources")
+    docs = load_sources(settings.data_dir)
+    progress("records")
+    records = parse_records(docs, ontology.vocabulary)
+    progress("build")
+    built = build_graph(records)
+    store = ox.Store()
+    store.extend(ontology.quads)
+    store.extend(built.quads)
+    progress("rules")
+    inferred = apply_rules(store)
+    progress("validate")
+    report = validate_pyshacl(store, ontology.shapes, built.origins)
+    result = BuildResult(ontology, docs, records, built, store, inferred, report)
+    if write and report.conforms:
+        progress("write")
+        result.written = write_outputs(result, settings)
+    return result
+
+
+def graph_counts(store: ox.Store) -> dict[str, int]:
+    """Count the triples in each named graph of ``store``."""
+    counts: dict[str, int] = {}
+    rows = store.query("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    assert isinstance(rows, ox.QuerySolutions)
+    for row in rows:
+        g, n = row["g"], row["n"]
+        assert isinstance(g, ox.NamedNode)
+        assert isinstance(n, ox.Literal)
+        counts[g.value] = int(n.value)
+    return dict(sorted(counts.items()))
+
+
+def input_files(settings: Settings) -> list[Path]:
+    """The files a build reads, in a stable order."""
+    onto = sorted(p for p in settings.ontology_dir.glob("*.ttl") if p.is_file())
+    return [*onto, *find_sources(settings.data_dir)]
+
+
+def write_outputs(result: BuildResult, settings: Settings) -> list[Path]:
+    """Write every output into a fresh directory and swap it in atomically."""
+    quads = sorted_quads(result.store)
+    triples = sorted_triples(q.triple for q in quads)
+    manifest = {
+        "kg_version": __version__,
+        "graphs": graph_counts(result.store),
+        "triples": len(triples),
+        "inferred_by_rule": result.inferred,
+        "inputs": {
+            display_path(p): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in input_files(settings)
+        },
+    }
+
+    def fill(tmp: Path) -> None:
+        for name, items, fmt in (
+            ("graph.ttl", triples, "turtle"),
+            ("graph.nt", triples, "ntriples"),
+            ("graph.jsonld", triples, "jsonld"),
+            ("graph.trig", quads, "trig"),
+            ("graph.nq", quads, "nquads"),
+        ):
+            with (tmp / name).open("wb") as stream:
+                serialize(items, fmt, stream)
+        (tmp / REPORT).write_text(json.dumps(result.report.as_dict(), indent=1) + "\n")
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+
+    atomic_dir(settings.out_dir, fill)
+    return [settings.out_dir / n for n in (*OUTPUTS, REPORT, MANIFEST)]
+
+
+def is_stale(settings: Settings) -> bool:
+    """True when the build is missing or older than any input file."""
+    manifest = settings.out_dir / MANIFEST
+    if not manifest.exists() or not (settings.out_dir / "graph.nq").exists():
+        return True
+    built_at = manifest.stat().st_mtime
+    return any(p.stat().st_mtime > built_at for p in input_files(settings))
+
+
+def load_build(out_dir: Path) -> ox.Store:
+    """Load a build directory's quads into an in-memory store."""
+    store = ox.Store()
+    store.bulk_load(path=str(out_dir / "graph.nq"), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def ensure_build(settings: Settings, *, progress: Progress = _noop) -> ox.Store:
+    """Return the store of an up-to-date build, building first when needed."""
+    if is_stale(settings):
+        log.info("build in %s is missing or stale; building", settings.out_dir)
+        result = run(settings, progress=progress)
+        if not result.report.conforms:
+            raise KGError(
+                f"the data does not conform ({len(result.report.violations)} violations)",
+                hint="run 'kg validate' to see them",
+            )
+        return result.store
+    return load_build(settings.out_dir)
+
+
+__all__ = ["BuildResult", "Settings", "ensure_build", "load_build", "run"]
