@@ -1,0 +1,77 @@
+"""Shared fixtures: the repository paths, one session build of the shipped data, a CLI runner."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg import pipeline
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+ONTOLOGY = ROOT / "ontology"
+QUERIES = ROOT / "queries"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+needs_shared_data = pytest.mark.skipif(
+    not SHARED_DATA.is_dir(), reason="../shared/data is absent"
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite golden files from the current output instead of comparing",
+    )
+
+
+@pytest.fixture(scope="session")
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    """True when golden files should be rewritten (--update-golden or KG_UPDATE_GOLDEN=1)."""
+    return bool(request.config.getoption("--update-golden")) or os.environ.get(
+        "KG_UPDATE_GOLDEN"
+    ) == "1"
+
+
+@pytest.fixture(scope="session")
+def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> pipeline.BuildResult:
+    """One build of the shipped data/ into a temporary directory, shared by the session."""
+    out = tmp_path_factory.mktemp("build") / "build"
+    settings = pipeline.Settings(data_dir=DATA, ontology_dir=ONTOLOGY, out_dir=out)
+    result = pipeline.run(settings)
+    assert result.report.conforms, [v.line() for v in result.report.violations]
+    return result
+
+
+@pytest.fixture(scope="session")
+def shipped_build_dir(shipped_build: pipeline.BuildResult) -> Path:
+    """The output directory of the session build."""
+    return shipped_build.written[0].parent
+
+
+@pytest.fixture
+def sample_repo(tmp_path: Path) -> Iterator[Path]:
+    """A writable copy of data/ and ontology/ under tmp_path (cwd set to it)."""
+    shutil.copytree(DATA, tmp_path / "data")
+    shutil.copytree(ONTOLOGY, tmp_path / "ontology")
+    if QUERIES.is_dir():
+        shutil.copytree(QUERIES, tmp_path / "queries")
+    old = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        yield tmp_path
+    finally:
+        os.chdir(old)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """A click test runner that keeps stdout and stderr apart."""
+    return CliRunner()
