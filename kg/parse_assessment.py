@@ -23,6 +23,7 @@ from kg.records import (
 from kg.sources import SourceDoc
 
 ASSESSMENT_KEYS = ("assessment", "flows", "policies", "claims", "resolutions", "recommendations")
+PLACE = "country code or region id"
 POLICY_KINDS = ("law", "bilateral-agreement", "state-practice", "action-plan")
 
 
@@ -160,10 +161,8 @@ def _flow(obj: Obj, ctx: _Ctx) -> Flow:
             hint="valid: cross-border, internal",
         )
     obj.req_string("origin")
-    origin = ref(obj, "origin", ctx.geo, "place (ISO alpha-3 code or region id)")
-    destinations = ctx.refs(
-        obj, "destinations", ctx.geo, "place (ISO alpha-3 code or region id)", required=True
-    )
+    origin = ref(obj, "origin", ctx.geo, PLACE)
+    destinations = ctx.refs(obj, "destinations", ctx.geo, PLACE, required=True)
     if kind == "internal" and destinations != (origin,):
         raise RecordError(
             "an internal flow must have its origin as its only destination",

@@ -89,9 +89,12 @@ def read_yaml(path: Path, text: str | None = None) -> SourceDoc:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
+            before = raw[: exc.start]
+            line = before.count(b"\n") + 1
+            col = exc.start - (before.rfind(b"\n") + 1) + 1
             raise SourceError(
-                f"file is not valid UTF-8 (byte {exc.start})",
-                where=Location(name),
+                f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+                where=Location(name, line, col),
                 hint="save the file as UTF-8",
             ) from exc
     try:
