@@ -157,7 +157,7 @@ def build(ctx: click.Context, out_dir: Path) -> None:
 )
 @click.pass_context
 def validate(ctx: click.Context, fmt: str) -> None:
-    """Run every check of ``kg build`` without writing anything.
+    """Run every check of kg build without writing anything.
 
     Each violation is reported against the YAML file and line that produced it.
 

@@ -18,9 +18,7 @@ ONTOLOGY = ROOT / "ontology"
 QUERIES = ROOT / "queries"
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
-needs_shared_data = pytest.mark.skipif(
-    not SHARED_DATA.is_dir(), reason="../shared/data is absent"
-)
+needs_shared_data = pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="../shared/data is absent")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -35,9 +33,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture(scope="session")
 def update_golden(request: pytest.FixtureRequest) -> bool:
     """True when golden files should be rewritten (--update-golden or KG_UPDATE_GOLDEN=1)."""
-    return bool(request.config.getoption("--update-golden")) or os.environ.get(
-        "KG_UPDATE_GOLDEN"
-    ) == "1"
+    return (
+        bool(request.config.getoption("--update-golden"))
+        or os.environ.get("KG_UPDATE_GOLDEN") == "1"
+    )
 
 
 @pytest.fixture(scope="session")

@@ -15,12 +15,10 @@ INVALID = Path(__file__).parent / "data" / "invalid"
 BAD = "data/assessments/bad.yaml"
 CASES = {
     "duplicate_key": f"{BAD}:5:3: duplicate key 'country' (first defined at line 3)",
-    "unknown_key": f"{BAD}:9:5: unknown key 'destnations' in a flow "
-    "(did you mean 'destinations'?)",
+    "unknown_key": f"{BAD}:9:5: unknown key 'destnations' in a flow (did you mean 'destinations'?)",
     "wrong_type": f"{BAD}:12:14: 'value' in an estimate must be an integer, not a string "
     "(write numbers without quotes or thousands separators, e.g. 50000)",
-    "unknown_country": f"{BAD}:9:25: unknown country code or region id 'CHM' "
-    "(did you mean 'KHM'?)",
+    "unknown_country": f"{BAD}:9:25: unknown country code or region id 'CHM' (did you mean 'KHM'?)",
     "unknown_term": f"{BAD}:6:11: unknown tier 'tier-2-watch-list' (did you mean 'tier-2wl'?)",
     "dangling_reference": f"{BAD}:11:22: unknown policy 'labour-exports' "
     "(did you mean 'labour-export'?)",

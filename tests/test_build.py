@@ -136,9 +136,7 @@ def test_every_fact_has_source_and_locator(shipped_build: pipeline.BuildResult) 
 def test_derived_classes_only_in_inferred_graph(shipped_build: pipeline.BuildResult) -> None:
     store = shipped_build.store
     for cls in ("DestinationCountry", "SourceCountry"):
-        found = store.query(
-            f"{PREFIXES} SELECT DISTINCT ?g {{ GRAPH ?g {{ ?c a tk:{cls} }} }}"
-        )
+        found = store.query(f"{PREFIXES} SELECT DISTINCT ?g {{ GRAPH ?g {{ ?c a tk:{cls} }} }}")
         assert isinstance(found, ox.QuerySolutions)
         assert {row["g"].value for row in found} == {V.GRAPH_INFERRED}  # type: ignore[union-attr]
     # An internal flow never makes a country its own destination.

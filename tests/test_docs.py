@@ -1,0 +1,102 @@
+"""The docs are an artefact under test: data/README.md and README.md stay true."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from kg import parse, parse_assessment
+from kg.cli import cli
+from kg.ontology import load_ontology
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_README = (ROOT / "data" / "README.md").read_text()
+
+
+def _yaml_blocks(text: str) -> list[str]:
+    return re.findall(r"```yaml\n(.*?)```", text, flags=re.S)
+
+
+def test_data_readme_example_validates(sample_repo: Path, runner: CliRunner) -> None:
+    source_block, assessment_block = _yaml_blocks(DATA_README)
+    sources = sample_repo / "data" / "sources.yaml"
+    entry = "\n".join(line for line in source_block.splitlines() if not line.startswith("#"))
+    sources.write_text(sources.read_text() + entry + "\n")
+    (sample_repo / "data" / "assessments" / "mmr-tip2020.yaml").write_text(assessment_block)
+    result = runner.invoke(cli, ["validate"])
+    assert result.exit_code == 0, result.stderr
+
+
+KEY_TUPLES = {
+    "flow": parse_assessment._FLOW_KEYS,
+    "estimate": parse_assessment._ESTIMATE_KEYS,
+    "policy": parse_assessment._POLICY_KEYS,
+    "claim": parse_assessment._CLAIM_KEYS,
+    "resolution": parse_assessment._RESOLUTION_KEYS,
+    "recommendation": parse_assessment._REC_KEYS,
+    "top": parse_assessment.ASSESSMENT_KEYS + parse.REFERENCE_KEYS,
+}
+
+
+@pytest.mark.parametrize("kind", sorted(KEY_TUPLES))
+def test_every_yaml_key_is_documented(kind: str) -> None:
+    missing = [k for k in KEY_TUPLES[kind] if f"`{k}`" not in DATA_README]
+    assert not missing, f"{kind} keys missing from data/README.md: {missing}"
+
+
+def test_every_vocabulary_value_is_documented() -> None:
+    vocab = load_ontology(ROOT / "ontology").vocabulary
+    missing = [
+        f"{scheme}:{name}"
+        for scheme, names in vocab.items()
+        for name in names
+        if scheme != "tiers" and f"`{name}`" not in DATA_README
+    ]
+    missing += [f"tiers:{n}" for n in vocab["tiers"] if f"`{n}`" not in DATA_README]
+    assert not missing, f"vocabulary values missing from data/README.md: {missing}"
+
+
+def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    out = []
+    for name, cmd in sorted(group.commands.items()):
+        out.append((f"{prefix}{name}", cmd))
+        if isinstance(cmd, click.Group):
+            out.extend(_commands(cmd, f"{prefix}{name} "))
+    return out
+
+
+@pytest.mark.parametrize("name", [n for n, _ in _commands(cli)])
+def test_every_command_has_help_with_example(name: str, runner: CliRunner) -> None:
+    result = runner.invoke(cli, [*name.split(), "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.stdout, f"kg {name} --help has no example"
+
+
+@pytest.mark.parametrize("name", [n for n, _ in _commands(cli)])
+def test_every_command_is_in_the_readme(name: str) -> None:
+    readme = (ROOT / "README.md").read_text()
+    assert f"kg {name}" in readme, f"README.md does not mention 'kg {name}'"
+
+
+def test_readme_exit_code_table() -> None:
+    readme = (ROOT / "README.md").read_text()
+    from kg.errors import ExitCode
+
+    for code in ExitCode:
+        assert re.search(rf"^\| `?{int(code)}`? \|", readme, flags=re.M), code
+
+
+def test_readme_quick_start_has_exactly_two_commands() -> None:
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```(?:sh|bash|console)?\n(.*?)```", section, flags=re.S)
+    commands = [
+        ln for b in blocks for ln in b.splitlines() if ln.strip() and not ln.startswith("#")
+    ]
+    assert len(commands) == 2, commands
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert commands[1].strip() in ci, ".ci/run must run the README test command verbatim"
