@@ -1,0 +1,47 @@
+"""The command line: version, usage errors, stdout/stderr discipline, python -m kg."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from kg import __version__
+from kg.cli import cli
+from kg.errors import ExitCode
+
+
+def test_version(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout == f"kg, version {__version__}\n"
+
+
+def test_unknown_command_is_a_usage_error(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["biuld"])
+    assert result.exit_code == ExitCode.USAGE
+    assert "No such command 'biuld'" in result.stderr
+
+
+def test_build_writes_messages_to_stderr_only(sample_repo: Path, runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["build", "--out", "out"])
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr.startswith("built out/ from 6 YAML files in ")
+    assert result.stderr.rstrip().endswith("; conforms")
+    assert (sample_repo / "out" / "graph.ttl").exists()
+
+
+def test_python_dash_m(sample_repo: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "kg", "validate"], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == ""
+    assert "conforms: 0 violations" in proc.stderr
+
+
+def test_exit_codes_are_distinct() -> None:
+    assert [int(c) for c in ExitCode] == [0, 1, 2, 3]
