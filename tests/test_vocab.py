@@ -32,7 +32,7 @@ def test_minted_iris_are_stable_and_valid_prefixed_names(key: list[str]) -> None
     text = ox.serialize([triple], format=ox.RdfFormat.TURTLE, prefixes={"tkd": V.TKD, "tk": V.TK})
     body = text.split(b" .\n", 2)[-1]
     assert b"<https://" not in body  # written as tkd:… prefixed names
-    assert list(ox.parse(text, format=ox.RdfFormat.TURTLE)) == [triple]
+    assert [q.triple for q in ox.parse(text, format=ox.RdfFormat.TURTLE)] == [triple]
 
 
 def test_unknown_kind_is_a_programming_error() -> None:
