@@ -43,10 +43,19 @@ def sorted_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     return [keyed[k] for k in sorted(keyed)]
 
 
-def serialize(items: list[ox.Triple] | list[ox.Quad], fmt: str, stream: IO[bytes]) -> None:
-    """Write already-sorted triples or quads in an RDF syntax with kg's prefixes."""
+def serialize(
+    items: list[ox.Triple] | list[ox.Quad],
+    fmt: str,
+    stream: IO[bytes],
+    *,
+    context: dict[str, Any] | None = None,
+) -> None:
+    """Write already-sorted triples or quads in an RDF syntax with kg's prefixes.
+
+    ``context`` is the JSON-LD ``@context`` to embed (default: kg's prefixes).
+    """
     if fmt == "jsonld":
-        stream.write(jsonld_bytes(items))
+        stream.write(jsonld_bytes(items, context))
         return
     rdf_format = RDF_FORMATS[fmt]
     prefixes = V.PREFIXES if fmt in ("turtle", "trig") else None

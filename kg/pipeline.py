@@ -13,6 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import __version__
+from kg import vocab as V
 from kg.build import BuiltGraph, build_graph
 from kg.errors import KGError, Location, display_path
 from kg.export import atomic_dir, serialize, sorted_quads, sorted_triples
@@ -123,6 +124,8 @@ def write_outputs(result: BuildResult, settings: Settings) -> list[Path]:
         },
     }
 
+    context = jsonld_context(settings.ontology_dir)
+
     def fill(tmp: Path) -> None:
         for name, items, fmt in (
             ("graph.ttl", triples, "turtle"),
@@ -132,12 +135,22 @@ def write_outputs(result: BuildResult, settings: Settings) -> list[Path]:
             ("graph.nq", quads, "nquads"),
         ):
             with (tmp / name).open("wb") as stream:
-                serialize(items, fmt, stream)
+                serialize(items, fmt, stream, context=context)
         (tmp / REPORT).write_text(json.dumps(result.report.as_dict(), indent=1) + "\n")
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
 
     atomic_dir(settings.out_dir, fill)
     return [settings.out_dir / n for n in (*OUTPUTS, REPORT, MANIFEST)]
+
+
+def jsonld_context(ontology_dir: Path) -> dict[str, object]:
+    """The published JSON-LD context (``ontology/context.jsonld``) merged over kg's prefixes."""
+    context: dict[str, object] = dict(V.PREFIXES)
+    path = ontology_dir / "context.jsonld"
+    if path.exists():
+        published = json.loads(path.read_text())
+        context.update(published.get("@context", published))
+    return context
 
 
 def is_stale(settings: Settings) -> bool:
