@@ -106,16 +106,46 @@ def validate_pyshacl(
     _conforms, report_graph, _text = pyshacl.validate(
         data, shacl_graph=shapes_graph, advanced=True, inference=None, allow_warnings=True
     )
-    return ValidationReport(results=read_report(report_graph, origins), engine="pyshacl")
+    results = read_report(report_graph, origins, shapes_graph)
+    return ValidationReport(results=results, engine="pyshacl")
 
 
-def read_report(report: rdflib.Graph, origins: Mapping[str, Location]) -> list[Violation]:
-    """Turn a SHACL validation report graph into sorted, de-duplicated violations."""
+def validate(
+    store: ox.Store,
+    shapes: Iterable[ox.Triple],
+    origins: Mapping[str, Location],
+    engine: str = "fast",
+) -> ValidationReport:
+    """Validate with the chosen engine: ``fast`` (shapes compiled to SPARQL) or ``pyshacl``."""
+    if engine == "pyshacl":
+        return validate_pyshacl(store, shapes, origins)
+    if engine != "fast":
+        raise ValueError(f"unknown validation engine {engine!r}")
+    from kg.shaclfast import validate_fast
+
+    return validate_fast(store, shapes, origins)
+
+
+def sort_violations(found: Iterable[Violation]) -> list[Violation]:
+    """De-duplicate and sort results by input location, focus node and message."""
+    return sorted(set(found), key=lambda v: (str(v.where or "~"), v.focus, v.message, repr(v)))
+
+
+def read_report(
+    report: rdflib.Graph,
+    origins: Mapping[str, Location],
+    shapes: rdflib.Graph | None = None,
+) -> list[Violation]:
+    """Turn a SHACL validation report graph into sorted, de-duplicated violations.
+
+    A result of a blank-node shape is attributed to its nearest named ancestor in ``shapes``.
+    """
     found: set[Violation] = set()
     for result in report.subjects(rdflib.RDF.type, SH.ValidationResult):
         focus = _one(report, result, SH.focusNode) or ""
         severity = (_one(report, result, SH.resultSeverity) or str(SH.Violation)).rsplit("#", 1)[-1]
         path = _one(report, result, SH.resultPath)
+        shape = report.value(result, SH.sourceShape)
         found.add(
             Violation(
                 where=origins.get(focus),
@@ -123,11 +153,19 @@ def read_report(report: rdflib.Graph, origins: Mapping[str, Location]) -> list[V
                 path=path,
                 message=_one(report, result, SH.resultMessage) or "constraint not met",
                 severity=severity,
-                shape=_one(report, result, SH.sourceShape) or "",
+                shape=_named_shape(shapes, shape),
                 value=_one(report, result, SH.value),
             )
         )
-    return sorted(found, key=lambda v: (str(v.where or "~"), v.focus, v.message))
+    return sort_violations(found)
+
+
+def _named_shape(shapes: rdflib.Graph | None, shape: rdflib.term.Node | None) -> str:
+    seen: set[rdflib.term.Node] = set()
+    while isinstance(shape, rdflib.BNode) and shapes is not None and shape not in seen:
+        seen.add(shape)
+        shape = shapes.value(predicate=SH.property, object=shape)
+    return str(shape) if isinstance(shape, rdflib.URIRef) else ""
 
 
 def _one(graph: rdflib.Graph, subject: rdflib.term.Node, pred: rdflib.URIRef) -> str | None:
