@@ -80,8 +80,21 @@ def _progress() -> pipeline.Progress:
     return show
 
 
-def _settings(data_dir: Path, ontology_dir: Path, out_dir: Path) -> pipeline.Settings:
-    return pipeline.Settings(data_dir=data_dir, ontology_dir=ontology_dir, out_dir=out_dir)
+def _settings(
+    data_dir: Path, ontology_dir: Path, out_dir: Path, engine: str = "fast"
+) -> pipeline.Settings:
+    return pipeline.Settings(
+        data_dir=data_dir, ontology_dir=ontology_dir, out_dir=out_dir, engine=engine
+    )
+
+
+_engine_option = click.option(
+    "--engine",
+    type=click.Choice(["fast", "pyshacl"]),
+    default="fast",
+    show_default=True,
+    help="SHACL engine: shapes compiled to SPARQL (fast) or the pySHACL reference.",
+)
 
 
 def ensure_store(ctx: click.Context, build_dir: Path) -> Any:
@@ -118,8 +131,9 @@ def cli(ctx: click.Context, traceback: bool, data_dir: Path, ontology_dir: Path)
     show_default=True,
     help="Where to write the outputs (replaced atomically).",
 )
+@_engine_option
 @click.pass_context
-def build(ctx: click.Context, out_dir: Path) -> None:
+def build(ctx: click.Context, out_dir: Path, engine: str) -> None:
     """Load, build, derive, validate and write the graph to OUT.
 
     Nothing is written unless the graph conforms, so a failed run leaves the previous build
@@ -130,7 +144,7 @@ def build(ctx: click.Context, out_dir: Path) -> None:
         kg build --data data --out build
     """
     root = ctx.find_root().params
-    settings = _settings(root["data_dir"], root["ontology_dir"], out_dir)
+    settings = _settings(root["data_dir"], root["ontology_dir"], out_dir, engine)
     started = time.perf_counter()
     result = pipeline.run(settings, progress=_progress())
     _echo_results(result.report, "text")
@@ -155,8 +169,9 @@ def build(ctx: click.Context, out_dir: Path) -> None:
     show_default=True,
     help="text: one line per result; json: a machine-readable report on stdout.",
 )
+@_engine_option
 @click.pass_context
-def validate(ctx: click.Context, fmt: str) -> None:
+def validate(ctx: click.Context, fmt: str, engine: str) -> None:
     """Run every check of kg build without writing anything.
 
     Each violation is reported against the YAML file and line that produced it.
@@ -166,7 +181,7 @@ def validate(ctx: click.Context, fmt: str) -> None:
         kg validate --format json | jq .violations
     """
     root = ctx.find_root().params
-    settings = _settings(root["data_dir"], root["ontology_dir"], Path("build"))
+    settings = _settings(root["data_dir"], root["ontology_dir"], Path("build"), engine)
     result = pipeline.run(settings, write=False, progress=_progress())
     _echo_results(result.report, fmt)
     if fmt == "text":

@@ -22,7 +22,7 @@ from kg.parse import parse_records
 from kg.records import Records
 from kg.rules import apply_rules
 from kg.sources import SourceDoc, find_sources, load_sources
-from kg.validate import ValidationReport, validate_pyshacl
+from kg.validate import ValidationReport, validate
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,8 @@ class Settings:
     data_dir: Path = Path("data")
     ontology_dir: Path = Path("ontology")
     out_dir: Path = Path("build")
+    #: SHACL engine: "fast" (shapes compiled to SPARQL on pyoxigraph) or "pyshacl".
+    engine: str = "fast"
 
 
 @dataclass
@@ -82,7 +84,7 @@ def run(settings: Settings, *, write: bool = True, progress: Progress = _noop) -
     progress("rules")
     inferred = apply_rules(store)
     progress("validate")
-    report = validate_pyshacl(store, ontology.shapes, built.origins)
+    report = validate(store, ontology.shapes, built.origins, settings.engine)
     result = BuildResult(ontology, docs, records, built, store, inferred, report)
     if write and report.conforms:
         progress("write")
