@@ -142,18 +142,18 @@ def _sparql(
     try:
         direct = method == "POST" and content_type == _DIRECT
         query = body.decode("utf-8") if direct else _one(merged, "query")
-        fmt = _one(merged, "format")
     except (ValueError, UnicodeDecodeError) as exc:
         return error(400, f"bad request: {exc}")
     if query is None:
         if method in ("GET", "HEAD"):
-            return _response(server_site.service_description(app.store, headers, fmt))
+            formats = tuple(merged.get("format", ()))
+            return _response(server_site.service_description(app.store, headers, formats))
         return error(400, "missing 'query' parameter (see the SPARQL 1.1 Protocol)")
     assert app.engine is not None
     request = QueryRequest(
         query=query,
         accept=headers.get("accept"),
-        format=fmt,
+        format=tuple(merged.get("format", ())),
         default_graphs=tuple(merged.get("default-graph-uri", ())),
         named_graphs=tuple(merged.get("named-graph-uri", ())),
         max_rows=app.config.max_rows,

@@ -44,7 +44,7 @@ class QueryRequest:
 
     query: str
     accept: str | None = None
-    format: str | None = None
+    format: tuple[str, ...] = ()
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     max_rows: int = 10_000
@@ -73,12 +73,7 @@ def _kind(result: object) -> Kind:
     return "solutions"
 
 
-def execute(store: ox.Store, request: QueryRequest) -> Outcome:
-    """Check, run and serialise one query against ``store``; never raises for user errors."""
-    try:
-        check_query(request.query)
-    except ForbiddenQueryError as exc:
-        return text_outcome(403, str(exc))
+def _options(request: QueryRequest) -> dict[str, object]:
     options: dict[str, object] = {
         "use_default_graph_as_union": not request.default_graphs,
         "prefixes": V.PREFIXES,  # kg's prefixes are predeclared; PREFIX lines override them
@@ -87,12 +82,21 @@ def execute(store: ox.Store, request: QueryRequest) -> Outcome:
         options["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
     if request.named_graphs:
         options["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
+    return options
+
+
+def execute(store: ox.Store, request: QueryRequest) -> Outcome:
+    """Check, run and serialise one query against ``store``; never raises for user errors."""
     try:
-        result = store.query(request.query, **options)  # type: ignore[arg-type]
+        check_query(request.query)
+    except ForbiddenQueryError as exc:
+        return text_outcome(403, str(exc))
+    try:
+        result = store.query(request.query, **_options(request))  # type: ignore[arg-type]
         kind = _kind(result)
         fmt = negotiate(kind, request.accept, request.format)
         if fmt is None:
-            wanted = request.format or request.accept
+            wanted = ", ".join(request.format) or request.accept
             usable = ", ".join(format_names(kind))
             return text_outcome(406, f"cannot answer in {wanted}; this result can be: {usable}")
         if isinstance(result, ox.QueryBoolean):
@@ -148,12 +152,22 @@ class InlineEngine:
 
     def run(self, request: QueryRequest, timeout: float) -> Outcome:
         """Answer ``request`` or give up waiting after ``timeout`` seconds."""
-        box: list[Outcome] = []
-        worker = threading.Thread(target=lambda: box.append(execute(self.store, request)))
-        worker.daemon = True
+        box: list[Outcome | BaseException] = []
+
+        def work() -> None:
+            try:
+                box.append(execute(self.store, request))
+            except BaseException as exc:  # a bug: re-raised in the caller's thread
+                box.append(exc)
+
+        worker = threading.Thread(target=work, daemon=True)
         worker.start()
         worker.join(timeout)
-        return box[0] if box else timeout_outcome(timeout)
+        if not box:
+            return timeout_outcome(timeout)
+        if isinstance(box[0], BaseException):
+            raise box[0]
+        return box[0]
 
     def close(self) -> None:
         """Nothing to release."""

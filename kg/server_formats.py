@@ -8,7 +8,7 @@ stay exactly as the W3C specifications and pyoxigraph define them.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -46,7 +46,6 @@ FORMATS: tuple[Format, ...] = (
     Format("jsonld", ("application/ld+json",), frozenset({"graph"})),
     Format("rdfxml", ("application/rdf+xml",), frozenset({"graph"})),
 )
-_BY_NAME = {f.name: f for f in FORMATS}
 _RESULTS = {
     "json": ox.QueryResultsFormat.JSON,
     "xml": ox.QueryResultsFormat.XML,
@@ -82,28 +81,34 @@ def _accept_ranges(accept: str) -> list[tuple[float, int, str]]:
     return [(-q, p, m) for q, p, m in sorted(ranges)]
 
 
-def _matches(media_range: str, media_type: str) -> bool:
+def _matches(media_range: str, fmt: Format) -> bool:
+    # A wildcard picks a format by its main media type only (text/* is CSV, not text/xml).
     if media_range in ("*/*", "*"):
         return True
     if media_range.endswith("/*"):
-        return media_type.startswith(media_range[:-1])
-    return media_range == media_type
+        return fmt.media_types[0].startswith(media_range[:-1])
+    return media_range in fmt.media_types
 
 
-def negotiate(kind: Kind, accept: str | None, name: str | None = None) -> Format | None:
-    """Choose the format for a result of ``kind``: the ``format`` name wins, then Accept.
+def negotiate(kind: Kind, accept: str | None, names: Sequence[str] = ()) -> Format | None:
+    """Choose the format for a result of ``kind``.
 
-    Returns None when nothing acceptable fits (the caller answers 406).
+    ``names`` are the values of the non-standard ``format`` parameter (a short name such as
+    ``csv`` or a media type); the first one usable for ``kind`` wins. Clients such as
+    SPARQLWrapper send several, some meant for other servers, so unusable values are ignored
+    and the Accept header decides. Returns None when nothing acceptable fits (answer 406).
     """
     usable = [f for f in FORMATS if kind in f.kinds]
-    if name:
-        chosen = _BY_NAME.get(name.lower())
-        return chosen if chosen in usable else None
+    for name in names:
+        wanted = name.strip().lower()
+        for fmt in usable:
+            if wanted == fmt.name or wanted in fmt.media_types:
+                return fmt
     if not accept or not accept.strip():
         return usable[0]
     for _, _, media_range in _accept_ranges(accept):
         for fmt in usable:
-            if any(_matches(media_range, m) for m in fmt.media_types):
+            if _matches(media_range, fmt):
                 return fmt
     return None
 

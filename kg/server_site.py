@@ -6,7 +6,7 @@ assessed countries for the query page.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pyoxigraph as ox
@@ -32,7 +32,9 @@ _RESULT_FORMATS = (
 )
 
 
-def service_description(store: ox.Store, headers: Mapping[str, str], fmt: str | None) -> Outcome:
+def service_description(
+    store: ox.Store, headers: Mapping[str, str], formats: Sequence[str] = ()
+) -> Outcome:
     """The SPARQL 1.1 Service Description of the endpoint (answer to a GET without a query)."""
     host = headers.get("host") or "127.0.0.1"
     service, dataset = ox.BlankNode("service"), ox.BlankNode("dataset")
@@ -59,7 +61,7 @@ def service_description(store: ox.Store, headers: Mapping[str, str], fmt: str | 
                 ox.Triple(dataset, sd("namedGraph"), named),
                 ox.Triple(named, sd("name"), graph),
             ]
-    chosen = negotiate("graph", headers.get("accept"), fmt)
+    chosen = negotiate("graph", headers.get("accept"), formats)
     if chosen is None:
         return text_outcome(
             406, "the service description can be: " + ", ".join(format_names("graph"))
