@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -296,6 +297,122 @@ def serve(
             f"serving {url} (SPARQL endpoint {url}sparql); press Ctrl+C to stop", err=True
         ),
     )
+
+
+def _write_output(target: str, data: bytes) -> None:
+    """Write ``data`` to stdout (``-``) or atomically to a file, and say so on stderr."""
+    if target == "-":
+        click.get_binary_stream("stdout").write(data)
+        return
+    from kg.export import atomic_file
+
+    with atomic_file(Path(target)) as stream:
+        stream.write(data)
+    Path(target).chmod(0o644)
+    click.echo(f"wrote {display_path(target)} ({len(data):,} bytes)", err=True)
+
+
+@cli.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["turtle", "ntriples", "jsonld", "trig", "graphml", "gexf", "csv"]),
+    required=True,
+    help="RDF syntax, or a network file (graphml, gexf, csv edge list).",
+)
+@click.option(
+    "--network",
+    type=click.Choice(["flows", "full"]),
+    help="For graphml/gexf/csv: the flow network (default) or the whole RDF graph.",
+)
+@click.option("-o", "--output", default="-", show_default=True, help="Output file; - is stdout.")
+@build_option
+@click.pass_context
+def export_cmd(
+    ctx: click.Context, fmt: str, network: str | None, output: str, build_dir: Path
+) -> None:
+    """Export the graph as RDF, or as a network for Gephi, Cytoscape, igraph or networkx.
+
+    Network files declare their attribute types and list nodes and edges in a stable order.
+
+    Example:
+
+        kg export --format graphml --network flows -o flows.graphml
+    """
+    from kg import netio
+
+    if network and fmt in netio.RDF_FORMATS:
+        raise click.UsageError("--network applies to graphml, gexf and csv only")
+    store = ensure_store(ctx, build_dir)
+    buf = io.BytesIO()
+    netio.export(store, fmt, buf, network=network or "flows")
+    _write_output(output, buf.getvalue())
+
+
+@cli.group("viz")
+def viz_group() -> None:
+    """Draw the graph.
+
+    Example:
+
+        kg viz flows -o flows.html
+    """
+
+
+@viz_group.command("flows")
+@click.option("-o", "--output", required=True, help="flows.svg, flows.png or flows.html.")
+@click.option("--origin", metavar="ISO3", help="Only flows from this country.")
+@click.option("--form", metavar="FORM", help="Only flows of this form (narrower forms too).")
+@click.option("--year", type=int, help="Only flows of this year.")
+@click.option("--top", type=click.IntRange(min=1), help="Only the N largest flows.")
+@build_option
+@click.pass_context
+def viz_flows(
+    ctx: click.Context,
+    output: str,
+    origin: str | None,
+    form: str | None,
+    year: int | None,
+    top: int | None,
+    build_dir: Path,
+) -> None:
+    """Draw a map of trafficking flows: static SVG or PNG, or an interactive HTML page.
+
+    The format follows the file suffix; the HTML page works offline (pan, zoom, hover, filters).
+
+    Example:
+
+        kg viz flows --origin PRK -o prk-flows.svg
+    """
+    from kg import viz
+
+    fmt = Path(output).suffix.lstrip(".").lower()
+    if fmt not in viz.FORMATS:
+        raise KGError(f"cannot tell the map format of {output!r}", hint="use .svg, .png or .html")
+    store = ensure_store(ctx, build_dir)
+    data = viz.render_flows(store, fmt, origin=origin, form=form, year=year, top=top)
+    _write_output(output, data)
+
+
+@cli.command("report")
+@click.argument("iso3")
+@click.option("-o", "--output", default="-", show_default=True, help="HTML file; - is stdout.")
+@build_option
+@click.pass_context
+def report_cmd(ctx: click.Context, iso3: str, output: str, build_dir: Path) -> None:
+    """Write the dossier of one country: a self-contained HTML page generated from the graph.
+
+    Tier placements with their assessor, forms, flow map, policies, recommendations by pillar,
+    contradicting claims side by side, and every source with its reliability.
+
+    Example:
+
+        kg report PRK -o PRK.html
+    """
+    from kg.report import render_report
+
+    store = ensure_store(ctx, build_dir)
+    _write_output(output, render_report(store, iso3))
 
 
 def _echo_results(report: Any, fmt: str) -> None:
