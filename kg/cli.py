@@ -415,6 +415,58 @@ def report_cmd(ctx: click.Context, iso3: str, output: str, build_dir: Path) -> N
     _write_output(output, render_report(store, iso3))
 
 
+@cli.command()
+@click.argument("endpoint")
+@build_option
+@click.option(
+    "--graph",
+    "graphs",
+    multiple=True,
+    metavar="IRI",
+    help="Push only this named graph (full IRI or tkg:name); repeatable. Default: all.",
+)
+@click.option("--dry-run", is_flag=True, help="Compare with the store and print; send nothing.")
+@click.option(
+    "--replace/--append",
+    default=True,
+    show_default=True,
+    help="PUT each changed graph whole (atomic) or POST only the missing triples.",
+)
+@click.pass_context
+def push(
+    ctx: click.Context,
+    endpoint: str,
+    build_dir: Path,
+    graphs: tuple[str, ...],
+    dry_run: bool,
+    replace: bool,
+) -> None:
+    """Copy the build's named graphs to a triple store (SPARQL 1.1 Graph Store Protocol).
+
+    ENDPOINT is the store's Graph Store URL (Oxigraph: http://HOST:7878/store). Graphs that
+    already match are skipped, so pushing twice sends nothing the second time. Credentials come
+    only from KG_REMOTE_TOKEN (Bearer) or KG_REMOTE_USER and KG_REMOTE_PASSWORD (Basic).
+
+    Example:
+
+        kg push http://localhost:7878/store --dry-run
+    """
+    from kg import remote
+
+    store = ensure_store(ctx, build_dir)
+    result = remote.push_graphs(
+        store,
+        endpoint,
+        graphs=graphs,
+        mode="replace" if replace else "append",
+        dry_run=dry_run,
+        environ=os.environ,
+    )
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo("\n".join(remote.report_lines(result)))
+
+
 def _echo_results(report: Any, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), indent=1))

@@ -114,8 +114,8 @@ def flows_page(store: ox.Store) -> Outcome:
 
 
 def report_page(store: ox.Store, iso3: str) -> Outcome:
-    """The dossier of one country (ISO 3166 alpha-3), rendered by :mod:`kg.report`."""
-    render = _renderer("kg.report", "render_report_html")
+    """The dossier of one country (``kg.report.render_report``), as ``kg report`` makes it."""
+    render = _renderer("kg.report", "render_report")
     if render is None:
         return text_outcome(404, "dossiers are not available: this kg has no kg.report renderer")
     if iso3 not in dict(assessed(store)):
