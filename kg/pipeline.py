@@ -15,8 +15,9 @@ import pyoxigraph as ox
 from kg import __version__
 from kg import vocab as V
 from kg.build import BuiltGraph, build_graph
+from kg.dump import write_all
 from kg.errors import KGError, Location, display_path
-from kg.export import atomic_dir, serialize, sorted_quads, sorted_triples
+from kg.export import atomic_dir
 from kg.ontology import Ontology, load_ontology
 from kg.parse import parse_records
 from kg.records import Records
@@ -43,6 +44,8 @@ class Settings:
     out_dir: Path = Path("build")
     #: SHACL engine: "fast" (shapes compiled to SPARQL on pyoxigraph) or "pyshacl".
     engine: str = "fast"
+    #: N-Quads files added as they are, each holding its own named graphs (importer outputs).
+    nquads: tuple[Path, ...] = ()
 
 
 @dataclass
@@ -81,6 +84,10 @@ def run(settings: Settings, *, write: bool = True, progress: Progress = _noop) -
     store = ox.Store()
     store.extend(ontology.quads)
     store.extend(built.quads)
+    if settings.nquads:
+        progress("load")
+        for path in settings.nquads:  # parse keeps blank-node labels (bulk_load renames them)
+            store.extend(ox.parse(path=path, format=ox.RdfFormat.N_QUADS, lenient=True))
     progress("rules")
     inferred = apply_rules(store)
     progress("validate")
@@ -108,41 +115,37 @@ def graph_counts(store: ox.Store) -> dict[str, int]:
 def input_files(settings: Settings) -> list[Path]:
     """The files a build reads, in a stable order."""
     onto = sorted(p for p in settings.ontology_dir.glob("*.ttl") if p.is_file())
-    return [*onto, *find_sources(settings.data_dir)]
+    return [*onto, *find_sources(settings.data_dir), *settings.nquads]
 
 
 def write_outputs(result: BuildResult, settings: Settings) -> list[Path]:
     """Write every output into a fresh directory and swap it in atomically."""
-    quads = sorted_quads(result.store)
-    triples = sorted_triples(q.triple for q in quads)
-    manifest = {
+    manifest: dict[str, object] = {
         "kg_version": __version__,
         "graphs": graph_counts(result.store),
-        "triples": len(triples),
         "inferred_by_rule": result.inferred,
-        "inputs": {
-            display_path(p): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in input_files(settings)
-        },
+        "inputs": {display_path(p): file_sha256(p) for p in input_files(settings)},
     }
-
     context = jsonld_context(settings.ontology_dir)
 
     def fill(tmp: Path) -> None:
-        for name, items, fmt in (
-            ("graph.ttl", triples, "turtle"),
-            ("graph.nt", triples, "ntriples"),
-            ("graph.jsonld", triples, "jsonld"),
-            ("graph.trig", quads, "trig"),
-            ("graph.nq", quads, "nquads"),
-        ):
-            with (tmp / name).open("wb") as stream:
-                serialize(items, fmt, stream, context=context)
+        # Sorted dumps done by pyoxigraph and a bytes sort (kg.dump): no Python object per
+        # triple, so writing stays fast and small at millions of triples.
+        manifest["triples"] = write_all(result.store, tmp, context)
         (tmp / REPORT).write_text(json.dumps(result.report.as_dict(), indent=1) + "\n")
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
 
     atomic_dir(settings.out_dir, fill)
     return [settings.out_dir / n for n in (*OUTPUTS, REPORT, MANIFEST)]
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, read in blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def jsonld_context(ontology_dir: Path) -> dict[str, object]:
