@@ -179,7 +179,7 @@ def _edge_attrs(f: Flow, index: int, dests: list[str]) -> dict[str, Any]:
         a["destinations"] = "; ".join(dests)
     if f.sources:
         keys = sorted(f.sources)
-        a["source"] = "; ".join(f.sources[k][0] for k in keys)
+        a["source_title"] = "; ".join(f.sources[k][0] for k in keys)
         a["source_iri"] = "; ".join(keys)
         a["reliability"] = "; ".join(f.sources[k][1] or "unknown" for k in keys)
     a["label"] = _edge_label(f, forms, carries)

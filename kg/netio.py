@@ -18,8 +18,6 @@ from typing import IO, Any
 import networkx as nx
 import pyoxigraph as ox
 
-from kg import rq
-from kg import vocab as V
 from kg.errors import QueryError, choices_hint
 from kg.export import serialize, sorted_quads, sorted_triples
 
@@ -48,7 +46,7 @@ CSV_FIRST = (
     "censored",
     "estimate_shared_with",
     "year",
-    "source",
+    "source_title",
     "graph",
 )
 _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -71,6 +69,8 @@ def export(store: ox.Store, fmt: str, stream: IO[bytes], *, network: str = "flow
 
         graph = flow_network(store)
     else:
+        from kg.netfull import full_network
+
         graph = full_network(store)
     write_network(graph, fmt, stream)
 
@@ -224,62 +224,6 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _node_key(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
-    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else str(rq.value(term))
-
-
-def full_network(store: ox.Store) -> nx.MultiDiGraph:
-    """The whole RDF dataset as a multigraph: IRIs and blank nodes are nodes (id = IRI),
-    triples between them are edges (key and ``predicate`` = predicate IRI, ``graph`` = the
-    named graphs holding it), literal values are typed node attributes named by the
-    predicate's prefixed name (several values, or mixed types, become one sorted string)."""
-    literals: dict[str, dict[str, list[ox.Literal]]] = defaultdict(lambda: defaultdict(list))
-    edges: dict[tuple[str, str, str], set[str]] = defaultdict(set)
-    nodes: dict[str, str] = {}
-    for q in store.quads_for_pattern(None, None, None, None):
-        s = _node_key(q.subject)
-        nodes.setdefault(s, "blank" if isinstance(q.subject, ox.BlankNode) else "iri")
-        graph_name = "default" if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name
-        gname = graph_name if isinstance(graph_name, str) else V.shorten(str(rq.value(graph_name)))
-        if isinstance(q.object, ox.Literal):
-            values = literals[s][q.predicate.value]
-            if q.object not in values:
-                values.append(q.object)
-            continue
-        o = _node_key(q.object)
-        nodes.setdefault(o, "blank" if isinstance(q.object, ox.BlankNode) else "iri")
-        edges[s, q.predicate.value, o].add(gname)
-    types = _literal_types(literals)
-    g = nx.MultiDiGraph(title="kg full RDF graph")
-    for node in sorted(nodes):
-        attrs: dict[str, Any] = {"kind": nodes[node], "label": V.shorten(node)}
-        for pred, vals in sorted(literals.get(node, {}).items()):
-            attrs[V.shorten(pred)] = _literal_attr(vals, types[pred])
-        g.add_node(node, **attrs)
-    for (s, p, o), graphs in sorted(edges.items()):
-        g.add_edge(s, o, key=p, predicate=p, label=V.shorten(p), graph="; ".join(sorted(graphs)))
-    return g
-
-
-def _literal_types(literals: dict[str, dict[str, list[ox.Literal]]]) -> dict[str, str]:
-    kinds: dict[str, set[str]] = defaultdict(set)
-    for by_pred in literals.values():
-        for pred, vals in by_pred.items():
-            for lit in vals:
-                v = rq.value(lit)
-                typ = _TYPES.get(type(v), "string")
-                if len(vals) > 1 or (typ == "long" and not -(2**63) <= int(str(v)) < 2**63):
-                    typ = "string"
-                kinds[pred].add(typ)
-    return {p: (k.pop() if len(k) == 1 else "string") for p, k in kinds.items()}
-
-
-def _literal_attr(vals: list[ox.Literal], typ: str) -> Any:
-    if typ != "string":
-        return rq.value(vals[0])
-    return " | ".join(sorted(lit.value for lit in vals))
-
-
 __all__ = [
     "FORMATS",
     "NETWORKS",
@@ -287,7 +231,6 @@ __all__ = [
     "RDF_FORMATS",
     "csv_bytes",
     "export",
-    "full_network",
     "gexf_bytes",
     "graphml_bytes",
     "write_network",

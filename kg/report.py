@@ -122,4 +122,7 @@ def render_report(store: ox.Store, code: str) -> bytes:
     return dossier_html(dossier(store, code)).encode("utf-8")
 
 
-__all__ = ["Dossier", "dossier", "group", "render_report"]
+#: The name ``kg serve`` looks up to render ``/report/<ISO3>.html``.
+render_report_html = render_report
+
+__all__ = ["Dossier", "dossier", "group", "render_report", "render_report_html"]

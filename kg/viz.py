@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
@@ -20,14 +21,23 @@ import pyoxigraph as ox
 from kg import flows as F
 from kg import worldmap
 from kg.errors import ConfigError, QueryError, choices_hint
-from kg.viz_geo import WIDTH, curve, fit_view, graticule_svg, land_svg
-from kg.viz_legend import PALETTE, Legend, esc, legend_svg, q
+from kg.viz_geo import WIDTH, View, curve, fit_view, graticule_svg, land_svg
+from kg.viz_legend import PALETTE, Legend, esc, legend_svg, q, stroke_width
 from kg.viz_marks import Box, Drawn, flow_data, halo_text, nodes_svg
 
 FORMATS = ("svg", "png", "html")
 #: Without --top, maps of more flows than this show only the largest ones.
 AUTO_TOP = 250
 FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
+
+
+@dataclass(frozen=True)
+class Style:
+    """Line scaling of one map: widths grow with √(number / vmax) up to ``span`` pixels."""
+
+    vmax: int
+    span: float
+    opacity: float
 
 
 def drawn_flows(graph: nx.MultiDiGraph) -> list[Drawn]:
@@ -73,17 +83,29 @@ def flow_map_svg(
     vmax = max((f.number for f in flows if f.number is not None), default=1) or 1
     xy = {n: view.xy(*p) for n, p in placed.items()}
     labels: list[str] = []
-    boxes: list[Box] = []
-    body = [_flow_svg(i, f, nodes, xy, vmax, interactive, boxes) for i, f in enumerate(flows)]
+    boxes: list[Box] = [(x - 6, y - 6, x + 6, y + 6) for x, y in xy.values()]
+    style = Style(
+        vmax=vmax,
+        span=9 if len(flows) <= 12 else max(2.2, 9 * math.sqrt(12 / len(flows))),
+        opacity=0.82 if len(flows) <= 40 else 0.55,
+    )
+    body = [_flow_svg(i, f, nodes, xy, style, interactive, boxes) for i, f in enumerate(flows)]
     numbered = sorted((f for f in flows if f.number is not None), key=lambda f: -(f.number or 0))
-    for f in numbered[:12]:
-        labels.extend(_number_label(f, nodes, xy, vmax))
+    for f in numbered[: 8 if len(flows) <= 40 else 4]:
+        labels.extend(_number_label(f, nodes, xy, style, boxes, view))
     degree: dict[str, float] = {}
     for f in flows:
         for n in (f.origin, *f.dests):
             degree[n] = degree.get(n, 0) + 1 + (f.number or 0) / vmax
-    marks, tiers = nodes_svg(nodes, xy, labels, degree, boxes)
-    legend = Legend(flows=flows, nodes=nodes, vmax=vmax, tiers=tiers, outline=worldmap.available())
+    marks, tiers = nodes_svg(nodes, xy, labels, degree, boxes, (view.w, view.h))
+    legend = Legend(
+        flows=flows,
+        nodes=nodes,
+        vmax=vmax,
+        span=style.span,
+        tiers=tiers,
+        outline=worldmap.available(),
+    )
     legend_markup, legend_h = legend_svg(legend, width)
     top_h, mw, mh = 64, f"{view.w:.0f}", f"{view.h:.0f}"
     height = f"{top_h + view.h + legend_h:.0f}"
@@ -121,12 +143,12 @@ def _flow_svg(
     f: Drawn,
     nodes: dict[str, dict[str, Any]],
     xy: dict[str, tuple[float, float]],
-    vmax: int,
+    style: Style,
     interactive: bool,
     boxes: list[Box],
 ) -> str:
     """One flow: a group with its data, one path (a sub-path per destination), arrowheads."""
-    w = 1.6 + 9 * math.sqrt(f.number / vmax) if f.number is not None else 1.8
+    w = stroke_width(f.number, style.vmax, style.span)
     ds, heads = [], []
     for dest in f.dests:
         r_end = 10 if nodes[dest].get("kind") == "region" else 6
@@ -148,23 +170,35 @@ def _flow_svg(
     return (
         f'<g class="flow-group" id="flow-{i}"{data}>{tooltip}'
         f'<path class="flow" d="{path_d}" fill="none" stroke="{f.colour}"'
-        f' stroke-width="{w:.1f}" stroke-opacity="0.82" stroke-linecap="round"{dash}/>'
+        f' stroke-width="{w:.1f}" stroke-opacity="{style.opacity}" stroke-linecap="round"{dash}/>'
         f"{''.join(heads)}{extra}</g>"
     )
 
 
 def _number_label(
-    f: Drawn, nodes: dict[str, dict[str, Any]], xy: dict[str, tuple[float, float]], vmax: int
+    f: Drawn,
+    nodes: dict[str, dict[str, Any]],
+    xy: dict[str, tuple[float, float]],
+    style: Style,
+    boxes: list[Box],
+    view: View,
 ) -> list[str]:
-    """The number of a flow written just outside the bend of its first arrow."""
+    """The number of a flow written just outside the bend of its first arrow, if it fits."""
     a, b = xy[f.origin], xy[f.dests[0]]
-    w = 1.6 + 9 * math.sqrt((f.number or 0) / vmax)
+    w = stroke_width(f.number, style.vmax, style.span)
     span = math.dist(a, b) or 1
     nx_, ny_ = -(b[1] - a[1]) / span, (b[0] - a[0]) / span
     out = span * 0.15 + w / 2 + 16
     x, y = (a[0] + b[0]) / 2 + nx_ * out, (a[1] + b[1]) / 2 + ny_ * out
     text = f"{f.number or 0:,} {f.attrs.get('unit_label', f.attrs.get('unit', ''))}"
     several = len(f.dests) > 1
+    half = len(text) * 3.6
+    box = (x - half, y - 12 - (14 if several else 0), x + half, y + 4)
+    if box[0] < 0 or box[2] > view.w or box[1] < 0 or box[3] > view.h:
+        return []
+    if any(box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3] for o in boxes):
+        return []
+    boxes.append(box)
     bold = ' font-weight="bold"'
     out_labels = [halo_text(x, y - (14 if several else 0), text, anchor="middle", extra=bold)]
     if several:

@@ -28,6 +28,13 @@ LINE = 17
 COL_W = 380
 
 
+def stroke_width(number: int | None, vmax: int, span: float) -> float:
+    """Line width of a flow: 1.8 without a number, else 1.6 + span·√(number / vmax)."""
+    if number is None:
+        return 1.8
+    return 1.6 + span * math.sqrt(max(number, 0) / max(vmax, 1))
+
+
 def esc(text: object) -> str:
     """Escape text for an XML/HTML text node."""
     return escape(str(text))
@@ -45,6 +52,7 @@ class Legend:
     flows: list[Any]
     nodes: dict[str, dict[str, Any]]
     vmax: int
+    span: float = 9.0
     tiers: dict[str, str] = field(default_factory=dict)
     outline: bool = False
 
@@ -54,10 +62,10 @@ def sources_of(flows: list[Any]) -> list[tuple[str, str, str]]:
     found: dict[str, tuple[str, str]] = {}
     for f in flows:
         iris = str(f.attrs.get("source_iri", "")).split("; ")
-        titles = str(f.attrs.get("source", "")).split("; ")
+        titles = str(f.attrs.get("source_title", "")).split("; ")
         rels = str(f.attrs.get("reliability", "")).split("; ")
         if len(titles) != len(iris):
-            titles = [str(f.attrs.get("source", ""))] * len(iris)
+            titles = [str(f.attrs.get("source_title", ""))] * len(iris)
         if len(rels) != len(iris):
             rels = ["unknown"] * len(iris)
         for iri, title, rel in zip(iris, titles, rels, strict=True):
@@ -122,7 +130,7 @@ def legend_svg(legend: Legend, width: int) -> tuple[str, float]:
     if units:
         for frac in (1, 0.25, 0.0625):
             value = max(1, round(legend.vmax * frac))
-            w = 1.6 + 9 * math.sqrt(value / max(legend.vmax, 1))
+            w = stroke_width(value, legend.vmax, legend.span)
             numbers.mark(_stroke(numbers.x, numbers.y - 4, "#9ca3af", w))
             numbers.line(f"{value:,}  (width grows with √number)", indent=34, width=50)
     numbers.mark(_stroke(numbers.x, numbers.y - 4, "#6b7280", 1.8, dashed=True))
@@ -136,6 +144,8 @@ def legend_svg(legend: Legend, width: int) -> tuple[str, float]:
 
     sources.head("Sources")
     found = sources_of(legend.flows)
+    if not found:
+        sources.line("No source is recorded for the drawn flows.", colour="#6b7280")
     for i, (_, title, rel) in enumerate(found[:6], start=1):
         flag = "⚠ unverified" if rel == "unverified" else f"reliability: {rel}"
         sources.line(
@@ -202,4 +212,5 @@ __all__ = [
     "legend_svg",
     "q",
     "sources_of",
+    "stroke_width",
 ]

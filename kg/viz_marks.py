@@ -66,7 +66,7 @@ def flow_data(f: Drawn, nodes: dict[str, dict[str, Any]]) -> dict[str, str]:
         "method": str(a.get("method", "")),
         "type": f"{a.get('flow_class', 'unknown')}, {a.get('flow_type', 'unknown')}",
         "part-of": str(a.get("part_of", "")),
-        "source": str(a.get("source", "")),
+        "source": str(a.get("source_title", "")),
         "reliability": str(a.get("reliability", "")),
     }
     info["summary"] = " · ".join(
@@ -90,9 +90,11 @@ def nodes_svg(
     labels: list[str],
     degree: dict[str, float],
     boxes: list[Box],
+    size: tuple[float, float],
     max_labels: int = 45,
 ) -> tuple[str, dict[str, str]]:
-    """Markers for every placed node and labels for the most connected ones that fit."""
+    """Markers for every placed node and labels for the most connected ones that fit inside
+    the map (``size``) without covering a box already taken."""
     tiers: dict[str, str] = {}
     marks: list[str] = []
     order = sorted(xy, key=lambda n: (-degree.get(n, 0), n))
@@ -107,7 +109,6 @@ def nodes_svg(
             else dot(x, y, ROLE_COLOURS.get(str(d.get("role")), GREY))
         )
         marks.append(f'<g class="node {kind}" data-code={q(n)}><title>{tip}</title>{shape}</g>')
-        boxes.append((x - 6, y - 6, x + 6, y + 6))
     for n in order[:max_labels]:
         d, (x, y) = nodes[n], xy[n]
         text = str(d.get("label", n))
@@ -128,7 +129,8 @@ def nodes_svg(
         ):
             left = bx - (w if anchor == "end" else w / 2 if anchor == "middle" else 0)
             box = (left, by - h + 3, left + w, by + 3)
-            if not any(_overlap(box, b) for b in boxes):
+            inside = box[0] >= 2 and box[1] >= 2 and box[2] <= size[0] - 2 and box[3] <= size[1] - 2
+            if inside and not any(_overlap(box, b) for b in boxes):
                 boxes.append(box)
                 style = ' font-style="italic"' if d.get("kind") == "region" else ""
                 labels.append(halo_text(bx, by, text, size=12, anchor=anchor, extra=style))
