@@ -107,6 +107,8 @@ def contradictions(d: Dossier) -> str:
 
 
 def claims(d: Dossier) -> str:
+    if not d.claims:
+        return '<p class="none">No claim about this country is in the graph.</p>'
     rows = [
         [
             e(c.get("sectionLabel")),
@@ -129,6 +131,8 @@ def claims(d: Dossier) -> str:
 
 
 def sources(d: Dossier) -> str:
+    if not d.sources:
+        return '<p class="none">No source states anything about this country.</p>'
     rows = [
         [
             f'<strong>{e(s.get("title"))}</strong><br><span class="note">{e(s.get("note"))}</span>',
