@@ -252,7 +252,7 @@ def _stopped(exc: RemoteError, iri: str, chosen: list[str], result: PushResult) 
 
 
 def report_lines(result: PushResult) -> list[str]:
-    """What a push did (or a dry run would do), graph by graph, with a few example triples."""
+    """What a push did (or a dry run would do) graph by graph; a dry run shows a few triples."""
     lines = []
     verb = "PUT" if result.mode == "replace" else "POST"
     for diff in result.diffs:
@@ -262,9 +262,10 @@ def report_lines(result: PushResult) -> list[str]:
         url = graph_url(result.endpoint, diff.iri)
         done = "sent" if diff.iri in result.pushed else "would send"
         lines.append(f"  {done} {verb} {url} ({NTRIPLES})")
-        lines += [f"  + {t} ." for t in diff.added[:EXAMPLES]]
-        if result.mode == "replace":
-            lines += [f"  - {t} ." for t in diff.removed[:EXAMPLES]]
+        if result.dry_run:  # a few examples of the difference
+            lines += [f"  + {t} ." for t in diff.added[:EXAMPLES]]
+            if result.mode == "replace":
+                lines += [f"  - {t} ." for t in diff.removed[:EXAMPLES]]
     changed = [d for d in result.diffs if d.needs(result.mode)]
     if result.dry_run:
         lines.append(f"dry run: {len(changed)} of {len(result.diffs)} graphs would be sent")
