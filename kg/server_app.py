@@ -96,6 +96,7 @@ def _response(outcome: Outcome, *extra: tuple[str, str]) -> Response:
 
 
 def error(status: int, message: str, *extra: tuple[str, str]) -> Response:
+    """A plain-text error response."""
     return _response(text_outcome(status, message), *extra)
 
 
@@ -169,6 +170,7 @@ def route(
     headers: Mapping[str, str],
     body: bytes,
 ) -> Response:
+    """Answer a request whose method is upper-case and header names lower-case."""
     is_sparql = path == "/sparql"
     is_page = path in ("/", "/index.html", "/flows.html") or bool(_REPORT.fullmatch(path))
     if not (is_sparql or is_page):
