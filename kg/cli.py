@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import io
 import json
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from kg import __version__, pipeline
+from kg import __version__, importers, pipeline
 from kg.errors import ExitCode, KGError, display_path
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -97,6 +99,13 @@ _engine_option = click.option(
     help="SHACL engine: shapes compiled to SPARQL (fast) or the pySHACL reference.",
 )
 
+_imports_option = click.option(
+    "--imports",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    envvar="KG_IMPORTS",
+    help="Import list (YAML of kind/path/id) whose datasets are imported into the build.",
+)
 
 def ensure_store(ctx: click.Context, build_dir: Path) -> Any:
     """Load (building first if stale) the store behind ``build_dir`` for read-only commands."""
@@ -134,7 +143,8 @@ def cli(ctx: click.Context, traceback: bool, data_dir: Path, ontology_dir: Path)
 )
 @_engine_option
 @click.pass_context
-def build(ctx: click.Context, out_dir: Path, engine: str) -> None:
+@_imports_option
+def build(ctx: click.Context, out_dir: Path, engine: str, imports: Path | None) -> None:
     """Load, build, derive, validate and write the graph to OUT.
 
     Nothing is written unless the graph conforms, so a failed run leaves the previous build
@@ -143,11 +153,15 @@ def build(ctx: click.Context, out_dir: Path, engine: str) -> None:
     Example:
 
         kg build --data data --out build
+        kg build --imports imports.example.yaml   # also import the datasets it lists
     """
     root = ctx.find_root().params
     settings = _settings(root["data_dir"], root["ontology_dir"], out_dir, engine)
+    settings = dataclasses.replace(settings, imports=imports)
     started = time.perf_counter()
     result = pipeline.run(settings, progress=_progress())
+    for item in result.imports:
+        click.echo(item.report.lines()[0], err=True)
     _echo_results(result.report, "text")
     if not result.report.conforms:
         click.echo(f"not written: {len(result.report.violations)} violations", err=True)
@@ -171,8 +185,9 @@ def build(ctx: click.Context, out_dir: Path, engine: str) -> None:
     help="text: one line per result; json: a machine-readable report on stdout.",
 )
 @_engine_option
+@_imports_option
 @click.pass_context
-def validate(ctx: click.Context, fmt: str, engine: str) -> None:
+def validate(ctx: click.Context, fmt: str, engine: str, imports: Path | None) -> None:
     """Run every check of kg build without writing anything.
 
     Each violation is reported against the YAML file and line that produced it.
@@ -183,6 +198,7 @@ def validate(ctx: click.Context, fmt: str, engine: str) -> None:
     """
     root = ctx.find_root().params
     settings = _settings(root["data_dir"], root["ontology_dir"], Path("build"), engine)
+    settings = dataclasses.replace(settings, imports=imports)
     result = pipeline.run(settings, write=False, progress=_progress())
     _echo_results(result.report, fmt)
     if fmt == "text":
@@ -481,3 +497,61 @@ def main() -> None:  # pragma: no cover - console entry point helper
 
 
 __all__ = ["build_option", "cli", "data_options", "ensure_store"]
+
+
+@cli.command("import")
+@click.argument("kind", type=click.Choice(sorted(importers.IMPORTERS)))
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("build/imports"),
+    show_default=True,
+    help="Directory for ID.nq (the dataset's named graph) and ID.report.json.",
+)
+@click.option("--id", "source_id", help="Source id, naming the graph tkg:source-ID.")
+@click.pass_context
+def import_(
+    ctx: click.Context, kind: str, file: Path, out_dir: Path, source_id: str | None
+) -> None:
+    """Import one dataset FILE of KIND into its own named graph and report what happened.
+
+    KIND is glotip (UNODC data_glotip.csv), tiers (TIP tier table tip_tiers_orig.csv) or
+    ctdc (CTDC global dataset CSV). Country codes and names are reconciled with
+    data/reference/countries.yaml; the summary lists rows read, facts written, rows skipped
+    and why, and every value that is not a country or could not be mapped. Outputs are
+    written atomically; to import into every build, list the file in an import list
+    (kg build --imports FILE).
+
+    Example:
+
+        kg import glotip ../shared/data/unodc_glotip_2023/data_glotip.csv
+    """
+    root = ctx.find_root().params
+    matcher = importers.load_matcher(root["data_dir"], root["ontology_dir"])
+    with _byte_progress(f"importing {file.name}") as progress:
+        result = importers.run_import(kind, file, matcher, source_id=source_id, progress=progress)
+    written = importers.write_import(result, out_dir)
+    click.echo("\n".join(result.report.lines()))
+    click.echo(f"wrote {', '.join(display_path(p) for p in written)}", err=True)
+
+
+@contextlib.contextmanager
+def _byte_progress(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr (terminals only) once a task has run for a second."""
+    start, bar = time.monotonic(), None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None and sys.stderr.isatty() and time.monotonic() - start > 1.0:
+            bar = click.progressbar(length=max(total, 1), label=label, file=sys.stderr)
+            bar.__enter__()
+        if bar is not None:
+            bar.update(done - bar.pos)
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)

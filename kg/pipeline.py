@@ -18,6 +18,7 @@ from kg.build import BuiltGraph, build_graph
 from kg.dump import write_all
 from kg.errors import KGError, Location, display_path
 from kg.export import atomic_dir
+from kg.importers import ImportResult, build_imports, import_inputs
 from kg.ontology import Ontology, load_ontology
 from kg.parse import parse_records
 from kg.records import Records
@@ -46,6 +47,8 @@ class Settings:
     engine: str = "fast"
     #: N-Quads files added as they are, each holding its own named graphs (importer outputs).
     nquads: tuple[Path, ...] = ()
+    #: Import list (YAML of {kind, path, id}) whose datasets are imported into every build.
+    imports: Path | None = None
 
 
 @dataclass
@@ -60,6 +63,7 @@ class BuildResult:
     inferred: dict[str, int]
     report: ValidationReport
     written: list[Path] = field(default_factory=list)
+    imports: list[ImportResult] = field(default_factory=list)
 
     @property
     def origins(self) -> dict[str, Location]:
@@ -88,11 +92,16 @@ def run(settings: Settings, *, write: bool = True, progress: Progress = _noop) -
         progress("load")
         for path in settings.nquads:  # parse keeps blank-node labels (bulk_load renames them)
             store.extend(ox.parse(path=path, format=ox.RdfFormat.N_QUADS, lenient=True))
+    imported = build_imports(settings.imports, records, progress)
+    for item in imported:  # each dataset in its own named graph, validated like the rest
+        store.extend(item.quads)
+        built.origins.update(item.origins)
     progress("rules")
     inferred = apply_rules(store)
     progress("validate")
     report = validate(store, ontology.shapes, built.origins, settings.engine)
     result = BuildResult(ontology, docs, records, built, store, inferred, report)
+    result.imports = imported
     if write and report.conforms:
         progress("write")
         result.written = write_outputs(result, settings)
@@ -115,7 +124,8 @@ def graph_counts(store: ox.Store) -> dict[str, int]:
 def input_files(settings: Settings) -> list[Path]:
     """The files a build reads, in a stable order."""
     onto = sorted(p for p in settings.ontology_dir.glob("*.ttl") if p.is_file())
-    return [*onto, *find_sources(settings.data_dir), *settings.nquads]
+    inputs = [*onto, *find_sources(settings.data_dir), *settings.nquads]
+    return [*inputs, *import_inputs(settings.imports)]
 
 
 def write_outputs(result: BuildResult, settings: Settings) -> list[Path]:

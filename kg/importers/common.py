@@ -1,0 +1,346 @@
+"""What every importer shares: streaming CSV, the import report, counts and their RDF form."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from kg import vocab as V
+from kg.countrymatch import NOT_COUNTRY_KINDS, Resolution
+from kg.errors import ImportError_, Location, display_path
+from kg.terms import RDF_TYPE, RDFS_LABEL, QuadSink, boolean, date, integer, iri, text, tk
+
+#: Called with (bytes read, total bytes) while a file is read.
+ByteProgress = Callable[[int, int], None]
+
+EXAMPLES = 5
+DC_TITLE = iri(V.DCTERMS + "title")
+DC_PUBLISHER = iri(V.DCTERMS + "publisher")
+DC_ISSUED = iri(V.DCTERMS + "issued")
+DC_LICENSE = iri(V.DCTERMS + "license")
+DC_IDENTIFIER = iri(V.DCTERMS + "identifier")
+DC_SOURCE = iri(V.DCTERMS + "source")
+RDFS_COMMENT = iri(V.RDFS + "comment")
+
+
+def no_progress(_done: int, _total: int) -> None:
+    """A progress callback that ignores progress."""
+
+
+@dataclass
+class Tally:
+    """A count with a few examples (the first ones seen)."""
+
+    count: int = 0
+    examples: list[str] = field(default_factory=list)
+
+    def add(self, example: str, n: int = 1) -> None:
+        """Count ``n`` more and keep ``example`` if there is room."""
+        self.count += n
+        if len(self.examples) < EXAMPLES and example not in self.examples:
+            self.examples.append(example)
+
+
+@dataclass
+class ImportReport:
+    """What an import read, wrote and left out, and why."""
+
+    kind: str
+    source_id: str
+    path: str
+    rows_read: int = 0
+    facts: Counter[str] = field(default_factory=Counter)
+    counts: Counter[str] = field(default_factory=Counter)
+    triples: int = 0
+    skipped: dict[str, Tally] = field(default_factory=dict)
+    unmapped: dict[str, Tally] = field(default_factory=dict)
+    not_countries: dict[str, Tally] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def skip(self, reason: str, example: str, n: int = 1) -> None:
+        """Record ``n`` rows left out for ``reason``."""
+        self.skipped.setdefault(reason, Tally()).add(example, n)
+
+    def country(self, res: Resolution, role: str, line: int) -> str | None:
+        """Return the code of a resolved country, or record why the value is not one."""
+        if res.code is not None:
+            return res.code
+        shown = repr(res.value.strip())
+        if res.kind in NOT_COUNTRY_KINDS:
+            self.not_countries.setdefault(f"{role}: {res.kind}", Tally()).add(shown)
+        else:
+            detail = f" ({'/'.join(res.candidates)})" if res.candidates else ""
+            self.unmapped.setdefault(f"{role} {shown}{detail}", Tally()).add(f"line {line}")
+        return None
+
+    @property
+    def rows_skipped(self) -> int:
+        """Rows that produced no fact (each row is counted under one reason)."""
+        return sum(t.count for t in self.skipped.values())
+
+    def lines(self) -> list[str]:
+        """The report as short lines for a terminal."""
+        facts = ", ".join(f"{n} {k}" for k, n in sorted(self.facts.items())) or "none"
+        out = [
+            f"{self.kind} {self.path} → graph tkg:source-{V.slug(self.source_id)}: "
+            f"{self.rows_read} rows read in {self.seconds:.2f} s, {self.triples} triples",
+            f"  facts written: {facts}",
+            f"  rows skipped: {self.rows_skipped}",
+        ]
+        out[2:2] = [f"  {k}: {n}" for k, n in sorted(self.counts.items())]
+        for reason, t in sorted(self.skipped.items(), key=lambda kv: -kv[1].count):
+            out.append(f"    {t.count:>6}  {reason}  e.g. {'; '.join(t.examples[:3])}")
+        for title, table in (("not countries", self.not_countries), ("unmapped", self.unmapped)):
+            total = sum(t.count for t in table.values())
+            out.append(f"  {title}: {total} values in {len(table)} groups")
+            for key, t in sorted(table.items(), key=lambda kv: (-kv[1].count, kv[0])):
+                out.append(f"    {t.count:>6}  {key}  e.g. {', '.join(t.examples[:3])}")
+        out.extend(f"  note: {n}" for n in self.notes)
+        return out
+
+    def as_dict(self) -> dict[str, object]:
+        """A JSON-ready form of the report."""
+
+        def table(d: dict[str, Tally]) -> dict[str, object]:
+            return {k: {"count": t.count, "examples": t.examples} for k, t in sorted(d.items())}
+
+        return {
+            "kind": self.kind,
+            "source_id": self.source_id,
+            "path": self.path,
+            "rows_read": self.rows_read,
+            "rows_skipped": self.rows_skipped,
+            "facts": dict(sorted(self.facts.items())),
+            "counts": dict(sorted(self.counts.items())),
+            "triples": self.triples,
+            "skipped": table(self.skipped),
+            "not_countries": table(self.not_countries),
+            "unmapped": table(self.unmapped),
+            "notes": self.notes,
+        }
+
+
+@dataclass(frozen=True)
+class SourceMeta:
+    """The SourceDocument of one imported dataset."""
+
+    id: str
+    title: str
+    publisher: str  # agent id
+    reliability: str  # concept local name, e.g. reliability-official
+    issued: dt.date | None = None
+    license: str | None = None  # IRI of the licence or terms page
+    terms: str | None = None  # the terms in words
+    identifier: str | None = None
+    original: str | None = None  # what the dataset was taken from
+    sha256: str = ""
+
+    @property
+    def node(self) -> NamedNode:
+        """The SourceDocument node."""
+        return iri(V.mint_iri("source", self.id))
+
+    @property
+    def graph(self) -> str:
+        """The named graph that holds the dataset."""
+        return V.source_graph(self.id)
+
+
+@dataclass
+class ImportResult:
+    """One imported dataset: its source document, its quads and its report."""
+
+    source: SourceMeta
+    quads: list[Quad]
+    report: ImportReport
+    origins: dict[str, Location] = field(default_factory=dict)
+
+    @property
+    def graph(self) -> str:
+        """The named graph of the dataset."""
+        return self.source.graph
+
+
+def source_document(g: QuadSink, meta: SourceMeta) -> None:
+    """Write the SourceDocument of a dataset (a dataset, in its own graph)."""
+    n = meta.node
+    g.add(n, RDF_TYPE, tk("SourceDocument"))
+    g.add(n, DC_TITLE, text(meta.title))
+    g.add(n, tk("docType"), iri(V.concept("doc-dataset")))
+    g.add(n, tk("reliability"), iri(V.concept(meta.reliability)))
+    g.add(n, DC_PUBLISHER, iri(V.mint_iri("agent", meta.publisher)))
+    g.opt(n, DC_ISSUED, date(meta.issued) if meta.issued else None)
+    g.opt(n, DC_LICENSE, iri(meta.license) if meta.license else None)
+    g.opt(n, RDFS_COMMENT, text(meta.terms) if meta.terms else None)
+    g.opt(n, DC_IDENTIFIER, Literal(meta.identifier) if meta.identifier else None)
+    g.opt(n, DC_SOURCE, text(meta.original) if meta.original else None)
+    g.opt(n, tk("sha256"), Literal(meta.sha256) if meta.sha256 else None)
+
+
+@dataclass(frozen=True)
+class Count:
+    """A published count: exact (lower == upper, not censored) or a censored band."""
+
+    lower: int
+    upper: int
+    censored: bool = False
+
+    @property
+    def exact(self) -> int | None:
+        """The exact value, or None for a band."""
+        return self.lower if self.lower == self.upper and not self.censored else None
+
+    def __add__(self, other: Count) -> Count:
+        return Count(
+            self.lower + other.lower, self.upper + other.upper, self.censored or other.censored
+        )
+
+
+def parse_count(raw: str) -> Count | None:
+    """Read ``"1,282"``, ``"12"``, ``"12.0"`` or a band ``"<5"``; None when not a count."""
+    value = raw.strip().replace(",", "").replace(" ", "")
+    if value.startswith("<") and value[1:].isdigit() and int(value[1:]) > 1:
+        return Count(1, int(value[1:]) - 1, True)
+    if value.endswith(".0"):
+        value = value[:-2]
+    if value.isdigit():
+        return Count(int(value), int(value))
+    return None
+
+
+def band_small(count: Count, report: ImportReport) -> Count:
+    """Publish exact counts of 1–9 identified victims only as the censored band 1–9."""
+    exact = count.exact
+    if exact is not None and 1 <= exact <= 9:
+        report.counts["exact counts 1-9 published as the band 1-9"] += 1
+        return Count(1, 9, True)
+    if count.censored:
+        report.counts["censored bands (e.g. <5 → 1-4)"] += 1
+    return count
+
+
+def estimate(
+    g: QuadSink, node: NamedNode, count: Count, unit: str, method: str, doc: NamedNode
+) -> None:
+    """Write an Estimate node: a point value, or a censored range."""
+    g.add(node, RDF_TYPE, tk("Estimate"))
+    exact = count.exact
+    if exact is not None:
+        g.add(node, tk("pointValue"), integer(exact))
+    else:
+        g.add(node, tk("lowerBound"), integer(count.lower))
+        g.add(node, tk("upperBound"), integer(count.upper))
+    if count.censored:
+        g.add(node, tk("censored"), boolean(True))
+    g.add(node, tk("countUnit"), iri(V.concept(unit)))
+    g.add(node, tk("estimateMethod"), iri(V.concept(method)))
+    g.add(node, tk("statedIn"), doc)
+
+
+def flow(
+    g: QuadSink,
+    node: NamedNode,
+    key: tuple[str, str, int, str],
+    doc: NamedNode,
+    label: str | None = None,
+) -> None:
+    """Write a flow origin → destination in a year for a form (internal when they are equal)."""
+    origin, destination, year, form = key
+    internal = origin == destination
+    g.add(node, RDF_TYPE, tk("InternalFlow" if internal else "CrossBorderFlow"))
+    g.add(node, tk("origin"), iri(V.mint_iri("country", origin)))
+    g.add(node, tk("destination"), iri(V.mint_iri("country", destination)))
+    g.add(node, tk("concernsForm"), iri(V.concept(form)))
+    g.add(node, tk("year"), Literal(f"{year:04d}", datatype=iri(V.XSD + "gYear")))
+    g.add(node, tk("statedIn"), doc)
+    g.opt(node, RDFS_LABEL, text(label) if label else None)
+
+
+class CsvStream:
+    """Read a CSV file row by row, hashing it and reporting progress as bytes are read."""
+
+    def __init__(self, path: Path, required: Sequence[str], progress: ByteProgress):
+        self.path, self.required, self.progress = path, tuple(required), progress
+        self.name = display_path(path)
+        self._sha = hashlib.sha256()
+        self.header: list[str] = []
+        try:
+            self.total = path.stat().st_size
+        except OSError as exc:
+            raise ImportError_(
+                f"cannot read file: {exc.strerror}", where=Location(self.name)
+            ) from exc
+
+    @property
+    def sha256(self) -> str:
+        """The SHA-256 of the bytes read so far (the whole file once rows are exhausted)."""
+        return self._sha.hexdigest()
+
+    def where(self, line: int, column: str | None = None) -> Location:
+        """The location of a row (and column) in the file."""
+        col = self.header.index(column) + 1 if column in self.header else 1
+        return Location(self.name, line, col)
+
+    def _lines(self, stream: IO[bytes]) -> Iterator[str]:
+        done = 0
+        for number, raw in enumerate(stream, 1):
+            self._sha.update(raw)
+            done += len(raw)
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise ImportError_(
+                    f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+                    where=Location(self.name, number, exc.start + 1),
+                    hint="save the file as UTF-8",
+                ) from exc
+            if number % 4096 == 0:
+                self.progress(done, self.total)
+        self.progress(done, self.total)
+
+    def rows(self, report: ImportReport) -> Iterator[tuple[int, dict[str, str]]]:
+        """Yield (line number, row) for every well-formed data row; count the others."""
+        with self.path.open("rb") as stream:
+            reader = csv.reader(self._lines(stream))
+            try:
+                first = next(reader)
+            except StopIteration:
+                raise ImportError_(
+                    "file is empty", where=Location(self.name, 1, 1), hint="expected a CSV header"
+                ) from None
+            except csv.Error as exc:
+                raise ImportError_(f"bad CSV: {exc}", where=Location(self.name, 1, 1)) from exc
+            self.header = [h.strip().lstrip("\ufeff") for h in first]
+            missing = [c for c in self.required if c not in self.header]
+            if missing:
+                raise ImportError_(
+                    f"missing column '{missing[0]}'",
+                    where=Location(self.name, 1, 1),
+                    hint=f"the header has: {', '.join(self.header)}",
+                )
+            width = len(self.header)
+            while True:
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    raise ImportError_(
+                        f"bad CSV: {exc}", where=Location(self.name, reader.line_num, 1)
+                    ) from exc
+                if not cells:
+                    continue
+                report.rows_read += 1
+                if len(cells) != width:
+                    report.skip(f"malformed row (not {width} fields)", f"line {reader.line_num}")
+                    continue
+                yield reader.line_num, dict(zip(self.header, cells, strict=True))
