@@ -35,7 +35,7 @@ ALIASES: Final[dict[str, tuple[str, ...]]] = {
     "BRA": ("Brasil", "Barsil", "Brasilero", "Brasilera", "Brazilian", "Brésil", "Brésilien"),
     "BTN": ("Bhuatnese", "Bhutanese"),
     "CHN": ("Chino", "Chinois"),
-    "CIV": ("Costa d'Avorio", "Côte d'Ivoire"),
+    "CIV": ("Costa d'Avorio",),
     "CMR": ("Cameroonian", "Camerún"),
     "COD": ("Dem. Rep. of the Congo",),
     "COL": ("Colombiano", "Colombiana", "Columbia"),

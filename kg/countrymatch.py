@@ -126,7 +126,7 @@ class CountryMatcher:
           OPTIONAL {{ ?c tk:iso3166Alpha2 ?a2 }} OPTIONAL {{ ?c tk:iso3166Numeric ?num }}
           OPTIONAL {{ ?c skos:altLabel ?alt }}
         }} GROUP BY ?a3 ?a2 ?num ?name"""
-        rows = store.query(query)
+        rows = store.query(query, use_default_graph_as_union=True)
         assert isinstance(rows, ox.QuerySolutions)
         found: list[Country] = []
         for row in rows:
@@ -211,7 +211,7 @@ class CountryMatcher:
     def _wildcard(self, value: str, raw: str) -> Resolution:
         """Match a value with lost characters (U+FFFD) when exactly one target fits."""
         key = normalise(raw)
-        pattern = re.compile(".?".join(re.escape(part) for part in key.split(_LOST)))
+        pattern = re.compile(".".join(re.escape(part) for part in key.split(_LOST)))
         targets: set[tuple[Kind, str | None]] = set()
         for name, codes in self.names.items():
             if pattern.fullmatch(name):

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO
 
 from pyoxigraph import Literal, NamedNode, Quad
 
 from kg import vocab as V
 from kg.countrymatch import NOT_COUNTRY_KINDS, Resolution
-from kg.errors import ImportError_, Location, display_path
+from kg.errors import Location
 from kg.terms import RDF_TYPE, RDFS_LABEL, QuadSink, boolean, date, integer, iri, text, tk
 
 #: Called with (bytes read, total bytes) while a file is read.
@@ -263,84 +259,3 @@ def flow(
     g.add(node, tk("year"), Literal(f"{year:04d}", datatype=iri(V.XSD + "gYear")))
     g.add(node, tk("statedIn"), doc)
     g.opt(node, RDFS_LABEL, text(label) if label else None)
-
-
-class CsvStream:
-    """Read a CSV file row by row, hashing it and reporting progress as bytes are read."""
-
-    def __init__(self, path: Path, required: Sequence[str], progress: ByteProgress):
-        self.path, self.required, self.progress = path, tuple(required), progress
-        self.name = display_path(path)
-        self._sha = hashlib.sha256()
-        self.header: list[str] = []
-        try:
-            self.total = path.stat().st_size
-        except OSError as exc:
-            raise ImportError_(
-                f"cannot read file: {exc.strerror}", where=Location(self.name)
-            ) from exc
-
-    @property
-    def sha256(self) -> str:
-        """The SHA-256 of the bytes read so far (the whole file once rows are exhausted)."""
-        return self._sha.hexdigest()
-
-    def where(self, line: int, column: str | None = None) -> Location:
-        """The location of a row (and column) in the file."""
-        col = self.header.index(column) + 1 if column in self.header else 1
-        return Location(self.name, line, col)
-
-    def _lines(self, stream: IO[bytes]) -> Iterator[str]:
-        done = 0
-        for number, raw in enumerate(stream, 1):
-            self._sha.update(raw)
-            done += len(raw)
-            try:
-                yield raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise ImportError_(
-                    f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
-                    where=Location(self.name, number, exc.start + 1),
-                    hint="save the file as UTF-8",
-                ) from exc
-            if number % 4096 == 0:
-                self.progress(done, self.total)
-        self.progress(done, self.total)
-
-    def rows(self, report: ImportReport) -> Iterator[tuple[int, dict[str, str]]]:
-        """Yield (line number, row) for every well-formed data row; count the others."""
-        with self.path.open("rb") as stream:
-            reader = csv.reader(self._lines(stream))
-            try:
-                first = next(reader)
-            except StopIteration:
-                raise ImportError_(
-                    "file is empty", where=Location(self.name, 1, 1), hint="expected a CSV header"
-                ) from None
-            except csv.Error as exc:
-                raise ImportError_(f"bad CSV: {exc}", where=Location(self.name, 1, 1)) from exc
-            self.header = [h.strip().lstrip("\ufeff") for h in first]
-            missing = [c for c in self.required if c not in self.header]
-            if missing:
-                raise ImportError_(
-                    f"missing column '{missing[0]}'",
-                    where=Location(self.name, 1, 1),
-                    hint=f"the header has: {', '.join(self.header)}",
-                )
-            width = len(self.header)
-            while True:
-                try:
-                    cells = next(reader)
-                except StopIteration:
-                    return
-                except csv.Error as exc:
-                    raise ImportError_(
-                        f"bad CSV: {exc}", where=Location(self.name, reader.line_num, 1)
-                    ) from exc
-                if not cells:
-                    continue
-                report.rows_read += 1
-                if len(cells) != width:
-                    report.skip(f"malformed row (not {width} fields)", f"line {reader.line_num}")
-                    continue
-                yield reader.line_num, dict(zip(self.header, cells, strict=True))

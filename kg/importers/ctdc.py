@@ -20,7 +20,6 @@ from kg.countrymatch import CountryMatcher
 from kg.importers.common import (
     ByteProgress,
     Count,
-    CsvStream,
     ImportReport,
     ImportResult,
     SourceMeta,
@@ -30,6 +29,7 @@ from kg.importers.common import (
     no_progress,
     source_document,
 )
+from kg.importers.csvstream import CsvStream
 from kg.terms import QuadSink, iri, tk
 
 KIND = "ctdc"

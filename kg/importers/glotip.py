@@ -25,7 +25,6 @@ from kg.countrymatch import CountryMatcher
 from kg.importers.common import (
     ByteProgress,
     Count,
-    CsvStream,
     ImportReport,
     ImportResult,
     SourceMeta,
@@ -36,6 +35,7 @@ from kg.importers.common import (
     parse_count,
     source_document,
 )
+from kg.importers.csvstream import CsvStream
 from kg.terms import RDF_TYPE, QuadSink, gyear, iri, tk
 
 KIND = "glotip"

@@ -23,13 +23,13 @@ from kg import vocab as V
 from kg.countrymatch import CountryMatcher, normalise
 from kg.importers.common import (
     ByteProgress,
-    CsvStream,
     ImportReport,
     ImportResult,
     SourceMeta,
     no_progress,
     source_document,
 )
+from kg.importers.csvstream import CsvStream
 from kg.terms import RDF_TYPE, RDFS_LABEL, QuadSink, gyear, iri, text, tk
 
 KIND = "tiers"

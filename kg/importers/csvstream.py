@@ -1,0 +1,93 @@
+"""Streaming CSV reading for importers: row by row, hashed, with progress and locations."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO
+
+from kg.errors import ImportError_, Location, display_path
+from kg.importers.common import ByteProgress, ImportReport
+
+
+class CsvStream:
+    """Read a CSV file row by row, hashing it and reporting progress as bytes are read."""
+
+    def __init__(self, path: Path, required: Sequence[str], progress: ByteProgress):
+        self.path, self.required, self.progress = path, tuple(required), progress
+        self.name = display_path(path)
+        self._sha = hashlib.sha256()
+        self.header: list[str] = []
+        try:
+            self.total = path.stat().st_size
+        except OSError as exc:
+            raise ImportError_(
+                f"cannot read file: {exc.strerror}", where=Location(self.name)
+            ) from exc
+
+    @property
+    def sha256(self) -> str:
+        """The SHA-256 of the bytes read so far (the whole file once rows are exhausted)."""
+        return self._sha.hexdigest()
+
+    def where(self, line: int, column: str | None = None) -> Location:
+        """The location of a row (and column) in the file."""
+        col = self.header.index(column) + 1 if column in self.header else 1
+        return Location(self.name, line, col)
+
+    def _lines(self, stream: IO[bytes]) -> Iterator[str]:
+        done = 0
+        for number, raw in enumerate(stream, 1):
+            self._sha.update(raw)
+            done += len(raw)
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise ImportError_(
+                    f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+                    where=Location(self.name, number, exc.start + 1),
+                    hint="save the file as UTF-8",
+                ) from exc
+            if number % 4096 == 0:
+                self.progress(done, self.total)
+        self.progress(done, self.total)
+
+    def rows(self, report: ImportReport) -> Iterator[tuple[int, dict[str, str]]]:
+        """Yield (line number, row) for every well-formed data row; count the others."""
+        with self.path.open("rb") as stream:
+            reader = csv.reader(self._lines(stream))
+            try:
+                first = next(reader)
+            except StopIteration:
+                raise ImportError_(
+                    "file is empty", where=Location(self.name, 1, 1), hint="expected a CSV header"
+                ) from None
+            except csv.Error as exc:
+                raise ImportError_(f"bad CSV: {exc}", where=Location(self.name, 1, 1)) from exc
+            self.header = [h.strip().lstrip("\ufeff") for h in first]
+            missing = [c for c in self.required if c not in self.header]
+            if missing:
+                raise ImportError_(
+                    f"missing column '{missing[0]}'",
+                    where=Location(self.name, 1, 1),
+                    hint=f"the header has: {', '.join(self.header)}",
+                )
+            width = len(self.header)
+            while True:
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    raise ImportError_(
+                        f"bad CSV: {exc}", where=Location(self.name, reader.line_num, 1)
+                    ) from exc
+                if not cells:
+                    continue
+                report.rows_read += 1
+                if len(cells) != width:
+                    report.skip(f"malformed row (not {width} fields)", f"line {reader.line_num}")
+                    continue
+                yield reader.line_num, dict(zip(self.header, cells, strict=True))
