@@ -508,7 +508,7 @@ __all__ = ["build_option", "cli", "data_options", "ensure_store"]
     type=click.Path(path_type=Path, file_okay=False),
     default=Path("build/imports"),
     show_default=True,
-    help="Directory for ID.nq (the dataset's named graph) and ID.report.json.",
+    help="Directory for ID.nq (the dataset's graph) and ID.report.json (kg build replaces build/).",
 )
 @click.option("--id", "source_id", help="Source id, naming the graph tkg:source-ID.")
 @click.pass_context

@@ -458,3 +458,21 @@ def test_import_list_errors_point_at_the_entry(tmp_path: Path, body: str, messag
     with pytest.raises(KGError) as err:
         read_import_list(config)
     assert message in str(err.value)
+
+
+def test_progress_is_reported_in_bytes_up_to_the_file_size(
+    tmp_path: Path, matcher: CountryMatcher
+) -> None:
+    big = tmp_path / "ctdc.csv"
+    lines = (FIX / "ctdc.csv").read_text().splitlines(keepends=True)
+    big.write_text(lines[0] + "".join(lines[1:]) * 300)
+    seen: list[tuple[int, int]] = []
+    run_import("ctdc", big, matcher, progress=lambda done, total: seen.append((done, total)))
+    assert len(seen) > 2
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert seen[-1] == (big.stat().st_size, big.stat().st_size)
+
+
+def test_a_source_id_must_be_a_slug(matcher: CountryMatcher) -> None:
+    with pytest.raises(ImportError_, match="lower-case letters"):
+        run_import("tiers", FIX / "tiers.csv", matcher, source_id="../escape")

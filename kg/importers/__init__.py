@@ -8,12 +8,14 @@ on ../shared/data for the benchmark harness.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
 from kg.countrymatch import CountryMatcher
+from kg.errors import ImportError_
 from kg.export import atomic_file, serialize, sorted_quads
 from kg.importers.common import ByteProgress, ImportReport, ImportResult, no_progress
 from kg.importers.config import ImportSpec, read_imports
@@ -71,9 +73,18 @@ def run_import(
     source_id: str | None = None,
     progress: ByteProgress = no_progress,
 ) -> ImportResult:
-    """Import one dataset file of a known kind."""
-    importer = IMPORTERS[kind]
-    return importer(path, countries, source_id=source_id or DEFAULT_IDS[kind], progress=progress)
+    """Import one dataset file of a known kind.
+
+    Raises:
+        ImportError_: for a source id that cannot name a graph and a file.
+    """
+    sid = source_id or DEFAULT_IDS[kind]
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", sid):
+        raise ImportError_(
+            f"source id '{sid}' must be lower-case letters, digits and hyphens",
+            hint="it names the graph tkg:source-ID and the output file ID.nq",
+        )
+    return IMPORTERS[kind](path, countries, source_id=sid, progress=progress)
 
 
 def read_import_list(config: Path) -> list[ImportSpec]:
