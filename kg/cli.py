@@ -15,7 +15,8 @@ from typing import Any, TypeVar
 
 import click
 
-from kg import __version__, importers, pipeline
+from kg import __version__, importers, output, pipeline, queries
+from kg import endpoint as remote
 from kg.errors import ExitCode, KGError, display_path
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -313,6 +314,104 @@ def serve(
             f"serving {url} (SPARQL endpoint {url}sparql); press Ctrl+C to stop", err=True
         ),
     )
+
+
+def _query_target(
+    ctx: click.Context, data: Path | None, graph: Path | None, endpoint: str | None, build_dir: Path
+) -> Any:
+    """The store or endpoint ``kg query`` runs on (at most one source option)."""
+    if sum(x is not None for x in (data, graph, endpoint)) > 1:
+        raise click.UsageError("give at most one of --data, --graph and --endpoint")
+    if endpoint is not None:
+        return remote.EndpointTarget(endpoint)
+    if graph is not None:
+        return queries.StoreTarget(queries.load_graph_file(graph))
+    if data is not None:
+        root = ctx.find_root().params
+        result = pipeline.run(_settings(data, root["ontology_dir"], build_dir), write=False)
+        if not result.report.conforms:
+            raise KGError(f"{display_path(data)} does not conform", hint="run 'kg validate'")
+        return queries.StoreTarget(result.store)
+    return queries.StoreTarget(ensure_store(ctx, build_dir))
+
+
+@cli.command("query")
+@click.argument("name", required=False)
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Bind a query parameter (repeatable); '*' means any value.",
+)
+@click.option("-e", "--execute", "text", metavar="SPARQL", help="Run this query text.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json", "md"]),
+    default="table",
+    show_default=True,
+    help="csv/tsv/json: SPARQL 1.1 results.",
+)
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
+@click.option(
+    "--queries",
+    "queries_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("queries"),
+    show_default=True,
+    envvar="KG_QUERIES",
+    help="Directory of named queries (*.rq).",
+)
+@click.option(
+    "--data",
+    "data",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Query this data directory, built in memory (nothing is written).",
+)
+@click.option(
+    "--graph",
+    "graph",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Query an RDF file (.ttl, .nt, .nq, .trig, .jsonld).",
+)
+@click.option("--endpoint", metavar="URL", help="Query a SPARQL 1.1 endpoint over HTTP.")
+@build_option
+@click.pass_context
+def query(
+    ctx: click.Context,
+    name: str | None,
+    params: tuple[str, ...],
+    text: str | None,
+    fmt: str,
+    list_queries: bool,
+    queries_dir: Path,
+    data: Path | None,
+    graph: Path | None,
+    endpoint: str | None,
+    build_dir: Path,
+) -> None:
+    """Run the named query NAME (or a .rq FILE, or -e TEXT) and print its rows.
+
+    Without --data, --graph or --endpoint the query runs on the build (built first when
+    stale). Rows go to stdout, the row count to stderr.
+
+    Example:
+
+        kg query --list && kg query tier-history -p country=PRK --format csv
+    """
+    if list_queries:
+        listing = output.catalogue(queries.list_queries(queries_dir))
+        click.echo(output.render(listing, fmt, max_width=100), nl=False)
+        return
+    spec = queries.resolve(queries_dir, name, text)
+    bindings = queries.parse_assignments(params)
+    target = _query_target(ctx, data, graph, endpoint, build_dir)
+    result = target.select(spec, bindings)
+    labels = queries.fetch_labels(target, result) if fmt in ("table", "md") else {}
+    click.echo(output.render(result, fmt, labels=labels), nl=False)
+    click.echo(f"{len(result.rows)} rows", err=True)
 
 
 def _write_output(target: str, data: bytes) -> None:
