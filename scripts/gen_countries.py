@@ -73,6 +73,8 @@ EXTRA_NAMES = {
     "COG": ["Congo (ROC)", "Congo, Republic of the"],
     "TUR": ["Turkey"],
 }
+# English short names where both packages give a form analysts do not use.
+NAME_OVERRIDES = {"RUS": "Russia", "VNM": "Vietnam", "SCG": "Serbia and Montenegro"}
 KOSOVO = {
     "code": "XKX",
     "alpha2": "XK",
@@ -92,13 +94,29 @@ def _subregion(info: dict[str, Any]) -> str | None:
     return M49[name][0] if name in M49 else None
 
 
+def _richness(info: dict[str, Any]) -> int:
+    return int(bool(info.get("latlng"))) + int(bool(info.get("subregion")))
+
+
+def _preferred_name(entry: Any, info: dict[str, Any]) -> str:
+    """ISO's common or short name; countryinfo's when ISO inverts it ("Korea, Republic of")."""
+    if entry.alpha_3 in NAME_OVERRIDES:
+        return NAME_OVERRIDES[entry.alpha_3]
+    iso: str = getattr(entry, "common_name", None) or entry.name
+    if ("," in iso or "(" in iso) and info.get("name"):
+        return str(info["name"])
+    return iso
+
+
 def countries() -> list[dict[str, Any]]:
     """Return one mapping per country, sorted by alpha-3 code."""
     infos = {}
     for item in all_countries():
         info = item.info()
         code = (info.get("ISO") or {}).get("alpha3")
-        if code:
+        # countryinfo lists a few codes twice (GBR is also "Wales", without coordinates):
+        # keep the entry that has coordinates and a region, else the first one.
+        if code and (code not in infos or _richness(info) > _richness(infos[code])):
             infos[code] = info
     rows: dict[str, dict[str, Any]] = {}
     entries = [(c, False) for c in pycountry.countries]
@@ -106,7 +124,7 @@ def countries() -> list[dict[str, Any]]:
     for entry, historic in entries:
         code = entry.alpha_3
         info = infos.get(code, {})
-        name = info.get("name") or getattr(entry, "common_name", None) or entry.name
+        name = _preferred_name(entry, info)
         alts = [entry.name, getattr(entry, "common_name", None), *info.get("altSpellings", [])]
         alts += EXTRA_NAMES.get(code, [])
         official = getattr(entry, "official_name", None)
