@@ -6,7 +6,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,15 +17,16 @@ import pyoxigraph as ox
 from kg import __version__
 from kg import vocab as V
 from kg.build import BuiltGraph, build_graph
+from kg.cache import BuildCache, build_imports_cached, default_cache_dir, load_sources_cached
 from kg.dump import write_all
 from kg.errors import KGError, Location, display_path
 from kg.export import atomic_dir
-from kg.importers import ImportResult, build_imports, import_inputs
+from kg.importers import ImportResult, import_inputs
 from kg.ontology import Ontology, load_ontology
 from kg.parse import parse_records
 from kg.records import Records
 from kg.rules import apply_rules
-from kg.sources import SourceDoc, find_sources, load_sources
+from kg.sources import SourceDoc, find_sources
 from kg.validate import ValidationReport, validate
 
 log = logging.getLogger(__name__)
@@ -49,6 +52,16 @@ class Settings:
     nquads: tuple[Path, ...] = ()
     #: Import list (YAML of {kind, path, id}) whose datasets are imported into every build.
     imports: Path | None = None
+    #: Per-source cache (kg.cache); None means beside the output: build → .build-cache.
+    cache_dir: Path | None = None
+    use_cache: bool = True
+
+    @property
+    def cache(self) -> Path | None:
+        """The cache directory in use, or None when caching is off."""
+        if not self.use_cache:
+            return None
+        return self.cache_dir or default_cache_dir(self.out_dir)
 
 
 @dataclass
@@ -64,6 +77,8 @@ class BuildResult:
     report: ValidationReport
     written: list[Path] = field(default_factory=list)
     imports: list[ImportResult] = field(default_factory=list)
+    #: Seconds per stage (validate runs beside write: see ``run``).
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def origins(self) -> dict[str, Location]:
@@ -75,36 +90,83 @@ def _noop(_: str) -> None:
     return None
 
 
+class _Clock:
+    """Reports each stage to ``progress`` and records how long it took."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.timings: dict[str, float] = {}
+        self.stage, self.started = "", time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
+        self.stop()
+        self.stage, self.started = stage, time.perf_counter()
+        self.progress(stage)
+
+    def stop(self) -> None:
+        if self.stage:
+            self.timings[self.stage] = self.timings.get(self.stage, 0.0) + (
+                time.perf_counter() - self.started
+            )
+        self.stage = ""
+
+
 def run(settings: Settings, *, write: bool = True, progress: Progress = _noop) -> BuildResult:
-    """Load, build, derive and validate; write outputs only when the graph conforms."""
-    progress("ontology")
+    """Load, build, derive and validate; write outputs only when the graph conforms.
+
+    When writing, validation runs in a second thread while the outputs are written into the
+    staging directory (pyoxigraph releases the GIL while it evaluates queries); the staging
+    directory replaces the build only if the graph conforms.
+    """
+    started = time.perf_counter()
+    clock = _Clock(progress)
+    cache = BuildCache(settings.cache)
+    clock("ontology")
     ontology = load_ontology(settings.ontology_dir)
-    progress("sources")
-    docs = load_sources(settings.data_dir)
-    progress("records")
+    clock("sources")
+    docs = load_sources_cached(settings.data_dir, cache)
+    clock("records")
     records = parse_records(docs, ontology.vocabulary)
-    progress("build")
+    clock("build")
     built = build_graph(records)
     store = ox.Store()
     store.extend(ontology.quads)
     store.extend(built.quads)
     if settings.nquads:
-        progress("load")
+        clock("load")
         for path in settings.nquads:  # parse keeps blank-node labels (bulk_load renames them)
             store.extend(ox.parse(path=path, format=ox.RdfFormat.N_QUADS, lenient=True))
-    imported = build_imports(settings.imports, records, progress)
+    reference = [d.path for d in docs if not (isinstance(d.data, dict) and "assessment" in d.data)]
+    imported = build_imports_cached(
+        settings.imports, records, reference, ontology.files, cache, clock
+    )
     for item in imported:  # each dataset in its own named graph, validated like the rest
         store.extend(item.quads)
         built.origins.update(item.origins)
-    progress("rules")
+    clock("rules")
     inferred = apply_rules(store)
-    progress("validate")
-    report = validate(store, ontology.shapes, built.origins, settings.engine)
-    result = BuildResult(ontology, docs, records, built, store, inferred, report)
+    clock.stop()
+    result = BuildResult(ontology, docs, records, built, store, inferred, ValidationReport())
     result.imports = imported
-    if write and report.conforms:
-        progress("write")
-        result.written = write_outputs(result, settings)
+
+    def check() -> ValidationReport:
+        t0 = time.perf_counter()
+        report = validate(store, ontology.shapes, built.origins, settings.engine)
+        result.timings["validate"] = time.perf_counter() - t0
+        return report
+
+    progress("validate")
+    if write:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(check)
+            progress("write")
+            result.written = write_outputs(result, settings, pending=pending.result)
+        if result.written:
+            cache.prune()
+    else:
+        result.report = check()
+    result.timings.update(clock.timings)
+    result.timings["total"] = time.perf_counter() - started
     return result
 
 
@@ -128,8 +190,22 @@ def input_files(settings: Settings) -> list[Path]:
     return [*inputs, *import_inputs(settings.imports)]
 
 
-def write_outputs(result: BuildResult, settings: Settings) -> list[Path]:
-    """Write every output into a fresh directory and swap it in atomically."""
+class _NotConforming(Exception):
+    """Raised inside the staging step to drop the outputs of a graph that does not conform."""
+
+
+def write_outputs(
+    result: BuildResult,
+    settings: Settings,
+    *,
+    pending: Callable[[], ValidationReport] | None = None,
+) -> list[Path]:
+    """Write every output into a fresh directory and swap it in atomically.
+
+    With ``pending`` (a validation still running), the graph files are written first, then
+    the report is awaited: the directory is swapped in only if the graph conforms, and
+    nothing is written (``[]`` is returned) otherwise.
+    """
     manifest: dict[str, object] = {
         "kg_version": __version__,
         "graphs": graph_counts(result.store),
@@ -141,11 +217,20 @@ def write_outputs(result: BuildResult, settings: Settings) -> list[Path]:
     def fill(tmp: Path) -> None:
         # Sorted dumps done by pyoxigraph and a bytes sort (kg.dump): no Python object per
         # triple, so writing stays fast and small at millions of triples.
+        t0 = time.perf_counter()
         manifest["triples"] = write_all(result.store, tmp, context)
+        result.timings["write"] = time.perf_counter() - t0
+        if pending is not None:
+            result.report = pending()
+            if not result.report.conforms:
+                raise _NotConforming
         (tmp / REPORT).write_text(json.dumps(result.report.as_dict(), indent=1) + "\n")
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
 
-    atomic_dir(settings.out_dir, fill)
+    try:
+        atomic_dir(settings.out_dir, fill)
+    except _NotConforming:
+        return []
     return [settings.out_dir / n for n in (*OUTPUTS, REPORT, MANIFEST)]
 
 

@@ -38,10 +38,11 @@ def _role(cls: str, prop: str, flow: str) -> Rule:
     return Rule(
         name=cls,
         description=f"a country that is the {prop} of a {flow} is a tk:{cls}",
+        # DISTINCT first: thousands of flows name the same few hundred countries.
         update=_insert(
             f"?c a tk:{cls} .",
-            f"GRAPH ?g1 {{ ?f tk:{prop} ?c }} GRAPH ?g2 {{ ?f a tk:{flow} }} "
-            "GRAPH ?g3 { ?c a tk:Country }",
+            f"{{ SELECT DISTINCT ?c WHERE {{ GRAPH ?g1 {{ ?f tk:{prop} ?c }} "
+            f"GRAPH ?g2 {{ ?f a tk:{flow} }} }} }} GRAPH ?g3 {{ ?c a tk:Country }}",
         ),
     )
 

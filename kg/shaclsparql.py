@@ -10,7 +10,7 @@ union of all named graphs; its rows are validation results (``?this``, ``?value`
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
 
@@ -93,6 +93,22 @@ class ShapesGraph:
         return [s for s, po in self.spo.items() if p in po]
 
 
+def class_terms(g: ShapesGraph) -> set[str]:
+    """Every class IRI the shapes test membership of (sh:class, sh:targetClass, implicit)."""
+    found = {
+        o.value
+        for po in g.spo.values()
+        for key in ("class", "targetClass")
+        for o in po.get(SH + key, [])
+        if isinstance(o, ox.NamedNode)
+    }
+    for s, po in g.spo.items():
+        types = {t.value for t in po.get(V.RDF + "type", []) if isinstance(t, ox.NamedNode)}
+        if isinstance(s, ox.NamedNode) and types & {V.RDFS + "Class", V.OWL + "Class"}:
+            found.add(s.value)
+    return found
+
+
 def _show(term: Term) -> str:
     return V.shorten(term.value) if isinstance(term, ox.NamedNode) else f"_:{term.value}"
 
@@ -122,11 +138,28 @@ def compile_path(g: ShapesGraph, path: Term) -> str:
 
 
 class Compiler:
-    """Turns shapes into boolean SPARQL expressions and reporting queries."""
+    """Turns shapes into boolean SPARQL expressions and graph patterns.
 
-    def __init__(self, g: ShapesGraph) -> None:
+    ``types`` maps a class IRI to the classes whose ``rdf:type`` makes a node a SHACL instance
+    of it (the class and its sub-classes in the data, or only the class when every instance
+    of a sub-class is already typed with it). Without it the generic
+    ``rdf:type/rdfs:subClassOf*`` path is used, which pyoxigraph evaluates far more slowly.
+    """
+
+    def __init__(self, g: ShapesGraph, types: Mapping[str, tuple[str, ...]] | None = None) -> None:
         self.g = g
+        self.types = types
         self._ids = itertools.count()
+
+    def is_a(self, x: str, cls: Term) -> str:
+        """A graph pattern matching when node ``x`` is a SHACL instance of ``cls``."""
+        if self.types is None or not isinstance(cls, ox.NamedNode) or cls.value not in self.types:
+            return f"{x} {TYPE_PATH} {cls} ."
+        classes = self.types[cls.value]
+        if len(classes) == 1:
+            return f"{x} <{V.RDF}type> <{classes[0]}> ."
+        t = self.var("t")
+        return f"VALUES {t} {{ {' '.join(f'<{c}>' for c in classes)} }} {x} <{V.RDF}type> {t} ."
 
     def var(self, stem: str = "v") -> str:
         """A fresh SPARQL variable."""
@@ -155,7 +188,7 @@ class Compiler:
         arg = g.one(shape, key)
         assert arg is not None
         if key == "class":
-            return f"EXISTS {{ {v} {TYPE_PATH} {arg} }}"
+            return f"EXISTS {{ {self.is_a(v, arg)} }}"
         if key == "datatype":
             return self._datatype_ok(arg, v)
         if key == "nodeKind":
