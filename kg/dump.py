@@ -13,8 +13,7 @@ canonically when it parses the ontology), so the bytes only depend on the set of
 from __future__ import annotations
 
 import itertools
-import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -22,8 +21,10 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from kg import vocab as V
+from kg.jsonld_stream import write_jsonld_lines
 
 NT, NQ = ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS
+TURTLE, TRIG = ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG
 _CHUNK = 65536
 
 
@@ -83,112 +84,15 @@ def write_nquads(dump: SortedDump, stream: IO[bytes]) -> None:
             stream.write(_join(lines[start : start + _CHUNK], end))
 
 
+def parse_nt(path: Path) -> Iterator[ox.Triple]:
+    """Stream the triples of an N-Triples file kg wrote (no IRI re-validation)."""
+    return ox.parse(path=path, format=NT, lenient=True)
+
+
 def restream(source: Path, fmt: ox.RdfFormat, stream: IO[bytes], target: ox.RdfFormat) -> None:
     """Re-serialize a sorted N-Triples/N-Quads file as Turtle/TriG with kg's prefixes."""
     items = ox.parse(path=source, format=fmt, lenient=True)
     ox.serialize(items, stream, format=target, prefixes=V.PREFIXES)
-
-
-class Shortener:
-    """``vocab.shorten`` with a fast path: one dict lookup on the IRI's namespace part."""
-
-    def __init__(self) -> None:
-        self.namespaces = {ns: prefix for prefix, ns in V.PREFIXES.items()}
-        self.fast = all(ns[-1] in "/#" for ns in self.namespaces)
-        self.memo: dict[str, str] = {}
-
-    def __call__(self, iri: str) -> str:
-        if self.fast:
-            cut = max(iri.rfind("/"), iri.rfind("#")) + 1
-            prefix = self.namespaces.get(iri[:cut])
-            if prefix is not None:
-                return f"{prefix}:{iri[cut:]}"
-        return V.shorten(iri)
-
-    def common(self, iri: str) -> str:
-        """Shorten a frequently repeated IRI (predicates, classes, datatypes), memoized."""
-        short = self.memo.get(iri)
-        if short is None:
-            short = self.memo[iri] = self(iri)
-        return short
-
-
-_ENC = json.JSONEncoder(ensure_ascii=False)
-_I3, _I4, _I5 = "\n   ", "\n    ", "\n     "
-
-
-def write_jsonld(triples: Iterable[ox.Triple], stream: IO[bytes], context: dict[str, Any]) -> None:
-    """JSON-LD with an embedded @context, one node object per subject, written as a stream.
-
-    ``triples`` must come grouped by subject (as from sorted N-Triples). The bytes are those
-    of ``json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False)`` for the same nodes in
-    the same order, rendered by hand because the indenting encoder is pure Python and slow.
-    """
-    ctx = json.dumps(context, ensure_ascii=False, indent=1, sort_keys=True)
-    stream.write(('{\n "@context": ' + ctx.replace("\n", "\n ") + ',\n "@graph": [').encode())
-    sep, batch = "\n  ", []
-    for node in _nodes(triples):
-        batch.append(sep + node)
-        sep = ",\n  "
-        if len(batch) >= 4096:
-            stream.write("".join(batch).encode())
-            batch.clear()
-    stream.write("".join(batch).encode())
-    stream.write(b"\n ]\n}\n" if sep != "\n  " else b"]\n}\n")
-
-
-def _nodes(triples: Iterable[ox.Triple]) -> Iterator[str]:
-    """Each subject's node object as indented JSON text."""
-    short, enc = Shortener(), _ENC.encode
-    rdf_type, xsd_string = V.RDF + "type", V.XSD + "string"
-    current: object = None
-    node_id = ""
-    types: list[str] = []
-    props: dict[str, list[str]] = {}
-    for t in triples:
-        s, p, o = t.subject, t.predicate, t.object
-        if s != current:
-            if current is not None:
-                yield _render(node_id, types, props)
-            current, node_id, types, props = s, enc(_node_id(s, short)), [], {}
-        if p.value == rdf_type and isinstance(o, ox.NamedNode):
-            name = enc(short.common(o.value))
-            if name not in types:
-                types.append(name)
-            continue
-        if isinstance(o, ox.Literal):
-            if o.language:
-                value = f'{{{_I5}"@language": {enc(o.language)},{_I5}"@value": {enc(o.value)}'
-            elif o.datatype.value == xsd_string:
-                value = f'{{{_I5}"@value": {enc(o.value)}'
-            else:
-                dt = enc(short.common(o.datatype.value))
-                value = f'{{{_I5}"@type": {dt},{_I5}"@value": {enc(o.value)}'
-        else:
-            value = f'{{{_I5}"@id": {enc(_node_id(o, short))}'
-        values = props.setdefault(short.common(p.value), [])
-        if value not in values:
-            values.append(value)
-    if current is not None:
-        yield _render(node_id, types, props)
-
-
-def _render(node_id: str, types: list[str], props: dict[str, list[str]]) -> str:
-    parts = [f'{{{_I3}"@id": {node_id}']
-    if types:
-        parts.append(f'{_I3}"@type": [{_I4}' + f",{_I4}".join(types) + f"{_I3}]")
-    for key in sorted(props):
-        values = f",{_I4}".join(v + f"{_I4}}}" for v in props[key])
-        parts.append(f"{_I3}{_ENC.encode(key)}: [{_I4}{values}{_I3}]")
-    return ",".join(parts) + "\n  }"
-
-
-def _node_id(term: Any, short: Shortener) -> str:
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, ox.NamedNode):
-        return short(term.value)
-    raise TypeError(f"cannot write {term!r} as a JSON-LD node id")
 
 
 def write_all(store: ox.Store, out_dir: Path, context: dict[str, Any]) -> int:
@@ -201,9 +105,9 @@ def write_all(store: ox.Store, out_dir: Path, context: dict[str, Any]) -> int:
     count = len(dump.union)
     del dump
     with (out_dir / "graph.ttl").open("wb") as stream:
-        restream(out_dir / "graph.nt", NT, stream, ox.RdfFormat.TURTLE)
+        restream(out_dir / "graph.nt", NT, stream, TURTLE)
     with (out_dir / "graph.trig").open("wb") as stream:
-        restream(out_dir / "graph.nq", NQ, stream, ox.RdfFormat.TRIG)
-    with (out_dir / "graph.jsonld").open("wb") as stream:
-        write_jsonld(ox.parse(path=out_dir / "graph.nt", format=NT, lenient=True), stream, context)
+        restream(out_dir / "graph.nq", NQ, stream, TRIG)
+    with (out_dir / "graph.jsonld").open("wb") as stream, (out_dir / "graph.nt").open("rb") as nt:
+        write_jsonld_lines(nt, stream, context)
     return count
