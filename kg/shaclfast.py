@@ -8,25 +8,25 @@ queries over the union of all named graphs; their rows become the same
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from kg import vocab as V
 from kg.errors import Location
-from kg.shaclsparql import (
+from kg.shaclcheck import Check, run_check, sparql_check
+from kg.shaclgraph import (
     SH,
-    VALUE_KEYS,
-    Compiler,
     ShapesGraph,
     Term,
     UnsupportedShape,
     class_terms,
     compile_path,
+    deactivated,
+    message_of,
 )
+from kg.shaclsparql import VALUE_KEYS, Compiler
 from kg.shaclstar import StarCheck, star_check, star_member
 from kg.validate import ValidationReport, Violation, sort_violations
 
@@ -37,34 +37,9 @@ _TARGETS = {
 }
 #: Value components checked with a FILTER (sh:class gets its own anti-join query).
 VALUES_FILTERED = tuple(k for k in VALUE_KEYS if k != "class")
-_SUBST = re.compile(r"\{[?$](\w+)\}")
-_WHERE = re.compile(r"\bSELECT\b(?P<proj>.*?)(?P<brace>\bWHERE\s*\{|\{)", re.I | re.S)
-
-
-@dataclass(frozen=True)
-class Check:
-    """One compiled query; each row (``?this``, ``?value``, ``?path``) is a result of ``shape``."""
-
-    shape: str
-    severity: str
-    path: str | None
-    message: str
-    query: str
-    component: str
-    substitute: bool = False
-
-    def run(self, store: ox.Store, origins: Mapping[str, Location]) -> list[Violation]:
-        """Run the query; each row is one result."""
-        return run_check(store, self, origins)
 
 
 Runnable = Check | StarCheck
-
-
-def _message(g: ShapesGraph, node: Term) -> str | None:
-    msgs = [m for m in g.objects(node, SH + "message") if isinstance(m, ox.Literal)]
-    msgs.sort(key=lambda m: (m.language not in ("en", None), m.language or "", m.value))
-    return msgs[0].value if msgs else None
 
 
 def _parents(g: ShapesGraph) -> dict[Term, list[Term]]:
@@ -100,18 +75,13 @@ def focus_patterns(c: Compiler) -> dict[Term, list[str]]:
         types = {t.value for t in g.objects(s, V.RDF + "type") if isinstance(t, ox.NamedNode)}
         if types & rdfs_class and types & {SH + "NodeShape", SH + "PropertyShape"}:
             pats.append(c.is_a("?this", s))
-        if pats and not _deactivated(g, s):
+        if pats and not deactivated(g, s):
             focus[s] = pats
     for node in list(focus):
         for prop in g.objects(node, SH + "property"):
-            if not _deactivated(g, prop):
+            if not deactivated(g, prop):
                 focus.setdefault(prop, []).extend(focus[node])
     return focus
-
-
-def _deactivated(g: ShapesGraph, s: Term) -> bool:
-    value = g.one(s, "deactivated")
-    return isinstance(value, ox.Literal) and value.value == "true"
 
 
 def compile_checks(
@@ -161,7 +131,7 @@ def _compile(
 def _meta(g: ShapesGraph, shape: Term) -> tuple[str, str | None]:
     sev = g.one(shape, "severity")
     severity = sev.value.rsplit("#", 1)[-1] if sev is not None else "Violation"
-    return severity, _message(g, shape)
+    return severity, message_of(g, shape)
 
 
 def _shape_checks(
@@ -207,8 +177,8 @@ def _shape_checks(
                 proj = "?this" if key == "uniqueLang" else "?this ?value"
                 add(key, body, f"sh:{key} not satisfied", proj)
     for constraint in g.objects(shape, SH + "sparql"):
-        if not _deactivated(g, constraint):
-            out.append(_sparql_check(g, shape, constraint, focus, name, severity, path, message))
+        if not deactivated(g, constraint):
+            out.append(sparql_check(g, shape, constraint, focus, name, severity, path, message))
     return out
 
 
@@ -260,49 +230,6 @@ def _count_checks(
         default = f"Number of values outside [{lo}, {'*' if hi is None else hi}]"
         out.append(Check(name, severity, shown, message or default, query, component))
     return out
-
-
-def _sparql_check(
-    g: ShapesGraph,
-    shape: Term,
-    constraint: Term,
-    focus: str,
-    name: str,
-    severity: str,
-    path: str | None,
-    message: str | None,
-) -> Check:
-    select = g.one(constraint, "select")
-    if not isinstance(select, ox.Literal):
-        raise UnsupportedShape(f"the sh:sparql constraint of {name} has no sh:select")
-    text = select.value
-    for banned in ("$shapesGraph", "$currentShape"):
-        if banned in text:
-            raise UnsupportedShape(f"{banned} in the sh:sparql constraint of {name}")
-    if path is not None:
-        text = text.replace("$PATH", path)
-    match = _WHERE.search(text)
-    if match is None:
-        raise UnsupportedShape(f"cannot find the WHERE clause of the sh:sparql query of {name}")
-    proj = match["proj"]
-    if not re.search(r"[?$]this\b|\*", proj):
-        proj = f"{proj} ?this"
-    query = (
-        text[: match.start("proj")]
-        + proj
-        + text[match.start("brace") : match.end("brace")]
-        + f" {focus} "
-        + text[match.end("brace") :]
-    )
-    prefixes = "".join(
-        f"PREFIX {p.value}: <{n.value}>\n"
-        for decl_owner in g.objects(constraint, SH + "prefixes")
-        for decl in g.objects(decl_owner, SH + "declare")
-        for p, n in [(g.one(decl, "prefix"), g.one(decl, "namespace"))]
-        if p is not None and n is not None
-    )
-    msg = _message(g, constraint) or message or "SPARQL constraint violated"
-    return Check(name, severity, None, msg, prefixes + query, "sparql", substitute=True)
 
 
 def validate_fast(
@@ -363,43 +290,4 @@ def instance_types(store: ox.Store, classes: Iterable[str]) -> dict[str, tuple[s
     return {c: tuple(sorted(subs[c])) if c in open_classes else (c,) for c in wanted}
 
 
-def run_check(store: ox.Store, check: Check, origins: Mapping[str, Location]) -> list[Violation]:
-    """Run one check and turn its rows into violations."""
-    rows = store.query(check.query, use_default_graph_as_union=True)
-    assert isinstance(rows, ox.QuerySolutions)
-    out: list[Violation] = []
-    for row in rows:
-        this, value, path = row["this"], row["value"], row["path"]
-        if check.component == "sparql" and value is None:
-            value = this
-        message = check.message
-        if check.substitute:
-            message = _substitute(message, {v.value: row[v] for v in rows.variables}, this)
-        focus = this.value if isinstance(this, ox.NamedNode | ox.Literal) else ""
-        shown_path = path.value if isinstance(path, ox.NamedNode) else check.path
-        out.append(
-            Violation(
-                where=origins.get(focus),
-                focus=focus,
-                path=shown_path,
-                message=message,
-                severity=check.severity,
-                shape=check.shape,
-                value=value.value if isinstance(value, ox.NamedNode | ox.Literal) else None,
-            )
-        )
-    return out
-
-
-def _substitute(message: str, values: dict[str, object], this: object) -> str:
-    """Fill ``{?var}``/``{$var}`` placeholders the way pySHACL does (lexical forms)."""
-    values.setdefault("this", this)
-    return _SUBST.sub(lambda m: _plain(values.get(m[1]), m[0]), message)
-
-
-def _plain(term: object, default: str) -> str:
-    if isinstance(term, ox.NamedNode | ox.Literal):
-        return term.value
-    if isinstance(term, ox.BlankNode):
-        return term.value
-    return default
+__all__ = ["Check", "Runnable", "compile_checks", "instance_types", "run_check", "validate_fast"]

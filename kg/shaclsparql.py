@@ -2,23 +2,30 @@
 
 The shapes in ``ontology/shapes.ttl`` stay the single source of truth: every constraint is
 translated mechanically, and a constraint this compiler does not understand raises
-:class:`UnsupportedShape` instead of being skipped. Each :class:`Check` is one query over the
-union of all named graphs; its rows are validation results (``?this``, ``?value``, ``?path``).
+:class:`UnsupportedShape` instead of being skipped. This module turns constraint components
+into SPARQL boolean expressions and graph patterns; kg.shaclfast assembles them into queries
+over the union of all named graphs, whose rows are validation results.
 ``tests/test_shaclsparql.py`` proves that this engine and pySHACL report the same results.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 import pyoxigraph as ox
 
 from kg import vocab as V
-from kg.errors import ConfigError
+from kg.shaclgraph import (
+    SH,
+    ShapesGraph,
+    Term,
+    UnsupportedShape,
+    class_terms,
+    compile_path,
+    show,
+)
 
-SH = V.SH
-RDF_FIRST, RDF_REST, RDF_NIL = V.RDF + "first", V.RDF + "rest", V.RDF + "nil"
 TYPE_PATH = f"<{V.RDF}type>/<{V.RDFS}subClassOf>*"
 
 #: Components checked on each value node (the result carries the value).
@@ -42,99 +49,6 @@ OTHER_KEYS = frozenset(
 CHECKED_DATATYPES = frozenset(
     V.XSD + t for t in ("integer", "decimal", "boolean", "date", "dateTime", "double", "float")
 )
-
-
-class UnsupportedShape(ConfigError):
-    """The shapes use a SHACL feature the fast engine cannot compile."""
-
-
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
-
-
-class ShapesGraph:
-    """A tiny read-only index over the shapes triples."""
-
-    def __init__(self, triples: Iterable[ox.Triple]) -> None:
-        self.spo: dict[Term, dict[str, list[Term]]] = {}
-        for t in triples:
-            if isinstance(t.subject, ox.Triple) or isinstance(t.object, ox.Triple):
-                continue
-            self.spo.setdefault(t.subject, {}).setdefault(t.predicate.value, []).append(t.object)
-
-    def objects(self, s: Term, p: str) -> list[Term]:
-        """All objects of ``s p``."""
-        return self.spo.get(s, {}).get(p, [])
-
-    def one(self, s: Term, key: str) -> Term | None:
-        """The single ``sh:key`` value of ``s``, or None."""
-        values = self.objects(s, SH + key)
-        if len(values) > 1:
-            raise UnsupportedShape(f"shape {_show(s)} has {len(values)} values for sh:{key}")
-        return values[0] if values else None
-
-    def items(self, node: Term) -> list[Term]:
-        """The members of an RDF list."""
-        out: list[Term] = []
-        while not (isinstance(node, ox.NamedNode) and node.value == RDF_NIL):
-            first = self.objects(node, RDF_FIRST)
-            rest = self.objects(node, RDF_REST)
-            if len(first) != 1 or len(rest) != 1:
-                raise UnsupportedShape(f"{_show(node)} is not a well-formed RDF list")
-            out.append(first[0])
-            node = rest[0]
-        return out
-
-    def keys(self, s: Term) -> set[str]:
-        """The SHACL parameters (local names) used on ``s``."""
-        return {p.removeprefix(SH) for p in self.spo.get(s, {}) if p.startswith(SH)}
-
-    def subjects_with(self, p: str) -> list[Term]:
-        """Every subject that has predicate ``p``."""
-        return [s for s, po in self.spo.items() if p in po]
-
-
-def class_terms(g: ShapesGraph) -> set[str]:
-    """Every class IRI the shapes test membership of (sh:class, sh:targetClass, implicit)."""
-    found = {
-        o.value
-        for po in g.spo.values()
-        for key in ("class", "targetClass")
-        for o in po.get(SH + key, [])
-        if isinstance(o, ox.NamedNode)
-    }
-    for s, po in g.spo.items():
-        types = {t.value for t in po.get(V.RDF + "type", []) if isinstance(t, ox.NamedNode)}
-        if isinstance(s, ox.NamedNode) and types & {V.RDFS + "Class", V.OWL + "Class"}:
-            found.add(s.value)
-    return found
-
-
-def _show(term: Term) -> str:
-    return V.shorten(term.value) if isinstance(term, ox.NamedNode) else f"_:{term.value}"
-
-
-def compile_path(g: ShapesGraph, path: Term) -> str:
-    """A SHACL property path as a SPARQL property path."""
-    if isinstance(path, ox.NamedNode) and path.value != RDF_NIL:
-        return str(path)
-    if isinstance(path, ox.Literal):
-        raise UnsupportedShape(f"a literal {path} is not a property path")
-    if g.objects(path, RDF_FIRST):
-        return "(" + "/".join(compile_path(g, p) for p in g.items(path)) + ")"
-    kinds = {
-        "inversePath": "^({})",
-        "zeroOrMorePath": "({})*",
-        "oneOrMorePath": "({})+",
-        "zeroOrOnePath": "({})?",
-    }
-    for key, fmt in kinds.items():
-        inner = g.one(path, key)
-        if inner is not None:
-            return fmt.format(compile_path(g, inner))
-    alternatives = g.one(path, "alternativePath")
-    if alternatives is not None:
-        return "(" + "|".join(compile_path(g, p) for p in g.items(alternatives)) + ")"
-    raise UnsupportedShape(f"unsupported property path {_show(path)}")
 
 
 class Compiler:
@@ -171,13 +85,13 @@ class Compiler:
         unknown = sorted(k for k in keys if k not in OTHER_KEYS and k not in VALUE_KEYS)
         if unknown:
             raise UnsupportedShape(
-                f"shape {_show(shape)} uses sh:{unknown[0]}, which the fast engine cannot compile",
+                f"shape {show(shape)} uses sh:{unknown[0]}, which the fast engine cannot compile",
                 hint="use --engine pyshacl, or add the component to kg/shaclsparql.py",
             )
         for key in ("closed", "qualifiedValueShapesDisjoint"):
             value = self.g.one(shape, key)
             if isinstance(value, ox.Literal) and value.value == "true":
-                raise UnsupportedShape(f"shape {_show(shape)} uses sh:{key} true, not supported")
+                raise UnsupportedShape(f"shape {show(shape)} uses sh:{key} true, not supported")
         return keys
 
     # --- per value node -------------------------------------------------------------------
@@ -247,7 +161,7 @@ class Compiler:
         g = self.g
         keys = self.check_keys(shape)
         if "sparql" in keys:
-            raise UnsupportedShape(f"nested shape {_show(shape)} uses sh:sparql, not supported")
+            raise UnsupportedShape(f"nested shape {show(shape)} uses sh:sparql, not supported")
         parts: list[str] = []
         path_term = g.one(shape, "path")
         if path_term is None:
@@ -257,7 +171,7 @@ class Compiler:
                 parts.append(f"sameTerm({x}, {has})")
             for key in ("equals", "disjoint", "lessThan", "lessThanOrEquals", "uniqueLang"):
                 if key in keys:
-                    raise UnsupportedShape(f"sh:{key} on node shape {_show(shape)}")
+                    raise UnsupportedShape(f"sh:{key} on node shape {show(shape)}")
         else:
             path = compile_path(g, path_term)
             parts += self._property_parts(shape, keys, path, x)
@@ -318,7 +232,7 @@ class Compiler:
                 f'LANG({v}) != "" && LCASE(LANG({v})) = LCASE(LANG({w})))'
             )
         if not isinstance(arg, ox.NamedNode):
-            raise UnsupportedShape(f"sh:{key} of {_show(shape)} must be an IRI")
+            raise UnsupportedShape(f"sh:{key} of {show(shape)} must be an IRI")
         if key == "equals":
             return (
                 f"{{ {x} {path} {v} FILTER NOT EXISTS {{ {x} {arg} {v} }} }} UNION "
@@ -358,3 +272,14 @@ def _plain(term: Term) -> str:
 
 def _int(term: Term | None) -> int | None:
     return None if term is None else int(_lit(term))
+
+
+__all__ = [
+    "SH",
+    "Compiler",
+    "ShapesGraph",
+    "Term",
+    "UnsupportedShape",
+    "class_terms",
+    "compile_path",
+]

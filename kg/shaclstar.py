@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.errors import Location
-from kg.shaclsparql import SH, VALUE_KEYS, Compiler, Term
+from kg.shaclgraph import SH, Term
+from kg.shaclsparql import VALUE_KEYS, Compiler
 from kg.validate import Violation
 
 #: Value components the star checks with expressions (sh:class keeps its anti-join query).
