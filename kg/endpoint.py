@@ -82,4 +82,5 @@ class EndpointTarget:
         return run_endpoint(self.url, spec, params, timeout=self.timeout)
 
 
-__all__ = ["EndpointTarget", "post_query", "run_endpoint"]
+# inject_values is re-exported for callers that bind parameters the same way (defined in kg.params)
+__all__ = ["EndpointTarget", "inject_values", "post_query", "run_endpoint"]

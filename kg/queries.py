@@ -209,7 +209,7 @@ def run_query(
         check_syntax(spec)  # report positions in the text as written
     solutions = _execute(store, spec, inject_values(spec.text, bound))
     variables = [v.value for v in solutions.variables]
-    rows: list[Row] = [tuple(sol[v] for v in variables) for sol in solutions]
+    rows: list[Row] = [tuple(sol) for sol in solutions]  # cells in the order of the variables
     return QueryResult(variables, rows)
 
 
