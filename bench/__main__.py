@@ -13,6 +13,7 @@ Examples::
     python -m bench                       # 100k, 1M, 5M; naive at 100k (about 10 minutes)
     python -m bench --quick               # 20k only, naive at 20k, no RESULTS.md
     python -m bench --only synthetic-1M   # one scenario
+    python -m bench --only shipped --queries  # plus the kg query benchmark (bench/queries_bench.py)
 """
 
 from __future__ import annotations
@@ -110,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=WORK, help="corpora and builds go here")
     parser.add_argument("--timeout", type=float, default=3600.0, help="per scenario, seconds")
     parser.add_argument("--no-write", action="store_true", help="do not update RESULTS.md")
+    parser.add_argument(
+        "--queries", action="store_true", help="also run bench.queries_bench (kg query, 1M)"
+    )
     args = parser.parse_args(argv)
     sizes = [size_name(parse_size(s)) for s in args.sizes.split(",") if s]
     naive_size = size_name(parse_size(args.naive_size))
@@ -140,6 +144,9 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.quick or args.no_write):
         report.update_results(RESULTS, section)
         print(f"wrote {RESULTS.relative_to(ROOT)}", file=sys.stderr)
+    if args.queries:  # its own process and its own RESULTS.md section
+        quiet = ["--no-write"] if args.quick or args.no_write else []
+        subprocess.run([sys.executable, "-m", "bench.queries_bench", *quiet], cwd=ROOT, check=False)
     return 0
 
 
