@@ -411,7 +411,7 @@ def query(
     result = target.select(spec, bindings)
     labels = queries.fetch_labels(target, result) if fmt in ("table", "md") else {}
     click.echo(output.render(result, fmt, labels=labels), nl=False)
-    click.echo(f"{len(result.rows)} rows", err=True)
+    click.echo(f"{len(result.rows)} row{'' if len(result.rows) == 1 else 's'}", err=True)
 
 
 def _write_output(target: str, data: bytes) -> None:
