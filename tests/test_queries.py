@@ -424,7 +424,7 @@ def test_cli_table_on_the_build(shipped_build_dir: Path) -> None:
     ]
     assert "North Korea" in lines[2]
     assert "Tier 3" in lines[2]
-    assert result.stderr == "1 rows\n"  # type: ignore[attr-defined]
+    assert result.stderr == "1 row\n"  # type: ignore[attr-defined]
 
 
 def test_cli_params_files_and_inline_text(shipped_build_dir: Path, tmp_path: Path) -> None:
