@@ -13,6 +13,9 @@ canonically when it parses the ontology), so the bytes only depend on the set of
 from __future__ import annotations
 
 import itertools
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +24,7 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from kg import vocab as V
+from kg.errors import KGError
 from kg.jsonld_stream import write_jsonld_lines
 
 NT, NQ = ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS
@@ -95,8 +99,29 @@ def restream(source: Path, fmt: ox.RdfFormat, stream: IO[bytes], target: ox.RdfF
     ox.serialize(items, stream, format=target, prefixes=V.PREFIXES)
 
 
-def write_all(store: ox.Store, out_dir: Path, context: dict[str, Any]) -> int:
-    """Write graph.nt, graph.nq, graph.ttl, graph.trig and graph.jsonld; return the triples."""
+#: Below this many triples a helper process costs more than it saves.
+PARALLEL_MIN = 200_000
+_FORMATS = {"nt": NT, "nq": NQ, "turtle": TURTLE, "trig": TRIG}
+_HELPER = "import sys; from kg.dump import restream_files; restream_files(sys.argv[1:])"
+
+
+def restream_files(args: list[str]) -> None:
+    """Re-serialize sorted files, given as groups of (source, format, target, format)."""
+    for i in range(0, len(args), 4):
+        source, fmt, target, target_fmt = args[i : i + 4]
+        with Path(target).open("wb") as stream:
+            restream(Path(source), _FORMATS[fmt], stream, _FORMATS[target_fmt])
+
+
+def write_all(
+    store: ox.Store, out_dir: Path, context: dict[str, Any], *, parallel_min: int = PARALLEL_MIN
+) -> int:
+    """Write graph.nt, graph.nq, graph.ttl, graph.trig and graph.jsonld; return the triples.
+
+    Turtle and TriG are re-serialized from the sorted N-Triples/N-Quads files. Both that and
+    JSON-LD hold the GIL, so for large graphs a helper process (a plain ``python -c``, which
+    re-imports nothing of the caller) writes Turtle and TriG while this one writes JSON-LD.
+    """
     dump = sorted_dump(store)
     with (out_dir / "graph.nt").open("wb") as stream:
         write_ntriples(dump, stream)
@@ -104,10 +129,30 @@ def write_all(store: ox.Store, out_dir: Path, context: dict[str, Any]) -> int:
         write_nquads(dump, stream)
     count = len(dump.union)
     del dump
-    with (out_dir / "graph.ttl").open("wb") as stream:
-        restream(out_dir / "graph.nt", NT, stream, TURTLE)
-    with (out_dir / "graph.trig").open("wb") as stream:
-        restream(out_dir / "graph.nq", NQ, stream, TRIG)
+    jobs = [str(out_dir / n) for n in ("graph.nt", "nt", "graph.ttl", "turtle")]
+    jobs += [str(out_dir / n) for n in ("graph.nq", "nq", "graph.trig", "trig")]
+    jobs[1::4], jobs[3::4] = ["nt", "nq"], ["turtle", "trig"]
+    if count < parallel_min:
+        restream_files(jobs)
+        _jsonld(out_dir, context)
+        return count
+    package_root = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p
+    )}  # fmt: skip
+    helper = subprocess.Popen(
+        [sys.executable, "-c", _HELPER, *jobs], env=env, stderr=subprocess.PIPE
+    )
+    try:
+        _jsonld(out_dir, context)
+    finally:
+        _, err = helper.communicate()
+    if helper.returncode != 0:
+        lines = err.decode(errors="replace").strip().splitlines() or ["no output"]
+        raise KGError(f"writing Turtle and TriG failed: {lines[-1]}")
+    return count
+
+
+def _jsonld(out_dir: Path, context: dict[str, Any]) -> None:
     with (out_dir / "graph.jsonld").open("wb") as stream, (out_dir / "graph.nt").open("rb") as nt:
         write_jsonld_lines(nt, stream, context)
-    return count

@@ -30,16 +30,19 @@ def sort_key(term: AnyTerm | None) -> str:
 
 
 def sorted_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
-    """De-duplicate and sort triples by subject, predicate, object."""
-    keyed = {(str(t.subject), str(t.predicate), str(t.object)): t for t in triples}
+    """De-duplicate and sort triples by subject, predicate, object.
+
+    The key is the triple's N-Triples text: one string instead of three (the separating
+    space sorts below every character a term can contain, so the order is the same).
+    For whole stores at scale use kg.dump, which sorts without a Python object per triple.
+    """
+    keyed = {str(t): t for t in triples}
     return [keyed[k] for k in sorted(keyed)]
 
 
 def sorted_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     """De-duplicate and sort quads by graph, subject, predicate, object."""
-    keyed = {
-        (sort_key(q.graph_name), str(q.subject), str(q.predicate), str(q.object)): q for q in quads
-    }
+    keyed = {(sort_key(q.graph_name), str(q)): q for q in quads}
     return [keyed[k] for k in sorted(keyed)]
 
 

@@ -84,38 +84,49 @@ def _render(node_id: bytes, types: list[bytes], props: dict[bytes, list[bytes]])
     parts = [b"{" + I3 + b'"@id": ' + node_id]
     if types:
         parts.append(I3 + b'"@type": [' + I4 + (b"," + I4).join(types) + I3 + b"]")
-    for key in sorted(props):
-        values = (b"," + I4).join(v + I4 + b"}" for v in props[key])
-        parts.append(I3 + b'"' + key + b'": [' + I4 + values + I3 + b"]")
+    named = sorted((_SHORT.common(p[1:-1]), v) for p, v in props.items())
+    for key, values in named:
+        body = (b"," + I4).join(v + I4 + b"}" for v in values)
+        parts.append(I3 + b'"' + key + b'": [' + I4 + body + I3 + b"]")
     return b",".join(parts) + b"\n  }"
+
+
+_SHORT = _Shortener()
 
 
 def _nodes(lines: Iterable[bytes]) -> Iterator[bytes]:
     """Each subject's node object, from N-Triples lines sorted (grouped) by subject."""
     short = _Shortener()
+    ids: dict[bytes, bytes] = {}  # rendered {"@id": ...} objects of repeated IRIs
     current, node_id = b"", b""
     types: list[bytes] = []
     props: dict[bytes, list[bytes]] = {}
+    id_head = b"{" + I5 + b'"@id": "'
     for raw in lines:
-        line = raw.rstrip(b"\n")
-        if line.endswith(b" ."):
-            line = line[:-2]
+        line = raw[:-3] if raw.endswith(b" .\n") else raw.rstrip(b"\n").removesuffix(b" .")
         if not line:
             continue
-        s_end = line.index(b" ")
-        p_end = line.index(b" ", s_end + 1)
-        subject, predicate, obj = line[:s_end], line[s_end + 1 : p_end], line[p_end + 1 :]
+        subject, predicate, obj = line.split(b" ", 2)
         if subject != current:
             if current:
                 yield _render(node_id, types, props)
             current, node_id, types, props = subject, _node_id(subject, short), [], {}
-        if predicate == RDF_TYPE and obj[:1] == b"<":
-            name = b'"' + short.common(obj[1:-1]) + b'"'
-            if name not in types:
-                types.append(name)
-            continue
-        values = props.setdefault(short.common(predicate[1:-1]), [])
-        value = _value(obj, short)
+        if obj[:1] == b"<":
+            value = ids.get(obj)
+            if value is None:
+                if len(ids) > 65536:
+                    ids.clear()
+                value = ids[obj] = id_head + short(obj[1:-1]) + b'"'
+            if predicate == RDF_TYPE:
+                name = value[len(id_head) - 1 :]
+                if name not in types:
+                    types.append(name)
+                continue
+        else:
+            value = _value(obj, short)
+        values = props.get(predicate)
+        if values is None:
+            values = props[predicate] = []
         if value not in values:
             values.append(value)
     if current:

@@ -11,6 +11,7 @@ from bench import report, scale, synthetic
 from bench.__main__ import main as bench_main
 from bench.naive import run_naive
 from kg import pipeline
+from kg.dump import write_all
 from tests.conftest import ROOT
 
 SIZE = 5_000
@@ -141,3 +142,17 @@ def test_bench_command_runs_one_scenario(
     assert "Shipped data" in out
     saved = json.loads((tmp_path / "scale-results.json").read_text())
     assert saved["shipped"]["timings"]["rebuild total"] > 0
+
+
+def test_writing_with_the_helper_process_gives_the_same_bytes(
+    shipped_build: pipeline.BuildResult, tmp_path: Path
+) -> None:
+    context = pipeline.jsonld_context(ROOT / "ontology")
+    for name, threshold in (("serial", 10**12), ("helper", 0)):
+        (tmp_path / name).mkdir()
+        count = write_all(shipped_build.store, tmp_path / name, context, parallel_min=threshold)
+        assert count == len({q.triple for q in shipped_build.store})
+    assert tree(tmp_path / "serial") == tree(tmp_path / "helper")
+    assert tree(tmp_path / "serial") == {
+        k: v for k, v in tree(shipped_build.written[0].parent).items() if k.startswith("graph.")
+    }
