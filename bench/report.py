@@ -83,7 +83,10 @@ def _synthetic(results: dict[str, dict[str, Any]]) -> list[str]:
     runs = [(k, r) for k, r in results.items() if k.startswith("synthetic-")]
     if not runs:
         return []
-    head = "| corpus | triples | " + " | ".join(STAGES) + " | **total** | GraphML | peak RSS MB |"
+    head = (
+        "| corpus | triples | " + " | ".join(STAGES)
+        + " | **total** | GraphML | build peak RSS MB | with GraphML |"
+    )  # fmt: skip
     out = [
         "### Validated builds of the synthetic corpus (fast path)",
         "",
@@ -92,10 +95,16 @@ def _synthetic(results: dict[str, dict[str, Any]]) -> list[str]:
         "estimates (a quarter of them censored bands) as importer-style N-Quads in their own "
         "named graphs. A cold build (no cache): load, rules, SHACL (compiled to SPARQL), and "
         "all five outputs (Turtle, N-Triples, TriG, N-Quads, JSON-LD); `validate` runs in a "
-        "second thread beside `write`, so `total` is less than the sum of the stages.",
+        "second thread beside `write` (and from 200k triples a helper process writes Turtle "
+        "and TriG beside JSON-LD), so `total` is less than the sum of the stages. GraphML "
+        "(`kg.flows.flow_network` + `kg.netio.graphml_bytes`) is written after the build. "
+        "Build peak RSS is the process's `ru_maxrss` when the build returns; the helper "
+        "process peaked at most at "
+        + ", ".join(f"{r.get('helper_rss_mb', 0):.0f}" for _, r in runs)
+        + " MB.",
         "",
         head,
-        "|" + "---|" * (len(STAGES) + 5),
+        "|" + "---|" * (len(STAGES) + 6),
     ]
     for key, r in runs:
         if "error" in r:
@@ -105,7 +114,8 @@ def _synthetic(results: dict[str, dict[str, Any]]) -> list[str]:
         cells = [_s(t.get(s)) for s in STAGES]
         out.append(
             f"| {key[10:]} | {r['triples']:,} | " + " | ".join(cells)
-            + f" | **{_s(t.get('total'))}** | {_s(t.get('GraphML'))} | {_mb(r)} |"
+            + f" | **{_s(t.get('total'))}** | {_s(t.get('GraphML'))} "
+            f"| {r.get('build_rss_mb', 0):.0f} | {_mb(r)} |"
         )  # fmt: skip
     return [*out, ""]
 
@@ -217,8 +227,9 @@ def _targets(meta: dict[str, Any], results: dict[str, dict[str, Any]]) -> list[s
                      ratio >= TARGET_RATIO))  # fmt: skip
     else:
         rows.append((f"fast vs naive at {size}", f"≥ {TARGET_RATIO}×", "–", None))
-    rss = one.get("peak_rss_mb")
-    rows.append(("peak RSS at 1M", f"≤ {TARGET_RSS_MB} MB", "–" if rss is None else f"{rss:.0f}",
+    rss = one.get("build_rss_mb")
+    rows.append(("peak RSS of the 1M build", f"≤ {TARGET_RSS_MB} MB",
+                 "–" if rss is None else f"{rss:.0f}",
                  None if rss is None else rss <= TARGET_RSS_MB))  # fmt: skip
     lin = t5 / t1 if t1 and t5 else None
     rows.append(("5M / 1M build time", f"≤ {TARGET_LINEAR}", "–" if lin is None else f"{lin:.2f}",

@@ -71,6 +71,7 @@ def synthetic_scenario(size: int, work: Path, parts: bool) -> dict[str, Any]:
     )
     built = _build(settings)
     timings = built.pop("timings")
+    built["build_rss_mb"] = round(peak_rss_mb(), 1)  # before GraphML
     start = time.perf_counter()
     (out / "flows.graphml").write_bytes(graphml_bytes(flow_network(built["result"].store)))
     timings["GraphML"] = time.perf_counter() - start
@@ -190,6 +191,8 @@ def main() -> None:
     else:
         result = naive_scenario(args.size, args.work)
     result["peak_rss_mb"] = round(peak_rss_mb(), 1)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    result["helper_rss_mb"] = round(children, 1)  # the largest helper process, if any
     print(json.dumps(result))
 
 
