@@ -104,19 +104,18 @@ def _en(text: str) -> str:
 
 
 class _Writer:
-    """Writes N-Quads lines for one named graph."""
+    """Collects the N-Quads lines of one named graph; writes them sorted, as ``kg import``."""
 
     def __init__(self, path: Path, source_id: str) -> None:
         self.path, self.graph = path, f"<{V.source_graph(source_id)}>"
-        self.stream = path.open("w", encoding="utf-8")
-        self.lines = 0
+        self.lines: list[str] = []
 
     def add(self, s: str, p: str, o: str) -> None:
-        self.stream.write(f"{s} {p} {o} {self.graph} .\n")
-        self.lines += 1
+        self.lines.append(f"{s} {p} {o} {self.graph} .\n")
 
     def close(self) -> None:
-        self.stream.close()
+        self.lines.sort()
+        self.path.write_text("".join(self.lines), encoding="utf-8")
 
 
 def _source_doc(w: _Writer, sid: str, title: str, doc_type: str, publisher: str) -> str:
