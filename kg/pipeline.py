@@ -193,10 +193,9 @@ def run(settings: Settings, *, write: bool = True, progress: Progress = _noop) -
             pending = pool.submit(check)
             progress("write")
             result.written = write_outputs(result, settings, pending=pending.result)
-        if result.written:
-            cache.prune()
     else:
         result.report = check()
+    cache.prune()  # every input was read: entries this build did not use are stale
     result.cache_stats = {"hits": cache.hits, "misses": cache.misses}
     result.timings.update(clock.timings)
     result.timings["total"] = time.perf_counter() - started
