@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -25,7 +26,7 @@ import pyoxigraph as ox
 
 from kg import vocab as V
 from kg.errors import KGError
-from kg.jsonld_stream import write_jsonld_lines
+from kg.jsonld_stream import footer, header, write_jsonld_lines, write_nodes
 
 NT, NQ = ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS
 TURTLE, TRIG = ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG
@@ -99,18 +100,77 @@ def restream(source: Path, fmt: ox.RdfFormat, stream: IO[bytes], target: ox.RdfF
     ox.serialize(items, stream, format=target, prefixes=V.PREFIXES)
 
 
-#: Below this many triples a helper process costs more than it saves.
+#: Below this many triples helper processes cost more than they save.
 PARALLEL_MIN = 200_000
 _FORMATS = {"nt": NT, "nq": NQ, "turtle": TURTLE, "trig": TRIG}
-_HELPER = "import sys; from kg.dump import restream_files; restream_files(sys.argv[1:])"
+_HELPER = "import sys; from kg.dump import run_jobs; run_jobs(sys.argv[1:])"
 
 
-def restream_files(args: list[str]) -> None:
-    """Re-serialize sorted files, given as groups of (source, format, target, format)."""
-    for i in range(0, len(args), 4):
-        source, fmt, target, target_fmt = args[i : i + 4]
-        with Path(target).open("wb") as stream:
-            restream(Path(source), _FORMATS[fmt], stream, _FORMATS[target_fmt])
+def run_jobs(args: list[str]) -> None:
+    """Run writer jobs given as words (a helper process's command line):
+
+    ``restream SOURCE FORMAT TARGET FORMAT`` re-serializes a sorted file;
+    ``nodes NT START END TARGET`` writes the JSON-LD node objects of a byte range of graph.nt.
+    """
+    words = iter(args)
+    for job in words:
+        if job == "restream":
+            source, fmt, target, target_fmt = (next(words) for _ in range(4))
+            with Path(target).open("wb") as stream:
+                restream(Path(source), _FORMATS[fmt], stream, _FORMATS[target_fmt])
+        elif job == "nodes":
+            nt, start, end, target = (next(words) for _ in range(4))
+            with Path(target).open("wb") as stream:
+                write_nodes(_byte_range(Path(nt), int(start), int(end)), stream)
+        else:
+            raise ValueError(f"unknown writer job {job!r}")
+
+
+def _byte_range(path: Path, start: int, end: int) -> Iterator[bytes]:
+    with path.open("rb") as stream:
+        stream.seek(start)
+        position = start
+        for line in stream:
+            if position >= end:
+                return
+            position += len(line)
+            yield line
+
+
+def _subject_boundary(path: Path) -> int:
+    """A byte offset near the middle of sorted N-Triples where a new subject starts."""
+    size = path.stat().st_size
+    with path.open("rb") as stream:
+        stream.seek(size // 2)
+        stream.readline()  # skip to the start of a line
+        offset = stream.tell()
+        first = stream.readline()
+        subject = first.split(b" ", 1)[0]
+        while first:
+            line = stream.readline()
+            if not line or line.split(b" ", 1)[0] != subject:
+                return offset + len(first) if line else size
+            first, offset = line, offset + len(first)
+    return size
+
+
+def _helper(words: list[str]) -> subprocess.Popen[bytes]:
+    """Start ``python -c`` running ``run_jobs`` (it imports only kg, never the caller)."""
+    root = str(Path(__file__).resolve().parent.parent)
+    path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
+    env = {**os.environ, "PYTHONPATH": path}
+    return subprocess.Popen(
+        [sys.executable, "-c", _HELPER, *words], env=env, stderr=subprocess.PIPE
+    )
+
+
+def _wait(helper: subprocess.Popen[bytes], what: str) -> None:
+    if helper.returncode is not None:  # already waited for
+        return
+    _, err = helper.communicate()
+    if helper.returncode != 0:
+        lines = err.decode(errors="replace").strip().splitlines() or ["no output"]
+        raise KGError(f"writing {what} failed: {lines[-1]}")
 
 
 def write_all(
@@ -118,41 +178,46 @@ def write_all(
 ) -> int:
     """Write graph.nt, graph.nq, graph.ttl, graph.trig and graph.jsonld; return the triples.
 
-    Turtle and TriG are re-serialized from the sorted N-Triples/N-Quads files. Both that and
-    JSON-LD hold the GIL, so for large graphs a helper process (a plain ``python -c``, which
-    re-imports nothing of the caller) writes Turtle and TriG while this one writes JSON-LD.
+    Turtle, TriG and JSON-LD are written from the sorted N-Triples/N-Quads files. All three
+    hold the GIL, so for large graphs two helper processes share the work: one writes Turtle
+    and TriG, one the second half of the JSON-LD node objects, while this process writes
+    the first half and joins the two.
     """
     dump = sorted_dump(store)
-    with (out_dir / "graph.nt").open("wb") as stream:
+    nt, nq = out_dir / "graph.nt", out_dir / "graph.nq"
+    with nt.open("wb") as stream:
         write_ntriples(dump, stream)
-    with (out_dir / "graph.nq").open("wb") as stream:
+    with nq.open("wb") as stream:
         write_nquads(dump, stream)
     count = len(dump.union)
     del dump
-    jobs = [str(out_dir / n) for n in ("graph.nt", "nt", "graph.ttl", "turtle")]
-    jobs += [str(out_dir / n) for n in ("graph.nq", "nq", "graph.trig", "trig")]
-    jobs[1::4], jobs[3::4] = ["nt", "nq"], ["turtle", "trig"]
+    restreams = ["restream", str(nt), "nt", str(out_dir / "graph.ttl"), "turtle"]
+    restreams += ["restream", str(nq), "nq", str(out_dir / "graph.trig"), "trig"]
+    jsonld = out_dir / "graph.jsonld"
     if count < parallel_min:
-        restream_files(jobs)
-        _jsonld(out_dir, context)
+        run_jobs(restreams)
+        with jsonld.open("wb") as stream, nt.open("rb") as lines:
+            write_jsonld_lines(lines, stream, context)
         return count
-    package_root = str(Path(__file__).resolve().parent.parent)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p
-    )}  # fmt: skip
-    helper = subprocess.Popen(
-        [sys.executable, "-c", _HELPER, *jobs], env=env, stderr=subprocess.PIPE
-    )
+    middle, part = _subject_boundary(nt), out_dir / ".graph.jsonld.part"
+    helpers = [
+        (_helper(restreams), "Turtle and TriG"),
+        (_helper(["nodes", str(nt), str(middle), str(nt.stat().st_size), str(part)]), "JSON-LD"),
+    ]
     try:
-        _jsonld(out_dir, context)
+        with jsonld.open("wb") as stream:
+            stream.write(header(context))
+            first = write_nodes(_byte_range(nt, 0, middle), stream)
+            _wait(*helpers[1])
+            with part.open("rb") as rest:
+                if first and rest.read(1):
+                    stream.write(b",")
+                rest.seek(0)
+                shutil.copyfileobj(rest, stream, 1 << 20)
+                any_nodes = first or rest.tell() > 0
+            stream.write(footer(any_nodes))
     finally:
-        _, err = helper.communicate()
-    if helper.returncode != 0:
-        lines = err.decode(errors="replace").strip().splitlines() or ["no output"]
-        raise KGError(f"writing Turtle and TriG failed: {lines[-1]}")
+        for helper, what in helpers:
+            _wait(helper, what)
+        part.unlink(missing_ok=True)
     return count
-
-
-def _jsonld(out_dir: Path, context: dict[str, Any]) -> None:
-    with (out_dir / "graph.jsonld").open("wb") as stream, (out_dir / "graph.nt").open("rb") as nt:
-        write_jsonld_lines(nt, stream, context)

@@ -133,10 +133,22 @@ def _nodes(lines: Iterable[bytes]) -> Iterator[bytes]:
         yield _render(node_id, types, props)
 
 
-def write_jsonld_lines(lines: Iterable[bytes], stream: IO[bytes], context: dict[str, Any]) -> None:
-    """Write graph.jsonld from sorted N-Triples lines (each ``s p o .``, newline optional)."""
+def header(context: dict[str, Any]) -> bytes:
+    """Everything before the first node object."""
     ctx = json.dumps(context, ensure_ascii=False, indent=1, sort_keys=True)
-    stream.write(('{\n "@context": ' + ctx.replace("\n", "\n ") + ',\n "@graph": [').encode())
+    return ('{\n "@context": ' + ctx.replace("\n", "\n ") + ',\n "@graph": [').encode()
+
+
+def footer(any_nodes: bool) -> bytes:
+    """Everything after the last node object."""
+    return b"\n ]\n}\n" if any_nodes else b"]\n}\n"
+
+
+def write_nodes(lines: Iterable[bytes], stream: IO[bytes]) -> bool:
+    """Write the node objects of ``lines`` (``\\n  node``, comma-separated); True if any.
+
+    Two runs over consecutive subject blocks join with a comma in between.
+    """
     sep, batch, first = b"\n  ", [], True
     for node in _nodes(lines):
         batch.append(sep + node)
@@ -145,4 +157,10 @@ def write_jsonld_lines(lines: Iterable[bytes], stream: IO[bytes], context: dict[
             stream.write(b"".join(batch))
             batch.clear()
     stream.write(b"".join(batch))
-    stream.write(b"]\n}\n" if first else b"\n ]\n}\n")
+    return not first
+
+
+def write_jsonld_lines(lines: Iterable[bytes], stream: IO[bytes], context: dict[str, Any]) -> None:
+    """Write graph.jsonld from sorted N-Triples lines (each ``s p o .``, newline optional)."""
+    stream.write(header(context))
+    stream.write(footer(write_nodes(lines, stream)))
