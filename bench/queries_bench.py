@@ -33,10 +33,15 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+import pyoxigraph as ox
+
+from kg.queries import QuerySpec, list_queries, run_query
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
 START, END = "<!-- queries:start -->", "<!-- queries:end -->"
 TARGET_MS, TARGET_SPEEDUP = 20.0, 20.0
+SCOPE = "PRK"  # the country a missed query is scoped to, for comparison
 
 
 @dataclass
@@ -56,8 +61,6 @@ class Timing:
 
 def prepare(size: int, work: Path) -> Path:
     """Generate and build the synthetic corpus; return its N-Quads file."""
-    import pyoxigraph as ox
-
     from bench import synthetic
     from kg import pipeline
 
@@ -82,7 +85,6 @@ def prepare(size: int, work: Path) -> Path:
 def bound_texts() -> dict[str, str]:
     """Each named query's text with its default parameters bound (as ``kg query`` binds them)."""
     from kg.params import bind_params, inject_values
-    from kg.queries import list_queries
 
     return {
         spec.name: inject_values(spec.text, bind_params(spec.name, spec.params, {}))
@@ -90,25 +92,37 @@ def bound_texts() -> dict[str, str]:
     }
 
 
-def time_oxigraph(nquads: Path, repeat: int) -> dict[str, Timing]:
-    """p50 of ``kg.queries.run_query`` (binding, query, rows as Python objects) per query."""
-    import pyoxigraph as ox
+def _time(store: ox.Store, spec: QuerySpec, params: dict[str, str], repeat: int) -> Timing:
+    rows = len(run_query(store, spec, params).rows)  # warm-up
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run_query(store, spec, params)
+        runs.append(time.perf_counter() - start)
+    return Timing(runs, rows)
 
-    from kg.queries import list_queries, run_query
 
+def time_oxigraph(nquads: Path, repeat: int) -> tuple[dict[str, Timing], dict[str, Timing]]:
+    """p50 of ``kg.queries.run_query`` (binding, query, rows as Python objects) per query.
+
+    A query that misses the target with its defaults is timed again scoped to one country
+    (``SCOPE``) when it has a country parameter left at ``*``; those go in the second dict.
+    """
     store = ox.Store()
     store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
     out: dict[str, Timing] = {}
+    scoped: dict[str, Timing] = {}
     for spec in list_queries(ROOT / "queries"):
-        rows = len(run_query(store, spec).rows)  # warm-up
-        runs = []
-        for _ in range(repeat):
-            start = time.perf_counter()
-            run_query(store, spec)
-            runs.append(time.perf_counter() - start)
-        out[spec.name] = Timing(runs, rows)
+        out[spec.name] = _time(store, spec, {}, repeat)
         print(f"  oxigraph {spec.name}: {out[spec.name].p50:.1f} ms", file=sys.stderr, flush=True)
-    return out
+        if out[spec.name].p50 <= TARGET_MS:
+            continue
+        for param in spec.params:
+            if param.kind == "country" and param.default == "*":
+                key = f"{spec.name} -p {param.name}={SCOPE}"
+                scoped[key] = _time(store, spec, {param.name: SCOPE}, repeat)
+                print(f"  oxigraph {key}: {scoped[key].p50:.1f} ms", file=sys.stderr, flush=True)
+    return out, scoped
 
 
 def _rdflib_worker(nquads: str, conn: Connection) -> None:
@@ -201,6 +215,7 @@ def time_rdflib(nquads: Path, repeat: int, budget: float, timeout: float) -> dic
 def report(
     naive: dict[str, Timing],
     fast: dict[str, Timing],
+    scoped: dict[str, Timing],
     quads: int,
     counts: dict[str, int],
     args: argparse.Namespace,
@@ -208,7 +223,7 @@ def report(
     """The Markdown section for bench/RESULTS.md."""
     content = ", ".join(f"{n:,} {what}" for what, n in counts.items())
     lines = [
-        "## kg query: the named queries on a synthetic 1M-triple graph",
+        f"## kg query: the named queries on a synthetic {args.size}-triple graph",
         "",
         f"`python -m bench.queries_bench --size {args.size}`: {quads:,} quads, asserted and "
         f"inferred ({content}; J/TIP tiers 2001-2024 for every country), every named query "
@@ -252,6 +267,18 @@ def report(
         f"p50 <= {TARGET_MS:.0f} ms: {len(fast) - len(missed)} of {len(fast)} queries"
         + (f"; missed by {', '.join(missed)}." if missed else "."),
     ]
+    if missed:
+        lines += [
+            "",
+            "The queries that miss read the whole graph with their default parameters (`*`): "
+            "every tier placement, every flow estimate or every fact. Scoped to one country "
+            "(pyoxigraph p50, same run): "
+            + (
+                "; ".join(f"`{k}` {t.p50:.1f} ms ({t.rows} rows)" for k, t in scoped.items())
+                or "none of them has a country parameter"
+            )
+            + ".",
+        ]
     if errors:
         lines += ["", "rdflib could not run (left out of the geometric mean): " + "; ".join(errors)]
     return "\n".join(lines)
@@ -291,9 +318,9 @@ def main(argv: list[str] | None = None) -> int:
         with nquads.open("rb") as stream:
             quads = sum(1 for _ in stream)
         counts: dict[str, int] = json.loads((work / "corpus.json").read_text())
-        fast = time_oxigraph(nquads, args.repeat)
+        fast, scoped = time_oxigraph(nquads, args.repeat)
         naive = time_rdflib(nquads, args.naive_repeat, args.naive_budget, args.naive_timeout)
-    text = report(naive, fast, quads, counts, args)
+    text = report(naive, fast, scoped, quads, counts, args)
     print(text)
     if not args.no_write:
         write_section(text)
