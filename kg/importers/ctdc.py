@@ -15,6 +15,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from pyoxigraph import Literal
+
 from kg import vocab as V
 from kg.countrymatch import CountryMatcher
 from kg.importers.common import (
@@ -115,6 +117,12 @@ def import_ctdc(
         node = iri(V.mint_iri("flow", source_id, origin, destination, year, form))
         est = iri(V.mint_iri("estimate", source_id, origin, destination, year, form))
         flow(g, node, key, source.node)
+        # An aggregate has no single line: its locator is the filter that selects its records.
+        locator = (
+            f"{Path(stream.name).name}: records with citizenship {origin}, country of "
+            f"exploitation {destination}, year {year}, form {form}"
+        )
+        g.add(node, tk("locator"), Literal(locator))
         g.add(node, tk("hasEstimate"), est)
         n = counts[key]
         count = band_small(Count(n, n), report)
