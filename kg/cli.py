@@ -99,7 +99,6 @@ _engine_option = click.option(
     show_default=True,
     help="SHACL engine: shapes compiled to SPARQL (fast) or the pySHACL reference.",
 )
-
 _imports_option = click.option(
     "--imports",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -107,6 +106,7 @@ _imports_option = click.option(
     envvar="KG_IMPORTS",
     help="Import list (YAML of kind/path/id) whose datasets are imported into the build.",
 )
+
 
 def ensure_store(ctx: click.Context, build_dir: Path) -> Any:
     """Load (building first if stale) the store behind ``build_dir`` for read-only commands."""
@@ -143,8 +143,8 @@ def cli(ctx: click.Context, traceback: bool, data_dir: Path, ontology_dir: Path)
     help="Where to write the outputs (replaced atomically).",
 )
 @_engine_option
-@click.pass_context
 @_imports_option
+@click.pass_context
 def build(ctx: click.Context, out_dir: Path, engine: str, imports: Path | None) -> None:
     """Load, build, derive, validate and write the graph to OUT.
 
@@ -269,6 +269,12 @@ def validate(ctx: click.Context, fmt: str, engine: str, imports: Path | None) ->
     metavar="PATH",
     help="Answer one GET request for PATH in-process, print the body and exit.",
 )
+@click.option(
+    "--data",
+    "data",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Serve this data directory, built in memory (nothing is written).",
+)
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -280,6 +286,7 @@ def serve(
     workers: int,
     queries_dir: Path,
     get_path: str | None,
+    data: Path | None,
 ) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint (/sparql) with a query page (/).
 
@@ -294,7 +301,7 @@ def serve(
     """
     from kg import server
 
-    store = ensure_store(ctx, build_dir)
+    store = _query_target(ctx, data, None, None, build_dir).store
     config = server.ServerConfig(timeout=timeout, max_rows=max_rows, queries_dir=queries_dir)
     if get_path is not None:
         response = server.handle_url(server.App(store, config), get_path)
@@ -582,22 +589,6 @@ def push(
     click.echo("\n".join(remote.report_lines(result)))
 
 
-def _echo_results(report: Any, fmt: str) -> None:
-    if fmt == "json":
-        click.echo(json.dumps(report.as_dict(), indent=1))
-        return
-    for result in report.results:
-        click.echo(result.line(), err=True)
-
-
-def main() -> None:  # pragma: no cover - console entry point helper
-    """Entry point that runs the CLI."""
-    cli(prog_name="kg")
-
-
-__all__ = ["build_option", "cli", "data_options", "ensure_store"]
-
-
 @cli.command("import")
 @click.argument("kind", type=click.Choice(sorted(importers.IMPORTERS)))
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
@@ -654,3 +645,19 @@ def _byte_progress(label: str) -> Iterator[Callable[[int, int], None]]:
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
+
+
+def _echo_results(report: Any, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(report.as_dict(), indent=1))
+        return
+    for result in report.results:
+        click.echo(result.line(), err=True)
+
+
+def main() -> None:  # pragma: no cover - console entry point helper
+    """Entry point that runs the CLI."""
+    cli(prog_name="kg")
+
+
+__all__ = ["build_option", "cli", "data_options", "ensure_store"]
