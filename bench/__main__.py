@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"unknown scenario {args.only!r}; choose from {', '.join(names)}")
         names = [args.only]
     meta = {
-        "command": "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "command": " ".join(["python -m bench", *(argv if argv is not None else sys.argv[1:])]),
         "date": dt.date.today().isoformat(),
         "machine": machine(),
         "software": software(),

@@ -191,8 +191,6 @@ def main() -> None:
     else:
         result = naive_scenario(args.size, args.work)
     result["peak_rss_mb"] = round(peak_rss_mb(), 1)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    result["helper_rss_mb"] = round(children, 1)  # the largest helper process, if any
     print(json.dumps(result))
 
 
