@@ -11,7 +11,7 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -246,6 +246,7 @@ def write_outputs(
             "graphs": graph_counts(result.store),
             "inferred_by_rule": result.inferred,
             "inputs": {display_path(p): file_sha256(p) for p in input_files(settings)},
+            "imports": display_path(settings.imports) if settings.imports else None,
         }
 
     def fill(tmp: Path) -> None:
@@ -300,6 +301,15 @@ def is_stale(settings: Settings) -> bool:
     return any(p.stat().st_mtime > built_at for p in input_files(settings))
 
 
+def recorded_imports(out_dir: Path) -> Path | None:
+    """The import list a build in ``out_dir`` was made with, from its manifest."""
+    try:
+        value = json.loads((out_dir / MANIFEST).read_text()).get("imports")
+    except (OSError, ValueError):
+        return None
+    return Path(value) if isinstance(value, str) and Path(value).exists() else None
+
+
 def load_build(out_dir: Path) -> ox.Store:
     """Load a build directory's quads into an in-memory store."""
     store = ox.Store()
@@ -308,7 +318,13 @@ def load_build(out_dir: Path) -> ox.Store:
 
 
 def ensure_build(settings: Settings, *, progress: Progress = _noop) -> ox.Store:
-    """Return the store of an up-to-date build, building first when needed."""
+    """Return the store of an up-to-date build, building first when needed.
+
+    A rebuild keeps the import list the build was made with (recorded in its manifest), so a
+    read-only command never drops imported datasets from a build.
+    """
+    if settings.imports is None:
+        settings = replace(settings, imports=recorded_imports(settings.out_dir))
     if is_stale(settings):
         log.info("build in %s is missing or stale; building", settings.out_dir)
         result = run(settings, progress=progress)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -45,3 +47,20 @@ def test_python_dash_m(sample_repo: Path) -> None:
 
 def test_exit_codes_are_distinct() -> None:
     assert [int(c) for c in ExitCode] == [0, 1, 2, 3]
+
+
+def test_read_only_rebuild_keeps_the_build_imports(sample_repo: Path, runner: CliRunner) -> None:
+    fixture = Path(__file__).parent / "data" / "imports" / "tiers.csv"
+    (sample_repo / "imports.yaml").write_text(
+        f"imports:\n  - kind: tiers\n    path: {fixture}\n    id: tiers-fixture\n"
+    )
+    built = runner.invoke(cli, ["build", "--imports", "imports.yaml", "--out", "out"])
+    assert built.exit_code == 0, built.stderr
+    before = runner.invoke(cli, ["query", "tiers", "--build", "out", "--format", "csv"])
+    data = sample_repo / "data" / "assessments" / "prk-essay.yaml"
+    data.write_text(data.read_text() + "\n")  # newer than the build: the query rebuilds it
+    os.utime(data, (time.time() + 5, time.time() + 5))
+    after = runner.invoke(cli, ["query", "tiers", "--build", "out", "--format", "csv"])
+    assert after.exit_code == 0, after.stderr
+    assert "tiers-fixture" in before.stdout
+    assert sorted(after.stdout.splitlines()) == sorted(before.stdout.splitlines())
