@@ -17,6 +17,7 @@ Entries are pickles written by kg itself; never point the cache at a directory o
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import logging
 import os
@@ -55,6 +56,14 @@ def digest(*parts: bytes | str) -> str:
 def files_digest(paths: Sequence[Path]) -> str:
     """One digest over the names and bytes of several files."""
     return digest(*(x for p in paths for x in (display_path(p), p.read_bytes())))
+
+
+@functools.cache
+def code_digest() -> str:
+    """A digest of kg's own source: an entry made by other parsing or import code is a miss."""
+    package = Path(__file__).resolve().parent
+    files = sorted(package.rglob("*.py"))
+    return digest(*(x for p in files for x in (p.relative_to(package).as_posix(), p.read_bytes())))
 
 
 class BuildCache:
@@ -123,7 +132,7 @@ def load_sources_cached(data_dir: Path, cache: BuildCache) -> list[SourceDoc]:
         except OSError:
             docs.append(read_yaml(path))  # reports the error with the file's location
             continue
-        key = digest(raw, display_path(path), str(path), __version__)
+        key = digest(raw, display_path(path), str(path), __version__, code_digest())
         doc = cache.get("yaml", key)
         if not isinstance(doc, SourceDoc):
             doc = read_yaml(path)
@@ -167,7 +176,9 @@ def build_imports_cached(
     from kg.countrymatch import CountryMatcher
     from kg.importers import read_import_list, run_import
 
-    context = digest(__version__, files_digest(ontology_files), files_digest(reference_files))
+    context = digest(
+        __version__, code_digest(), files_digest(ontology_files), files_digest(reference_files)
+    )
     matcher: list[CountryMatcher] = []
     results = []
     for spec in read_import_list(config):
