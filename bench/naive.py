@@ -76,7 +76,7 @@ def run_naive(data_dir: Path, nquads: list[Path], out: Path) -> dict[str, Any]:
     def build() -> None:
         records = parse_records(docs, ontology.vocabulary)
         for q in [*ontology.quads, *build_graph(records).quads]:
-            graph = dataset.graph(rdflib.URIRef(q.graph_name.value))
+            graph = dataset.graph(rdflib.URIRef(str(q.graph_name)[1:-1]))
             graph.add((_term(q.subject), _term(q.predicate), _term(q.object)))
 
     clock.time("build", build)
@@ -97,13 +97,18 @@ def run_naive(data_dir: Path, nquads: list[Path], out: Path) -> dict[str, Any]:
             graph, shacl_graph=shapes, inference="rdfs", advanced=True, allow_warnings=True
         ),
     )
-    for name, fmt, target in (
+    targets: list[tuple[str, str, rdflib.Graph]] = [
         ("Turtle", "turtle", graph),
         ("N-Triples", "nt", graph),
         ("TriG", "trig", dataset),
         ("N-Quads", "nquads", dataset),
-    ):
-        clock.time(name, lambda t=target, f=fmt, n=name: t.serialize(out / f"graph.{n}", format=f))
+    ]
+    for name, fmt, target in targets:
+
+        def write(t: rdflib.Graph = target, f: str = fmt, n: str = name) -> None:
+            t.serialize(out / f"graph.{n}", format=f)
+
+        clock.time(name, write)
     context = jsonld_context(ROOT / "ontology")
     clock.time(
         "JSON-LD",

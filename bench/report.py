@@ -54,8 +54,8 @@ def update_results(path: Path, section: str) -> None:
 
 def total(result: dict[str, Any]) -> float | None:
     """End-to-end seconds of a validated build (``pipeline.run``)."""
-    timings = result.get("timings", {})
-    return timings.get("total")
+    value = result.get("timings", {}).get("total")
+    return float(value) if value is not None else None
 
 
 def render(meta: dict[str, Any], results: dict[str, dict[str, Any]]) -> str:
