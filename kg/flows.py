@@ -124,21 +124,22 @@ def build_network(
     by_id = {_node_id(iri, places): iri for iri in places}
     g = nx.MultiDiGraph(title="kg trafficking flows", flows=len(flows))
     ends = sorted({e[0] for e in edges} | {e[1] for e in edges})
+    senders = {u for u, v, _, _ in edges if u != v}
+    receivers = {v for u, v, _, _ in edges if u != v}
     for node in ends:
         iri = by_id.get(node)
         attrs = dict(places[iri]) if iri else {"label": node, "name": node, "kind": "place"}
         if iri in tiers:
             attrs.update(tiers[iri])
-        attrs["role"] = _role(node, edges)
+        attrs["role"] = _role(node in senders, node in receivers)
         g.add_node(node, **attrs)
     for u, v, key, attrs in edges:
         g.add_edge(u, v, key=key, **attrs)
     return g
 
 
-def _role(node: str, edges: list[tuple[str, str, str, dict[str, Any]]]) -> str:
-    out = any(u == node and v != node for u, v, _, _ in edges)
-    into = any(v == node and u != node for u, v, _, _ in edges)
+def _role(out: bool, into: bool) -> str:
+    """A place's role from whether it sends and receives cross-border flows."""
     if out and into:
         return "both"
     if out or into:
