@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 import pyoxigraph as ox
 
 from kg import vocab as V
+from kg.output import json_term
 
 Kind = Literal["solutions", "boolean", "graph"]
 
@@ -116,31 +117,6 @@ def negotiate(kind: Kind, accept: str | None, names: Sequence[str] = ()) -> Form
 def format_names(kind: Kind) -> list[str]:
     """The format names and main media types usable for ``kind`` (for a 406 message)."""
     return [f"{f.name} ({f.media_types[0]})" for f in FORMATS if kind in f.kinds]
-
-
-def json_term(term: Any) -> dict[str, Any]:
-    """Encode one RDF term as in SPARQL 1.1 Query Results JSON (triples as RDF 1.2 does)."""
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out: dict[str, Any] = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != V.XSD + "string":
-            out["datatype"] = term.datatype.value
-        return out
-    if isinstance(term, ox.Triple):
-        return {
-            "type": "triple",
-            "value": {
-                "subject": json_term(term.subject),
-                "predicate": json_term(term.predicate),
-                "object": json_term(term.object),
-            },
-        }
-    raise TypeError(f"not an RDF term: {term!r}")
 
 
 def solutions_json(variables: list[str], rows: Iterable[ox.QuerySolution]) -> bytes:
