@@ -108,6 +108,30 @@ _imports_option = click.option(
 )
 
 
+def local_data_options(func: F) -> F:
+    """``--data``/``--ontology`` after the command name too (``kg build --data DIR``)."""
+    func = click.option(
+        "--ontology",
+        "local_ontology",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=None,
+        help="Same as kg --ontology DIR.",
+    )(func)
+    return click.option(
+        "--data",
+        "local_data",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=None,
+        help="Same as kg --data DIR.",
+    )(func)
+
+
+def _dirs(ctx: click.Context, data: Path | None, ontology: Path | None) -> tuple[Path, Path]:
+    """The data and ontology directories: the command's own option wins over the group's."""
+    root = ctx.find_root().params
+    return data or root["data_dir"], ontology or root["ontology_dir"]
+
+
 def ensure_store(ctx: click.Context, build_dir: Path) -> Any:
     """Load (building first if stale) the store behind ``build_dir`` for read-only commands."""
     root = ctx.find_root().params
@@ -144,8 +168,16 @@ def cli(ctx: click.Context, traceback: bool, data_dir: Path, ontology_dir: Path)
 )
 @_engine_option
 @_imports_option
+@local_data_options
 @click.pass_context
-def build(ctx: click.Context, out_dir: Path, engine: str, imports: Path | None) -> None:
+def build(
+    ctx: click.Context,
+    out_dir: Path,
+    engine: str,
+    imports: Path | None,
+    local_data: Path | None,
+    local_ontology: Path | None,
+) -> None:
     """Load, build, derive, validate and write the graph to OUT.
 
     Nothing is written unless the graph conforms, so a failed run leaves the previous build
@@ -156,8 +188,8 @@ def build(ctx: click.Context, out_dir: Path, engine: str, imports: Path | None) 
         kg build --data data --out build
         kg build --imports imports.example.yaml   # also import the datasets it lists
     """
-    root = ctx.find_root().params
-    settings = _settings(root["data_dir"], root["ontology_dir"], out_dir, engine)
+    data_dir, ontology_dir = _dirs(ctx, local_data, local_ontology)
+    settings = _settings(data_dir, ontology_dir, out_dir, engine)
     settings = dataclasses.replace(settings, imports=imports)
     started = time.perf_counter()
     result = pipeline.run(settings, progress=_progress())
@@ -187,18 +219,26 @@ def build(ctx: click.Context, out_dir: Path, engine: str, imports: Path | None) 
 )
 @_engine_option
 @_imports_option
+@local_data_options
 @click.pass_context
-def validate(ctx: click.Context, fmt: str, engine: str, imports: Path | None) -> None:
+def validate(
+    ctx: click.Context,
+    fmt: str,
+    engine: str,
+    imports: Path | None,
+    local_data: Path | None,
+    local_ontology: Path | None,
+) -> None:
     """Run every check of kg build without writing anything.
 
     Each violation is reported against the YAML file and line that produced it.
 
     Example:
 
-        kg validate --format json | jq .violations
+        kg validate --data data --format json | jq .violations
     """
-    root = ctx.find_root().params
-    settings = _settings(root["data_dir"], root["ontology_dir"], Path("build"), engine)
+    data_dir, ontology_dir = _dirs(ctx, local_data, local_ontology)
+    settings = _settings(data_dir, ontology_dir, Path("build"), engine)
     settings = dataclasses.replace(settings, imports=imports)
     result = pipeline.run(settings, write=False, progress=_progress())
     _echo_results(result.report, fmt)

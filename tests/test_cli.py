@@ -64,3 +64,15 @@ def test_read_only_rebuild_keeps_the_build_imports(sample_repo: Path, runner: Cl
     assert after.exit_code == 0, after.stderr
     assert "tiers-fixture" in before.stdout
     assert sorted(after.stdout.splitlines()) == sorted(before.stdout.splitlines())
+
+
+def test_data_option_after_the_command(sample_repo: Path, runner: CliRunner) -> None:
+    (sample_repo / "data").rename(sample_repo / "mydata")
+    missing = runner.invoke(cli, ["validate"])
+    assert missing.exit_code == 1
+    for args in (["validate", "--data", "mydata"], ["--data", "mydata", "validate"]):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0, result.stderr
+    built = runner.invoke(cli, ["build", "--data", "mydata", "--out", "out"])
+    assert built.exit_code == 0, built.stderr
+    assert (sample_repo / "out" / "graph.ttl").exists()
