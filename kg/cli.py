@@ -151,6 +151,7 @@ def cli(ctx: click.Context, traceback: bool, data_dir: Path, ontology_dir: Path)
 
     Example:
 
+    \b
         kg build && kg query tiers
     """
     ctx.meta["kg.traceback"] = traceback
@@ -185,6 +186,7 @@ def build(
 
     Example:
 
+    \b
         kg build --data data --out build
         kg build --imports imports.example.yaml   # also import the datasets it lists
     """
@@ -235,6 +237,7 @@ def validate(
 
     Example:
 
+    \b
         kg validate --data data --format json | jq .violations
     """
     data_dir, ontology_dir = _dirs(ctx, local_data, local_ontology)
@@ -335,6 +338,7 @@ def serve(
 
     Example:
 
+    \b
         kg serve --port 7878
 
         kg serve --get '/sparql?format=csv&query=SELECT ?c {?c tk:iso3166Alpha3 "PRK"}'
@@ -446,6 +450,7 @@ def query(
 
     Example:
 
+    \b
         kg query --list && kg query tier-history -p country=PRK --format csv
     """
     if list_queries:
@@ -499,6 +504,7 @@ def export_cmd(
 
     Example:
 
+    \b
         kg export --format graphml --network flows -o flows.graphml
     """
     from kg import netio
@@ -517,6 +523,7 @@ def viz_group() -> None:
 
     Example:
 
+    \b
         kg viz flows -o flows.html
     """
 
@@ -544,6 +551,7 @@ def viz_flows(
 
     Example:
 
+    \b
         kg viz flows --origin PRK -o prk-flows.svg
     """
     from kg import viz
@@ -569,6 +577,7 @@ def report_cmd(ctx: click.Context, iso3: str, output: str, build_dir: Path) -> N
 
     Example:
 
+    \b
         kg report PRK -o PRK.html
     """
     from kg.report import render_report
@@ -611,6 +620,7 @@ def push(
 
     Example:
 
+    \b
         kg push http://localhost:7878/store --dry-run
     """
     from kg import remote
@@ -656,6 +666,7 @@ def import_(
 
     Example:
 
+    \b
         kg import glotip ../shared/data/unodc_glotip_2023/data_glotip.csv
     """
     root = ctx.find_root().params
