@@ -35,11 +35,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from bench.report import write_section
 from kg.queries import QuerySpec, list_queries, run_query
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
-START, END = "<!-- queries:start -->", "<!-- queries:end -->"
 TARGET_MS, TARGET_SPEEDUP = 20.0, 20.0
 SCOPE = "PRK"  # the country a missed query is scoped to, for comparison
 
@@ -284,19 +284,6 @@ def report(
     return "\n".join(lines)
 
 
-def write_section(text: str, path: Path = RESULTS) -> None:
-    """Replace this benchmark's section of ``path`` (between its markers), keeping the rest."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    block = f"{START}\n{text}\n{END}"
-    if START in old and END in old:
-        new = old[: old.index(START)] + block + old[old.index(END) + len(END) :]
-    else:
-        new = old.rstrip("\n") + "\n\n" + block + "\n"
-    tmp = path.with_suffix(".md.tmp")
-    tmp.write_text(new, encoding="utf-8")
-    tmp.replace(path)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Generate, build, time both engines, report."""
     parser = argparse.ArgumentParser(prog="python -m bench.queries_bench", description=__doc__)
@@ -323,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     text = report(naive, fast, scoped, quads, counts, args)
     print(text)
     if not args.no_write:
-        write_section(text)
+        write_section(RESULTS, "queries", text)
     return 0
 
 

@@ -10,7 +10,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-START, END = "<!-- scale:start -->", "<!-- scale:end -->"
 TITLE = "# Benchmark results"
 
 #: Stages of a build in the order they run, as named in ``BuildResult.timings``.
@@ -39,17 +38,29 @@ def _mb(result: dict[str, Any]) -> str:
     return f"{result['peak_rss_mb']:.0f}" if "peak_rss_mb" in result else "–"
 
 
-def update_results(path: Path, section: str) -> None:
-    """Replace the scale section of ``path`` (insert it after the title the first time)."""
-    text = path.read_text() if path.exists() else f"{TITLE}\n"
-    block = f"{START}\n{section.rstrip()}\n{END}"
-    if START in text and END in text:
-        text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
-    elif text.startswith(TITLE):
-        text = f"{TITLE}\n\n{block}\n" + text[len(TITLE) :]
+def write_section(path: Path, name: str, text: str, *, first: bool = False) -> None:
+    """Replace the ``name`` section of ``path`` (between its markers), keeping the rest.
+
+    A new section goes right after the title with ``first``, else at the end. The file is
+    replaced atomically.
+    """
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    old = path.read_text(encoding="utf-8") if path.exists() else f"{TITLE}\n"
+    block = f"{start}\n{text.rstrip()}\n{end}"
+    if start in old and end in old:
+        new = old[: old.index(start)] + block + old[old.index(end) + len(end) :]
+    elif first and old.startswith(TITLE):
+        new = f"{TITLE}\n\n{block}\n" + old[len(TITLE) :]
     else:
-        text = f"{TITLE}\n\n{block}\n\n{text}"
-    path.write_text(re.sub(r"\n{3,}", "\n\n", text))
+        new = old.rstrip("\n") + "\n\n" + block + "\n"
+    tmp = path.with_suffix(".md.tmp")
+    tmp.write_text(re.sub(r"\n{3,}", "\n\n", new), encoding="utf-8")
+    tmp.replace(path)
+
+
+def update_results(path: Path, section: str) -> None:
+    """Replace the scale section of ``path`` (inserted after the title the first time)."""
+    write_section(path, "scale", section, first=True)
 
 
 def total(result: dict[str, Any]) -> float | None:

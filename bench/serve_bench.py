@@ -29,9 +29,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+from bench.report import write_section
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
-START, END = "<!-- serve:start -->", "<!-- serve:end -->"
 TARGET_QPS, TARGET_P99_MS = 300.0, 50.0
 
 LOOKUP = """PREFIX tk: <https://w3id.org/kg-tip/ontology#>
@@ -130,7 +131,9 @@ def _client(url: str, keep_alive: bool, until: float, run: Run, lock: threading.
         started = time.perf_counter()
         try:
             if conn is None:
-                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+                conn = http.client.HTTPConnection(
+                    parts.hostname or "127.0.0.1", parts.port, timeout=30
+                )
             conn.request("GET", path, headers={"Accept": "application/sparql-results+json"})
             response = conn.getresponse()
             body = response.read()
@@ -202,19 +205,6 @@ def report(naive: Run, fast: Run, clients: int) -> str:
     )
 
 
-def write_section(text: str, path: Path = RESULTS) -> None:
-    """Replace this benchmark's section of ``path`` (between its markers), keeping the rest."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    block = f"{START}\n{text}\n{END}"
-    if START in old and END in old:
-        new = old[: old.index(START)] + block + old[old.index(END) + len(END) :]
-    else:
-        new = old.rstrip("\n") + "\n\n" + block + "\n"
-    tmp = path.with_suffix(".md.tmp")
-    tmp.write_text(new, encoding="utf-8")
-    tmp.replace(path)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Build, start both servers in turn, load them, report."""
     parser = argparse.ArgumentParser(prog="python -m bench.serve_bench", description=__doc__)
@@ -259,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     text = report(runs[0], runs[1], args.clients)
     print(text)
     if not args.no_write:
-        write_section(text)
+        write_section(RESULTS, "serve", text)
     return 0
 
 
