@@ -27,6 +27,7 @@ from kg.terms import (
     QuadSink,
     boolean,
     date,
+    dc,
     decimal,
     gyear,
     integer,
@@ -37,10 +38,6 @@ from kg.terms import (
 
 PROV_USED = iri(V.PROV + "used")
 PROV_DERIVED = iri(V.PROV + "wasDerivedFrom")
-DC = {
-    k: iri(V.DCTERMS + k)
-    for k in ("title", "publisher", "issued", "license", "identifier", "description", "date")
-}
 SKOS_ALT = iri(V.SKOS + "altLabel")
 POLICY_CLASS = {
     "law": "Law",
@@ -123,9 +120,9 @@ def _reference(records: Records, g: QuadSink, origins: dict[str, Location]) -> N
         node = iri(V.mint_iri("treaty", t.id))
         origins[node.value] = t.where
         g.add(node, RDF_TYPE, tk("Treaty"))
-        g.add(node, DC["title"], text(t.title))
+        g.add(node, dc("title"), text(t.title))
         g.opt(node, RDFS_LABEL, text(t.short_name) if t.short_name else None)
-        g.opt(node, DC["date"], date(t.adopted) if t.adopted else None)
+        g.opt(node, dc("date"), date(t.adopted) if t.adopted else None)
         g.opt(node, iri(V.SCHEMA + "startDate"), date(t.in_force) if t.in_force else None)
 
 
@@ -133,14 +130,14 @@ def _source(s: Source, g: QuadSink, origins: dict[str, Location]) -> None:
     node = iri(V.mint_iri("source", s.id))
     origins[node.value] = s.where
     g.add(node, RDF_TYPE, tk("SourceDocument"))
-    g.add(node, DC["title"], text(s.title))
+    g.add(node, dc("title"), text(s.title))
     g.add(node, tk("docType"), iri(s.doc_type))
     g.add(node, tk("reliability"), iri(s.reliability))
-    g.opt(node, DC["publisher"], iri(V.mint_iri("agent", s.publisher)) if s.publisher else None)
-    g.opt(node, DC["issued"], date(s.issued) if s.issued else None)
+    g.opt(node, dc("publisher"), iri(V.mint_iri("agent", s.publisher)) if s.publisher else None)
+    g.opt(node, dc("issued"), date(s.issued) if s.issued else None)
     g.opt(node, tk("year"), gyear(s.year) if s.year else None)
-    g.opt(node, DC["license"], iri(s.license) if s.license and ":" in s.license else None)
-    g.opt(node, DC["identifier"], _Lit(s.identifier) if s.identifier else None)
+    g.opt(node, dc("license"), iri(s.license) if s.license and ":" in s.license else None)
+    g.opt(node, dc("identifier"), _Lit(s.identifier) if s.identifier else None)
     g.opt(node, tk("sha256"), _Lit(s.sha256) if s.sha256 else None)
     g.opt(node, iri(V.RDFS + "comment"), text(s.note) if s.note else None)
 
@@ -203,7 +200,7 @@ def _assessment(a: Assessment, records: Records, g: QuadSink, origins: dict[str,
     g.add(node, tk("publishedIn"), sc.doc)
     g.opt(node, tk("reportYear"), gyear(a.year) if a.year else None)
     g.opt(node, tk("principalForm"), iri(a.principal_form) if a.principal_form else None)
-    g.opt(node, DC["description"], text(a.summary) if a.summary else None)
+    g.opt(node, dc("description"), text(a.summary) if a.summary else None)
     sc.many(node, "profileRole", map(iri, a.profile_roles))
     sc.many(node, "reportsForm", map(iri, a.forms))
     origins[sc.activity.value] = a.where
@@ -256,7 +253,7 @@ def _flow(sc: _Scope, f: Flow) -> None:
     sc.many(n, "concernsForm", map(iri, f.forms))
     g.opt(n, tk("partOfFlow"), sc.mint("flow", f.part_of) if f.part_of else None)
     g.opt(n, tk("year"), gyear(f.year) if f.year else None)
-    g.opt(n, DC["description"], text(f.description) if f.description else None)
+    g.opt(n, dc("description"), text(f.description) if f.description else None)
     sc.many(n, "facilitatedBy", (sc.mint("policy", p) for p in f.facilitated_by))
     sc.many(n, "supportedBy", (sc.mint("claim", c) for c in f.supported_by))
     if f.estimate is not None:
@@ -274,7 +271,7 @@ def _policy(sc: _Scope, p: Policy) -> None:
     sc.many(n, "party", map(country_iri, p.parties))
     sc.many(n, "policyEffect", map(iri, p.effects))
     sc.many(n, "concernsForm", map(iri, p.forms))
-    g.opt(n, DC["description"], text(p.description) if p.description else None)
+    g.opt(n, dc("description"), text(p.description) if p.description else None)
     sc.many(n, "supportedBy", (sc.mint("claim", c) for c in p.supported_by))
 
 
@@ -291,7 +288,7 @@ def _claim(sc: _Scope, c: Claim) -> None:
     g.add(n, tk("polarity"), boolean(c.polarity))
     g.add(n, tk("extractedBy"), sc.activity)
     g.opt(n, tk("section"), iri(c.section) if c.section else None)
-    g.opt(n, DC["description"], text(c.summary) if c.summary else None)
+    g.opt(n, dc("description"), text(c.summary) if c.summary else None)
     g.opt(n, tk("confidence"), decimal(c.confidence) if c.confidence is not None else None)
     sc.many(n, "contradicts", (sc.mint("claim", o) for o in c.contradicts))
     g.opt(n, PROV_DERIVED, sc.mint("claim", c.derived_from) if c.derived_from else None)
@@ -300,7 +297,7 @@ def _claim(sc: _Scope, c: Claim) -> None:
 def _recommendation(sc: _Scope, rec: Recommendation) -> None:
     g = sc.g
     n = sc.fact("recommendation", rec.id, "Recommendation", rec.locator, rec.where)
-    g.add(n, DC["description"], text(rec.text))
+    g.add(n, dc("description"), text(rec.text))
     g.add(n, tk("targetsCountry"), country_iri(rec.target))
     g.opt(n, tk("ordinal"), integer(rec.ordinal) if rec.ordinal is not None else None)
     sc.many(n, "actionType", map(iri, rec.actions))

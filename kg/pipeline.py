@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import hashlib
 import json
 import logging
 import time
@@ -20,7 +19,13 @@ import pyoxigraph as ox
 from kg import __version__
 from kg import vocab as V
 from kg.build import BuiltGraph, build_graph
-from kg.cache import BuildCache, build_imports_cached, default_cache_dir, load_sources_cached
+from kg.cache import (
+    BuildCache,
+    build_imports_cached,
+    default_cache_dir,
+    file_digest,
+    load_sources_cached,
+)
 from kg.dump import write_all
 from kg.errors import KGError, Location, display_path
 from kg.export import atomic_dir
@@ -245,7 +250,7 @@ def write_outputs(
             "kg_version": __version__,
             "graphs": graph_counts(result.store),
             "inferred_by_rule": result.inferred,
-            "inputs": {display_path(p): file_sha256(p) for p in input_files(settings)},
+            "inputs": {display_path(p): file_digest(p) for p in input_files(settings)},
             "imports": display_path(settings.imports) if settings.imports else None,
         }
 
@@ -271,15 +276,6 @@ def write_outputs(
     except _NotConforming:
         return []
     return [settings.out_dir / n for n in (*OUTPUTS, REPORT, MANIFEST)]
-
-
-def file_sha256(path: Path) -> str:
-    """The SHA-256 of a file, read in blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def jsonld_context(ontology_dir: Path) -> dict[str, object]:

@@ -28,6 +28,11 @@ def tk(local: str) -> NamedNode:
     return NamedNode(V.TK + local)
 
 
+def dc(local: str) -> NamedNode:
+    """Return a Dublin Core term (``dcterms:title``, ``dcterms:source`` …) as a node."""
+    return NamedNode(V.DCTERMS + local)
+
+
 def iri(value: str) -> NamedNode:
     """Return a node for an absolute IRI."""
     return NamedNode(value)

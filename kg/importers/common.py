@@ -12,18 +12,12 @@ from pyoxigraph import Literal, NamedNode, Quad
 from kg import vocab as V
 from kg.countrymatch import NOT_COUNTRY_KINDS, Resolution
 from kg.errors import Location
-from kg.terms import RDF_TYPE, RDFS_LABEL, QuadSink, boolean, date, integer, iri, text, tk
+from kg.terms import RDF_TYPE, RDFS_LABEL, QuadSink, boolean, date, dc, integer, iri, text, tk
 
 #: Called with (bytes read, total bytes) while a file is read.
 ByteProgress = Callable[[int, int], None]
 
 EXAMPLES = 5
-DC_TITLE = iri(V.DCTERMS + "title")
-DC_PUBLISHER = iri(V.DCTERMS + "publisher")
-DC_ISSUED = iri(V.DCTERMS + "issued")
-DC_LICENSE = iri(V.DCTERMS + "license")
-DC_IDENTIFIER = iri(V.DCTERMS + "identifier")
-DC_SOURCE = iri(V.DCTERMS + "source")
 RDFS_COMMENT = iri(V.RDFS + "comment")
 
 
@@ -170,15 +164,15 @@ def source_document(g: QuadSink, meta: SourceMeta) -> None:
     """Write the SourceDocument of a dataset (a dataset, in its own graph)."""
     n = meta.node
     g.add(n, RDF_TYPE, tk("SourceDocument"))
-    g.add(n, DC_TITLE, text(meta.title))
+    g.add(n, dc("title"), text(meta.title))
     g.add(n, tk("docType"), iri(V.concept("doc-dataset")))
     g.add(n, tk("reliability"), iri(V.concept(meta.reliability)))
-    g.add(n, DC_PUBLISHER, iri(V.mint_iri("agent", meta.publisher)))
-    g.opt(n, DC_ISSUED, date(meta.issued) if meta.issued else None)
-    g.opt(n, DC_LICENSE, iri(meta.license) if meta.license else None)
+    g.add(n, dc("publisher"), iri(V.mint_iri("agent", meta.publisher)))
+    g.opt(n, dc("issued"), date(meta.issued) if meta.issued else None)
+    g.opt(n, dc("license"), iri(meta.license) if meta.license else None)
     g.opt(n, RDFS_COMMENT, text(meta.terms) if meta.terms else None)
-    g.opt(n, DC_IDENTIFIER, Literal(meta.identifier) if meta.identifier else None)
-    g.opt(n, DC_SOURCE, text(meta.original) if meta.original else None)
+    g.opt(n, dc("identifier"), Literal(meta.identifier) if meta.identifier else None)
+    g.opt(n, dc("source"), text(meta.original) if meta.original else None)
     g.opt(n, tk("sha256"), Literal(meta.sha256) if meta.sha256 else None)
 
 
