@@ -1,4 +1,5 @@
-"""Stage 4: derive role classes and closures into the inferred graph with SPARQL UPDATE.
+"""Stage 4: derive role classes and closures into the inferred graph with SPARQL UPDATE, then
+the query indexes of ``kg.derive``.
 
 Rules read every graph and write only ``tkg:inferred``; a triple already asserted anywhere is
 never inferred again, so the inferred graph holds exactly what the rules add.
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg import vocab as V
+from kg.derive import derive
 
 _PREFIXES = f"""PREFIX tk: <{V.TK}>
 PREFIX rdf: <{V.RDF}>
@@ -47,19 +49,8 @@ def _role(cls: str, prop: str, flow: str) -> Rule:
     )
 
 
-def _inverse(prop: str, inverse: str) -> Rule:
-    return Rule(
-        name=inverse,
-        description=f"tk:{inverse} is the inverse of tk:{prop}",
-        update=_insert(f"?o tk:{inverse} ?s .", f"GRAPH ?g {{ ?s tk:{prop} ?o }}"),
-    )
-
-
 #: The rules, in the order they run (type closure last, so derived classes are closed too).
 RULES: tuple[Rule, ...] = (
-    _inverse("origin", "isOriginOf"),
-    _inverse("destination", "isDestinationOf"),
-    _inverse("transit", "isTransitOf"),
     Rule(
         "contradicts-symmetric",
         "tk:contradicts holds in both directions",
@@ -81,8 +72,14 @@ RULES: tuple[Rule, ...] = (
 
 
 def apply_rules(store: ox.Store) -> dict[str, int]:
-    """Run every rule on ``store``; return how many triples each one added."""
+    """Derive ``tkg:inferred`` afresh: run every rule on ``store`` (the closure rules above,
+    then ``kg.derive``); return how many triples each one added.
+
+    Whatever the inferred graph held before is dropped first, so the rules can run again on
+    a store that changed since (an import added to a loaded build, say).
+    """
     graph = ox.NamedNode(V.GRAPH_INFERRED)
+    store.remove_graph(graph)
     added: dict[str, int] = {}
     before = _count(store, graph)
     for rule in RULES:
@@ -90,6 +87,7 @@ def apply_rules(store: ox.Store) -> dict[str, int]:
         after = _count(store, graph)
         added[rule.name] = after - before
         before = after
+    added.update(derive(store))
     return added
 
 

@@ -7,15 +7,18 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
 from kg import pipeline
+from kg.rules import apply_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 ONTOLOGY = ROOT / "ontology"
 QUERIES = ROOT / "queries"
+IMPORTED = ROOT / "tests" / "data" / "queries" / "imported.trig"
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
 needs_shared_data = pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="../shared/data is absent")
@@ -53,6 +56,19 @@ def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> pipeline.BuildRes
 def shipped_build_dir(shipped_build: pipeline.BuildResult) -> Path:
     """The output directory of the session build."""
     return shipped_build.written[0].parent
+
+
+@pytest.fixture(scope="session")
+def imported_nquads(shipped_build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped build plus tests/data/queries/imported.trig (a small graph shaped like the
+    importers' output), derived again as a build derives it, as one N-Quads file."""
+    store = pipeline.load_build(shipped_build_dir)
+    store.bulk_load(path=str(IMPORTED), format=ox.RdfFormat.TRIG)
+    apply_rules(store)
+    path = tmp_path_factory.mktemp("imported") / "graph.nq"
+    with path.open("wb") as stream:
+        store.dump(stream, ox.RdfFormat.N_QUADS)
+    return path
 
 
 @pytest.fixture

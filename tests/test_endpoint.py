@@ -17,7 +17,6 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from kg import pipeline
 from kg.cli import cli
 from kg.endpoint import EndpointTarget, run_endpoint
 from kg.errors import QueryError, RemoteError
@@ -25,7 +24,6 @@ from kg.queries import QueryResult, discover, load_query, parse_spec, run_query
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "queries"
-IMPORTED = ROOT / "tests" / "data" / "queries" / "imported.trig"
 OXIGRAPH = shutil.which("oxigraph")
 
 pytestmark = [
@@ -42,11 +40,11 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def endpoint(tmp_path_factory: pytest.TempPathFactory, shipped_build_dir: Path) -> Iterator[str]:
+def endpoint(tmp_path_factory: pytest.TempPathFactory, imported_nquads: Path) -> Iterator[str]:
     """An Oxigraph server on a free port, loaded with the build and the importer fixture."""
     assert OXIGRAPH is not None
     location = tmp_path_factory.mktemp("oxigraph") / "db"
-    files = [str(shipped_build_dir / "graph.nq"), str(IMPORTED)]
+    files = [str(imported_nquads)]
     subprocess.run([OXIGRAPH, "load", "--location", str(location), "--file", *files], check=True,
                    capture_output=True)  # fmt: skip
     port = _free_port()
@@ -74,9 +72,9 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory, shipped_build_dir: Path) 
 
 
 @pytest.fixture(scope="module")
-def local(shipped_build_dir: Path) -> ox.Store:
-    store = pipeline.load_build(shipped_build_dir)
-    store.bulk_load(path=str(IMPORTED), format=ox.RdfFormat.TRIG)
+def local(imported_nquads: Path) -> ox.Store:
+    store = ox.Store()
+    store.bulk_load(path=str(imported_nquads), format=ox.RdfFormat.N_QUADS)
     return store
 
 

@@ -49,14 +49,15 @@ OBJECT_PROPERTIES = {
     "targetsCountry", "addressesPolicy", "addressesTreaty", "actionType", "pillar", "status",
     "repeats", "claimSubject", "aspect", "claimObject", "section", "extractedBy", "supportedBy",
     "contradicts", "corroborates", "resolvedBy", "preferredClaim", "docType", "reliability",
-    "inRegion", "wikidataItem",
+    "inRegion", "wikidataItem", "appliedRule", "latestTierPlacement", "previousTier",
+    "computedTierChange", "opposedBy",
 }  # fmt: skip
 DATATYPE_PROPERTIES = {
     "reportYear", "year", "consecutiveYearsOnWatchList", "waiverApplied",
     "governmentPolicyOrPattern", "isAggregate", "pointValue", "lowerBound", "upperBound",
     "censored", "ordinal", "polarity", "locator", "excerptSha256", "confidence", "iso3166Alpha2",
     "iso3166Alpha3", "iso3166Numeric", "m49Code", "latitude", "longitude", "rank", "issuesTiers",
-    "sha256", "rationale",
+    "sha256", "rationale", "provenanceGap", "sizeRank",
 }  # fmt: skip
 SCHEMES: dict[str, set[str]] = {
     "forms": {
@@ -123,6 +124,10 @@ SCHEMES: dict[str, set[str]] = {
     "sections": {
         "section-summary", "section-recommendations", "section-prosecution",
         "section-protection", "section-prevention", "section-profile",
+    },
+    "rules": {
+        "rule-latest-tier-placement", "rule-tier-change", "rule-opposed-claims",
+        "rule-provenance-gaps", "rule-size-rank",
     },
 }  # fmt: skip
 ASPECT_PILLARS = {

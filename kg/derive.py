@@ -1,0 +1,133 @@
+"""Stage 4, second half: derive the facts the named queries would otherwise compute per query.
+
+Five rules materialise conclusions that answer whole-graph questions in a few milliseconds on
+a graph of millions of triples, where computing them per query scans every placement, claim,
+estimate or fact (see bench/RESULTS.md, "kg query"):
+
+========================================  =================================================
+rule (tkv:rule-…)                          conclusions (in ``tkg:inferred``)
+========================================  =================================================
+latest-tier-placement                      ``?country tk:latestTierPlacement ?placement``
+tier-change                                ``?placement tk:previousTier ?tier`` and
+                                           ``tk:computedTierChange`` (up, down, remained)
+opposed-claims                             ``?positiveClaim tk:opposedBy ?negativeClaim``
+provenance-gaps                            ``?fact tk:provenanceGap "source"`` (or "locator"…)
+size-rank                                  ``?estimate tk:sizeRank 1`` (within kind, unit, year)
+========================================  =================================================
+
+Each rule also writes ``tkg:inferred tk:appliedRule tkv:rule-<name>``. A named query reads a
+rule's conclusions only where that marker is present and otherwise computes the same answer
+from the asserted facts, so every query stays correct on any graph, with or without kg's
+rules. The conclusions are a snapshot: a store changed after the build must be derived again
+(``kg.rules.apply_rules``, which every build runs).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from kg import rq
+from kg import vocab as V
+
+_XSD_INTEGER = ox.NamedNode(V.XSD + "integer")
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """One rule whose conclusions come from a package SPARQL file (``kg/sparql/<query>.rq``)."""
+
+    name: str
+    query: str
+
+
+#: The CONSTRUCT rules, in the order they run; size-rank is computed in Python after them.
+CONSTRUCTED: tuple[Derivation, ...] = (
+    Derivation("latest-tier-placement", "derive_latest_tier"),
+    Derivation("tier-change", "derive_tier_change"),
+    Derivation("opposed-claims", "derive_opposed_claims"),
+    Derivation("provenance-gaps", "derive_provenance_gaps"),
+)
+SIZE_RANK = "size-rank"
+#: Every rule's name, as in ``tkv:rule-<name>``.
+NAMES: tuple[str, ...] = (*(d.name for d in CONSTRUCTED), SIZE_RANK)
+
+
+def rule_iri(name: str) -> ox.NamedNode:
+    """The concept that names a rule, e.g. ``tkv:rule-size-rank``."""
+    return ox.NamedNode(f"{V.TKV}rule-{name}")
+
+
+def derive(store: ox.Store) -> dict[str, int]:
+    """Add every rule's conclusions and marker to ``tkg:inferred``; return the number of
+    triples each rule added (its conclusions plus its marker).
+
+    The inferred graph should hold no earlier conclusions of these rules (``apply_rules``
+    clears it first).
+    """
+    graph = ox.NamedNode(V.GRAPH_INFERRED)
+    added: dict[str, int] = {}
+    for rule in CONSTRUCTED:
+        answer = store.query(rq.load(rule.query), use_default_graph_as_union=True)
+        assert isinstance(answer, ox.QueryTriples)
+        quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in answer]
+        added[rule.name] = _add(store, quads, rule.name)
+    added[SIZE_RANK] = _add(store, size_ranks(store), SIZE_RANK)
+    return added
+
+
+def _add(store: ox.Store, quads: list[ox.Quad], name: str) -> int:
+    graph = ox.NamedNode(V.GRAPH_INFERRED)
+    marker = ox.Quad(graph, ox.NamedNode(V.TK + "appliedRule"), rule_iri(name), graph)
+    store.extend([*quads, marker])
+    return len(set(quads)) + 1
+
+
+def size_ranks(store: ox.Store) -> list[ox.Quad]:
+    """``tk:sizeRank`` of every flow estimate within its kind of flow, count unit and year.
+
+    Rank 1 is the largest size (point value, else lower bound); ties go to the smaller flow
+    IRI, then estimate IRI, the order ``queries/largest-flows.rq`` sorts by. Because the
+    partitions are exactly that query's filters, the 25 largest of any filtered set are among
+    the estimates ranked 1-25 in the partitions it covers.
+    """
+    answer = store.query(rq.load("derive_size_rank_input"), use_default_graph_as_union=True)
+    assert isinstance(answer, ox.QuerySolutions)
+    partitions: dict[tuple[str, ...], set[tuple[int, str, str]]] = defaultdict(set)
+    for row in answer:
+        size = _size(row["point"], row["lower"])
+        estimate = row["estimate"]
+        if size is None or not isinstance(estimate, ox.NamedNode | ox.BlankNode):
+            continue  # no usable number: validation reports it
+        key = tuple(str(row[k]) for k in ("kind", "unit", "year"))
+        partitions[key].add((-size, str(row["flow"]), str(estimate)))
+    graph = ox.NamedNode(V.GRAPH_INFERRED)
+    rank = ox.NamedNode(V.TK + "sizeRank")
+    return [
+        ox.Quad(_term(estimate), rank, ox.Literal(str(n), datatype=_XSD_INTEGER), graph)
+        for members in partitions.values()
+        for n, (_, _, estimate) in enumerate(sorted(members), start=1)
+    ]
+
+
+def _size(*terms: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> int | None:
+    """The first term that is an integer literal, as an int."""
+    for term in terms:
+        if isinstance(term, ox.Literal) and term.datatype == _XSD_INTEGER:
+            try:
+                return int(term.value)
+            except ValueError:
+                return None
+    return None
+
+
+def _term(text: str) -> ox.NamedNode | ox.BlankNode:
+    """Parse an N-Triples IRI or blank node back into a term."""
+    if text.startswith("_:"):
+        return ox.BlankNode(text[2:])
+    return ox.NamedNode(text[1:-1])
+
+
+__all__ = ["CONSTRUCTED", "NAMES", "SIZE_RANK", "derive", "rule_iri", "size_ranks"]
