@@ -12,7 +12,7 @@ tier-change                                ``?placement tk:previousTier ?tier`` 
                                            ``tk:computedTierChange`` (up, down, remained)
 opposed-claims                             ``?positiveClaim tk:opposedBy ?negativeClaim``
 provenance-gaps                            ``?fact tk:provenanceGap "source"`` (or "locator"…)
-size-rank                                  ``?estimate tk:sizeRank 1`` (within kind, unit, year)
+size-rank                                  ``?estimate tk:sizeRank 1`` … 25 (per kind, unit, year)
 ========================================  =================================================
 
 Each rule also writes ``tkg:inferred tk:appliedRule tkv:rule-<name>``. A named query reads a
@@ -24,7 +24,7 @@ rules. The conclusions are a snapshot: a store changed after the build must be d
 
 from __future__ import annotations
 
-from collections import defaultdict
+import heapq
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -33,6 +33,7 @@ from kg import rq
 from kg import vocab as V
 
 _XSD_INTEGER = ox.NamedNode(V.XSD + "integer")
+Estimate = ox.NamedNode | ox.BlankNode
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,8 @@ CONSTRUCTED: tuple[Derivation, ...] = (
     Derivation("provenance-gaps", "derive_provenance_gaps"),
 )
 SIZE_RANK = "size-rank"
+#: How many estimates of each partition get a tk:sizeRank (queries/largest-flows.rq lists 25).
+TOP = 25
 #: Every rule's name, as in ``tkv:rule-<name>``.
 NAMES: tuple[str, ...] = (*(d.name for d in CONSTRUCTED), SIZE_RANK)
 
@@ -86,7 +89,8 @@ def _add(store: ox.Store, quads: list[ox.Quad], name: str) -> int:
 
 
 def size_ranks(store: ox.Store) -> list[ox.Quad]:
-    """``tk:sizeRank`` of every flow estimate within its kind of flow, count unit and year.
+    """``tk:sizeRank`` 1 to ``TOP`` of the largest flow estimates within each kind of flow,
+    count unit and year (the other estimates get no rank).
 
     Rank 1 is the largest size (point value, else lower bound); ties go to the smaller flow
     IRI, then estimate IRI, the order ``queries/largest-flows.rq`` sorts by. Because the
@@ -95,21 +99,25 @@ def size_ranks(store: ox.Store) -> list[ox.Quad]:
     """
     answer = store.query(rq.load("derive_size_rank_input"), use_default_graph_as_union=True)
     assert isinstance(answer, ox.QuerySolutions)
-    partitions: dict[tuple[str, ...], set[tuple[int, str, str]]] = defaultdict(set)
-    for row in answer:
-        size = _size(row["point"], row["lower"])
-        estimate = row["estimate"]
+    partitions: dict[tuple[object, ...], dict[tuple[str, str], tuple[int, Estimate]]] = {}
+    # Unpacked in the order of the SELECT clause (much faster than looking cells up by name).
+    for flow, estimate, kind, unit, year, point, lower in answer:
+        size = _size(point, lower)
         if size is None or not isinstance(estimate, ox.NamedNode | ox.BlankNode):
             continue  # no usable number: validation reports it
-        key = tuple(str(row[k]) for k in ("kind", "unit", "year"))
-        partitions[key].add((-size, str(row["flow"]), str(estimate)))
+        if not isinstance(flow, ox.NamedNode | ox.BlankNode):
+            continue
+        members = partitions.setdefault((kind, unit, year), {})
+        members[(flow.value, estimate.value)] = (size, estimate)
     graph = ox.NamedNode(V.GRAPH_INFERRED)
     rank = ox.NamedNode(V.TK + "sizeRank")
-    return [
-        ox.Quad(_term(estimate), rank, ox.Literal(str(n), datatype=_XSD_INTEGER), graph)
-        for members in partitions.values()
-        for n, (_, _, estimate) in enumerate(sorted(members), start=1)
-    ]
+    quads = []
+    for members in partitions.values():
+        top = heapq.nsmallest(TOP, members, key=lambda k: (-members[k][0], k))
+        for n, key in enumerate(top, start=1):
+            literal = ox.Literal(str(n), datatype=_XSD_INTEGER)
+            quads.append(ox.Quad(members[key][1], rank, literal, graph))
+    return quads
 
 
 def _size(*terms: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> int | None:
@@ -123,11 +131,4 @@ def _size(*terms: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -
     return None
 
 
-def _term(text: str) -> ox.NamedNode | ox.BlankNode:
-    """Parse an N-Triples IRI or blank node back into a term."""
-    if text.startswith("_:"):
-        return ox.BlankNode(text[2:])
-    return ox.NamedNode(text[1:-1])
-
-
-__all__ = ["CONSTRUCTED", "NAMES", "SIZE_RANK", "derive", "rule_iri", "size_ranks"]
+__all__ = ["CONSTRUCTED", "NAMES", "SIZE_RANK", "TOP", "derive", "rule_iri", "size_ranks"]

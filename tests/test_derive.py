@@ -8,6 +8,7 @@ internal flows, several units, facts without sources) and each query runs both w
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg import pipeline
-from kg.derive import NAMES, rule_iri, size_ranks
+from kg.derive import NAMES, TOP, rule_iri, size_ranks
 from kg.queries import QueryResult, load_query, run_query
 from kg.rules import apply_rules
 from kg.vocab import GRAPH_INFERRED, RDF, TK, TKD, TKV, XSD
@@ -290,6 +291,24 @@ def test_stale_conclusions_are_replaced(base_nquads: Path) -> None:
     latest = ox.NamedNode(TK + "latestTierPlacement")
     prk = ox.NamedNode(TKD + "country-prk")
     assert len(list(store.quads_for_pattern(prk, latest, None, None))) == 2  # J/TIP, curators
+
+
+def test_the_query_asks_for_every_rank_the_rule_gives() -> None:
+    text = load_query(QUERIES, "largest-flows").text
+    match = re.search(r"VALUES \?rank \{([^}]*)\}", text)
+    assert match is not None
+    assert [int(n) for n in match.group(1).split()] == list(range(1, TOP + 1))
+    assert f"LIMIT {TOP}" in text
+
+
+def test_only_the_largest_of_a_partition_are_ranked() -> None:
+    store = ox.Store()
+    same = [("prk", "chn", False, "identified-victims", 2013, n, None) for n in range(40)]
+    store.extend(flow_quads(same))  # type: ignore[arg-type]
+    ranks = {int(str(q.object).split('"')[1]): str(q.subject) for q in size_ranks(store)}
+    assert sorted(ranks) == list(range(1, TOP + 1))
+    assert ranks[1].endswith("_039>")  # the largest value, 39
+    assert ranks[TOP].endswith(f"_{40 - TOP:03d}>")
 
 
 def test_size_ranks_partition_by_kind_unit_and_year_and_break_ties_by_flow() -> None:
