@@ -61,9 +61,14 @@ def handle_url(app: App | ox.Store, url: str, headers: Mapping[str, str] | None 
     return handle(app, "GET", split.path or "/", params, headers or {}, b"")
 
 
+#: The largest refused body that is still read to its end before the 413 answer.
+DRAIN_LIMIT = 16 * MAX_BODY
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: every response has a Content-Length
     disable_nagle_algorithm = True  # headers and body go out in two writes
+    timeout = 60  # seconds a connection may sit idle or stall mid-request
     server: _Server
 
     def _answer(self) -> None:
@@ -76,6 +81,9 @@ class _Handler(BaseHTTPRequestHandler):
             length = -1
         if not 0 <= length <= MAX_BODY:
             self.close_connection = True
+            # Read (and drop) a body of reasonable size first, so that the client is not cut
+            # off mid-upload and can read the answer; a larger one is simply not read.
+            self._discard(min(length, DRAIN_LIMIT))
             return self._send(error(413, f"the request body must be 0 to {MAX_BODY} bytes"))
         body = self.rfile.read(length) if length else b""
         split = urlsplit(self.path)
@@ -87,6 +95,13 @@ class _Handler(BaseHTTPRequestHandler):
             log.exception("error answering %s %s", self.command, self.path)
             response = error(500, "internal server error (the traceback is in the server log)")
         self._send(response)
+
+    def _discard(self, length: int) -> None:
+        while length > 0:
+            chunk = self.rfile.read(min(length, 1 << 16))
+            if not chunk:
+                return
+            length -= len(chunk)
 
     def _send(self, response: Response) -> None:
         self.send_response(response.status, HTTPStatus(response.status).phrase)
