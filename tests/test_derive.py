@@ -62,6 +62,12 @@ def both_ways(store: ox.Store, name: str, params: dict[str, str]) -> tuple[Query
     return derived, computed
 
 
+def assert_agree(store: ox.Store, cases: tuple[tuple[str, dict[str, str]], ...]) -> None:
+    for name, params in cases:
+        derived, computed = both_ways(store, name, params)
+        assert rows(derived) == rows(computed), (name, params)
+
+
 @pytest.fixture(scope="module")
 def base_nquads(shipped_build_dir: Path) -> Path:
     return shipped_build_dir / "graph.nq"
@@ -188,6 +194,7 @@ FLOW_PARAMS: tuple[dict[str, str], ...] = (
     {"kind": "tk:InternalFlow"},
     {"kind": "tk:CrossBorderFlow", "year": "2013", "unit": "identified-victims"},
 )
+FLOW_CASES = tuple(("largest-flows", params) for params in FLOW_PARAMS)
 TIER_CASES: tuple[tuple[str, dict[str, str]], ...] = (
     ("tiers", {}),
     ("tiers", {"assessor": "us-dos-jtip"}),
@@ -208,10 +215,7 @@ SLOW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthChe
 @SLOW
 @given(drawn=flows)
 def test_largest_flows_agree_both_ways(base_nquads: Path, drawn: list) -> None:  # type: ignore[type-arg]
-    store = shipped_plus(base_nquads, flow_quads(drawn))
-    for params in FLOW_PARAMS:
-        derived, computed = both_ways(store, "largest-flows", params)
-        assert rows(derived) == rows(computed), params
+    assert_agree(shipped_plus(base_nquads, flow_quads(drawn)), FLOW_CASES)
 
 
 def test_largest_flows_agree_both_ways_beyond_25_per_partition(base_nquads: Path) -> None:
@@ -239,19 +243,13 @@ def test_largest_flows_agree_both_ways_beyond_25_per_partition(base_nquads: Path
 @SLOW
 @given(drawn=assessments)
 def test_tier_queries_agree_both_ways(base_nquads: Path, drawn: dict) -> None:  # type: ignore[type-arg]
-    store = shipped_plus(base_nquads, tier_quads(drawn))
-    for name, params in TIER_CASES:
-        derived, computed = both_ways(store, name, params)
-        assert rows(derived) == rows(computed), (name, params)
+    assert_agree(shipped_plus(base_nquads, tier_quads(drawn)), TIER_CASES)
 
 
 @SLOW
 @given(drawn=claims)
 def test_claim_queries_agree_both_ways(base_nquads: Path, drawn: list) -> None:  # type: ignore[type-arg]
-    store = shipped_plus(base_nquads, claim_quads(drawn))
-    for name, params in CLAIM_CASES:
-        derived, computed = both_ways(store, name, params)
-        assert rows(derived) == rows(computed), (name, params)
+    assert_agree(shipped_plus(base_nquads, claim_quads(drawn)), CLAIM_CASES)
 
 
 # --- the rules' conclusions themselves --------------------------------------------------------
