@@ -25,7 +25,10 @@ rules. The conclusions are a snapshot: a store changed after the build must be d
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 import pyoxigraph as ox
 
@@ -63,22 +66,28 @@ def rule_iri(name: str) -> ox.NamedNode:
     return ox.NamedNode(f"{V.TKV}rule-{name}")
 
 
-def derive(store: ox.Store) -> dict[str, int]:
+def derive(store: ox.Store, *, workers: int = 2) -> dict[str, int]:
     """Add every rule's conclusions and marker to ``tkg:inferred``; return the number of
     triples each rule added (its conclusions plus its marker).
 
-    The inferred graph should hold no earlier conclusions of these rules (``apply_rules``
-    clears it first).
+    No rule reads another's conclusions, so they are computed side by side (pyoxigraph runs
+    a query without holding the GIL) and added to the store once all are done. The inferred
+    graph should hold no earlier conclusions of these rules (``apply_rules`` clears it first).
     """
+    jobs: dict[str, Callable[[], list[ox.Quad]]] = {SIZE_RANK: partial(size_ranks, store)}
+    for rule in sorted(CONSTRUCTED, key=lambda r: r.name != "provenance-gaps"):  # long first
+        jobs[rule.name] = partial(_construct, store, rule.query)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending = {name: pool.submit(job) for name, job in jobs.items()}
+        found = {name: future.result() for name, future in pending.items()}
+    return {name: _add(store, found[name], name) for name in NAMES}
+
+
+def _construct(store: ox.Store, query: str) -> list[ox.Quad]:
     graph = ox.NamedNode(V.GRAPH_INFERRED)
-    added: dict[str, int] = {}
-    for rule in CONSTRUCTED:
-        answer = store.query(rq.load(rule.query), use_default_graph_as_union=True)
-        assert isinstance(answer, ox.QueryTriples)
-        quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in answer]
-        added[rule.name] = _add(store, quads, rule.name)
-    added[SIZE_RANK] = _add(store, size_ranks(store), SIZE_RANK)
-    return added
+    answer = store.query(rq.load(query), use_default_graph_as_union=True)
+    assert isinstance(answer, ox.QueryTriples)
+    return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in answer]
 
 
 def _add(store: ox.Store, quads: list[ox.Quad], name: str) -> int:
