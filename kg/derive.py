@@ -47,12 +47,12 @@ class Derivation:
     query: str
 
 
-#: The CONSTRUCT rules, in the order they run; size-rank is computed in Python after them.
+#: The CONSTRUCT rules, the longest first (size-rank, computed in Python, starts before them).
 CONSTRUCTED: tuple[Derivation, ...] = (
+    Derivation("provenance-gaps", "derive_provenance_gaps"),
     Derivation("latest-tier-placement", "derive_latest_tier"),
     Derivation("tier-change", "derive_tier_change"),
     Derivation("opposed-claims", "derive_opposed_claims"),
-    Derivation("provenance-gaps", "derive_provenance_gaps"),
 )
 SIZE_RANK = "size-rank"
 #: How many estimates of each partition get a tk:sizeRank (queries/largest-flows.rq lists 25).
@@ -75,7 +75,7 @@ def derive(store: ox.Store, *, workers: int = 2) -> dict[str, int]:
     graph should hold no earlier conclusions of these rules (``apply_rules`` clears it first).
     """
     jobs: dict[str, Callable[[], list[ox.Quad]]] = {SIZE_RANK: partial(size_ranks, store)}
-    for rule in sorted(CONSTRUCTED, key=lambda r: r.name != "provenance-gaps"):  # long first
+    for rule in CONSTRUCTED:
         jobs[rule.name] = partial(_construct, store, rule.query)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         pending = {name: pool.submit(job) for name, job in jobs.items()}
@@ -112,10 +112,9 @@ def size_ranks(store: ox.Store) -> list[ox.Quad]:
     # Unpacked in the order of the SELECT clause (much faster than looking cells up by name).
     for flow, estimate, kind, unit, year, point, lower in answer:
         size = _size(point, lower)
-        if size is None or not isinstance(estimate, ox.NamedNode | ox.BlankNode):
+        nodes = isinstance(flow, ox.NamedNode | ox.BlankNode) and isinstance(estimate, Estimate)
+        if size is None or not nodes:
             continue  # no usable number: validation reports it
-        if not isinstance(flow, ox.NamedNode | ox.BlankNode):
-            continue
         members = partitions.setdefault((kind, unit, year), {})
         members[(flow.value, estimate.value)] = (size, estimate)
     graph = ox.NamedNode(V.GRAPH_INFERRED)
