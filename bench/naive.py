@@ -50,12 +50,12 @@ def run_naive(data_dir: Path, nquads: list[Path], out: Path) -> dict[str, Any]:
     """Build, validate and write the corpus the naive way; return stage timings and counts."""
     import pyshacl
 
-    from kg import sources
-    from kg.build import build_graph
-    from kg.flows import flow_network
-    from kg.ontology import load_ontology
-    from kg.parse import parse_records
-    from kg.pipeline import jsonld_context
+    from kg.graph.build import build_graph
+    from kg.network.flows import flow_network
+    from kg.pipeline.run import jsonld_context
+    from kg.source import loader as sources
+    from kg.source.ontology import load_ontology
+    from kg.source.parse import parse_records
 
     clock = _Clock()
     out.mkdir(parents=True, exist_ok=True)

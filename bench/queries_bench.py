@@ -36,8 +36,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from bench.report import write_section
-from kg.queries import QuerySpec, list_queries, run_query
-from kg.vocab import TK
+from kg.core.vocab import TK
+from kg.query.named import QuerySpec, list_queries, run_query
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -85,7 +85,7 @@ def prepare(size: int, work: Path) -> Path:
 
 def bound_texts() -> dict[str, str]:
     """Each named query's text with its default parameters bound (as ``kg query`` binds them)."""
-    from kg.params import bind_params, inject_values
+    from kg.query.params import bind_params, inject_values
 
     return {
         spec.name: inject_values(spec.text, bind_params(spec.name, spec.params, {}))
@@ -111,7 +111,7 @@ def time_oxigraph(nquads: Path, repeat: int) -> tuple[Timings, Timings, Timings]
 
     A query that misses the target with its defaults is timed again scoped to one country
     (``SCOPE``) when it has a country parameter left at ``*``; those go in the second dict.
-    A query that reads the build's rule indexes (``kg.derive``) is timed again with the
+    A query that reads the build's rule indexes (``kg.graph.derive``) is timed again with the
     rules' markers removed, so that it computes its answer from the facts: the third dict.
     """
     store = ox.Store()
@@ -307,13 +307,13 @@ def report(
     if computed:
         lines += [
             "",
-            "Five queries read what the build's rules derived once (`kg/derive.py`: latest tier "
-            "per assessor, tier changes, opposed claims, size ranks, provenance gaps) and compute "
-            "it themselves on a graph without it. The same queries with the rules' markers "
-            "removed, so they compute (pyoxigraph p50, same run). rdflib runs the computing "
-            "branch of these five whatever the markers say (pyoxigraph drops a branch whose "
-            "guard is false before running it), so their speed-ups above mix the engine with "
-            "the indexes; this table gives the indexes' share:",
+            "Five queries read what the build's rules derived once (`kg/graph/derive.py`: latest "
+            "tier per assessor, tier changes, opposed claims, size ranks, provenance gaps) and "
+            "compute it themselves on a graph without it. The same queries with the rules' markers"
+            " removed, so they compute (pyoxigraph p50, same run). rdflib runs the computing "
+            "branch of these five whatever the markers say (pyoxigraph drops a branch whose guard "
+            "is false before running it), so their speed-ups above mix the engine with the "
+            "indexes; this table gives the indexes' share:",
             "",
             "| query | rule indexes read, ms | computed per query, ms | ratio |",
             "|---|---:|---:|---:|",

@@ -108,8 +108,8 @@ def _synthetic(results: dict[str, dict[str, Any]]) -> list[str]:
         "all five outputs (Turtle, N-Triples, TriG, N-Quads, JSON-LD); `validate` runs in a "
         "second thread beside `write`, and from 200k triples two helper processes write "
         "Turtle and TriG, and half of the JSON-LD, beside the main one, so `total` is less "
-        "than the sum of the stages. GraphML (`kg.flows.flow_network` + "
-        "`kg.netio.graphml_bytes`) is written after the build. Build peak RSS is the "
+        "than the sum of the stages. GraphML (`kg.network.flows.flow_network` + "
+        "`kg.network.export.graphml_bytes`) is written after the build. Build peak RSS is the "
         "process's `ru_maxrss` when the build returns (the helpers stream from the sorted "
         "files and stay small).",
         "",
@@ -139,13 +139,13 @@ def _compare(meta: dict[str, Any], results: dict[str, dict[str, Any]]) -> list[s
     out = [
         f"### Naive vs fast on the same {size} corpus (same run)",
         "",
-        "Naive: PyYAML `SafeLoader`, rdflib `Dataset`/`Graph.add` and its N-Quads parser, "
-        "pySHACL with RDFS inference (no rules), rdflib serializers, `networkx.write_graphml`. "
-        "Fast: `kg.pipeline` (libyaml `CSafeLoader`, pyoxigraph store, SPARQL UPDATE rules, "
-        "shapes compiled to SPARQL, sorted pyoxigraph dumps, `kg.netio` GraphML). Per-format "
-        "fast times are each format written alone after the build (the shared dump and sort "
-        "is not in the table, but is in the end-to-end time). Both GraphML times include "
-        "building the flow network with `kg.flows`.",
+        "Naive: PyYAML `SafeLoader`, rdflib `Dataset`/`Graph.add` and its N-Quads parser, pySHACL "
+        "with RDFS inference (no rules), rdflib serializers, `networkx.write_graphml`. Fast: "
+        "`kg.pipeline` (libyaml `CSafeLoader`, pyoxigraph store, SPARQL UPDATE rules, shapes "
+        "compiled to SPARQL, sorted pyoxigraph dumps, `kg.network.export` GraphML). Per-format "
+        "fast times are each format written alone after the build (the shared dump and sort is not"
+        " in the table, but is in the end-to-end time). Both GraphML times include building the "
+        "flow network with `kg.network.flows`.",
         "",
         "| stage | naive s | fast s | naive / fast |",
         "|---|---:|---:|---:|",

@@ -57,8 +57,8 @@ def _build(settings: Any) -> dict[str, Any]:
 def synthetic_scenario(size: int, work: Path, parts: bool) -> dict[str, Any]:
     """A full validated build of the synthetic corpus (cold: no cache), then GraphML."""
     from kg import pipeline
-    from kg.flows import flow_network
-    from kg.netio import graphml_bytes
+    from kg.network.export import graphml_bytes
+    from kg.network.flows import flow_network
 
     corpus = corpus_for(size, work)
     out = work / f"build-{size}"
@@ -83,9 +83,9 @@ def synthetic_scenario(size: int, work: Path, parts: bool) -> dict[str, Any]:
 
 def write_parts(store: Any, out: Path) -> dict[str, float]:
     """Each output format written on its own (the build writes them together)."""
-    from kg import dump
-    from kg.jsonld_stream import write_jsonld_lines
-    from kg.pipeline import jsonld_context
+    from kg.graph import dump
+    from kg.graph.jsonld_stream import write_jsonld_lines
+    from kg.pipeline.run import jsonld_context
 
     out.mkdir(parents=True, exist_ok=True)
     parts: dict[str, float] = {}

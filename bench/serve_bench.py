@@ -71,7 +71,7 @@ def _naive_server(build: Path) -> None:
     from urllib.parse import parse_qs
 
     from kg import pipeline
-    from kg.server import handle
+    from kg.server.http import handle
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.0"

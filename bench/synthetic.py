@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from kg import vocab as V
+from kg.core import vocab as V
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

@@ -1,14 +1,11 @@
 """kg: a validated, provenance-tracked knowledge graph of human-trafficking assessments.
 
-Importing kg does no I/O; the stage functions live in their modules and the order of the
-stages in :mod:`kg.pipeline`.
+Importing kg does no I/O. The stages live in subpackages, in pipeline order (see the README's
+"Architecture"): ``core`` → ``source`` → ``importers`` → ``graph`` → ``shacl`` → ``query`` →
+``network`` → ``viz`` → ``report`` → ``server`` → ``remote``; :mod:`kg.pipeline` alone knows
+their order and :mod:`kg.cli` is the command line.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("kg-tip")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0"
+from kg.core.version import __version__
 
 __all__ = ["__version__"]

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg import pipeline
-from kg.rules import apply_rules
+from kg.graph.rules import apply_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

@@ -7,8 +7,8 @@ import random
 
 import pyoxigraph as ox
 
-from kg import vocab as V
-from kg.terms import boolean, gyear, integer, tk
+from kg.core import vocab as V
+from kg.core.terms import boolean, gyear, integer, tk
 
 UNITS = ("unit-identified-victims", "unit-overseas-workers")
 FORMS = (

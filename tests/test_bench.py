@@ -10,7 +10,7 @@ import pytest
 from bench import report, scale, synthetic
 from bench.__main__ import main as bench_main
 from kg import pipeline
-from kg.dump import write_all
+from kg.graph.dump import write_all
 from tests.conftest import ROOT
 
 SIZE = 5_000

@@ -9,9 +9,10 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from kg import parse, parse_assessment
 from kg.cli import cli
-from kg.ontology import load_ontology
+from kg.source import assessment as parse_assessment
+from kg.source import parse
+from kg.source.ontology import load_ontology
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_README = (ROOT / "data" / "README.md").read_text()
@@ -84,7 +85,7 @@ def test_every_command_is_in_the_readme(name: str) -> None:
 
 def test_readme_exit_code_table() -> None:
     readme = (ROOT / "README.md").read_text()
-    from kg.errors import ExitCode
+    from kg.core.errors import ExitCode
 
     for code in ExitCode:
         assert re.search(rf"^\| `?{int(code)}`? \|", readme, flags=re.M), code

@@ -1,168 +1,25 @@
-"""Importers of real datasets into the kg ontology, each into its own named graph.
+"""Beside stage 1: public datasets (GLOTIP, TIP tiers, CTDC) turned into the quads of their own
+named graph plus an import report. ``run_import`` imports one file; ``run_imports`` repeats a
+build's import list; ``write_import`` writes one dataset's graph and report (``registry``).
 
-``run_import`` imports one file; ``run_imports`` repeats the list of a build's import file;
-``write_import`` writes one dataset's graph and report; ``bench_imports`` times each importer
-on ../shared/data for the benchmark harness.
+May import: ``kg.core``, ``kg.source``.
 """
 
-from __future__ import annotations
-
-import json
-import re
-import time
-from collections.abc import Callable
-from pathlib import Path
-from typing import Protocol
-
-from kg.countrymatch import CountryMatcher
-from kg.errors import ImportError_
-from kg.export import atomic_file, serialize, sorted_quads
-from kg.importers.common import ByteProgress, ImportReport, ImportResult, no_progress
-from kg.importers.config import ImportSpec, read_imports
-from kg.importers.ctdc import import_ctdc
-from kg.importers.glotip import import_glotip
-from kg.importers.tiers import import_tiers
-from kg.ontology import load_ontology
-from kg.parse import parse_records
-from kg.records import Records
-from kg.sources import load_sources
-
-
-class Importer(Protocol):
-    """The signature every importer has."""
-
-    def __call__(
-        self,
-        path: Path,
-        countries: CountryMatcher,
-        *,
-        source_id: str = ...,
-        progress: ByteProgress = ...,
-    ) -> ImportResult: ...
-
-
-IMPORTERS: dict[str, Importer] = {
-    "glotip": import_glotip,
-    "tiers": import_tiers,
-    "ctdc": import_ctdc,
-}
-DEFAULT_IDS: dict[str, str] = {
-    "glotip": "unodc-glotip-2023",
-    "tiers": "tip-tiers-2001-2015",
-    "ctdc": "ctdc-global-2020",
-}
-#: Where each dataset lies below ../shared/data (used by the tests and the benchmark).
-SHARED_FILES: dict[str, str] = {
-    "glotip": "unodc_glotip_2023/data_glotip.csv",
-    "tiers": "tip_tiers_kelley/tip_tiers_orig.csv",
-    "ctdc": "ctdc_global_2020_subset/ctdc_global_dataset_2020-04-14_subset.csv",
-}
-
-
-def load_matcher(data_dir: Path, ontology_dir: Path) -> CountryMatcher:
-    """A country matcher over the reference countries of a data directory."""
-    records = parse_records(load_sources(data_dir), load_ontology(ontology_dir).vocabulary)
-    return CountryMatcher(records.countries.values())
-
-
-def run_import(
-    kind: str,
-    path: Path,
-    countries: CountryMatcher,
-    *,
-    source_id: str | None = None,
-    progress: ByteProgress = no_progress,
-) -> ImportResult:
-    """Import one dataset file of a known kind.
-
-    Raises:
-        ImportError_: for a source id that cannot name a graph and a file.
-    """
-    sid = source_id or DEFAULT_IDS[kind]
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", sid):
-        raise ImportError_(
-            f"source id '{sid}' must be lower-case letters, digits and hyphens",
-            hint="it names the graph tkg:source-ID and the output file ID.nq",
-        )
-    return IMPORTERS[kind](path, countries, source_id=sid, progress=progress)
-
-
-def read_import_list(config: Path) -> list[ImportSpec]:
-    """Read a build's import list (see :mod:`kg.importers.config`)."""
-    return read_imports(config, DEFAULT_IDS)
-
-
-def run_imports(
-    config: Path | None, countries: CountryMatcher, progress: Callable[[str], None]
-) -> list[ImportResult]:
-    """Run every import of a build's import list (none when ``config`` is None)."""
-    if config is None:
-        return []
-    results = []
-    for spec in read_import_list(config):
-        progress(f"import {spec.id}")
-        results.append(run_import(spec.kind, spec.path, countries, source_id=spec.id))
-    return results
-
-
-def build_imports(
-    config: Path | None, records: Records, progress: Callable[[str], None]
-) -> list[ImportResult]:
-    """The imports of a build, reconciled against the build's own reference countries."""
-    if config is None:
-        return []
-    return run_imports(config, CountryMatcher(records.countries.values()), progress)
-
-
-def import_inputs(config: Path | None) -> list[Path]:
-    """The files an import list makes a build read: the list itself and each dataset."""
-    if config is None:
-        return []
-    return [config, *(spec.path for spec in read_import_list(config))]
-
-
-def write_import(result: ImportResult, out_dir: Path) -> list[Path]:
-    """Write ``<id>.nq`` (sorted N-Quads) and ``<id>.report.json`` atomically into ``out_dir``."""
-    graph = out_dir / f"{result.source.id}.nq"
-    with atomic_file(graph) as stream:
-        serialize(sorted_quads(result.quads), "nquads", stream)
-    report = out_dir / f"{result.source.id}.report.json"
-    with atomic_file(report) as stream:
-        stream.write((json.dumps(result.report.as_dict(), indent=1) + "\n").encode())
-    for path in (graph, report):
-        path.chmod(0o644)
-    return [graph, report]
-
-
-def bench_imports(
-    shared_data_dir: Path, data_dir: Path | None = None, ontology_dir: Path | None = None
-) -> list[dict[str, object]]:
-    """Time each importer on its real dataset: rows, facts, triples, seconds, rows/s."""
-    root = Path(__file__).resolve().parents[2]
-    matcher = load_matcher(data_dir or root / "data", ontology_dir or root / "ontology")
-    rows: list[dict[str, object]] = []
-    for kind, rel in SHARED_FILES.items():
-        path = shared_data_dir / rel
-        if not path.is_file():
-            continue
-        started = time.perf_counter()
-        result = run_import(kind, path, matcher)
-        seconds = time.perf_counter() - started
-        report = result.report
-        rows.append(
-            {
-                "kind": kind,
-                "file": rel,
-                "bytes": path.stat().st_size,
-                "rows": report.rows_read,
-                "facts": sum(report.facts.values()),
-                "triples": report.triples,
-                "seconds": round(seconds, 3),
-                "rows_per_s": round(report.rows_read / seconds) if seconds else None,
-            }
-        )
-    return rows
-
+from kg.importers.common import ImportReport, ImportResult
+from kg.importers.config import ImportSpec
+from kg.importers.registry import (
+    DEFAULT_IDS,
+    IMPORTERS,
+    SHARED_FILES,
+    bench_imports,
+    build_imports,
+    import_inputs,
+    load_matcher,
+    read_import_list,
+    run_import,
+    run_imports,
+    write_import,
+)
 
 __all__ = [
     "DEFAULT_IDS",

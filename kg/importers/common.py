@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from kg import vocab as V
-from kg.countrymatch import NOT_COUNTRY_KINDS, Resolution
-from kg.errors import Location
-from kg.terms import RDF_TYPE, RDFS_LABEL, QuadSink, boolean, date, dc, integer, iri, text, tk
+from kg.core import vocab as V
+from kg.core.errors import Location
+from kg.core.terms import RDF_TYPE, RDFS_LABEL, QuadSink, boolean, date, dc, integer, iri, text, tk
+from kg.source.countrymatch import NOT_COUNTRY_KINDS, Resolution
 
 #: Called with (bytes read, total bytes) while a file is read.
 ByteProgress = Callable[[int, int], None]

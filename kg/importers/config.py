@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.errors import ConfigError, Location, choices_hint, display_path
-from kg.reader import Obj
-from kg.sources import read_yaml
+from kg.core.errors import ConfigError, Location, choices_hint, display_path
+from kg.source.loader import read_yaml
+from kg.source.reader import Obj
 
 
 @dataclass(frozen=True)

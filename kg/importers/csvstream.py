@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
-from kg.errors import ImportError_, Location, display_path
+from kg.core.errors import ImportError_, Location, display_path
 from kg.importers.common import ByteProgress, ImportReport
 
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from pyoxigraph import Literal
 
-from kg import vocab as V
-from kg.countrymatch import CountryMatcher
+from kg.core import vocab as V
+from kg.core.terms import QuadSink, iri, tk
 from kg.importers.common import (
     ByteProgress,
     Count,
@@ -32,7 +32,7 @@ from kg.importers.common import (
     source_document,
 )
 from kg.importers.csvstream import CsvStream
-from kg.terms import QuadSink, iri, tk
+from kg.source.countrymatch import CountryMatcher
 
 KIND = "ctdc"
 DEFAULT_ID = "ctdc-global-2020"

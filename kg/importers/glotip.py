@@ -20,8 +20,8 @@ from pathlib import Path
 
 from pyoxigraph import Literal
 
-from kg import vocab as V
-from kg.countrymatch import CountryMatcher
+from kg.core import vocab as V
+from kg.core.terms import RDF_TYPE, QuadSink, gyear, iri, tk
 from kg.importers.common import (
     ByteProgress,
     Count,
@@ -36,7 +36,7 @@ from kg.importers.common import (
     source_document,
 )
 from kg.importers.csvstream import CsvStream
-from kg.terms import RDF_TYPE, QuadSink, gyear, iri, tk
+from kg.source.countrymatch import CountryMatcher
 
 KIND = "glotip"
 DEFAULT_ID = "unodc-glotip-2023"

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from pyoxigraph import Literal
 
-from kg import vocab as V
-from kg.countrymatch import CountryMatcher, normalise
+from kg.core import vocab as V
+from kg.core.terms import RDF_TYPE, RDFS_LABEL, QuadSink, gyear, iri, text, tk
 from kg.importers.common import (
     ByteProgress,
     ImportReport,
@@ -30,7 +30,7 @@ from kg.importers.common import (
     source_document,
 )
 from kg.importers.csvstream import CsvStream
-from kg.terms import RDF_TYPE, RDFS_LABEL, QuadSink, gyear, iri, text, tk
+from kg.source.countrymatch import CountryMatcher, normalise
 
 KIND = "tiers"
 DEFAULT_ID = "tip-tiers-2001-2015"

@@ -1,0 +1,65 @@
+"""The ``kg`` group: global options, one-line errors, and every command attached in order."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import click
+
+from kg.cli.build import build, validate
+from kg.cli.export import export
+from kg.cli.imports import import_
+from kg.cli.options import data_options
+from kg.cli.push import push
+from kg.cli.query import query
+from kg.cli.report import report
+from kg.cli.serve import serve
+from kg.cli.viz import viz
+from kg.core.errors import ExitCode, KGError
+from kg.core.version import __version__
+
+
+class KGGroup(click.Group):
+    """A click group that shows a ``KGError`` as one line and exits 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; map user errors to one line on stderr."""
+        try:
+            return super().invoke(ctx)
+        except KGError as exc:
+            if ctx.meta.get("kg.traceback") or os.environ.get("KG_TRACEBACK") == "1":
+                raise
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(ExitCode.ERROR)
+
+
+@click.group(cls=KGGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="kg")
+@click.option("--traceback", is_flag=True, help="Show the stack trace of a user error.")
+@data_options
+@click.pass_context
+def cli(ctx: click.Context, traceback: bool, data_dir: Any, ontology_dir: Any) -> None:
+    """Build, validate, query and publish a knowledge graph of trafficking assessments.
+
+    Exit codes: 0 ok, 1 bad input, 2 usage error, 3 the graph does not conform.
+
+    Example:
+
+    \b
+        kg build && kg query tiers
+    """
+    ctx.meta["kg.traceback"] = traceback
+    ctx.ensure_object(dict)
+
+
+for command in (build, validate, serve, query, export, viz, report, push, import_):
+    cli.add_command(command)
+
+
+def main() -> None:  # pragma: no cover - console entry point helper
+    """Entry point that runs the CLI."""
+    cli(prog_name="kg")
+
+
+__all__ = ["KGGroup", "cli", "main"]

@@ -1,0 +1,8 @@
+"""Base layer: what every stage shares, and nothing about any one stage.
+
+Errors and exit codes (``errors``), namespaces and the one place IRIs are minted (``vocab``),
+RDF term helpers (``terms``), kg's own SPARQL files (``rq``), sorted RDF serialisation
+(``rdfio``), atomic writes (``fileio``) and the version.
+
+May import: no other kg subpackage.
+"""

@@ -1,0 +1,223 @@
+"""Byte-stable dumps of a whole store that stay fast and small at millions of triples.
+
+pyoxigraph writes what it is given in the order it is given, and its in-memory store iterates
+in insertion order, so outputs must be sorted first. Instead of building a Python object and
+string keys per triple, each graph is dumped by pyoxigraph as canonical N-Triples and the
+*lines* are sorted as bytes (one C-level sort). A sorted N-Triples line order groups all triples
+of a subject together (the lines sharing the prefix ``<subject> `` form one block), so the
+Turtle, TriG and JSON-LD writers, which re-read the sorted N-Triples/N-Quads as a stream,
+still get compact subject blocks. Blank nodes keep the labels the store holds (kg labels them
+canonically when it parses the ontology), so the bytes only depend on the set of quads.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import pyoxigraph as ox
+
+from kg.core import vocab as V
+from kg.core.errors import KGError
+from kg.graph.jsonld_stream import footer, header, write_jsonld_lines, write_nodes
+
+NT, NQ = ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS
+TURTLE, TRIG = ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG
+_CHUNK = 65536
+
+
+@dataclass
+class SortedDump:
+    """Each graph's sorted triples and the sorted, de-duplicated union of all graphs.
+
+    A triple is held as its canonical N-Triples line without the final `` .`` (bytes), so
+    writing N-Triples or N-Quads is one ``bytes.join`` per file.
+    """
+
+    graphs: list[tuple[str, list[bytes]]] = field(default_factory=list)
+    union: list[bytes] = field(default_factory=list)
+
+
+def graph_names(store: ox.Store) -> list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]:
+    """The default graph, then every named graph by IRI."""
+    named = sorted(store.named_graphs(), key=lambda g: str(g))
+    return [ox.DefaultGraph(), *named]
+
+
+def sorted_dump(store: ox.Store) -> SortedDump:
+    """Dump every graph as N-Triples and sort the lines as bytes."""
+    out = SortedDump()
+    for g in graph_names(store):
+        data = store.dump(format=NT, from_graph=g)
+        if not data:
+            continue
+        # Raw newlines only end lines in N-Triples (they are escaped inside literals).
+        lines = data[:-3].split(b" .\n")
+        del data
+        lines.sort()  # a graph is a set: no duplicates within it
+        out.graphs.append(("" if isinstance(g, ox.DefaultGraph) else str(g), lines))
+    merged = [line for _, lines in out.graphs for line in lines]
+    merged.sort()  # Timsort merges the already sorted runs
+    if len(out.graphs) > 1 and merged:  # the same triple may sit in several graphs
+        merged = [a for a, b in itertools.pairwise(merged) if a != b] + merged[-1:]
+    out.union = merged
+    return out
+
+
+def _join(lines: list[bytes], end: bytes) -> bytes:
+    return end.join(lines) + end if lines else b""
+
+
+def write_ntriples(dump: SortedDump, stream: IO[bytes]) -> None:
+    """The union of all graphs as sorted N-Triples."""
+    for start in range(0, len(dump.union), _CHUNK):
+        stream.write(_join(dump.union[start : start + _CHUNK], b" .\n"))
+
+
+def write_nquads(dump: SortedDump, stream: IO[bytes]) -> None:
+    """Every quad, graph by graph (default graph first, then by IRI), each graph sorted."""
+    for graph, lines in dump.graphs:
+        end = f" {graph} .\n".encode() if graph else b" .\n"
+        for start in range(0, len(lines), _CHUNK):
+            stream.write(_join(lines[start : start + _CHUNK], end))
+
+
+def parse_nt(path: Path) -> Iterator[ox.Triple]:
+    """Stream the triples of an N-Triples file kg wrote (no IRI re-validation)."""
+    return ox.parse(path=path, format=NT, lenient=True)
+
+
+def restream(source: Path, fmt: ox.RdfFormat, stream: IO[bytes], target: ox.RdfFormat) -> None:
+    """Re-serialize a sorted N-Triples/N-Quads file as Turtle/TriG with kg's prefixes."""
+    items = ox.parse(path=source, format=fmt, lenient=True)
+    ox.serialize(items, stream, format=target, prefixes=V.PREFIXES)
+
+
+#: Below this many triples helper processes cost more than they save.
+PARALLEL_MIN = 200_000
+_FORMATS = {"nt": NT, "nq": NQ, "turtle": TURTLE, "trig": TRIG}
+_HELPER = "import sys; from kg.graph.dump import run_jobs; run_jobs(sys.argv[1:])"
+
+
+def run_jobs(args: list[str]) -> None:
+    """Run writer jobs given as words (a helper process's command line):
+
+    ``restream SOURCE FORMAT TARGET FORMAT`` re-serializes a sorted file;
+    ``nodes NT START END TARGET`` writes the JSON-LD node objects of a byte range of graph.nt.
+    """
+    words = iter(args)
+    for job in words:
+        if job == "restream":
+            source, fmt, target, target_fmt = (next(words) for _ in range(4))
+            with Path(target).open("wb") as stream:
+                restream(Path(source), _FORMATS[fmt], stream, _FORMATS[target_fmt])
+        elif job == "nodes":
+            nt, start, end, target = (next(words) for _ in range(4))
+            with Path(target).open("wb") as stream:
+                write_nodes(_byte_range(Path(nt), int(start), int(end)), stream)
+        else:
+            raise ValueError(f"unknown writer job {job!r}")
+
+
+def _byte_range(path: Path, start: int, end: int) -> Iterator[bytes]:
+    with path.open("rb") as stream:
+        stream.seek(start)
+        position = start
+        for line in stream:
+            if position >= end:
+                return
+            position += len(line)
+            yield line
+
+
+def _subject_boundary(path: Path) -> int:
+    """A byte offset near the middle of sorted N-Triples where a new subject starts."""
+    size = path.stat().st_size
+    with path.open("rb") as stream:
+        stream.seek(size // 2)
+        stream.readline()  # skip to the start of a line
+        offset = stream.tell()
+        first = stream.readline()
+        subject = first.split(b" ", 1)[0]
+        while first:
+            line = stream.readline()
+            if not line or line.split(b" ", 1)[0] != subject:
+                return offset + len(first) if line else size
+            first, offset = line, offset + len(first)
+    return size
+
+
+def _helper(words: list[str]) -> subprocess.Popen[bytes]:
+    """Start ``python -c`` running ``run_jobs`` (it imports only kg, never the caller)."""
+    root = str(Path(__file__).resolve().parents[2])
+    path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
+    env = {**os.environ, "PYTHONPATH": path}
+    return subprocess.Popen(
+        [sys.executable, "-c", _HELPER, *words], env=env, stderr=subprocess.PIPE
+    )
+
+
+def _wait(helper: subprocess.Popen[bytes], what: str) -> None:
+    if helper.returncode is not None:  # already waited for
+        return
+    _, err = helper.communicate()
+    if helper.returncode != 0:
+        lines = err.decode(errors="replace").strip().splitlines() or ["no output"]
+        raise KGError(f"writing {what} failed: {lines[-1]}")
+
+
+def write_all(
+    store: ox.Store, out_dir: Path, context: dict[str, Any], *, parallel_min: int = PARALLEL_MIN
+) -> int:
+    """Write graph.nt, graph.nq, graph.ttl, graph.trig and graph.jsonld; return the triples.
+
+    Turtle, TriG and JSON-LD are written from the sorted N-Triples/N-Quads files. All three
+    hold the GIL, so for large graphs two helper processes share the work: one writes Turtle
+    and TriG, one the second half of the JSON-LD node objects, while this process writes
+    the first half and joins the two.
+    """
+    dump = sorted_dump(store)
+    nt, nq = out_dir / "graph.nt", out_dir / "graph.nq"
+    with nt.open("wb") as stream:
+        write_ntriples(dump, stream)
+    with nq.open("wb") as stream:
+        write_nquads(dump, stream)
+    count = len(dump.union)
+    del dump
+    restreams = ["restream", str(nt), "nt", str(out_dir / "graph.ttl"), "turtle"]
+    restreams += ["restream", str(nq), "nq", str(out_dir / "graph.trig"), "trig"]
+    jsonld = out_dir / "graph.jsonld"
+    if count < parallel_min:
+        run_jobs(restreams)
+        with jsonld.open("wb") as stream, nt.open("rb") as lines:
+            write_jsonld_lines(lines, stream, context)
+        return count
+    middle, part = _subject_boundary(nt), out_dir / ".graph.jsonld.part"
+    helpers = [
+        (_helper(restreams), "Turtle and TriG"),
+        (_helper(["nodes", str(nt), str(middle), str(nt.stat().st_size), str(part)]), "JSON-LD"),
+    ]
+    try:
+        with jsonld.open("wb") as stream:
+            stream.write(header(context))
+            first = write_nodes(_byte_range(nt, 0, middle), stream)
+            _wait(*helpers[1])
+            with part.open("rb") as rest:
+                if first and rest.read(1):
+                    stream.write(b",")
+                rest.seek(0)
+                shutil.copyfileobj(rest, stream, 1 << 20)
+                any_nodes = first or rest.tell() > 0
+            stream.write(footer(any_nodes))
+    finally:
+        for helper, what in helpers:
+            _wait(helper, what)
+        part.unlink(missing_ok=True)
+    return count

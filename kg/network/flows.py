@@ -1,0 +1,214 @@
+"""The flow network: countries and regions as nodes, trafficking flows as edges.
+
+``flow_network`` reads the store (SPARQL over the union of all graphs, queries in
+``kg/sparql/flows_*.rq``) and returns a ``networkx.MultiDiGraph``:
+
+* nodes are keyed by ISO 3166 alpha-3 code (countries) or M49 code (regions);
+* each edge is one flow to one destination, keyed by the flow IRI, so parallel flows between the
+  same pair (other years, forms or sources) stay apart and nothing is merged or summed;
+* a number is carried once per flow: a component flow (``tk:partOfFlow``) carries none and points
+  at its aggregate with ``estimate_shared_with``; a flow to several destinations carries its
+  number on the edge to its first destination (in code order) and the other edges point at the
+  flow itself with ``estimate_shared_with``. Summing ``estimate_point`` per unit never double
+  counts; different units are never added up.
+
+Absent values are left out (no None), so GraphML/GEXF writers can declare every type.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+import pyoxigraph as ox
+
+from kg.core import vocab as V
+from kg.network.read import (
+    Flow,
+    latest_tiers,
+    local_name,
+    read_flows,
+    read_forms,
+    read_places,
+    resolve_country,
+    resolve_form,
+)
+
+FLOW_TYPES = ("aggregate", "component", "unknown")
+ROLES = ("source", "destination", "both", "internal")
+
+
+def select_flows(
+    flows: dict[str, Flow],
+    *,
+    origin: str | None = None,
+    country: str | None = None,
+    form: str | None = None,
+    form_tree: dict[str, set[str]] | None = None,
+    year: int | None = None,
+    top: int | None = None,
+    ranks: dict[str, Flow] | None = None,
+) -> list[Flow]:
+    """Filter flows (IRIs for origin/country/form) and keep the ``top`` largest, in IRI order.
+
+    Components rank with their aggregate, looked up in ``ranks`` (default: ``flows``)."""
+    tree = form_tree or {}
+    every = ranks if ranks is not None else flows
+    kept = [
+        f
+        for f in flows.values()
+        if (origin is None or f.origin == origin)
+        and (country is None or country == f.origin or country in f.destinations)
+        and (form is None or any(form in tree.get(x, {x}) for x in f.forms))
+        and (year is None or f.year == year)
+    ]
+    if top is not None:
+
+        def rank(f: Flow) -> tuple[int, str, str]:
+            parent = every.get(f.part_of) if f.part_of else None
+            size = f.magnitude
+            if size is None and parent is not None:
+                size = parent.magnitude
+            return (-(size if size is not None else -1), f.part_of or f.iri, f.iri)
+
+        kept = sorted(kept, key=rank)[: max(top, 0)]
+    return sorted(kept, key=lambda f: f.iri)
+
+
+def flow_network(
+    store: ox.Store,
+    *,
+    origin: str | None = None,
+    form: str | None = None,
+    year: int | None = None,
+    top: int | None = None,
+    country: str | None = None,
+) -> nx.MultiDiGraph:
+    """The flows of ``store`` as a MultiDiGraph (see the module docstring for its shape).
+
+    ``origin``/``country`` are ISO3 (or M49) codes, ``form`` a form slug or label (narrower
+    forms match too), ``year`` a flow year, ``top`` keeps the N largest flows (components rank
+    with their aggregate). Unknown codes or forms raise ``QueryError`` with a did-you-mean hint.
+    """
+    places = read_places(store)
+    origin_iri = resolve_country(store, origin, places) if origin else None
+    country_iri = resolve_country(store, country, places) if country else None
+    form_tree, _ = read_forms(store)
+    form_iri = resolve_form(store, form) if form else None
+    every = read_flows(store)
+    chosen = select_flows(
+        every, origin=origin_iri, country=country_iri, form=form_iri, form_tree=form_tree, year=year
+    )
+    matching = len(chosen)
+    if top is not None:
+        chosen = select_flows({f.iri: f for f in chosen}, top=top, ranks=every)
+    graph = build_network(chosen, places, latest_tiers(store))
+    graph.graph["flows_matching"] = matching
+    return graph
+
+
+def _node_id(iri: str, places: dict[str, dict[str, Any]]) -> str:
+    return str(places[iri]["code"]) if iri in places else V.shorten(iri)
+
+
+def build_network(
+    flows: list[Flow], places: dict[str, dict[str, Any]], tiers: dict[str, dict[str, Any]]
+) -> nx.MultiDiGraph:
+    """Assemble the MultiDiGraph from already selected flows (nodes and edges sorted)."""
+    edges: list[tuple[str, str, str, dict[str, Any]]] = []
+    for f in flows:
+        dests = sorted({_node_id(d, places) for d in f.destinations})
+        for i, dest in enumerate(dests):
+            edges.append((_node_id(f.origin, places), dest, f.iri, _edge_attrs(f, i, dests)))
+    edges.sort(key=lambda e: (e[0], e[1], e[2]))
+    by_id = {_node_id(iri, places): iri for iri in places}
+    g = nx.MultiDiGraph(title="kg trafficking flows", flows=len(flows))
+    ends = sorted({e[0] for e in edges} | {e[1] for e in edges})
+    senders = {u for u, v, _, _ in edges if u != v}
+    receivers = {v for u, v, _, _ in edges if u != v}
+    for node in ends:
+        iri = by_id.get(node)
+        attrs = dict(places[iri]) if iri else {"label": node, "name": node, "kind": "place"}
+        if iri in tiers:
+            attrs.update(tiers[iri])
+        attrs["role"] = _role(node in senders, node in receivers)
+        g.add_node(node, **attrs)
+    for u, v, key, attrs in edges:
+        g.add_edge(u, v, key=key, **attrs)
+    return g
+
+
+def _role(out: bool, into: bool) -> str:
+    """A place's role from whether it sends and receives cross-border flows."""
+    if out and into:
+        return "both"
+    if out or into:
+        return "source" if out else "destination"
+    return "internal"
+
+
+def _edge_attrs(f: Flow, index: int, dests: list[str]) -> dict[str, Any]:
+    forms = [f.forms[k] for k in sorted(f.forms)]
+    a: dict[str, Any] = {
+        "flow": f.iri,
+        "forms": "; ".join(forms),
+        "form_ids": "; ".join(local_name(k, "form-") for k in sorted(f.forms)),
+        "flow_class": f.flow_class,
+        "flow_type": f.flow_type,
+    }
+    carries = f.part_of is None and index == 0
+    if carries:
+        numbers = (("estimate_point", f.point), ("estimate_low", f.low), ("estimate_high", f.high))
+        a.update((k, n) for k, n in numbers if n is not None)
+        weight = f.point if f.point is not None else f.low
+        if weight is not None:
+            a["weight"] = weight
+    if f.part_of:
+        a["part_of"] = a["estimate_shared_with"] = f.part_of
+    elif not carries and f.magnitude is not None:
+        a["estimate_shared_with"] = f.iri
+    extra: tuple[tuple[str, object], ...] = (
+        ("unit", f.unit),
+        ("unit_label", f.unit_label),
+        ("method", f.method),
+        ("censored", f.censored),
+        ("year", f.year),
+        ("locator", f.locator),
+    )
+    a.update((k, v) for k, v in extra if v is not None)
+    if len(dests) > 1:
+        a["destinations"] = "; ".join(dests)
+    if f.sources:
+        keys = sorted(f.sources)
+        a["source_title"] = "; ".join(f.sources[k][0] for k in keys)
+        a["source_iri"] = "; ".join(keys)
+        a["reliability"] = "; ".join(f.sources[k][1] or "unknown" for k in keys)
+    a["label"] = _edge_label(f, forms, carries)
+    return a
+
+
+def _edge_label(f: Flow, forms: list[str], carries: bool) -> str:
+    what = ", ".join(forms) or "flow"
+    if not carries or f.magnitude is None:
+        return what
+    if f.point is not None:
+        number = f"{f.point:,}"
+    else:
+        number = "–".join(f"{v:,}" for v in (f.low, f.high) if v is not None)
+    return f"{what}: {number} {f.unit_label or f.unit or ''}".strip()
+
+
+__all__ = [
+    "FLOW_TYPES",
+    "ROLES",
+    "Flow",
+    "build_network",
+    "flow_network",
+    "latest_tiers",
+    "read_flows",
+    "read_forms",
+    "read_places",
+    "resolve_country",
+    "resolve_form",
+    "select_flows",
+]

@@ -1,0 +1,336 @@
+"""The only module that knows the order of the stages: sources → records → build → rules →
+validate → outputs. The CLI, the server and push all go through here."""
+
+from __future__ import annotations
+
+import functools
+import gc
+import json
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.core import vocab as V
+from kg.core.errors import KGError, Location, display_path
+from kg.core.fileio import atomic_dir
+from kg.core.version import __version__
+from kg.graph.build import BuiltGraph, build_graph
+from kg.graph.dump import write_all
+from kg.graph.rules import apply_rules
+from kg.importers import ImportResult, import_inputs
+from kg.pipeline.cache import (
+    BuildCache,
+    build_imports_cached,
+    default_cache_dir,
+    file_digest,
+    load_sources_cached,
+)
+from kg.shacl.validate import ValidationReport, validate
+from kg.source.loader import SourceDoc, find_sources
+from kg.source.ontology import Ontology, load_ontology
+from kg.source.parse import parse_records
+from kg.source.records import Records
+
+log = logging.getLogger(__name__)
+
+#: Files written into the build directory; later commands read these.
+OUTPUTS = ("graph.ttl", "graph.nt", "graph.jsonld", "graph.trig", "graph.nq")
+MANIFEST = "manifest.json"
+REPORT = "validation.json"
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where a build reads from and writes to."""
+
+    data_dir: Path = Path("data")
+    ontology_dir: Path = Path("ontology")
+    out_dir: Path = Path("build")
+    #: SHACL engine: "fast" (shapes compiled to SPARQL on pyoxigraph) or "pyshacl".
+    engine: str = "fast"
+    #: N-Quads files added as they are, each holding its own named graphs (importer outputs).
+    nquads: tuple[Path, ...] = ()
+    #: Import list (YAML of {kind, path, id}) whose datasets are imported into every build.
+    imports: Path | None = None
+    #: Per-source cache (kg.cache); None means beside the output: build → .build-cache.
+    cache_dir: Path | None = None
+    use_cache: bool = True
+
+    @property
+    def cache(self) -> Path | None:
+        """The cache directory in use, or None when caching is off."""
+        if not self.use_cache:
+            return None
+        return self.cache_dir or default_cache_dir(self.out_dir)
+
+
+@dataclass
+class BuildResult:
+    """Everything a build produced, in memory."""
+
+    ontology: Ontology
+    docs: list[SourceDoc]
+    records: Records
+    built: BuiltGraph
+    store: ox.Store
+    inferred: dict[str, int]
+    report: ValidationReport
+    written: list[Path] = field(default_factory=list)
+    imports: list[ImportResult] = field(default_factory=list)
+    #: Seconds per stage (validate runs beside write: see ``run``).
+    timings: dict[str, float] = field(default_factory=dict)
+    #: Per-source cache use: {"hits": n, "misses": n} (kg.cache).
+    cache_stats: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def origins(self) -> dict[str, Location]:
+        """Subject IRI → the YAML location that produced it."""
+        return self.built.origins
+
+
+def _noop(_: str) -> None:
+    return None
+
+
+class _Clock:
+    """Reports each stage to ``progress`` and records how long it took."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.timings: dict[str, float] = {}
+        self.stage, self.started = "", time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
+        self.stop()
+        self.stage, self.started = stage, time.perf_counter()
+        self.progress(stage)
+
+    def stop(self) -> None:
+        if self.stage:
+            self.timings[self.stage] = self.timings.get(self.stage, 0.0) + (
+                time.perf_counter() - self.started
+            )
+        self.stage = ""
+
+
+def _without_gc(func: Callable[..., BuildResult]) -> Callable[..., BuildResult]:
+    """Pause Python's cyclic GC during a build: it holds millions of acyclic objects (records,
+    quads, positions), and each full collection would walk all of them again."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> BuildResult:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return wrapper
+
+
+def load_nquads(store: ox.Store, path: Path) -> None:
+    """Add an N-Quads file; the bulk loader is used unless it would rename blank nodes."""
+    data = path.read_bytes()
+    if b"_:" in data:  # parse keeps blank-node labels, so outputs stay byte-stable
+        store.extend(ox.parse(data, format=ox.RdfFormat.N_QUADS, lenient=True))
+    else:
+        store.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
+
+
+@_without_gc
+def run(settings: Settings, *, write: bool = True, progress: Progress = _noop) -> BuildResult:
+    """Load, build, derive and validate; write outputs only when the graph conforms.
+
+    When writing, validation runs in a second thread while the outputs are written into the
+    staging directory (pyoxigraph releases the GIL while it evaluates queries); the staging
+    directory replaces the build only if the graph conforms.
+    """
+    started = time.perf_counter()
+    clock = _Clock(progress)
+    cache = BuildCache(settings.cache)
+    clock("ontology")
+    ontology = load_ontology(settings.ontology_dir)
+    clock("sources")
+    docs = load_sources_cached(settings.data_dir, cache)
+    clock("records")
+    records = parse_records(docs, ontology.vocabulary)
+    clock("build")
+    built = build_graph(records)
+    store = ox.Store()
+    store.extend(ontology.quads)
+    store.extend(built.quads)
+    if settings.nquads:
+        clock("load")
+        for path in settings.nquads:
+            load_nquads(store, path)
+    reference = [d.path for d in docs if not (isinstance(d.data, dict) and "assessment" in d.data)]
+    imported = build_imports_cached(
+        settings.imports, records, reference, ontology.files, cache, clock
+    )
+    for item in imported:  # each dataset in its own named graph, validated like the rest
+        store.extend(item.quads)
+        built.origins.update(item.origins)
+    clock("rules")
+    inferred = apply_rules(store)
+    clock.stop()
+    result = BuildResult(ontology, docs, records, built, store, inferred, ValidationReport())
+    result.imports = imported
+
+    def check() -> ValidationReport:
+        t0 = time.perf_counter()
+        report = validate(store, ontology.shapes, built.origins, settings.engine)
+        result.timings["validate"] = time.perf_counter() - t0
+        return report
+
+    progress("validate")
+    if write:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(check)
+            progress("write")
+            result.written = write_outputs(result, settings, pending=pending.result)
+    else:
+        result.report = check()
+    cache.prune()  # every input was read: entries this build did not use are stale
+    result.cache_stats = {"hits": cache.hits, "misses": cache.misses}
+    result.timings.update(clock.timings)
+    result.timings["total"] = time.perf_counter() - started
+    return result
+
+
+def graph_counts(store: ox.Store) -> dict[str, int]:
+    """Count the triples in each named graph of ``store``."""
+    counts: dict[str, int] = {}
+    rows = store.query("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    assert isinstance(rows, ox.QuerySolutions)
+    for row in rows:
+        g, n = row["g"], row["n"]
+        assert isinstance(g, ox.NamedNode)
+        assert isinstance(n, ox.Literal)
+        counts[g.value] = int(n.value)
+    return dict(sorted(counts.items()))
+
+
+def input_files(settings: Settings) -> list[Path]:
+    """The files a build reads, in a stable order."""
+    onto = sorted(p for p in settings.ontology_dir.glob("*.ttl") if p.is_file())
+    inputs = [*onto, *find_sources(settings.data_dir), *settings.nquads]
+    return [*inputs, *import_inputs(settings.imports)]
+
+
+class _NotConforming(Exception):
+    """Raised inside the staging step to drop the outputs of a graph that does not conform."""
+
+
+def write_outputs(
+    result: BuildResult,
+    settings: Settings,
+    *,
+    pending: Callable[[], ValidationReport] | None = None,
+) -> list[Path]:
+    """Write every output into a fresh directory and swap it in atomically.
+
+    With ``pending`` (a validation still running), the graph files are written first, then
+    the report is awaited: the directory is swapped in only if the graph conforms, and
+    nothing is written (``[]`` is returned) otherwise.
+    """
+    context = jsonld_context(settings.ontology_dir)
+
+    def facts() -> dict[str, object]:
+        return {
+            "kg_version": __version__,
+            "graphs": graph_counts(result.store),
+            "inferred_by_rule": result.inferred,
+            "inputs": {display_path(p): file_digest(p) for p in input_files(settings)},
+            "imports": display_path(settings.imports) if settings.imports else None,
+        }
+
+    def fill(tmp: Path) -> None:
+        # Sorted dumps done by pyoxigraph and a bytes sort (kg.dump): no Python object per
+        # triple, so writing stays fast and small at millions of triples. The manifest's
+        # counts and input checksums (a query, hashlib) are computed in a thread meanwhile.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            counted = pool.submit(facts)
+            t0 = time.perf_counter()
+            triples = write_all(result.store, tmp, context)
+            result.timings["write"] = time.perf_counter() - t0
+            manifest = {**counted.result(), "triples": triples}
+        if pending is not None:
+            result.report = pending()
+            if not result.report.conforms:
+                raise _NotConforming
+        (tmp / REPORT).write_text(json.dumps(result.report.as_dict(), indent=1) + "\n")
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+
+    try:
+        atomic_dir(settings.out_dir, fill)
+    except _NotConforming:
+        return []
+    return [settings.out_dir / n for n in (*OUTPUTS, REPORT, MANIFEST)]
+
+
+def jsonld_context(ontology_dir: Path) -> dict[str, object]:
+    """The published JSON-LD context (``ontology/context.jsonld``) merged over kg's prefixes."""
+    context: dict[str, object] = dict(V.PREFIXES)
+    path = ontology_dir / "context.jsonld"
+    if path.exists():
+        published = json.loads(path.read_text())
+        context.update(published.get("@context", published))
+    return context
+
+
+def is_stale(settings: Settings) -> bool:
+    """True when the build is missing or older than any input file."""
+    manifest = settings.out_dir / MANIFEST
+    if not manifest.exists() or not (settings.out_dir / "graph.nq").exists():
+        return True
+    built_at = manifest.stat().st_mtime
+    return any(p.stat().st_mtime > built_at for p in input_files(settings))
+
+
+def recorded_imports(out_dir: Path) -> Path | None:
+    """The import list a build in ``out_dir`` was made with, from its manifest."""
+    try:
+        value = json.loads((out_dir / MANIFEST).read_text()).get("imports")
+    except (OSError, ValueError):
+        return None
+    return Path(value) if isinstance(value, str) and Path(value).exists() else None
+
+
+def load_build(out_dir: Path) -> ox.Store:
+    """Load a build directory's quads into an in-memory store."""
+    store = ox.Store()
+    store.bulk_load(path=str(out_dir / "graph.nq"), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def ensure_build(settings: Settings, *, progress: Progress = _noop) -> ox.Store:
+    """Return the store of an up-to-date build, building first when needed.
+
+    A rebuild keeps the import list the build was made with (recorded in its manifest), so a
+    read-only command never drops imported datasets from a build.
+    """
+    if settings.imports is None:
+        settings = replace(settings, imports=recorded_imports(settings.out_dir))
+    if is_stale(settings):
+        log.info("build in %s is missing or stale; building", settings.out_dir)
+        result = run(settings, progress=progress)
+        if not result.report.conforms:
+            raise KGError(
+                f"the data does not conform ({len(result.report.violations)} violations)",
+                hint="run 'kg validate' to see them",
+            )
+        return result.store
+    return load_build(settings.out_dir)
+
+
+__all__ = ["BuildResult", "Settings", "ensure_build", "load_build", "run"]

@@ -1,0 +1,293 @@
+"""Stage 5: the named SPARQL queries in ``queries/*.rq`` and running them on a store.
+
+A query file starts with ``#`` header lines: ``# title: …``, ``# description: …``,
+``# question: …`` and one ``# param: name (type) = default — description`` per parameter
+(an indented ``#`` line continues the previous field). Parameters are SPARQL variables: each
+value is parsed into one RDF term and bound by a one-row ``VALUES`` block at the start of every
+WHERE group (``kg.params.inject_values``), never by splicing the value's text. A default of
+``*`` leaves the variable unbound, which means "any"; test it with ``!BOUND(?p) || …``.
+Parameter names are reserved: a query uses ``?p`` for parameter ``p`` only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from kg.core.errors import Location, QueryError, SourceError, choices_hint, display_path
+from kg.query.params import ANY, Param, bind_params, check_known, inject_values, parse_param_line
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+Row = tuple[Term | None, ...]
+
+_FIELD = re.compile(r"#\s*(title|description|question|param)\s*:\s*(.*)$")
+_CONTINUED = re.compile(r"#\s{2,}(\S.*)$")
+_SYNTAX_AT = re.compile(r"error at (\d+):(\d+)")
+
+
+@dataclass(frozen=True)
+class QuerySpec:
+    """A query and what its header says about it."""
+
+    name: str
+    title: str
+    description: str
+    question: str
+    params: tuple[Param, ...]
+    text: str
+    path: Path | None = None
+
+    @property
+    def where(self) -> Location:
+        """Where the query comes from, for error messages."""
+        return Location(display_path(self.path) if self.path else f"query {self.name!r}")
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """The rows of a SELECT query: ``vars`` names the columns, ``None`` is an unbound cell."""
+
+    vars: list[str]
+    rows: list[Row]
+
+
+class Target(Protocol):
+    """Something that answers SELECT queries: the local store or a remote endpoint."""
+
+    def select(self, spec: QuerySpec, params: Mapping[str, str | Term]) -> QueryResult:
+        """Run ``spec`` with ``params`` bound."""
+        ...
+
+
+def parse_spec(text: str, name: str, path: Path | None = None) -> QuerySpec:
+    """Read the comment header of a query text."""
+    fields: dict[str, list[str]] = {"title": [], "description": [], "question": []}
+    raw_params: list[list[str]] = []
+    current: list[str] | None = None
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("#"):
+            break
+        field = _FIELD.match(stripped)
+        more = _CONTINUED.match(line.rstrip())
+        if field:
+            key, value = field.groups()
+            current = [value.strip()]
+            if key == "param":
+                raw_params.append(current)
+            else:
+                fields[key] = current
+        elif more and current is not None:
+            current.append(more.group(1).strip())
+        else:
+            current = None
+    where = Location(display_path(path)) if path else Location(f"query {name!r}")
+    params = tuple(parse_param_line(" ".join(p), where) for p in raw_params)
+    seen = [p.name for p in params]
+    for p in params:
+        if seen.count(p.name) > 1:
+            raise QueryError(f"parameter {p.name!r} is declared twice", where=where)
+    return QuerySpec(
+        name=name,
+        title=" ".join(fields["title"]),
+        description=" ".join(fields["description"]),
+        question=" ".join(fields["question"]),
+        params=params,
+        text=text,
+        path=path,
+    )
+
+
+def discover(queries_dir: Path) -> dict[str, Path]:
+    """Return the named queries in ``queries_dir``: name (file stem) → path, sorted."""
+    if not queries_dir.is_dir():
+        return {}
+    return {p.stem: p for p in sorted(queries_dir.glob("*.rq")) if p.is_file()}
+
+
+def load_file(path: Path, name: str | None = None) -> QuerySpec:
+    """Read and parse one query file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QueryError(f"cannot read query: {exc}", where=Location(display_path(path))) from exc
+    return parse_spec(text, name or path.stem, path)
+
+
+def load_query(queries_dir: Path, name: str) -> QuerySpec:
+    """Return the named query, or raise a ``QueryError`` listing the available names."""
+    found = discover(queries_dir)
+    if name not in found:
+        where = display_path(queries_dir)
+        if not found:
+            raise QueryError(f"unknown query {name!r}: no *.rq files in {where}/")
+        raise QueryError(f"unknown query {name!r}", hint=choices_hint(name, found, limit=20))
+    return load_file(found[name], name)
+
+
+def list_queries(queries_dir: Path) -> list[QuerySpec]:
+    """Parse every named query, sorted by name."""
+    return [load_file(path, name) for name, path in discover(queries_dir).items()]
+
+
+def resolve(queries_dir: Path, name: str | None, text: str | None) -> QuerySpec:
+    """Turn the command-line choice (a name, a ``.rq`` path, or query text) into a spec."""
+    if text is not None:
+        if name:
+            raise QueryError("give a query NAME or -e TEXT, not both")
+        return parse_spec(text, "-e")
+    if not name:
+        names = ", ".join(discover(queries_dir)) or "none"
+        raise QueryError("no query given", hint=f"name one of: {names}; or use -e or --list")
+    path = Path(name)
+    if name.endswith(".rq") or "/" in name or path.is_file():
+        if not path.is_file():
+            raise QueryError(f"no query file {name!r}")
+        return load_file(path)
+    return load_query(queries_dir, name)
+
+
+def parse_assignments(items: Sequence[str]) -> dict[str, str]:
+    """Parse ``-p key=value`` items; a repeated key keeps its last value."""
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise QueryError(f"bad parameter {item!r}", hint="write -p NAME=VALUE")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def check_syntax(spec: QuerySpec) -> None:
+    """Parse the query on an empty store so syntax errors are reported before any work."""
+    _execute(ox.Store(), spec, spec.text)
+
+
+def _execute(store: ox.Store, spec: QuerySpec, text: str) -> ox.QuerySolutions:
+    try:
+        answer = store.query(text, use_default_graph_as_union=True)
+    except SyntaxError as exc:
+        message = str(exc).splitlines()[0] if str(exc) else "invalid query"
+        at = _SYNTAX_AT.search(message)
+        base = spec.where
+        where = Location(base.path, int(at.group(1)), int(at.group(2))) if at else base
+        raise QueryError(f"SPARQL syntax error: {message}", where=where) from exc
+    except (RuntimeError, OSError) as exc:
+        raise QueryError(f"query failed: {exc}", where=spec.where) from exc
+    if not isinstance(answer, ox.QuerySolutions):
+        raise QueryError("kg query runs SELECT queries only", where=spec.where)
+    return answer
+
+
+def run_query(
+    store: ox.Store, spec_or_text: QuerySpec | str, params: Mapping[str, str | Term] | None = None
+) -> QueryResult:
+    """Run a SELECT query on ``store`` (named graphs seen as one default graph).
+
+    Args:
+        store: the pyoxigraph store to query.
+        spec_or_text: a parsed query, or query text (its header is parsed).
+        params: parameter values: strings are parsed by the parameter's declared type.
+
+    Returns:
+        The columns and rows.
+
+    Raises:
+        QueryError: unknown or missing parameter, a bad value, a syntax error.
+    """
+    spec = parse_spec(spec_or_text, "-e") if isinstance(spec_or_text, str) else spec_or_text
+    bound = bind_params(spec.name, spec.params, params or {})
+    check_known(store, spec.params, bound)
+    if bound:
+        check_syntax(spec)  # report positions in the text as written
+    solutions = _execute(store, spec, inject_values(spec.text, bound))
+    variables = [v.value for v in solutions.variables]
+    rows: list[Row] = [tuple(sol) for sol in solutions]  # cells in the order of the variables
+    return QueryResult(variables, rows)
+
+
+@dataclass(frozen=True)
+class StoreTarget:
+    """A local pyoxigraph store as a query target."""
+
+    store: ox.Store
+
+    def select(self, spec: QuerySpec, params: Mapping[str, str | Term]) -> QueryResult:
+        """Run ``spec`` on the store."""
+        return run_query(self.store, spec, params)
+
+
+_LABELS = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?s ?p ?label WHERE {{
+  VALUES ?s {{ {iris} }}
+  VALUES ?p {{ skos:prefLabel rdfs:label }}
+  ?s ?p ?label .
+}}"""
+
+
+def fetch_labels(target: Target, result: QueryResult, *, chunk: int = 500) -> dict[str, str]:
+    """Return IRI → display label (skos:prefLabel, else rdfs:label; English preferred)."""
+    iris = sorted({t.value for row in result.rows for t in row if isinstance(t, ox.NamedNode)})
+    best: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(iris), chunk):
+        values = " ".join(str(ox.NamedNode(i)) for i in iris[start : start + chunk])
+        spec = parse_spec(_LABELS.format(iris=values), "labels")
+        for s, p, label in target.select(spec, {}).rows:
+            if not isinstance(s, ox.NamedNode) or not isinstance(label, ox.Literal):
+                continue
+            lang = label.language or ""
+            rank = (0 if isinstance(p, ox.NamedNode) and p.value.endswith("prefLabel") else 2) + (
+                0 if lang in ("en", "") or lang.startswith("en-") else 1
+            )
+            if s.value not in best or (rank, label.value) < best[s.value]:
+                best[s.value] = (rank, label.value)
+    return {iri: label for iri, (_, label) in best.items()}
+
+
+def load_graph_file(path: Path) -> ox.Store:
+    """Load an RDF file (format from its extension) into a new in-memory store."""
+    ext = path.suffix.lstrip(".").lower()
+    fmt = ox.RdfFormat.from_extension(ext)
+    if fmt is None:
+        raise SourceError(
+            f"unknown RDF file type '.{ext}'",
+            where=Location(display_path(path)),
+            hint="use .ttl, .nt, .nq, .trig, .jsonld or .rdf",
+        )
+    store = ox.Store()
+    try:
+        store.bulk_load(path=str(path), format=fmt)
+    except SyntaxError as exc:
+        line = getattr(exc, "lineno", None) or 0
+        col = getattr(exc, "offset", None) or 0
+        where = Location(display_path(path), line, col)
+        raise SourceError(f"cannot parse: {str(exc).splitlines()[0]}", where=where) from exc
+    except OSError as exc:
+        raise SourceError(f"cannot read: {exc}", where=Location(display_path(path))) from exc
+    return store
+
+
+__all__ = [
+    "ANY",
+    "Param",
+    "QueryResult",
+    "QuerySpec",
+    "StoreTarget",
+    "Target",
+    "discover",
+    "fetch_labels",
+    "list_queries",
+    "load_graph_file",
+    "load_query",
+    "parse_assignments",
+    "resolve",
+    "run_query",
+]

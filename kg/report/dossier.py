@@ -1,0 +1,88 @@
+"""The country dossier (``kg report ISO3``): everything the graph says about one country, read
+with the SPARQL queries in ``kg/report/sparql/*.rq`` and rendered by :mod:`kg.report.html`.
+
+Nothing in a dossier is typed by hand: every fact, number, label and source comes from the
+graph; the page only adds headings and explanations of how to read it.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from kg.core import rq
+from kg.core.errors import QueryError
+from kg.network import flows as F
+from kg.network.read import QUERIES as NETWORK_QUERIES
+from kg.report.model import Dossier, Record, group
+
+#: The SPARQL files of the dossier (``kg/report/sparql/*.rq``).
+QUERIES = rq.Library("kg.report")
+
+
+def dossier(store: ox.Store, code: str) -> Dossier:
+    """Read everything the dossier of country ``code`` (ISO3) shows; QueryError if unknown."""
+    places = F.read_places(store)
+    iri = F.resolve_country(store, code, places)
+    if places[iri]["kind"] != "country":
+        raise QueryError(f"{code!r} is a region, not a country", hint="give an ISO3 code")
+    c = {"country": iri}
+    country = group(QUERIES.select(store, "country", **c), "country", ("alt", "regionLabel"))
+    d = Dossier(iri=iri, code=str(places[iri]["code"]), country=country[0], places=places)
+    d.tiers = sorted(
+        [r for r in NETWORK_QUERIES.select(store, "tiers", **c)],
+        key=lambda r: (rq.integer(r, "year") or 0, rq.text(r, "assessment")),
+    )
+    d.assessments = group(
+        QUERIES.select(store, "assessments", **c), "assessment", ("roleLabel", "form")
+    )
+    forms: dict[str, Record] = {}
+    for r in QUERIES.select(store, "assessments", **c):
+        if r.get("form"):
+            entry = forms.setdefault(rq.text(r, "form"), dict(r))
+            entry["principal"] = entry.get("principal") is True or r.get("principal") is True
+    for a in d.assessments:
+        a["forms"] = [forms[str(f)] for f in a["form"]]
+    every = F.read_flows(store)
+    d.flows = F.select_flows(every, country=iri)
+    d.policies = group(
+        QUERIES.select(store, "policies", **c),
+        "policy",
+        ("effectLabel", "formLabel", "flow", "ordinal", "kindLabel"),
+    )
+    d.recommendations = group(
+        QUERIES.select(store, "recommendations", **c),
+        "recommendation",
+        ("formLabel", "policyLabel", "treatyLabel", "actionLabel", "pillarLabel", "statusLabel"),
+    )
+    d.claims = group(QUERIES.select(store, "claims", **c), "claim", ("sourceTitle",))
+    by_claim = {str(x["claim"]): x for x in d.claims}
+    pairs = group(
+        [{**r, "pair": f"{r['a']} {r['b']}"} for r in QUERIES.select(store, "contradictions", **c)],
+        "pair",
+        ("resolution", "rationale", "preferred"),
+    )
+    for p in pairs:
+        p["left"], p["right"] = by_claim.get(str(p["a"])), by_claim.get(str(p["b"]))
+    d.contradictions = [p for p in pairs if p["left"] and p["right"]]
+    d.statistics = group(QUERIES.select(store, "statistics", **c), "statistic")
+    d.sources = group(QUERIES.select(store, "sources", **c), "doc")
+    if d.flows:
+        from kg.viz.maps import flow_map_svg
+
+        graph = F.build_network(d.flows, places, F.latest_tiers(store))
+        graph.graph["flows_matching"] = len(d.flows)
+        d.flow_svg = flow_map_svg(graph, title=f"Flows to and from {d.country.get('label', code)}")
+    return d
+
+
+def render_report(store: ox.Store, code: str) -> bytes:
+    """The dossier of country ``code`` as one self-contained HTML page (UTF-8 bytes)."""
+    from kg.report.html import dossier_html
+
+    return dossier_html(dossier(store, code)).encode("utf-8")
+
+
+#: The name ``kg serve`` looks up to render ``/report/<ISO3>.html``.
+render_report_html = render_report
+
+__all__ = ["Dossier", "Record", "dossier", "group", "render_report", "render_report_html"]

@@ -1,0 +1,208 @@
+"""HTML rendering of a country dossier (:class:`kg.report.model.Dossier`): one self-contained
+page, every value HTML-escaped, no script and no external resource (a CSP forbids any request)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kg.core import vocab as V
+from kg.core.version import __version__
+from kg.network.flows import Flow
+from kg.report import sections as S
+from kg.report.model import Dossier
+from kg.report.parts import badge, e, iri_code, section, table
+from kg.report.style import CSS
+
+
+def _tiers(d: Dossier) -> str:
+    if not d.tiers:
+        return '<p class="none">No tier placement of this country is in the graph.</p>'
+    rows = []
+    for t in d.tiers:
+        official = t.get("official") is True
+        rows.append(
+            [
+                e(t.get("year") or "not dated"),
+                f"<strong>{e(t.get('tierLabel'))}</strong>",
+                e(t.get("changeLabel") or "—"),
+                e(t.get("assessorName") or V.shorten(str(t.get("assessor")))),
+                badge("official J/TIP placement", "ok")
+                if official
+                else badge("not a J/TIP placement", "warn"),
+                e(t.get("sourceTitle")),
+                e(t.get("locator")),
+            ]
+        )
+    head = ["Year", "Tier", "Change", "Assessor", "Status", "Source", "Locator"]
+    return table(head, rows)
+
+
+def _assessments(d: Dossier) -> str:
+    cards = []
+    for a in d.assessments:
+        forms = "".join(
+            f"<li><strong>{e(f.get('formLabel'))}</strong>"
+            + (" " + badge("principal form", "info") if f.get("principal") else "")
+            + f'<br><span class="def">{e(f.get("definition"))}</span></li>'
+            for f in a["forms"]
+        )
+        roles = ", ".join(e(r) for r in a["roleLabel"]) or "—"
+        cards.append(
+            f'<div class="card"><p class="meta">Assessed by <strong>{e(a.get("assessorName"))}'
+            f"</strong> · {e(a.get('year') or 'not dated')} · in <em>{e(a.get('sourceTitle'))}"
+            f"</em></p><p>{e(a.get('summary'))}</p><p><strong>Profile:</strong> {roles}</p>"
+            f'<h3>Forms reported</h3><ul class="forms">{forms}</ul></div>'
+        )
+    return "".join(cards) or '<p class="none">No assessment of this country is in the graph.</p>'
+
+
+def _place(d: Dossier, iri: str) -> str:
+    p = d.places.get(iri)
+    if not p:
+        return e(V.shorten(iri))
+    suffix = " (region)" if p["kind"] == "region" else ""
+    return f"{e(p['label'])}{suffix}"
+
+
+def flow_number(f: Flow, by_iri: dict[str, Flow], d: Dossier) -> str:
+    """The number cell of a flow: the estimate, or where its number lives."""
+    if f.magnitude is not None:
+        if f.point is not None:
+            text = f"{f.point:,}"
+        else:
+            text = "–".join(f"{v:,}" for v in (f.low, f.high) if v is not None)
+        if len(f.destinations) > 1:
+            names = " and ".join(_place(d, x) for x in sorted(f.destinations))
+            text += f' <span class="note">({names} together)</span>'
+        return f"<strong>{text}</strong>" + (" (censored)" if f.censored else "")
+    if f.part_of:
+        parent = by_iri.get(f.part_of)
+        route = ", ".join(_place(d, x) for x in parent.destinations) if parent else ""
+        return f'<span class="note">no number of its own: part of the flow to {route}</span>'
+    return '<span class="note">not quantified</span>'
+
+
+def _flows(d: Dossier) -> str:
+    if not d.flows:
+        return '<p class="none">No flow to or from this country is in the graph.</p>'
+    by_iri = {f.iri: f for f in d.flows}
+    rows = []
+    for f in d.flows:
+        dests = ", ".join(_place(d, x) for x in f.destinations)
+        rows.append(
+            [
+                f"{_place(d, f.origin)} → {dests}",
+                e("; ".join(f.forms[k] for k in sorted(f.forms))),
+                e(f"{f.flow_class}, {f.flow_type}"),
+                flow_number(f, by_iri, d),
+                e(f.unit_label or "—"),
+                e(f.method or "—"),
+                e(f.year or "—"),
+                "; ".join(e(s[0]) for s in f.sources.values()),
+                e(f.locator),
+            ]
+        )
+    head = ["Route", "Forms", "Kind", "Number", "Unit", "Method", "Year", "Source", "Locator"]
+    return f'<figure class="map">{d.flow_svg}</figure>' + table(head, rows)
+
+
+def _statistics(d: Dossier) -> str:
+    if not d.statistics:
+        return '<p class="none">No country statistic is in the graph for this country.</p>'
+    rows = []
+    for s in d.statistics:
+        point, low, high = s.get("point"), s.get("low"), s.get("high")
+        number = (
+            f"{point:,}"
+            if isinstance(point, int)
+            else "–".join(f"{v:,}" for v in (low, high) if isinstance(v, int))
+        )
+        if s.get("censored") is True:
+            number += " (censored: small counts are banded)"
+        rows.append(
+            [
+                e(s.get("indicatorLabel")),
+                e(s.get("year") or "—"),
+                f"<strong>{e(number)}</strong>",
+                e(s.get("unitLabel")),
+                e(s.get("methodLabel")),
+                e(s.get("sourceTitle")),
+                e(s.get("locator")),
+            ]
+        )
+    return table(["Indicator", "Year", "Number", "Unit", "Method", "Source", "Locator"], rows)
+
+
+def dossier_html(d: Dossier) -> str:
+    """The whole dossier page."""
+    c: dict[str, Any] = d.country
+    name = str(c.get("label") or d.code)
+    codes = " · ".join(e(x) for x in (c.get("iso3"), c.get("iso2"), c.get("numeric")) if x)
+    unverified = [s for s in d.sources if s.get("reliability") == "unverified"]
+    alert = ""
+    if unverified:
+        titles = "; ".join(e(s.get("title")) for s in unverified)
+        alert = (
+            f'<div class="alert">⚠ {len(unverified)} of {len(d.sources)} sources are '
+            f"<strong>unverified</strong> ({titles}). Treat their statements as unconfirmed.</div>"
+        )
+    sections = [
+        (
+            "tiers",
+            "Tier placements",
+            _tiers(d),
+            "Tiers are a judgement of the US Department of State (J/TIP office). A tier from any "
+            "other assessor is shown with that assessor's name and is not an official placement.",
+        ),
+        ("assessments", "Assessments and forms", _assessments(d), ""),
+        (
+            "flows",
+            "Flows",
+            _flows(d),
+            "Arrows run from origin to destination. A number is carried once: parts of an "
+            "aggregate flow carry none of their own, and numbers in different units are never "
+            "added.",
+        ),
+        ("numbers", "Country statistics", _statistics(d), ""),
+        ("policies", "Policies and their effects", S.policies(d), ""),
+        ("recommendations", "Recommendations by pillar", S.recommendations(d), ""),
+        (
+            "contradictions",
+            "Contradicting claims",
+            S.contradictions(d),
+            "Claims that contradict each other, side by side, with the curators' resolution.",
+        ),
+        ("claims", "All claims", S.claims(d), ""),
+        ("sources", "Sources", S.sources(d), ""),
+    ]
+    nav = "".join(f'<a href="#{i}">{e(t)}</a>' for i, t, _, _ in sections)
+    body = "".join(section(i, t, b, intro) for i, t, b, intro in sections)
+    also = ", ".join(e(x) for x in c.get("alt", []))
+    regions = ", ".join(e(x) for x in c.get("regionLabel", []))
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{e(name)} — country dossier</title>
+<style>{CSS}</style>
+</head>
+<body>
+<header><div class="wrap"><p class="kicker">Country dossier</p>
+<h1>{e(name)} <span class="codes">{codes}</span></h1>
+<p class="sub">Also known as: {also or "—"} · Regions: {regions or "—"}</p>
+<nav>{nav}</nav></div></header>
+<main class="wrap">
+<p class="intro">Generated from the kg knowledge graph by SPARQL. Every statement is a paraphrase
+taken from the sources listed at the end, with its locator (¶N is paragraph N of the source).</p>
+{alert}
+{body}
+</main>
+<footer class="wrap">kg {e(__version__)} · {iri_code(d.iri)}</footer>
+</body>
+</html>
+"""
+
+
+__all__ = ["dossier_html", "e", "flow_number"]

@@ -1,0 +1,152 @@
+"""Dossier sections about policies, recommendations, claims and sources (HTML fragments)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from kg.report.model import Dossier, Record
+from kg.report.parts import PILLARS, badge, e, iri_code, rel, table
+
+
+def policies(d: Dossier) -> str:
+    if not d.policies:
+        return '<p class="none">No policy of this country is in the graph.</p>'
+    rows = []
+    for p in d.policies:
+        effects = " ".join(badge(str(x), "effect") for x in p["effectLabel"]) or "—"
+        recs = ", ".join(f"#{e(o)}" for o in sorted(p["ordinal"], key=str)) or "—"
+        rows.append(
+            [
+                f"<strong>{e(p.get('label'))}</strong><br>"
+                f'<span class="note">{e(", ".join(map(str, p["kindLabel"])))}</span>',
+                effects,
+                e("; ".join(map(str, p["formLabel"])) or "—"),
+                e(p.get("description")),
+                str(len(p["flow"])) if p["flow"] else "—",
+                recs,
+                f"{e(p.get('sourceTitle'))} {e(p.get('locator'))}",
+            ]
+        )
+    head = [
+        "Policy",
+        "Effects",
+        "Forms",
+        "What it does",
+        "Flows it facilitates",
+        "Addressed by recommendation",
+        "Source",
+    ]
+    return table(head, rows)
+
+
+def recommendations(d: Dossier) -> str:
+    if not d.recommendations:
+        return '<p class="none">No recommendation to this country is in the graph.</p>'
+    by_pillar: dict[str, list[Record]] = defaultdict(list)
+    for r in d.recommendations:
+        for p in r["pillarLabel"] or ["no pillar"]:
+            by_pillar[str(p)].append(r)
+    order = [p for p in PILLARS if p in by_pillar] + sorted(set(by_pillar) - set(PILLARS))
+    parts = []
+    for pillar in order:
+        items = []
+        for r in sorted(by_pillar[pillar], key=lambda r: r.get("ordinal") or 0):
+            details = [
+                ("Action", r["actionLabel"]),
+                ("Forms", r["formLabel"]),
+                ("Addresses policy", r["policyLabel"]),
+                ("Addresses treaty", r["treatyLabel"]),
+                ("Status", r["statusLabel"]),
+            ]
+            meta = " · ".join(f"{k}: {e('; '.join(map(str, v)))}" for k, v in details if v)
+            items.append(
+                f'<li><span class="ord">#{e(r.get("ordinal"))}</span> {e(r.get("text"))}'
+                f'<div class="note">{meta} · {e(r.get("sourceTitle"))} '
+                f"{e(r.get('locator'))}</div></li>"
+            )
+        heading = f'<h3 class="pillar">{e(pillar.capitalize())}</h3>'
+        parts.append(f'{heading}<ul class="recs">{"".join(items)}</ul>')
+    return "".join(parts)
+
+
+def _claim_card(c: Record) -> str:
+    yes = c.get("polarity") is True
+    return (
+        f'<div class="claim">{badge("holds" if yes else "does not hold", "yes" if yes else "no")}'
+        f" <strong>{e(c.get('aspectLabel'))}</strong><p>{e(c.get('text'))}</p>"
+        f'<p class="note">{e(c.get("sectionLabel"))} section · {e(c.get("locator"))} · '
+        f"{e('; '.join(map(str, c['sourceTitle'])))} {rel(c.get('reliability'))}</p>"
+        f"{iri_code(c['claim'])}</div>"
+    )
+
+
+def contradictions(d: Dossier) -> str:
+    if not d.contradictions:
+        return '<p class="none">No contradicting claims are recorded for this country.</p>'
+    by_claim = {str(c["claim"]): c for c in d.claims}
+    parts = []
+    for p in d.contradictions:
+        resolution = ""
+        if p["resolution"]:
+            preferred = " ".join(
+                f"“{e(by_claim[str(x)].get('text'))}” ({e(by_claim[str(x)].get('locator'))})"
+                if str(x) in by_claim
+                else iri_code(x)
+                for x in p["preferred"]
+            )
+            resolution = (
+                f'<div class="resolution"><strong>Resolution:</strong> '
+                f"{e(' '.join(map(str, p['rationale'])))}"
+                f"<br><strong>Preferred:</strong> {preferred or '—'}</div>"
+            )
+        parts.append(
+            f'<div class="pair"><div class="sides">{_claim_card(p["left"])}'
+            f'<div class="vs">contradicts</div>{_claim_card(p["right"])}</div>{resolution}</div>'
+        )
+    return "".join(parts)
+
+
+def claims(d: Dossier) -> str:
+    if not d.claims:
+        return '<p class="none">No claim about this country is in the graph.</p>'
+    rows = [
+        [
+            e(c.get("sectionLabel")),
+            e(c.get("aspectLabel")),
+            badge("holds", "yes") if c.get("polarity") is True else badge("does not hold", "no"),
+            e(c.get("text"))
+            + (
+                f' <span class="note">(confidence {e(c["confidence"])})</span>'
+                if c.get("confidence")
+                else ""
+            ),
+            e(c.get("locator")),
+            rel(c.get("reliability")),
+        ]
+        for c in d.claims
+    ]
+    return table(
+        ["Section", "Aspect", "", "Claim", "Locator", "Source reliability"], rows, "claims"
+    )
+
+
+def sources(d: Dossier) -> str:
+    if not d.sources:
+        return '<p class="none">No source states anything about this country.</p>'
+    rows = [
+        [
+            f'<strong>{e(s.get("title"))}</strong><br><span class="note">{e(s.get("note"))}</span>',
+            e(s.get("docTypeLabel")),
+            rel(s.get("reliability")),
+            e(s.get("publisherName")),
+            e(s.get("issued") or "—"),
+            f"<code>{e(s.get('identifier'))}</code>",
+            f'<code class="sha">{e(s.get("sha256"))}</code>',
+        ]
+        for s in d.sources
+    ]
+    head = ["Source", "Type", "Reliability", "Publisher", "Issued", "Identifier", "SHA-256"]
+    return table(head, rows)
+
+
+__all__ = ["claims", "contradictions", "policies", "recommendations", "sources"]

@@ -1,0 +1,6 @@
+"""``kg serve``: a read-only SPARQL 1.1 Protocol endpoint and the query pages. HTTP (``http``,
+``app``), the query guard and worker processes (``guard``, ``engine``), result formats
+(``formats``) and pages (``page``, ``site``). Takes a store, answers requests.
+
+May import: ``kg.core``, ``kg.query``; ``kg.viz`` and ``kg.report`` by name at request time.
+"""

@@ -1,0 +1,197 @@
+"""Routing of the SPARQL endpoint: the SPARQL 1.1 Protocol at ``/sparql`` (GET, POST form,
+POST direct; updates refused), the query page at ``/``, the flow map and dossiers beside it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs
+
+import pyoxigraph as ox
+
+from kg.server import site as server_site
+from kg.server.engine import Engine, InlineEngine, Outcome, QueryRequest, text_outcome
+from kg.server.page import content_security_policy, read_named_queries, render_index
+
+log = logging.getLogger(__name__)
+
+MAX_BODY = 1 << 20  # bytes of a POSTed query
+_FORM = "application/x-www-form-urlencoded"
+_DIRECT = "application/sparql-query"
+_UPDATE = "application/sparql-update"
+_SPARQL_METHODS = "GET, HEAD, POST, OPTIONS"
+_PAGE_METHODS = "GET, HEAD, OPTIONS"
+_REPORT = re.compile(r"/report/([A-Za-z]{3})\.html")
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """Limits and places of one endpoint."""
+
+    timeout: float = 10.0
+    max_rows: int = 10_000
+    queries_dir: Path = Path("queries")
+
+
+@dataclass(frozen=True)
+class Response:
+    """An HTTP response: status, headers (without Content-Length) and body."""
+
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        """The value of header ``name`` (case-insensitive), or None."""
+        return next((v for k, v in self.headers if k.lower() == name.lower()), None)
+
+    @property
+    def text(self) -> str:
+        """The body decoded as UTF-8."""
+        return self.body.decode("utf-8", "replace")
+
+
+@dataclass
+class App:
+    """What an endpoint serves: the store, a query engine, limits, and a page cache."""
+
+    store: ox.Store
+    config: ServerConfig = field(default_factory=ServerConfig)
+    engine: Engine | None = None
+    _pages: dict[str, Response] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        """Default to answering queries in-process."""
+        if self.engine is None:
+            self.engine = InlineEngine(self.store)
+
+    def page(self, key: str, render: Callable[[], Response]) -> Response:
+        """Render a page once (the store never changes while serving) and keep it."""
+        with self._lock:
+            if key not in self._pages:
+                self._pages[key] = render()
+            return self._pages[key]
+
+    def close(self) -> None:
+        """Stop the engine's workers."""
+        if self.engine is not None:
+            self.engine.close()
+
+
+def _response(outcome: Outcome, *extra: tuple[str, str]) -> Response:
+    headers = (("Content-Type", outcome.content_type), *outcome.headers, *extra)
+    return Response(outcome.status, headers, outcome.body)
+
+
+def error(status: int, message: str, *extra: tuple[str, str]) -> Response:
+    """A plain-text error response."""
+    return _response(text_outcome(status, message), *extra)
+
+
+def _html(text: str) -> Response:
+    headers = (
+        ("Content-Type", "text/html; charset=utf-8"),
+        ("Content-Security-Policy", content_security_policy()),
+    )
+    return Response(200, headers, text.encode())
+
+
+def _page(outcome: Outcome) -> Response:
+    # Generated pages may carry inline script and style, but never load from other hosts.
+    return _response(outcome, ("Content-Security-Policy", server_site.PAGE_CSP))
+
+
+def _one(params: Mapping[str, Sequence[str]], name: str) -> str | None:
+    values = params.get(name) or []
+    if len(values) > 1:
+        raise ValueError(f"give the '{name}' parameter once, not {len(values)} times")
+    return values[0] if values else None
+
+
+def _sparql(
+    app: App,
+    method: str,
+    params: Mapping[str, Sequence[str]],
+    headers: Mapping[str, str],
+    body: bytes,
+) -> Response:
+    content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+    if (method == "POST" and content_type == _UPDATE) or "update" in params:
+        return error(403, "SPARQL Update is not allowed: this endpoint is read-only")
+    if method == "POST" and content_type not in (_FORM, _DIRECT):
+        return error(415, f"POST a query as {_FORM} or {_DIRECT}, not {content_type or '?'}")
+    if len(body) > MAX_BODY:
+        return error(413, f"the query is larger than {MAX_BODY} bytes")
+    merged = dict(params)
+    if method == "POST" and content_type == _FORM:
+        form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+        if "update" in form:
+            return error(403, "SPARQL Update is not allowed: this endpoint is read-only")
+        merged.update(form)
+    try:
+        direct = method == "POST" and content_type == _DIRECT
+        query = body.decode("utf-8") if direct else _one(merged, "query")
+    except (ValueError, UnicodeDecodeError) as exc:
+        return error(400, f"bad request: {exc}")
+    if query is None:
+        if method in ("GET", "HEAD"):
+            formats = tuple(merged.get("format", ()))
+            return _response(server_site.service_description(app.store, headers, formats))
+        return error(400, "missing 'query' parameter (see the SPARQL 1.1 Protocol)")
+    assert app.engine is not None
+    request = QueryRequest(
+        query=query,
+        accept=headers.get("accept"),
+        format=tuple(merged.get("format", ())),
+        default_graphs=tuple(merged.get("default-graph-uri", ())),
+        named_graphs=tuple(merged.get("named-graph-uri", ())),
+        max_rows=app.config.max_rows,
+    )
+    return _response(app.engine.run(request, app.config.timeout), ("Vary", "Accept"))
+
+
+def route(
+    app: App,
+    method: str,
+    path: str,
+    params: Mapping[str, Sequence[str]],
+    headers: Mapping[str, str],
+    body: bytes,
+) -> Response:
+    """Answer a request whose method is upper-case and header names lower-case."""
+    is_sparql = path == "/sparql"
+    is_page = path in ("/", "/index.html", "/flows.html") or bool(_REPORT.fullmatch(path))
+    if not (is_sparql or is_page):
+        return error(404, f"no page at {path}; the endpoint is /sparql, the query page is /")
+    allowed = _SPARQL_METHODS if is_sparql else _PAGE_METHODS
+    if method == "OPTIONS":
+        return Response(204, (("Allow", allowed),), b"")
+    if method not in allowed.split(", "):
+        if is_sparql and method in ("PUT", "DELETE", "PATCH"):
+            return error(403, "this endpoint is read-only", ("Allow", allowed))
+        return error(405, f"{method} is not allowed on {path}", ("Allow", allowed))
+    if is_sparql:
+        return _sparql(app, method, params, headers, body)
+    if path == "/flows.html":
+        return app.page(path, lambda: _page(server_site.flows_page(app.store)))
+    report = _REPORT.fullmatch(path)
+    if report:
+        iso = report.group(1).upper()
+        return app.page(f"report/{iso}", lambda: _page(server_site.report_page(app.store, iso)))
+    return app.page(
+        "/",
+        lambda: _html(
+            render_index(
+                read_named_queries(app.config.queries_dir), server_site.assessed(app.store)
+            )
+        ),
+    )
+
+
+__all__ = ["MAX_BODY", "App", "Response", "ServerConfig", "error", "route"]

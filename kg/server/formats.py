@@ -1,0 +1,173 @@
+"""Content negotiation and result writers for the SPARQL endpoint.
+
+SELECT rows are written as SPARQL JSON here (so the row cap can stop early, before a huge
+result is materialised) and converted by pyoxigraph's own writers to XML, CSV and TSV, so those
+stay exactly as the W3C specifications and pyoxigraph define them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import pyoxigraph as ox
+
+from kg.core import vocab as V
+from kg.query.output import json_term
+
+Kind = Literal["solutions", "boolean", "graph"]
+
+
+@dataclass(frozen=True)
+class Format:
+    """One result serialisation: a short name, the media types that select it, its writer."""
+
+    name: str
+    media_types: tuple[str, ...]
+    kinds: frozenset[str]
+
+    @property
+    def content_type(self) -> str:
+        """The Content-Type header value of a response in this format."""
+        main = self.media_types[0]
+        text = main.startswith("text/") or main.endswith(("json", "xml", "triples"))
+        return f"{main}; charset=utf-8" if text else main
+
+
+_TABLE = frozenset({"solutions", "boolean"})
+FORMATS: tuple[Format, ...] = (
+    Format("json", ("application/sparql-results+json", "application/json"), _TABLE),
+    Format("xml", ("application/sparql-results+xml", "application/xml", "text/xml"), _TABLE),
+    Format("csv", ("text/csv",), _TABLE),
+    Format("tsv", ("text/tab-separated-values",), _TABLE),
+    Format("turtle", ("text/turtle", "application/x-turtle"), frozenset({"graph"})),
+    Format("ntriples", ("application/n-triples", "text/plain"), frozenset({"graph"})),
+    Format("jsonld", ("application/ld+json",), frozenset({"graph"})),
+    Format("rdfxml", ("application/rdf+xml",), frozenset({"graph"})),
+)
+_RESULTS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+_RDF = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+
+
+def _accept_ranges(accept: str) -> list[tuple[float, int, str]]:
+    """Parse an Accept header into (quality, position, media range), best first."""
+    ranges = []
+    for position, item in enumerate(accept.split(",")):
+        fields = [f.strip() for f in item.split(";")]
+        media = fields[0].lower()
+        if not media:
+            continue
+        quality = 1.0
+        for param in fields[1:]:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if quality > 0:
+            ranges.append((-quality, position, media))
+    return [(-q, p, m) for q, p, m in sorted(ranges)]
+
+
+def _matches(media_range: str, fmt: Format) -> bool:
+    # A wildcard picks a format by its main media type only (text/* is CSV, not text/xml).
+    if media_range in ("*/*", "*"):
+        return True
+    if media_range.endswith("/*"):
+        return fmt.media_types[0].startswith(media_range[:-1])
+    return media_range in fmt.media_types
+
+
+def negotiate(kind: Kind, accept: str | None, names: Sequence[str] = ()) -> Format | None:
+    """Choose the format for a result of ``kind``.
+
+    ``names`` are the values of the non-standard ``format`` parameter (a short name such as
+    ``csv`` or a media type); the first one usable for ``kind`` wins. Clients such as
+    SPARQLWrapper send several, some meant for other servers, so unusable values are ignored
+    and the Accept header decides. Returns None when nothing acceptable fits (answer 406).
+    """
+    usable = [f for f in FORMATS if kind in f.kinds]
+    for name in names:
+        wanted = name.strip().lower()
+        for fmt in usable:
+            if wanted == fmt.name or wanted in fmt.media_types:
+                return fmt
+    if not accept or not accept.strip():
+        return usable[0]
+    for _, _, media_range in _accept_ranges(accept):
+        for fmt in usable:
+            if _matches(media_range, fmt):
+                return fmt
+    return None
+
+
+def format_names(kind: Kind) -> list[str]:
+    """The format names and main media types usable for ``kind`` (for a 406 message)."""
+    return [f"{f.name} ({f.media_types[0]})" for f in FORMATS if kind in f.kinds]
+
+
+def solutions_json(variables: list[str], rows: Iterable[ox.QuerySolution]) -> bytes:
+    """Write SELECT rows as SPARQL 1.1 Query Results JSON."""
+    bindings = []
+    for row in rows:
+        binding = {}
+        for name in variables:
+            value = row[name]
+            if value is not None:
+                binding[name] = json_term(value)
+        bindings.append(binding)
+    doc = {"head": {"vars": variables}, "results": {"bindings": bindings}}
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def write_solutions(variables: list[str], rows: list[ox.QuerySolution], fmt: Format) -> bytes:
+    """Write SELECT rows in ``fmt`` (json, xml, csv or tsv)."""
+    data = solutions_json(variables, rows)
+    if fmt.name == "json":
+        return data
+    parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+    assert isinstance(parsed, ox.QuerySolutions)
+    out = parsed.serialize(format=_RESULTS[fmt.name])
+    assert out is not None
+    return out
+
+
+def write_boolean(result: ox.QueryBoolean, fmt: Format) -> bytes:
+    """Write an ASK answer in ``fmt``."""
+    out = result.serialize(format=_RESULTS[fmt.name])
+    assert out is not None
+    return out
+
+
+def write_triples(triples: list[ox.Triple], fmt: Format) -> bytes:
+    """Write CONSTRUCT/DESCRIBE triples in ``fmt``, with kg's prefixes where the syntax has them."""
+    prefixes = V.PREFIXES if fmt.name == "turtle" else None
+    out = ox.serialize(triples, format=_RDF[fmt.name], prefixes=prefixes)
+    assert out is not None
+    return out
+
+
+__all__ = [
+    "FORMATS",
+    "Format",
+    "Kind",
+    "format_names",
+    "json_term",
+    "negotiate",
+    "write_boolean",
+    "write_solutions",
+    "write_triples",
+]

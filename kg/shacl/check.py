@@ -1,0 +1,124 @@
+"""One compiled SPARQL query whose rows are validation results, and how rows become results.
+
+Also compiles SHACL-SPARQL constraints (``sh:sparql`` with ``sh:select``): pySHACL pre-binds
+``$this`` to each focus node and runs the query once per node; here the focus pattern is
+joined into the query's WHERE clause instead, so one query serves every focus node.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from kg.core.errors import Location
+from kg.shacl.report import Violation
+from kg.shacl.shapes import SH, ShapesGraph, Term, UnsupportedShape, message_of
+
+_SUBST = re.compile(r"\{[?$](\w+)\}")
+_WHERE = re.compile(r"\bSELECT\b(?P<proj>.*?)(?P<brace>\bWHERE\s*\{|\{)", re.I | re.S)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One compiled query; each row (``?this``, ``?value``, ``?path``) is a result of ``shape``."""
+
+    shape: str
+    severity: str
+    path: str | None
+    message: str
+    query: str
+    component: str
+    substitute: bool = False
+
+    def run(self, store: ox.Store, origins: Mapping[str, Location]) -> list[Violation]:
+        """Run the query; each row is one result."""
+        return run_check(store, self, origins)
+
+
+def sparql_check(
+    g: ShapesGraph,
+    shape: Term,
+    constraint: Term,
+    focus: str,
+    name: str,
+    severity: str,
+    path: str | None,
+    message: str | None,
+) -> Check:
+    """A SHACL-SPARQL constraint: its SELECT with the focus pattern joined in for ``$this``."""
+    select = g.one(constraint, "select")
+    if not isinstance(select, ox.Literal):
+        raise UnsupportedShape(f"the sh:sparql constraint of {name} has no sh:select")
+    text = select.value
+    for banned in ("$shapesGraph", "$currentShape"):
+        if banned in text:
+            raise UnsupportedShape(f"{banned} in the sh:sparql constraint of {name}")
+    if path is not None:
+        text = text.replace("$PATH", path)
+    match = _WHERE.search(text)
+    if match is None:
+        raise UnsupportedShape(f"cannot find the WHERE clause of the sh:sparql query of {name}")
+    proj = match["proj"]
+    if not re.search(r"[?$]this\b|\*", proj):
+        proj = f"{proj} ?this"
+    query = (
+        text[: match.start("proj")]
+        + proj
+        + text[match.start("brace") : match.end("brace")]
+        + f" {focus} "
+        + text[match.end("brace") :]
+    )
+    prefixes = "".join(
+        f"PREFIX {p.value}: <{n.value}>\n"
+        for decl_owner in g.objects(constraint, SH + "prefixes")
+        for decl in g.objects(decl_owner, SH + "declare")
+        for p, n in [(g.one(decl, "prefix"), g.one(decl, "namespace"))]
+        if p is not None and n is not None
+    )
+    msg = message_of(g, constraint) or message or "SPARQL constraint violated"
+    return Check(name, severity, None, msg, prefixes + query, "sparql", substitute=True)
+
+
+def run_check(store: ox.Store, check: Check, origins: Mapping[str, Location]) -> list[Violation]:
+    """Run one check and turn its rows into violations."""
+    rows = store.query(check.query, use_default_graph_as_union=True)
+    assert isinstance(rows, ox.QuerySolutions)
+    out: list[Violation] = []
+    for row in rows:
+        this, value, path = row["this"], row["value"], row["path"]
+        if check.component == "sparql" and value is None:
+            value = this
+        message = check.message
+        if check.substitute:
+            message = _substitute(message, {v.value: row[v] for v in rows.variables}, this)
+        focus = this.value if isinstance(this, ox.NamedNode | ox.Literal) else ""
+        shown_path = path.value if isinstance(path, ox.NamedNode) else check.path
+        out.append(
+            Violation(
+                where=origins.get(focus),
+                focus=focus,
+                path=shown_path,
+                message=message,
+                severity=check.severity,
+                shape=check.shape,
+                value=value.value if isinstance(value, ox.NamedNode | ox.Literal) else None,
+            )
+        )
+    return out
+
+
+def _substitute(message: str, values: dict[str, object], this: object) -> str:
+    """Fill ``{?var}``/``{$var}`` placeholders the way pySHACL does (lexical forms)."""
+    values.setdefault("this", this)
+    return _SUBST.sub(lambda m: _plain(values.get(m[1]), m[0]), message)
+
+
+def _plain(term: object, default: str) -> str:
+    if isinstance(term, ox.NamedNode | ox.Literal):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return term.value
+    return default

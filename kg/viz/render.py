@@ -1,0 +1,72 @@
+"""The flow map as a file: SVG, PNG (through CairoSVG) or an interactive offline HTML page."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.core.errors import ConfigError, QueryError, choices_hint
+from kg.network import flows as F
+from kg.viz.html import flow_map_html
+from kg.viz.maps import flow_map_svg
+
+#: File formats of ``kg viz flows`` (the output file's suffix).
+FORMATS = ("svg", "png", "html")
+#: Without ``--top``, a map shows at most this many flows (the largest).
+AUTO_TOP = 250
+
+
+def describe_filters(
+    store: ox.Store, origin: str | None, form: str | None, year: int | None
+) -> str:
+    """A short human description of the filters in force."""
+    parts = []
+    if origin:
+        parts.append(f"origin {origin.upper()}")
+    if form:
+        parts.append(f"form {form} (and narrower forms)")
+    if year is not None:
+        parts.append(f"year {year}")
+    return " · ".join(parts)
+
+
+def render_flows(
+    store: ox.Store,
+    fmt: str,
+    *,
+    origin: str | None = None,
+    form: str | None = None,
+    year: int | None = None,
+    top: int | None = None,
+) -> bytes:
+    """The flow map as ``svg``, ``png`` or ``html`` bytes (without ``top``, at most AUTO_TOP)."""
+    if fmt not in FORMATS:
+        raise QueryError(f"unknown map format {fmt!r}", hint=choices_hint(fmt, FORMATS))
+    graph = F.flow_network(store, origin=origin, form=form, year=year, top=top or AUTO_TOP)
+    note = describe_filters(store, origin, form, year)
+    shown, matching = graph.graph["flows"], graph.graph["flows_matching"]
+    if shown < matching:
+        note = " · ".join(x for x in (note, f"the {shown} largest of {matching} flows") if x)
+    title = "Trafficking flows"
+    if fmt == "html":
+        return flow_map_html(graph, title=title, note=note).encode("utf-8")
+    svg = flow_map_svg(graph, title=title, note=note)
+    return svg.encode("utf-8") if fmt == "svg" else svg_to_png(svg)
+
+
+def svg_to_png(svg: str, scale: float = 1.5) -> bytes:
+    """Rasterise an SVG with CairoSVG (``pip install cairosvg``; needs the system cairo)."""
+    try:
+        cairosvg: Any = importlib.import_module("cairosvg")
+    except (ImportError, OSError) as exc:
+        raise ConfigError(
+            "PNG output needs CairoSVG",
+            hint="pip install 'kg-tip[viz]' (CairoSVG and the system cairo library)",
+        ) from exc
+    data = cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=scale)
+    return bytes(data)
+
+
+__all__ = ["AUTO_TOP", "FORMATS", "describe_filters", "render_flows", "svg_to_png"]
