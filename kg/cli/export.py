@@ -16,33 +16,77 @@ from kg.cli.options import build_option, ensure_store, output_option, write_outp
     "fmt",
     type=click.Choice(["turtle", "ntriples", "jsonld", "trig", "graphml", "gexf", "csv"]),
     required=True,
-    help="RDF syntax, or a network file (graphml, gexf, csv edge list).",
+    help="RDF syntax, or a network file (graphml, gexf, csv nodes and edges tables).",
 )
 @click.option(
     "--network",
     type=click.Choice(["flows", "full"]),
     help="For graphml/gexf/csv: the flow network (default) or the whole RDF graph.",
 )
-@output_option("-", "Output file; - is stdout.")
+@output_option("-", "Output file; - is stdout. For csv: a .zip of nodes.csv and edges.csv.")
+@click.option(
+    "--nodes", "nodes", metavar="FILE", help="csv: write the nodes table here (- stdout)."
+)
+@click.option(
+    "--edges", "edges", metavar="FILE", help="csv: write the edges table here (- stdout)."
+)
+@click.option(
+    "--excel",
+    is_flag=True,
+    help="csv: start each table with a UTF-8 byte order mark (CRLF line ends), for spreadsheets.",
+)
 @build_option
 @click.pass_context
-def export(ctx: click.Context, fmt: str, network: str | None, output: str, build_dir: Path) -> None:
+def export(
+    ctx: click.Context,
+    fmt: str,
+    network: str | None,
+    output: str,
+    nodes: str | None,
+    edges: str | None,
+    excel: bool,
+    build_dir: Path,
+) -> None:
     """Export the graph as RDF, or as a network for Gephi, Cytoscape, igraph or networkx.
 
     Network files declare their attribute types and list nodes and edges in a stable order.
+    GEXF places countries on a projected plane, sized by total flow and coloured by tier. CSV
+    writes two tables: nodes (names, codes, tier, latitude/longitude) and edges (one row per
+    flow and destination), to --nodes/--edges or together as a zip (-o FILE.zip).
 
     Example:
 
     \b
         kg export --format graphml --network flows -o flows.graphml
+        kg export --format csv --nodes nodes.csv --edges edges.csv --excel
+        kg export --format csv -o flows.zip
     """
     from kg.network import export as netio
 
     if network and fmt in netio.RDF_FORMATS:
         raise click.UsageError("--network applies to graphml, gexf and csv only")
+    if fmt != "csv" and (nodes or edges or excel):
+        raise click.UsageError("--nodes, --edges and --excel apply to --format csv only")
+    tables = {"nodes": nodes, "edges": edges}
+    if fmt == "csv":
+        if (nodes or edges) and output != "-":
+            raise click.UsageError("give -o FILE.zip or --nodes/--edges, not both")
+        if not (nodes or edges) and not output.lower().endswith(".zip"):
+            raise click.UsageError(
+                "csv writes two tables: give -o FILE.zip, or --nodes FILE and --edges FILE "
+                "(- for stdout)"
+            )
+        if nodes == "-" and edges == "-":
+            raise click.UsageError("only one of --nodes and --edges can be stdout (-)")
     store = ensure_store(ctx, build_dir)
+    if fmt == "csv" and (nodes or edges):
+        graph = netio.network_of(store, network or "flows")
+        for table, target in tables.items():
+            if target:
+                write_output(target, netio.csv_bytes(graph, table, excel=excel))
+        return
     buf = io.BytesIO()
-    netio.export(store, fmt, buf, network=network or "flows")
+    netio.export(store, fmt, buf, network=network or "flows", excel=excel)
     write_output(output, buf.getvalue())
 
 

@@ -153,6 +153,7 @@ def latest_tiers(store: ox.Store) -> dict[str, dict[str, Any]]:
         official = r.get("official") is True
         attrs: dict[str, Any] = {
             "tier": rq.text(r, "tierLabel") or local_name(rq.text(r, "tier"), ""),
+            "tier_id": local_name(rq.text(r, "tier"), ""),
             "tier_assessor": rq.text(r, "assessorName") or V.shorten(rq.text(r, "assessor")),
             "tier_official": official,
         }

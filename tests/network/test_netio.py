@@ -3,7 +3,6 @@ a plain XML parser) with attribute types checked; files are byte-stable."""
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 import xml.etree.ElementTree as ET
@@ -134,24 +133,13 @@ def test_gexf_declares_types_and_reads_back(store: ox.Store, network: str, tmp_p
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf", "csv"])
 @pytest.mark.parametrize("network", ["flows", "full"])
-def test_byte_stable(shipped_build_dir: Path, fmt: str, network: str) -> None:
+def test_byte_stable(shipped_build_dir: Path, fmt: str, network: str) -> None:  # csv: a zip
     outputs = []
     for _ in range(2):
         buf = io.BytesIO()
         netio.export(pipeline.load_build(shipped_build_dir), fmt, buf, network=network)
         outputs.append(buf.getvalue())
     assert outputs[0] == outputs[1]
-
-
-def test_csv_edge_list(store: ox.Store) -> None:
-    buf = io.BytesIO()
-    netio.export(store, "csv", buf, network="flows")
-    table = list(csv.DictReader(io.StringIO(buf.getvalue().decode("utf-8"))))
-    graph = F.flow_network(store)
-    assert len(table) == graph.number_of_edges()
-    assert list(table[0])[:4] == ["source", "target", "flow", "label"]
-    assert sum(int(r["estimate_point"] or 0) for r in table) == 50000
-    assert {(r["source"], r["target"]) for r in table} == set(graph.edges())
 
 
 @pytest.mark.parametrize(
@@ -180,9 +168,15 @@ def test_rdf_exports_via_cli(
 
 def test_cli_network_export_to_stdout_and_usage(runner: CliRunner, shipped_build_dir: Path) -> None:
     build = ["--build", str(shipped_build_dir)]
-    result = runner.invoke(cli, ["export", *build, "--format", "csv", "-o", "-"])
+    result = runner.invoke(cli, ["export", *build, "--format", "csv", "--edges", "-"])
     assert result.exit_code == 0
     assert result.stdout.splitlines()[0].startswith("source,target,flow")
+    result = runner.invoke(cli, ["export", *build, "--format", "csv", "-o", "-"])
+    assert result.exit_code == 2
+    assert "csv writes two tables" in result.output
     result = runner.invoke(cli, ["export", *build, "--format", "turtle", "--network", "full"])
     assert result.exit_code == 2
     assert "--network applies to graphml, gexf and csv only" in result.output
+    result = runner.invoke(cli, ["export", *build, "--format", "gexf", "--excel"])
+    assert result.exit_code == 2
+    assert "apply to --format csv only" in result.output
