@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import click
 
-from kg.cli.options import build_option, ensure_store, output_option, write_output
+from kg.cli.options import Source, output_option, source_options, source_store, write_output
 
 
 @click.command("export")
@@ -35,7 +34,7 @@ from kg.cli.options import build_option, ensure_store, output_option, write_outp
     is_flag=True,
     help="csv: start each table with a UTF-8 byte order mark (CRLF line ends), for spreadsheets.",
 )
-@build_option
+@source_options(graph=True)
 @click.pass_context
 def export(
     ctx: click.Context,
@@ -45,10 +44,11 @@ def export(
     nodes: str | None,
     edges: str | None,
     excel: bool,
-    build_dir: Path,
+    source: Source,
 ) -> None:
     """Export the graph as RDF, or as a network for Gephi, Cytoscape, igraph or networkx.
 
+    It reads the build (built first when stale), or what --build, --data or --graph names.
     Network files declare their attribute types and list nodes and edges in a stable order.
     GEXF places countries on a projected plane, sized by total flow and coloured by tier. CSV
     writes two tables: nodes (names, codes, tier, latitude/longitude) and edges (one row per
@@ -78,7 +78,7 @@ def export(
             )
         if nodes == "-" and edges == "-":
             raise click.UsageError("only one of --nodes and --edges can be stdout (-)")
-    store = ensure_store(ctx, build_dir)
+    store = source_store(ctx, source)
     if fmt == "csv" and (nodes or edges):
         graph = netio.network_of(store, network or "flows")
         for table, target in tables.items():

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import functools
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -40,28 +44,92 @@ def data_options(func: F) -> F:
         default=Path("data"),
         show_default=True,
         envvar="KG_DATA",
-        help="Directory of YAML sources (see data/README.md).",
+        help="The project's data directory (YAML, see data/README.md): what kg build builds "
+        "and what a stale build is rebuilt from.",
     )(func)
 
 
 def local_data_options(func: F) -> F:
-    """``--data``/``--ontology`` after the command name too (``kg build --data DIR``)."""
+    """``--data``/``--ontology`` of ``kg build``/``kg validate`` (same as before the command)."""
     func = _dir_option(
         "--ontology", "local_ontology", default=None, help="Same as kg --ontology DIR."
     )(func)
-    return _dir_option("--data", "local_data", default=None, help="Same as kg --data DIR.")(func)
-
-
-def build_option(func: F) -> F:
-    """The ``--build DIR`` option of commands that read a build."""
     return _dir_option(
-        "--build",
-        "build_dir",
-        default=Path("build"),
-        show_default=True,
-        envvar="KG_BUILD",
-        help="Build directory; built first when missing or older than the data.",
+        "--data",
+        "local_data",
+        default=None,
+        metavar="DIR",
+        help="The data directory to build (YAML, see data/README.md); same as kg --data DIR.",
     )(func)
+
+
+#: Help of the options that choose what a read-only command reads (``source_options``).
+BUILD_HELP = "Read this build directory (default build/, built first when missing or stale)."
+DATA_HELP = "Build this data directory in memory and read it (nothing is written)."
+GRAPH_HELP = "Read this RDF file (.ttl, .nt, .nq, .trig, .jsonld)."
+ENDPOINT_HELP = "Query this SPARQL 1.1 endpoint over HTTP."
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a read-only command reads: at most one of a build, a data directory, an RDF file or
+    an endpoint; none means the project's build (``--build`` default, ``KG_BUILD``)."""
+
+    build: Path | None = None
+    data: Path | None = None
+    graph: Path | None = None
+    endpoint: str | None = None
+
+    @property
+    def build_dir(self) -> Path:
+        """The build directory read when no other source is chosen."""
+        return self.build or Path(os.environ.get("KG_BUILD") or "build")
+
+
+def source_options(*, graph: bool = True, endpoint: bool = False) -> Callable[[F], F]:
+    """``--build DIR`` | ``--data DIR`` [| ``--graph FILE``] [| ``--endpoint URL``], given to
+    the command as one ``source: Source`` argument (at most one of them)."""
+    names = ["build", "data", *(["graph"] if graph else []), *(["endpoint"] if endpoint else [])]
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            chosen = {n: kwargs.pop(f"source_{n}", None) for n in names}
+            given = [f"--{n}" for n, v in chosen.items() if v is not None]
+            if len(given) > 1:
+                raise click.UsageError(f"give at most one of {', '.join(given)}")
+            return func(*args, source=Source(**chosen), **kwargs)
+
+        opts = [
+            _dir_option("--build", "source_build", metavar="DIR", help=BUILD_HELP),
+            _dir_option("--data", "source_data", metavar="DIR", help=DATA_HELP),
+        ]
+        if graph:
+            opts.append(
+                click.option(
+                    "--graph",
+                    "source_graph",
+                    metavar="FILE",
+                    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+                    help=GRAPH_HELP,
+                )
+            )
+        if endpoint:
+            opts.append(
+                click.option("--endpoint", "source_endpoint", metavar="URL", help=ENDPOINT_HELP)
+            )
+        for opt in reversed(opts):
+            wrapper = opt(wrapper)
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def deprecated(old: str, new: str) -> None:
+    """Say on stderr (one line) that a spelling still works but will go in the next release."""
+    click.echo(
+        f"warning: {old} is deprecated and will be removed in the next release; {new}", err=True
+    )
 
 
 def queries_option(help: str) -> Callable[[F], F]:
@@ -146,21 +214,38 @@ def dirs(ctx: click.Context, data: Path | None, ontology: Path | None) -> tuple[
     return data or root["data_dir"], ontology or root["ontology_dir"]
 
 
-def ensure_store(ctx: click.Context, build_dir: Path) -> Any:
-    """Load (building first if stale) the store behind ``build_dir`` for read-only commands."""
+def source_store(ctx: click.Context, source: Source) -> Any:
+    """The pyoxigraph store a read-only command reads (``source`` has no endpoint)."""
     root = ctx.find_root().params
+    if source.graph is not None:
+        from kg.query.named import load_graph_file
+
+        return load_graph_file(source.graph)
+    if source.data is not None:
+        config = dataclasses.replace(
+            settings(source.data, root["ontology_dir"], source.build_dir), use_cache=False
+        )
+        result = pipeline.run(config, write=False)
+        if not result.report.conforms:
+            raise KGError(
+                f"{display_path(source.data)} does not conform",
+                hint=f"run 'kg validate --data {display_path(source.data)}'",
+            )
+        return result.store
     return pipeline.ensure_build(
-        settings(root["data_dir"], root["ontology_dir"], build_dir), progress=progress()
+        settings(root["data_dir"], root["ontology_dir"], source.build_dir), progress=progress()
     )
 
 
-def build_in_memory(ctx: click.Context, data: Path, build_dir: Path) -> Any:
-    """Build the data directory ``data`` in memory; a graph that does not conform is an error."""
-    root = ctx.find_root().params
-    result = pipeline.run(settings(data, root["ontology_dir"], build_dir), write=False)
-    if not result.report.conforms:
-        raise KGError(f"{display_path(data)} does not conform", hint="run 'kg validate'")
-    return result.store
+def source_target(ctx: click.Context, source: Source) -> Any:
+    """A query target (``kg.query``'s ``Target``): the endpoint, or the store of ``source``."""
+    if source.endpoint is not None:
+        from kg.query.endpoint import EndpointTarget
+
+        return EndpointTarget(source.endpoint)
+    from kg.query.named import StoreTarget
+
+    return StoreTarget(source_store(ctx, source))
 
 
 def write_output(target: str, data: bytes) -> None:
@@ -187,19 +272,21 @@ def echo_results(report: Any, fmt: str) -> None:
 
 
 __all__ = [
-    "build_in_memory",
-    "build_option",
+    "Source",
     "byte_progress",
     "data_options",
+    "deprecated",
     "dirs",
     "echo_results",
     "engine_option",
-    "ensure_store",
     "imports_option",
     "local_data_options",
     "output_option",
     "progress",
     "queries_option",
     "settings",
+    "source_options",
+    "source_store",
+    "source_target",
     "write_output",
 ]

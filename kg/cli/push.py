@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import click
 
-from kg.cli.options import build_option, ensure_store
+from kg.cli.options import Source, deprecated, source_options, source_store
 
 
 @click.command()
 @click.argument("endpoint")
-@build_option
+@source_options(graph=False)
 @click.option(
-    "--graph",
+    "--named-graph",
     "graphs",
     multiple=True,
     metavar="IRI",
     help="Push only this named graph (full IRI or tkg:name); repeatable. Default: all.",
+)
+@click.option(
+    "--graph",
+    "old_graphs",
+    multiple=True,
+    metavar="IRI",
+    hidden=True,
+    help="Deprecated spelling of --named-graph.",
 )
 @click.option("--dry-run", is_flag=True, help="Compare with the store and print; send nothing.")
 @click.option(
@@ -31,29 +38,35 @@ from kg.cli.options import build_option, ensure_store
 def push(
     ctx: click.Context,
     endpoint: str,
-    build_dir: Path,
+    source: Source,
     graphs: tuple[str, ...],
+    old_graphs: tuple[str, ...],
     dry_run: bool,
     replace: bool,
 ) -> None:
     """Copy the build's named graphs to a triple store (SPARQL 1.1 Graph Store Protocol).
 
-    ENDPOINT is the store's Graph Store URL (Oxigraph: http://HOST:7878/store). Graphs that
-    already match are skipped, so pushing twice sends nothing the second time. Credentials come
-    only from KG_REMOTE_TOKEN (Bearer) or KG_REMOTE_USER and KG_REMOTE_PASSWORD (Basic).
+    ENDPOINT is the store's Graph Store URL (Oxigraph: http://HOST:PORT/store, the port of
+    `oxigraph serve`, not of kg serve). Graphs that already match are skipped, so pushing twice
+    sends nothing the second time. It pushes the build (built first when stale), or what
+    --build or --data names. Credentials come only from KG_REMOTE_TOKEN (Bearer) or
+    KG_REMOTE_USER and KG_REMOTE_PASSWORD (Basic).
 
     Example:
 
     \b
-        kg push http://localhost:7878/store --dry-run
+        oxigraph serve --location db --bind 127.0.0.1:7879 &
+        kg push http://127.0.0.1:7879/store --dry-run
     """
     from kg.remote import push as remote
 
-    store = ensure_store(ctx, build_dir)
+    if old_graphs:
+        deprecated("kg push --graph IRI", "write --named-graph IRI")
+    store = source_store(ctx, source)
     result = remote.push_graphs(
         store,
         endpoint,
-        graphs=graphs,
+        graphs=graphs + old_graphs,
         mode="replace" if replace else "append",
         dry_run=dry_run,
         environ=os.environ,

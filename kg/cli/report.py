@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from kg.cli.options import build_option, ensure_store, output_option, write_output
+from kg.cli.options import Source, output_option, source_options, source_store, write_output
 
 
 @click.command("report")
-@click.argument("iso3")
+@click.argument("country", metavar="COUNTRY")
 @output_option("-", "HTML file; - is stdout.")
-@build_option
+@source_options(graph=True)
 @click.pass_context
-def report(ctx: click.Context, iso3: str, output: str, build_dir: Path) -> None:
-    """Write the dossier of one country: a self-contained HTML page generated from the graph.
+def report(ctx: click.Context, country: str, output: str, source: Source) -> None:
+    """Write the dossier of COUNTRY (ISO3 code): a self-contained HTML page from the graph.
 
     Tier placements with their assessor, forms, flow map, policies, recommendations by pillar,
-    contradicting claims side by side, and every source with its reliability.
+    contradicting claims side by side, and every source with its reliability. It reads the build
+    (built first when stale), or what --build, --data or --graph names.
 
     Example:
 
@@ -27,8 +26,8 @@ def report(ctx: click.Context, iso3: str, output: str, build_dir: Path) -> None:
     """
     from kg.report.dossier import render_report
 
-    store = ensure_store(ctx, build_dir)
-    write_output(output, render_report(store, iso3))
+    store = source_store(ctx, source)
+    write_output(output, render_report(store, country))
 
 
 __all__ = ["report"]

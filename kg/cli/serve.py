@@ -6,13 +6,12 @@ from pathlib import Path
 
 import click
 
-from kg.cli.options import build_option, queries_option
-from kg.cli.query import query_target
+from kg.cli.options import Source, queries_option, source_options, source_store
 from kg.core.errors import ExitCode
 
 
 @click.command()
-@build_option
+@source_options(graph=True)
 @click.option(
     "--host",
     default="127.0.0.1",
@@ -59,16 +58,10 @@ from kg.core.errors import ExitCode
     metavar="PATH",
     help="Answer one GET request for PATH in-process, print the body and exit.",
 )
-@click.option(
-    "--data",
-    "data",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Serve this data directory, built in memory (nothing is written).",
-)
 @click.pass_context
 def serve(
     ctx: click.Context,
-    build_dir: Path,
+    source: Source,
     host: str,
     port: int,
     timeout: float,
@@ -76,10 +69,10 @@ def serve(
     workers: int,
     queries_dir: Path,
     get_path: str | None,
-    data: Path | None,
 ) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint (/sparql) with a query page (/).
 
+    It serves the build (built first when stale), or what --build, --data or --graph names.
     Updates, LOAD and SERVICE are refused; a query over --timeout is stopped, a result over
     --max-rows refused. Exit status of --get: 0 for a 2xx/3xx answer, 1 otherwise.
 
@@ -92,7 +85,7 @@ def serve(
     """
     from kg.server import http as server
 
-    store = query_target(ctx, data, None, None, build_dir).store
+    store = source_store(ctx, source)
     config = server.ServerConfig(timeout=timeout, max_rows=max_rows, queries_dir=queries_dir)
     if get_path is not None:
         response = server.handle_url(server.App(store, config), get_path)

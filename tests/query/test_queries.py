@@ -392,9 +392,10 @@ def test_values_block_lands_in_every_where_group() -> None:
 
 
 def invoke(build_dir: Path, *args: str) -> object:
-    return CliRunner().invoke(
-        cli, ["query", *args, "--build", str(build_dir), "--queries", str(QUERIES)]
-    )
+    """``kg query ARGS`` on ``build_dir`` unless ARGS choose another source."""
+    other = {"--data", "--graph", "--endpoint"} & set(args)
+    source = [] if other else ["--build", str(build_dir)]
+    return CliRunner().invoke(cli, ["query", *args, *source, "--queries", str(QUERIES)])
 
 
 def test_cli_list_shows_every_file_and_title() -> None:
@@ -480,26 +481,21 @@ def test_labels_for_the_table(shipped_store: ox.Store) -> None:
     assert labels[TKV + "tier-3"] == "Tier 3"
 
 
-def test_cli_data_dir_is_built_in_memory(shipped_build_dir: Path, tmp_path: Path) -> None:
-    out = tmp_path / "never-written"
+def test_cli_data_dir_is_built_in_memory(
+    shipped_build_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = invoke(shipped_build_dir, "tiers", "--format", "csv").stdout  # type: ignore[attr-defined]
+    monkeypatch.chdir(tmp_path)
     on_data = CliRunner().invoke(
         cli,
         [
-            "query",
-            "tiers",
-            "--data",
-            str(ROOT / "data"),
-            "--build",
-            str(out),
-            "--format",
-            "csv",
-            "--queries",
-            str(QUERIES),
+            *("--ontology", str(ROOT / "ontology"), "query", "tiers", "--data", str(ROOT / "data")),
+            *("--format", "csv", "--queries", str(QUERIES)),
         ],
     )
     assert on_data.exit_code == 0, on_data.output
-    assert on_data.stdout == invoke(shipped_build_dir, "tiers", "--format", "csv").stdout  # type: ignore[attr-defined]
-    assert not out.exists()
+    assert on_data.stdout == expected
+    assert list(tmp_path.iterdir()) == []  # nothing written, no cache either
 
 
 # --- standard SPARQL: rdflib's engine gives the same rows ---------------------------------

@@ -532,3 +532,20 @@ def test_cli_dry_run(
         assert f"<{iri}>: {n} triples here, absent in the store: +" in result.stdout
     assert result.stdout.endswith("dry run: 4 of 4 graphs would be sent\n")
     assert oxigraph.graph(V.GRAPH_REFERENCE) is None
+
+
+def test_cli_named_graph_and_its_deprecated_spelling(
+    runner: object, shipped_build_dir: Path, oxigraph: Oxigraph
+) -> None:
+    base = ["push", oxigraph.store, "--build", str(shipped_build_dir), "--dry-run"]
+    new = runner.invoke(cli, [*base, "--named-graph", "tkg:reference"])
+    assert new.exit_code == 0, new.output
+    assert new.stdout.endswith("dry run: 1 of 1 graphs would be sent\n")
+    assert "warning" not in new.stderr
+    old = runner.invoke(cli, [*base, "--graph", "tkg:reference"])
+    assert old.exit_code == 0, old.output
+    assert old.stdout == new.stdout
+    assert old.stderr.splitlines()[0] == (
+        "warning: kg push --graph IRI is deprecated and will be removed in the next release; "
+        "write --named-graph IRI"
+    )

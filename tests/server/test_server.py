@@ -447,14 +447,16 @@ def test_cli_get(runner: object, shipped_build_dir: Path) -> None:
     assert bad.stderr == "HTTP 400\n"
 
 
-def test_cli_get_serves_a_data_directory_in_memory(runner: object, tmp_path: Path) -> None:
-    out = tmp_path / "never-written"
-    args = ["serve", "--data", str(ROOT / "data"), "--build", str(out), "--get"]
+def test_cli_get_serves_a_data_directory_in_memory(
+    runner: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    args = ["--ontology", str(ROOT / "ontology"), "serve", "--data", str(ROOT / "data"), "--get"]
     query = "ASK { tkd:country-prk a tk:SourceCountry }"
     answer = runner.invoke(cli, [*args, f"/sparql?query={quote(query)}"])
     assert answer.exit_code == 0, answer.output
     assert json.loads(answer.stdout)["boolean"] is True
-    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []
 
 
 # --- real servers on loopback ports --------------------------------------------------------

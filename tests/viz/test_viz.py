@@ -105,10 +105,10 @@ def test_html_is_self_contained(store: ox.Store) -> None:
 def test_cli_viz(runner: CliRunner, shipped_build_dir: Path, tmp_path: Path) -> None:
     build = ["--build", str(shipped_build_dir)]
     out = tmp_path / "prk.svg"
-    result = runner.invoke(cli, ["viz", "flows", *build, "--origin", "PRK", "-o", str(out)])
+    result = runner.invoke(cli, ["viz", "flows", "PRK", *build, "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert flow_paths(parse(out.read_bytes()))
-    result = runner.invoke(cli, ["viz", "flows", *build, "--origin", "PKR", "-o", str(out)])
+    result = runner.invoke(cli, ["viz", "flows", "PKR", *build, "-o", str(out)])
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == [
         "Error: unknown country code 'PKR' (did you mean 'PRK'?)"
