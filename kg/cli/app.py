@@ -10,6 +10,7 @@ import click
 from kg.cli.build import build, validate
 from kg.cli.export import export
 from kg.cli.imports import import_
+from kg.cli.init import init
 from kg.cli.options import data_options
 from kg.cli.push import push
 from kg.cli.query import query
@@ -53,7 +54,7 @@ def cli(ctx: click.Context, traceback: bool, data_dir: Any, ontology_dir: Any) -
     ctx.ensure_object(dict)
 
 
-for command in (build, validate, serve, query, export, viz, report, push, import_):
+for command in (init, build, validate, serve, query, export, viz, report, push, import_):
     cli.add_command(command)
 
 

@@ -33,10 +33,9 @@ def data_options(func: F) -> F:
     func = _dir_option(
         "--ontology",
         "ontology_dir",
-        default=Path("ontology"),
-        show_default=True,
+        default=None,
         envvar="KG_ONTOLOGY",
-        help="Directory with kg.ttl, vocab.ttl and shapes.ttl.",
+        help="Use this directory's kg.ttl, vocab.ttl and shapes.ttl instead of kg's own.",
     )(func)
     return _dir_option(
         "--data",
@@ -133,15 +132,23 @@ def deprecated(old: str, new: str) -> None:
 
 
 def queries_option(help: str) -> Callable[[F], F]:
-    """``--queries DIR``: the directory of named queries."""
+    """``--queries DIR``: the project's named queries, beside (or replacing) kg's own."""
     return _dir_option(
         "--queries",
         "queries_dir",
         default=Path("queries"),
         show_default=True,
         envvar="KG_QUERIES",
+        callback=_query_dirs,
         help=help,
     )
+
+
+def _query_dirs(_ctx: click.Context, _param: click.Parameter, value: Path) -> list[Path]:
+    """kg's shipped queries, then the project's ``value`` (which may replace some)."""
+    from kg.query.named import query_dirs
+
+    return query_dirs(value)
 
 
 def output_option(default: str | None, help: str) -> Callable[[F], F]:
@@ -158,12 +165,16 @@ engine_option = click.option(
     show_default=True,
     help="SHACL engine: shapes compiled to SPARQL (fast) or the pySHACL reference.",
 )
+#: The project's import list, used by kg build and kg validate when it exists.
+PROJECT_IMPORTS = Path("imports.yaml")
+
 imports_option = click.option(
     "--imports",
     type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
+    default=lambda: PROJECT_IMPORTS if PROJECT_IMPORTS.is_file() else None,
     envvar="KG_IMPORTS",
-    help="Import list (YAML of kind/path/id) whose datasets are imported into the build.",
+    help="Import list (YAML of kind/path/id) whose datasets are imported into the build "
+    "[default: imports.yaml when it exists].",
 )
 
 
@@ -200,15 +211,16 @@ def byte_progress(label: str) -> Iterator[Callable[[int, int], None]]:
 
 
 def settings(
-    data_dir: Path, ontology_dir: Path, out_dir: Path, engine: str = "fast"
+    data_dir: Path, ontology_dir: Path | None, out_dir: Path, engine: str = "fast"
 ) -> pipeline.Settings:
-    """Build settings from the directories the user gave."""
-    return pipeline.Settings(
-        data_dir=data_dir, ontology_dir=ontology_dir, out_dir=out_dir, engine=engine
-    )
+    """Build settings from the directories the user gave (no ontology: kg's own)."""
+    config = pipeline.Settings(data_dir=data_dir, out_dir=out_dir, engine=engine)
+    if ontology_dir is None:
+        return config
+    return dataclasses.replace(config, ontology_dir=ontology_dir)
 
 
-def dirs(ctx: click.Context, data: Path | None, ontology: Path | None) -> tuple[Path, Path]:
+def dirs(ctx: click.Context, data: Path | None, ontology: Path | None) -> tuple[Path, Path | None]:
     """The data and ontology directories: the command's own option wins over the group's."""
     root = ctx.find_root().params
     return data or root["data_dir"], ontology or root["ontology_dir"]

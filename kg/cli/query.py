@@ -41,7 +41,7 @@ def query(
     text: str | None,
     fmt: str,
     list_queries: bool,
-    queries_dir: Path,
+    queries_dir: list[Path],
     source: Source,
 ) -> None:
     """Run the named query NAME (or a .rq FILE, or -e TEXT) and print its rows.

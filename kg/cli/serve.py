@@ -67,7 +67,7 @@ def serve(
     timeout: float,
     max_rows: int,
     workers: int,
-    queries_dir: Path,
+    queries_dir: list[Path],
     get_path: str | None,
 ) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint (/sparql) with a query page (/).
@@ -86,7 +86,7 @@ def serve(
     from kg.server import http as server
 
     store = source_store(ctx, source)
-    config = server.ServerConfig(timeout=timeout, max_rows=max_rows, queries_dir=queries_dir)
+    config = server.ServerConfig(timeout=timeout, max_rows=max_rows, queries_dir=tuple(queries_dir))
     if get_path is not None:
         response = server.handle_url(server.App(store, config), get_path)
         click.echo(response.body, nl=False)

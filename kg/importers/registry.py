@@ -18,7 +18,7 @@ from kg.importers.ctdc import import_ctdc
 from kg.importers.glotip import import_glotip
 from kg.importers.tiers import import_tiers
 from kg.source.countrymatch import CountryMatcher
-from kg.source.loader import load_sources
+from kg.source.loader import load_sources, read_yaml, shipped_reference
 from kg.source.ontology import load_ontology
 from kg.source.parse import parse_records
 from kg.source.records import Records
@@ -55,9 +55,17 @@ SHARED_FILES: dict[str, str] = {
 }
 
 
-def load_matcher(data_dir: Path, ontology_dir: Path) -> CountryMatcher:
-    """A country matcher over the reference countries of a data directory."""
-    records = parse_records(load_sources(data_dir), load_ontology(ontology_dir).vocabulary)
+def load_matcher(data_dir: Path, ontology_dir: Path | None = None) -> CountryMatcher:
+    """A country matcher over the reference countries of a data directory (kg's shipped
+    reference countries when the directory does not exist); no ontology means kg's own."""
+    from kg.core.resources import shipped
+
+    if data_dir.is_dir():
+        sources = load_sources(data_dir)
+    else:
+        sources = [read_yaml(path) for path in shipped_reference()]
+    vocabulary = load_ontology(ontology_dir or shipped("ontology")).vocabulary
+    records = parse_records(sources, vocabulary)
     return CountryMatcher(records.countries.values())
 
 

@@ -19,6 +19,7 @@ import pyoxigraph as ox
 from kg.core import vocab as V
 from kg.core.errors import KGError, Location, display_path
 from kg.core.fileio import atomic_dir
+from kg.core.resources import shipped
 from kg.core.version import __version__
 from kg.graph.build import BuiltGraph, build_graph
 from kg.graph.dump import write_all
@@ -52,7 +53,8 @@ class Settings:
     """Where a build reads from and writes to."""
 
     data_dir: Path = Path("data")
-    ontology_dir: Path = Path("ontology")
+    #: The ontology and shapes: kg's own (shipped with the package) unless a directory is given.
+    ontology_dir: Path = field(default_factory=lambda: shipped("ontology"))
     out_dir: Path = Path("build")
     #: SHACL engine: "fast" (shapes compiled to SPARQL on pyoxigraph) or "pyshacl".
     engine: str = "fast"

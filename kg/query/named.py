@@ -105,11 +105,33 @@ def parse_spec(text: str, name: str, path: Path | None = None) -> QuerySpec:
     )
 
 
-def discover(queries_dir: Path) -> dict[str, Path]:
-    """Return the named queries in ``queries_dir``: name (file stem) → path, sorted."""
-    if not queries_dir.is_dir():
-        return {}
-    return {p.stem: p for p in sorted(queries_dir.glob("*.rq")) if p.is_file()}
+#: Where named queries are looked up: one directory, or several (later ones override earlier).
+QueryDirs = Path | Sequence[Path]
+
+
+def query_dirs(project: Path | None = Path("queries")) -> list[Path]:
+    """The shipped queries, then a project's own (``./queries`` by default), which may add
+    queries or replace a shipped one of the same name."""
+    from kg.core.resources import shipped
+
+    dirs = [shipped("queries")]
+    if project is not None and project.resolve() != dirs[0].resolve():
+        dirs.append(project)
+    return dirs
+
+
+def _dirs(queries: QueryDirs) -> list[Path]:
+    return [queries] if isinstance(queries, Path) else list(queries)
+
+
+def discover(queries: QueryDirs) -> dict[str, Path]:
+    """Return the named queries: name (file stem) → path, sorted by name; a query in a later
+    directory replaces one of the same name in an earlier one."""
+    found: dict[str, Path] = {}
+    for directory in _dirs(queries):
+        if directory.is_dir():
+            found.update((p.stem, p) for p in sorted(directory.glob("*.rq")) if p.is_file())
+    return dict(sorted(found.items()))
 
 
 def load_file(path: Path, name: str | None = None) -> QuerySpec:
@@ -121,37 +143,37 @@ def load_file(path: Path, name: str | None = None) -> QuerySpec:
     return parse_spec(text, name or path.stem, path)
 
 
-def load_query(queries_dir: Path, name: str) -> QuerySpec:
+def load_query(queries: QueryDirs, name: str) -> QuerySpec:
     """Return the named query, or raise a ``QueryError`` listing the available names."""
-    found = discover(queries_dir)
+    found = discover(queries)
     if name not in found:
-        where = display_path(queries_dir)
         if not found:
-            raise QueryError(f"unknown query {name!r}: no *.rq files in {where}/")
+            where = ", ".join(f"{display_path(d)}/" for d in _dirs(queries))
+            raise QueryError(f"unknown query {name!r}: no *.rq files in {where}")
         raise QueryError(f"unknown query {name!r}", hint=choices_hint(name, found, limit=20))
     return load_file(found[name], name)
 
 
-def list_queries(queries_dir: Path) -> list[QuerySpec]:
+def list_queries(queries: QueryDirs) -> list[QuerySpec]:
     """Parse every named query, sorted by name."""
-    return [load_file(path, name) for name, path in discover(queries_dir).items()]
+    return [load_file(path, name) for name, path in discover(queries).items()]
 
 
-def resolve(queries_dir: Path, name: str | None, text: str | None) -> QuerySpec:
+def resolve(queries: QueryDirs, name: str | None, text: str | None) -> QuerySpec:
     """Turn the command-line choice (a name, a ``.rq`` path, or query text) into a spec."""
     if text is not None:
         if name:
             raise QueryError("give a query NAME or -e TEXT, not both")
         return parse_spec(text, "-e")
     if not name:
-        names = ", ".join(discover(queries_dir)) or "none"
+        names = ", ".join(discover(queries)) or "none"
         raise QueryError("no query given", hint=f"name one of: {names}; or use -e or --list")
     path = Path(name)
     if name.endswith(".rq") or "/" in name or path.is_file():
         if not path.is_file():
             raise QueryError(f"no query file {name!r}")
         return load_file(path)
-    return load_query(queries_dir, name)
+    return load_query(queries, name)
 
 
 def parse_assignments(items: Sequence[str]) -> dict[str, str]:
@@ -278,6 +300,7 @@ def load_graph_file(path: Path) -> ox.Store:
 __all__ = [
     "ANY",
     "Param",
+    "QueryDirs",
     "QueryResult",
     "QuerySpec",
     "StoreTarget",
@@ -288,6 +311,7 @@ __all__ = [
     "load_graph_file",
     "load_query",
     "parse_assignments",
+    "query_dirs",
     "resolve",
     "run_query",
 ]

@@ -14,6 +14,7 @@ from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 
+from kg.query.named import QueryDirs
 from kg.server import site as server_site
 from kg.server.engine import Engine, InlineEngine, Outcome, QueryRequest, text_outcome
 from kg.server.page import content_security_policy, read_named_queries, render_index
@@ -35,7 +36,8 @@ class ServerConfig:
 
     timeout: float = 10.0
     max_rows: int = 10_000
-    queries_dir: Path = Path("queries")
+    #: Named queries offered on the page: a directory, or several (``kg.query.query_dirs``).
+    queries_dir: QueryDirs = Path("queries")
 
 
 @dataclass(frozen=True)

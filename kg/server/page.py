@@ -13,12 +13,11 @@ import html
 import json
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 
 from kg.core import vocab as V
 from kg.core.errors import KGError
 from kg.query.endpoint import inject_values
-from kg.query.named import discover, load_file
+from kg.query.named import QueryDirs, discover, load_file
 from kg.query.params import bind_params
 
 log = logging.getLogger(__name__)
@@ -34,8 +33,9 @@ class NamedQuery:
     description: str = ""
 
 
-def read_named_queries(directory: Path) -> list[NamedQuery]:
-    """The named queries of ``directory`` (as ``kg query`` finds them), sorted by name.
+def read_named_queries(directory: QueryDirs) -> list[NamedQuery]:
+    """The named queries of ``directory`` (or directories, as ``kg query`` finds them), sorted
+    by name.
 
     Each text has its parameters' defaults bound by a ``VALUES`` block, as ``kg query NAME
     --endpoint URL`` sends it, so a click runs what ``kg query NAME`` runs. A file whose header

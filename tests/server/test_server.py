@@ -451,7 +451,7 @@ def test_cli_get_serves_a_data_directory_in_memory(
     runner: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    args = ["--ontology", str(ROOT / "ontology"), "serve", "--data", str(ROOT / "data"), "--get"]
+    args = ["serve", "--data", str(ROOT / "data"), "--get"]
     query = "ASK { tkd:country-prk a tk:SourceCountry }"
     answer = runner.invoke(cli, [*args, f"/sparql?query={quote(query)}"])
     assert answer.exit_code == 0, answer.output

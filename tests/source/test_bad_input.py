@@ -69,5 +69,5 @@ def test_missing_data_directory(sample_repo: Path, runner: CliRunner) -> None:
     assert result.exit_code == 1
     assert result.stderr == (
         "Error: data directory nowhere does not exist "
-        "(pass --data DIR, or run from the repository root)\n"
+        "(pass --data DIR, or start a project with 'kg init DIR')\n"
     )
