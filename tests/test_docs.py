@@ -22,14 +22,43 @@ def _yaml_blocks(text: str) -> list[str]:
     return re.findall(r"```yaml\n(.*?)```", text, flags=re.S)
 
 
-def test_data_readme_example_validates(sample_repo: Path, runner: CliRunner) -> None:
-    source_block, assessment_block = _yaml_blocks(DATA_README)
-    sources = sample_repo / "data" / "sources.yaml"
-    entry = "\n".join(line for line in source_block.splitlines() if not line.startswith("#"))
+def _block(marker: str) -> str:
+    return next(b for b in _yaml_blocks(DATA_README) if marker in b)
+
+
+def _add_source(repo: Path, block: str) -> None:
+    sources = repo / "data" / "sources.yaml"
+    entry = "\n".join(line for line in block.splitlines() if not line.startswith("#"))
     sources.write_text(sources.read_text() + entry + "\n")
-    (sample_repo / "data" / "assessments" / "mmr-tip2020.yaml").write_text(assessment_block)
+
+
+def test_data_readme_example_validates(sample_repo: Path, runner: CliRunner) -> None:
+    _add_source(sample_repo, _block("id: tip-2020"))
+    assessment = _block("country: MMR")
+    (sample_repo / "data" / "assessments" / "mmr-tip2020.yaml").write_text(assessment)
     result = runner.invoke(cli, ["validate"])
     assert result.exit_code == 0, result.stderr
+    assert "conforms: 0 violations, 0 warnings" in result.stderr
+
+
+def test_data_readme_restatement_example(sample_repo: Path, runner: CliRunner) -> None:
+    """The Eritrea example: J/TIP as assessor of a Factbook text warns; a restatement does not."""
+    sources, right = _block("eri-factbook.yaml").split("# data/assessments/eri-factbook.yaml")
+    _add_source(sample_repo, sources)
+    target = sample_repo / "data" / "assessments" / "eri-factbook.yaml"
+    target.write_text(_block("# wrong"))
+    result = runner.invoke(cli, ["validate"])
+    assert result.exit_code == 0, result.stderr
+    assert "conforms: 0 violations, 1 warnings" in result.stderr
+    assert "eri-factbook.yaml:2:3: warning:" in result.stderr
+    assert "not marked as a restatement" in result.stderr
+    target.write_text(right)
+    result = runner.invoke(cli, ["validate"])
+    assert result.exit_code == 0, result.stderr
+    assert "conforms: 0 violations, 0 warnings" in result.stderr
+    result = runner.invoke(cli, ["query", "tiers", "--data", "data", "-p", "country=ERI"])
+    assert result.exit_code == 0, result.stderr
+    assert "true" in result.stdout.splitlines()[2]  # restated
 
 
 KEY_TUPLES = {
@@ -39,6 +68,7 @@ KEY_TUPLES = {
     "claim": parse_assessment._CLAIM_KEYS,
     "resolution": parse_assessment._RESOLUTION_KEYS,
     "recommendation": parse_assessment._REC_KEYS,
+    "tier": parse_assessment._TIER_KEYS,
     "top": parse_assessment.ASSESSMENT_KEYS + parse.REFERENCE_KEYS,
 }
 

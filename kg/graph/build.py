@@ -240,6 +240,8 @@ def _tier(sc: _Scope, t: Tier) -> None:
     g.opt(n, tk("waiverApplied"), boolean(t.waiver) if t.waiver is not None else None)
     pp = t.policy_or_pattern
     g.opt(n, tk("governmentPolicyOrPattern"), boolean(pp) if pp is not None else None)
+    g.opt(n, tk("restates"), iri(V.mint_iri("agent", t.restates)) if t.restates else None)
+    g.opt(n, tk("restatedReportYear"), gyear(t.restated_year) if t.restated_year else None)
 
 
 def _flow(sc: _Scope, f: Flow) -> None:

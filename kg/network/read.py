@@ -151,10 +151,14 @@ def latest_tiers(store: ox.Store) -> dict[str, dict[str, Any]]:
     for r in QUERIES.select(store, "tiers"):
         year = rq.integer(r, "year")
         official = r.get("official") is True
+        assessor = rq.text(r, "assessorName") or V.shorten(rq.text(r, "assessor"))
+        if r.get("restated") is True:
+            by = rq.text(r, "restatedByName") or V.shorten(rq.text(r, "restatedBy"))
+            assessor = f"{assessor}, restated by {by}"
         attrs: dict[str, Any] = {
             "tier": rq.text(r, "tierLabel") or local_name(rq.text(r, "tier"), ""),
             "tier_id": local_name(rq.text(r, "tier"), ""),
-            "tier_assessor": rq.text(r, "assessorName") or V.shorten(rq.text(r, "assessor")),
+            "tier_assessor": assessor,
             "tier_official": official,
         }
         if year is not None:

@@ -19,22 +19,31 @@ def _tiers(d: Dossier) -> str:
         return '<p class="none">No tier placement of this country is in the graph.</p>'
     rows = []
     for t in d.tiers:
-        official = t.get("official") is True
         rows.append(
             [
                 e(t.get("year") or "not dated"),
                 f"<strong>{e(t.get('tierLabel'))}</strong>",
                 e(t.get("changeLabel") or "—"),
                 e(t.get("assessorName") or V.shorten(str(t.get("assessor")))),
-                badge("official J/TIP placement", "ok")
-                if official
-                else badge("not a J/TIP placement", "warn"),
+                _tier_status(t),
                 e(t.get("sourceTitle")),
                 e(t.get("locator")),
             ]
         )
     head = ["Year", "Tier", "Change", "Assessor", "Status", "Source", "Locator"]
     return table(head, rows)
+
+
+def _tier_status(t: dict[str, Any]) -> str:
+    """Official in the assessor's own publication; restated by another; or not J/TIP's."""
+    if t.get("official") is True:
+        return badge("official J/TIP placement", "ok")
+    if t.get("restated") is True:
+        by = t.get("restatedByName") or V.shorten(str(t.get("restatedBy")))
+        return badge(f"J/TIP placement, restated by {by}", "info")
+    if t.get("issuesTiers") is True:
+        return badge("not in the assessor's own publication, nor marked as restated", "warn")
+    return badge("not a J/TIP placement", "warn")
 
 
 def _assessments(d: Dossier) -> str:
@@ -151,8 +160,10 @@ def dossier_html(d: Dossier) -> str:
             "tiers",
             "Tier placements",
             _tiers(d),
-            "Tiers are a judgement of the US Department of State (J/TIP office). A tier from any "
-            "other assessor is shown with that assessor's name and is not an official placement.",
+            "Tiers are a judgement of the US Department of State (J/TIP office), official only "
+            "in its own report. A document that repeats J/TIP's tier (the CIA World Factbook, a "
+            "dataset, an essay) is shown as a restatement, with its source; a tier from any other "
+            "assessor is shown with that assessor's name and is not a J/TIP placement.",
         ),
         ("assessments", "Assessments and forms", _assessments(d), ""),
         (

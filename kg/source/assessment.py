@@ -97,22 +97,7 @@ def parse_assessment(doc: SourceDoc, records: Records, vocab: Vocabulary) -> Ass
             local = obj.slug("id")
             assert local is not None
             unique(obj, "id", ctx.ids[kind], local, f"{kind} id")
-    tier_obj = head.obj(
-        "tier", "the tier placement",
-        ("tier", "change", "watch_list_years", "waiver", "policy_or_pattern", "locator"),
-    )  # fmt: skip
-    tier = None
-    if tier_obj is not None:
-        tier = Tier(
-            id="tier",
-            locator=tier_obj.req_string("locator"),
-            where=tier_obj.loc(),
-            tier=ctx.concept(tier_obj, "tier", "tiers", "tier", required=True) or "",
-            change=ctx.concept(tier_obj, "change", "tier-changes", "tier change"),
-            watch_list_years=tier_obj.integer("watch_list_years", minimum=0),
-            waiver=tier_obj.boolean("waiver"),
-            policy_or_pattern=tier_obj.boolean("policy_or_pattern"),
-        )
+    tier = _tier(head, ctx, assessor)
     return Assessment(
         source=source,
         country=country,
@@ -150,6 +135,48 @@ _REC_KEYS = (
     "id", "text", "target", "ordinal", "actions", "pillars", "forms", "policies", "treaties",
     "status", "locator",
 )  # fmt: skip
+
+
+_TIER_KEYS = (
+    "tier", "change", "watch_list_years", "waiver", "policy_or_pattern", "restates", "locator",
+)  # fmt: skip
+
+
+def _tier(head: Obj, ctx: _Ctx, assessor: str) -> Tier | None:
+    obj = head.obj("tier", "the tier placement", _TIER_KEYS)
+    if obj is None:
+        return None
+    restates, restated_year = None, None
+    original = obj.obj("restates", "the restated placement", ("assessor", "year"))
+    if original is not None:
+        original.req_string("assessor")
+        restates = ref(original, "assessor", ctx.records.agents, "agent")
+        if not ctx.records.agents[restates].issues_tiers:
+            raise RecordError(
+                f"agent '{restates}' does not issue tiers, so there is no placement to restate",
+                where=original.loc("assessor"),
+                hint="restates names the body whose tier the document repeats: us-dos-jtip",
+            )
+        if restates == assessor:
+            raise RecordError(
+                f"the assessment's own assessor '{assessor}' cannot be the one it restates",
+                where=original.loc("assessor"),
+                hint="assessor: is whoever wrote the source (often its publisher); "
+                "restates: names the body whose tier it repeats (see data/README.md)",
+            )
+        restated_year = original.integer("year", minimum=1900)
+    return Tier(
+        id="tier",
+        locator=obj.req_string("locator"),
+        where=obj.loc(),
+        tier=ctx.concept(obj, "tier", "tiers", "tier", required=True) or "",
+        change=ctx.concept(obj, "change", "tier-changes", "tier change"),
+        watch_list_years=obj.integer("watch_list_years", minimum=0),
+        waiver=obj.boolean("waiver"),
+        policy_or_pattern=obj.boolean("policy_or_pattern"),
+        restates=restates,
+        restated_year=restated_year,
+    )
 
 
 def _flow(obj: Obj, ctx: _Ctx) -> Flow:

@@ -130,6 +130,8 @@ class Tier(Fact):
     watch_list_years: int | None = None
     waiver: bool | None = None
     policy_or_pattern: bool | None = None
+    restates: str | None = None  # agent id whose tier the placement repeats
+    restated_year: int | None = None  # report year of the repeated placement
 
 
 @dataclass(frozen=True)

@@ -157,11 +157,13 @@ def legend_svg(legend: Legend, width: int) -> tuple[str, float]:
         sources.head("Tiers")
         for assessor, mark in legend.tiers.items():
             official = assessor.endswith("(J/TIP)")
-            what = "" if official else " — not a J/TIP placement"
+            restated = ", restated by " in assessor
+            what = "" if official or restated else " — not a J/TIP placement"
             sources.line(f"{mark} tier placed by {assessor}{what}")
         sources.line(
-            "Tiers are a US-government (J/TIP) judgement; a tier from any other assessor is a "
-            "restatement, not an official placement.",
+            "Tiers are a US-government (J/TIP) judgement: official only in J/TIP's own report; "
+            "another document that repeats one is a restatement, and any other assessor's tier "
+            "is not a J/TIP placement.",
             colour="#6b7280",
         )
     height = max(c.y for c in (places, numbers, sources)) + 10

@@ -84,7 +84,14 @@ def shipped_plus(base: Path, quads: list[ox.Quad]) -> ox.Store:
 # --- random graphs -------------------------------------------------------------------------
 
 source = iri(TKD, "source-test")
-SOURCE = [q(source, "a", iri(TK, "SourceDocument"))]
+restating = iri(TKD, "source-test-restating")
+PUBLISHER = ox.NamedNode("http://purl.org/dc/terms/publisher")
+SOURCE = [
+    q(source, "a", iri(TK, "SourceDocument")),
+    ox.Quad(source, PUBLISHER, iri(TKD, "agent-us-dos-jtip"), GRAPH),
+    q(restating, "a", iri(TK, "SourceDocument")),
+    ox.Quad(restating, PUBLISHER, iri(TKD, "agent-kg-curators"), GRAPH),
+]
 
 flows = st.lists(
     st.tuples(
@@ -127,8 +134,9 @@ def flow_quads(drawn: list[Flow]) -> list[ox.Quad]:
 assessments = st.dictionaries(
     st.tuples(
         st.sampled_from(COUNTRIES[:2]),
-        st.sampled_from(("us-dos-jtip", "kg-curators")),
-        st.one_of(st.none(), st.integers(2012, 2014)),
+        # "restated": a curators' document that repeats J/TIP's placement of that year
+        st.sampled_from(("us-dos-jtip", "kg-curators", "restated")),
+        st.one_of(st.none(), st.integers(2010, 2014)),
     ),
     st.sampled_from(TIERS),
     min_size=3,
@@ -141,16 +149,21 @@ def tier_quads(drawn: dict[tuple[str, str, int | None], str]) -> list[ox.Quad]:
     for (country, assessor, year), tier in sorted(drawn.items(), key=str):
         key = f"{country}_{assessor}_{year}"
         a, t = iri(TKD, f"assessment-test_{key}"), iri(TKD, f"tier-test_{key}")
+        restated = assessor == "restated"
         out += [
             q(a, "a", iri(TK, "Assessment")),
             q(a, "assessedCountry", iri(TKD, f"country-{country}")),
-            q(a, "assessor", iri(TKD, f"agent-{assessor}")),
-            q(a, "publishedIn", source),
+            q(a, "assessor", iri(TKD, f"agent-{'kg-curators' if restated else assessor}")),
+            q(a, "publishedIn", restating if restated else source),
             q(a, "hasTierPlacement", t),
             q(t, "a", iri(TK, "TierPlacement")),
             q(t, "tier", iri(TKV, tier)),
         ]
-        out += [q(a, "reportYear", lit(year, "gYear"))] if year is not None else []
+        if restated:
+            out += [q(t, "restates", iri(TKD, "agent-us-dos-jtip"))]
+            out += [q(t, "restatedReportYear", lit(year, "gYear"))] if year is not None else []
+        else:
+            out += [q(a, "reportYear", lit(year, "gYear"))] if year is not None else []
     return out
 
 
@@ -288,7 +301,8 @@ def test_stale_conclusions_are_replaced(base_nquads: Path) -> None:
     assert '"2030"^^<http://www.w3.org/2001/XMLSchema#gYear>' in years
     latest = ox.NamedNode(TK + "latestTierPlacement")
     prk = ox.NamedNode(TKD + "country-prk")
-    assert len(list(store.quads_for_pattern(prk, latest, None, None))) == 2  # J/TIP, curators
+    # One per assessor: J/TIP (its 2030 placement wins over the essay's undated restatement).
+    assert len(list(store.quads_for_pattern(prk, latest, None, None))) == 1
 
 
 def test_the_query_asks_for_every_rank_the_rule_gives() -> None:

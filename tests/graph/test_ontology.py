@@ -50,14 +50,15 @@ OBJECT_PROPERTIES = {
     "repeats", "claimSubject", "aspect", "claimObject", "section", "extractedBy", "supportedBy",
     "contradicts", "corroborates", "resolvedBy", "preferredClaim", "docType", "reliability",
     "inRegion", "wikidataItem", "appliedRule", "latestTierPlacement", "previousTier",
-    "computedTierChange", "opposedBy",
+    "computedTierChange", "opposedBy", "restates",
 }  # fmt: skip
 DATATYPE_PROPERTIES = {
     "reportYear", "year", "consecutiveYearsOnWatchList", "waiverApplied",
     "governmentPolicyOrPattern", "isAggregate", "pointValue", "lowerBound", "upperBound",
     "censored", "ordinal", "polarity", "locator", "excerptSha256", "confidence", "iso3166Alpha2",
     "iso3166Alpha3", "iso3166Numeric", "m49Code", "latitude", "longitude", "rank", "issuesTiers",
-    "sha256", "rationale", "provenanceGap", "sizeRank",
+    "sha256", "rationale", "provenanceGap", "sizeRank", "restatedReportYear",
+    "previousReportYear",
 }  # fmt: skip
 SCHEMES: dict[str, set[str]] = {
     "forms": {
@@ -116,6 +117,7 @@ SCHEMES: dict[str, set[str]] = {
     },
     "doc-types": {
         "doc-tip-report", "doc-dataset", "doc-derived-essay", "doc-ngo-report", "doc-academic",
+        "doc-reference-work",
     },
     "treaty-actions": {
         "action-signature", "action-ratification", "action-accession", "action-acceptance",
@@ -144,7 +146,7 @@ ASPECT_PILLARS = {
 
 # --- shape fixtures: (fixture stem, node shape, expected (source shape, component) pairs) -------
 
-WARNING_SHAPES = {"WatchListStreakShape"}
+WARNING_SHAPES = {"WatchListStreakShape", "RestatementShape"}
 
 SHAPE_CASES: list[tuple[str, str, set[tuple[str, str]]]] = [
     ("geoarea", "GeoAreaShape", {
@@ -168,10 +170,12 @@ SHAPE_CASES: list[tuple[str, str, set[tuple[str, str]]]] = [
         ("AssessmentShape", "Or"), ("AssessmentShape", "SPARQL"),
         ("AssessmentShape-profileRole", "In")}),
     ("tierplacement", "TierPlacementShape", {
+        ("TierPlacementShape", "SPARQL"), ("TierPlacementShape-restates", "Class"),
         ("TierPlacementShape-tier", "MaxCount"),
         ("TierPlacementShape-watchListYears", "MinInclusive"),
         ("TierPlacementShape-statedIn", "MinCount")}),
     ("watchliststreak", "WatchListStreakShape", {("WatchListStreakShape", "Or")}),
+    ("restatement", "RestatementShape", {("RestatementShape", "SPARQL")}),
     ("traffickingflow", "TraffickingFlowShape", {
         ("TraffickingFlowShape", "Xone"), ("TraffickingFlowShape", "SPARQL"),
         ("TraffickingFlowShape-statedIn", "MinCount")}),
@@ -407,9 +411,9 @@ def test_node_shapes_are_named_and_labelled() -> None:
             assert english(graph, prop, SH.name), prop
 
 
-def test_only_the_watch_list_shape_is_a_warning() -> None:
+def test_only_the_curators_warnings_are_warnings() -> None:
     severities = {(s, o) for s, o in shapes().subject_objects(SH.severity)}
-    assert severities == {(TKS.WatchListStreakShape, SH.Warning)}
+    assert severities == {(TKS[name], SH.Warning) for name in WARNING_SHAPES}
 
 
 def test_closed_lists_in_shapes_are_vocab_concepts() -> None:

@@ -139,35 +139,82 @@ def test_unsourced_facts_finds_a_fact_without_source(shipped_build_dir: Path) ->
 
 def test_tiers_show_the_latest_placement_per_assessor(imported_store: ox.Store) -> None:
     rows = {(r["iso3"], r["assessor"]): r for r in records(run(imported_store, "tiers"))}
-    jtip, essay = TKD + "agent-us-dos-jtip", TKD + "agent-essay-author"
+    jtip = TKD + "agent-us-dos-jtip"
+    # The essay restates J/TIP's Tier 3 without a year: J/TIP's dated placement comes first.
+    assert set(rows) == {("PRK", jtip), ("CHN", jtip)}
     assert rows["PRK", jtip]["year"] == "2019"
-    assert rows["PRK", jtip]["authoritative"] == "true"
-    assert rows["PRK", essay]["tier"] == TKV + "tier-3"
-    assert "year" not in rows["PRK", essay]
-    assert rows["PRK", essay]["authoritative"] == "false"
-    assert rows["CHN", jtip]["year"] == "2014"
-    assert rows["CHN", jtip]["tier"] == TKV + "tier-2wl"
+    assert (rows["PRK", jtip]["authoritative"], rows["PRK", jtip]["restated"]) == ("true", "false")
+    # China's newest tier is J/TIP's 2020 placement, restated by a Factbook-like document.
+    china = rows["CHN", jtip]
+    assert (china["year"], china["tier"]) == ("2020", TKV + "tier-3")
+    assert (china["authoritative"], china["restated"]) == ("false", "true")
+    assert china["source"] == TKD + "source-test-factbook"
     only_jtip = run(imported_store, "tiers", assessor="us-dos-jtip")
     assert set(values(only_jtip, "assessor")) == {jtip}
+    assert run(imported_store, "tiers", assessor="essay-author").rows == []
 
 
-def test_tier_history_keeps_the_authoritative_assessor_only(imported_store: ox.Store) -> None:
+def test_tiers_show_the_restated_essay_tier_on_the_shipped_data(shipped_store: ox.Store) -> None:
+    (row,) = records(run(shipped_store, "tiers"))
+    assert row["assessor"] == TKD + "agent-us-dos-jtip"
+    assert (row["restated"], row["authoritative"]) == ("true", "false")
+    assert row["source"] == TKD + "source-essay-prk"
+    assert "year" not in row
+
+
+def test_tier_history_keeps_placements_by_the_tier_issuing_assessor(
+    imported_store: ox.Store,
+) -> None:
     rows = records(run(imported_store, "tier-history"))
-    assert [r["year"] for r in rows] == ["2018", "2019"]
+    assert [r["year"] for r in rows] == ["2018", "2019"]  # the undated essay tier has no year
     assert {r["assessor"] for r in rows} == {TKD + "agent-us-dos-jtip"}
     assert rows[1]["previousTier"] == TKV + "tier-3"
     assert "previousTier" not in rows[0]
     china = records(run(imported_store, "tier-history", country="CHN"))
-    assert [r["year"] for r in china] == ["2010", "2012", "2013", "2014"]
-    assert "previousTier" not in china[1]  # 2011 is missing: no previous year
+    by_year = {(r["year"], r["source"].rpartition("-")[2], r.get("previousTier", "")) for r in china}
+    assert sorted({y for y, _, _ in by_year}) == ["2010", "2012", "2013", "2014", "2020"]
+    gap = next(r for r in china if r["year"] == "2012")
+    assert (gap["previousYear"], gap["yearsMissing"]) == ("2010", "2011")
+    latest = [r for r in china if r["year"] == "2020"]
+    assert len(latest) == 1  # two documents agree on 2014: one previous tier
+    assert (latest[0]["previousYear"], latest[0]["previousTier"]) == ("2014", TKV + "tier-2wl")
+    assert (latest[0]["yearsMissing"], latest[0]["restated"]) == ("2015-2019", "true")
+    # 2013: J/TIP's own Tier 3 and the restating document's Watch List, each with its source.
+    assert {(r["tier"], r["restated"]) for r in china if r["year"] == "2013"} == {
+        (TKV + "tier-3", "false"),
+        (TKV + "tier-2wl", "true"),
+    }
 
 
-def test_tier_worsened_needs_consecutive_years(imported_store: ox.Store) -> None:
+def test_tier_worsened_names_the_years_missing_in_between(imported_store: ox.Store) -> None:
     rows = records(run(imported_store, "tier-worsened"))
-    assert [(r["country"], r["previousYear"], r["year"]) for r in rows] == [
-        (TKD + "country-chn", "2012", "2013")
+    got = [(r["fromYear"], r["fromTier"], r["toYear"], r["toTier"], r["yearsMissing"]) for r in rows]
+    assert got == [
+        ("2010", TKV + "tier-2", "2012", TKV + "tier-2wl", "2011"),
+        ("2012", TKV + "tier-2wl", "2013", TKV + "tier-3", ""),
+        ("2014", TKV + "tier-2wl", "2020", TKV + "tier-3", "2015-2019"),
+    ]
+    assert {r["country"] for r in rows} == {TKD + "country-chn"}
+    assert rows[2]["restated"] == "true"
+    assert rows[2]["source"] == TKD + "source-test-factbook"
+    assert [r["toYear"] for r in records(run(imported_store, "tier-worsened", year="2020"))] == [
+        "2020"
     ]
     assert run(imported_store, "tier-worsened", year="2014").rows == []
+
+
+def test_tier_disagreements_are_contradictions(imported_store: ox.Store) -> None:
+    rows = [r for r in records(run(imported_store, "contradictions")) if "tier" in r["claim"]]
+    assert len(rows) == 1
+    (row,) = rows
+    assert (row["subject"], row["aspect"]) == (TKD + "country-chn", TKV + "tiers")
+    assert (row["scope"], row["status"]) == ("cross-document", "unresolved")
+    assert {row["claim"], row["otherClaim"]} == {
+        TKD + "tier-test-factbook_chn_2013",
+        TKD + "tier-test-tiers_chn_2013",
+    }
+    assert {row["locator"], row["otherLocator"]} == {"list 2013", "row 4"}
+    assert run(imported_store, "contradictions", aspect="comprehensive-law", subject="CHN").rows == []
 
 
 def test_destinations_say_whose_number_it_is(imported_store: ox.Store) -> None:
@@ -228,7 +275,7 @@ def test_evidence_trail_flags_numbers_resting_on_unverified_sources(
 
 
 def test_contradictions_same_and_cross_document(imported_store: ox.Store) -> None:
-    rows = records(run(imported_store, "contradictions"))
+    rows = records(run(imported_store, "contradictions", aspect="comprehensive-law"))
     scopes = sorted((r["scope"], r["status"].split(";")[0]) for r in rows)
     assert scopes == [
         ("cross-document", "unresolved"),
@@ -424,6 +471,7 @@ def test_cli_table_on_the_build(shipped_build_dir: Path) -> None:
         "year",
         "assessor",
         "authoritative",
+        "restated",
         "source",
     ]
     assert "North Korea" in lines[2]
