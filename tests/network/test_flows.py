@@ -66,14 +66,16 @@ def test_prk_network_nodes_and_edges(store: ox.Store) -> None:
 
 
 def test_tier_names_its_assessor(store: ox.Store) -> None:
+    """The essay repeats J/TIP's tier: J/TIP is named as the assessor, the essay as restating."""
     prk = F.flow_network(store).nodes["PRK"]
     (row,) = rows(
         store,
-        """SELECT ?label ?name { ?a tk:assessedCountry tkd:country-prk ; tk:assessor ?ag ;
-           tk:hasTierPlacement/tk:tier/skos:prefLabel ?label . ?ag rdfs:label ?name }""",
+        """SELECT ?label ?name ?by { ?a tk:assessedCountry tkd:country-prk ; tk:assessor ?ag ;
+           tk:hasTierPlacement ?p . ?p tk:tier/skos:prefLabel ?label ;
+           tk:restates/rdfs:label ?name . ?ag rdfs:label ?by }""",
     )
     assert prk["tier"] == row["label"]
-    assert prk["tier_assessor"] == row["name"]
+    assert prk["tier_assessor"] == f"{row['name']}, restated by {row['by']}"
     assert prk["tier_official"] is False
 
 
