@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from kg import pipeline
-from kg.core.errors import KGError, display_path
+from kg.core.errors import display_path
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -228,24 +228,15 @@ def dirs(ctx: click.Context, data: Path | None, ontology: Path | None) -> tuple[
 
 def source_store(ctx: click.Context, source: Source) -> Any:
     """The pyoxigraph store a read-only command reads (``source`` has no endpoint)."""
+    from kg.api import sources
+
     root = ctx.find_root().params
     if source.graph is not None:
-        from kg.query.named import load_graph_file
-
-        return load_graph_file(source.graph)
+        return sources.from_file(source.graph)
     if source.data is not None:
-        config = dataclasses.replace(
-            settings(source.data, root["ontology_dir"], source.build_dir), use_cache=False
-        )
-        result = pipeline.run(config, write=False)
-        if not result.report.conforms:
-            raise KGError(
-                f"{display_path(source.data)} does not conform",
-                hint=f"run 'kg validate --data {display_path(source.data)}'",
-            )
-        return result.store
-    return pipeline.ensure_build(
-        settings(root["data_dir"], root["ontology_dir"], source.build_dir), progress=progress()
+        return sources.from_data(source.data, ontology=root["ontology_dir"])
+    return sources.from_build(
+        source.build_dir, data=root["data_dir"], ontology=root["ontology_dir"], progress=progress()
     )
 
 
