@@ -71,6 +71,21 @@ def imported_nquads(shipped_build_dir: Path, tmp_path_factory: pytest.TempPathFa
     return path
 
 
+@pytest.fixture(scope="session")
+def rich_nquads(imported_nquads: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``imported_nquads`` plus 400 synthetic flows and 25 years of synthetic tiers of 40
+    countries (with gaps and restatements), derived again, as one N-Quads file."""
+    from flowdata import rich_store
+
+    base = ox.Store()
+    base.bulk_load(path=str(imported_nquads), format=ox.RdfFormat.N_QUADS)
+    store = rich_store(base)
+    path = tmp_path_factory.mktemp("rich") / "graph.nq"
+    with path.open("wb") as stream:
+        store.dump(stream, ox.RdfFormat.N_QUADS)
+    return path
+
+
 @pytest.fixture
 def sample_repo(tmp_path: Path) -> Iterator[Path]:
     """A writable copy of data/ and ontology/ under tmp_path (cwd set to it)."""

@@ -71,3 +71,62 @@ def synthetic_store(base: ox.Store, n: int = 3000, seed: int = 7) -> ox.Store:
                 i += 1
     store.extend(quads)
     return store
+
+
+TIERS = ("tier-1", "tier-2", "tier-2wl", "tier-3")
+TIER_GRAPH = ox.NamedNode(V.source_graph("synthetic-tiers"))
+JTIP = ox.NamedNode(V.mint_iri("agent", "us-dos-jtip"))
+
+
+def add_tiers(store: ox.Store, countries: int = 40, seed: int = 11) -> None:
+    """J/TIP tier placements for ``countries`` countries over 2001–2025, with gaps (years left
+    out at random) and restatements: for the last years some placements are stated by a source
+    that only repeats them (an assessor that does not issue tiers), shaped like the importers'
+    output."""
+    rnd = random.Random(seed)
+    codes = country_codes(store)[:: max(1, len(country_codes(store)) // countries)][:countries]
+    doc = ox.NamedNode(V.mint_iri("source", "synthetic-tiers"))
+    other = ox.NamedNode(V.mint_iri("agent", "synthetic-restater"))
+    quads: list[ox.Quad] = []
+
+    def add(s: ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal) -> None:
+        pred = ox.NamedNode(p) if "://" in p else tk(p)
+        quads.append(ox.Quad(s, pred, o, TIER_GRAPH))
+
+    add(doc, V.RDF + "type", tk("SourceDocument"))
+    add(doc, "docType", ox.NamedNode(V.concept("doc-dataset")))
+    add(doc, "reliability", ox.NamedNode(V.concept("reliability-official")))
+    add(other, V.RDF + "type", tk("Agent"))
+    add(other, "issuesTiers", boolean(False))
+    add(other, V.RDFS + "label", ox.Literal("Synthetic restating source", language="en"))
+    for code in codes:
+        tier = rnd.randrange(4)
+        for year in range(2001, 2026):
+            if rnd.random() < 0.15:
+                continue  # a gap: no placement that year
+            tier = max(0, min(3, tier + rnd.choice((-1, 0, 0, 0, 1))))
+            restated = year >= 2020 and rnd.random() < 0.5
+            key = f"{code.lower()}_{year}"
+            assessment = ox.NamedNode(V.mint_iri("assessment", "synthetic-tiers", key))
+            placement = ox.NamedNode(V.mint_iri("tier", "synthetic-tiers", key))
+            add(assessment, V.RDF + "type", tk("Assessment"))
+            add(assessment, "assessedCountry", ox.NamedNode(V.mint_iri("country", code)))
+            add(assessment, "assessor", other if restated else JTIP)
+            add(assessment, "reportYear", gyear(year))
+            add(assessment, "publishedIn", doc)
+            add(assessment, "hasTierPlacement", placement)
+            add(placement, V.RDF + "type", tk("TierPlacement"))
+            add(placement, "tier", ox.NamedNode(V.concept(TIERS[tier])))
+            add(placement, "statedIn", doc)
+            add(placement, "locator", ox.Literal(f"row {key}"))
+    store.extend(quads)
+
+
+def rich_store(base: ox.Store, flows: int = 400) -> ox.Store:
+    """``base`` with synthetic flows and tiers, derived again as a build derives it."""
+    from kg.graph.rules import apply_rules
+
+    store = synthetic_store(base, n=flows)
+    add_tiers(store)
+    apply_rules(store)
+    return store

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from kg.cli.options import Source, queries_option, source_options, source_target
+from kg.query import endpoint as remote
 from kg.query import named as queries
 from kg.query import output
 
@@ -33,6 +34,21 @@ from kg.query import output
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
 @queries_option("Directory of named queries (*.rq).")
 @source_options(graph=True, endpoint=True)
+@click.option(
+    "--graph-mode",
+    type=click.Choice(remote.GRAPH_MODES),
+    default="union",
+    show_default=True,
+    help="With --endpoint: its default graph is the union of its graphs (union), or query the "
+    "merge of its named graphs (named).",
+)
+@click.option(
+    "--page-size",
+    type=click.IntRange(min=1),
+    default=remote.PAGE_SIZE,
+    show_default=True,
+    help="With --endpoint: rows per request when paging through a sorted result.",
+)
 @click.pass_context
 def query(
     ctx: click.Context,
@@ -43,16 +59,20 @@ def query(
     list_queries: bool,
     queries_dir: list[Path],
     source: Source,
+    graph_mode: str,
+    page_size: int,
 ) -> None:
     """Run the named query NAME (or a .rq FILE, or -e TEXT) and print its rows.
 
     The query runs on the build (built first when stale), or on what --build, --data, --graph
-    or --endpoint names. Rows go to stdout, the row count to stderr.
+    or --endpoint names. Rows go to stdout, the row count to stderr. With --endpoint, a sorted
+    result is fetched page by page (LIMIT/OFFSET), so a server's row limit never cuts it.
 
     Example:
 
     \b
         kg query --list && kg query tier-history -p country=PRK --format csv
+        kg query tiers --endpoint http://127.0.0.1:7879/query --graph-mode named
     """
     if list_queries:
         listing = output.catalogue(queries.list_queries(queries_dir))
@@ -60,8 +80,13 @@ def query(
         return
     spec = queries.resolve(queries_dir, name, text)
     bindings = queries.parse_assignments(params)
-    target = source_target(ctx, source)
+    if source.endpoint is not None:
+        target = remote.Endpoint(source.endpoint, graph_mode=graph_mode, page_size=page_size)
+    else:
+        target = source_target(ctx, source)
     result = target.select(spec, bindings)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     labels = queries.fetch_labels(target, result) if fmt in ("table", "md") else {}
     click.echo(output.render(result, fmt, labels=labels), nl=False)
     click.echo(f"{len(result.rows)} row{'' if len(result.rows) == 1 else 's'}", err=True)

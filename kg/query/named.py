@@ -50,10 +50,13 @@ class QuerySpec:
 
 @dataclass(frozen=True)
 class QueryResult:
-    """The rows of a SELECT query: ``vars`` names the columns, ``None`` is an unbound cell."""
+    """The rows of a SELECT query: ``vars`` names the columns, ``None`` is an unbound cell;
+    ``warnings`` say why an answer may not be what was meant (an endpoint's empty default
+    graph)."""
 
     vars: list[str]
     rows: list[Row]
+    warnings: tuple[str, ...] = ()
 
 
 class Target(Protocol):

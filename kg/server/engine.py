@@ -25,6 +25,7 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from kg.core import vocab as V
+from kg.server.dataset import dataset_options
 from kg.server.formats import (
     Kind,
     format_names,
@@ -75,13 +76,9 @@ def _kind(result: object) -> Kind:
 
 def _options(request: QueryRequest) -> dict[str, object]:
     options: dict[str, object] = {
-        "use_default_graph_as_union": not request.default_graphs,
         "prefixes": V.PREFIXES,  # kg's prefixes are predeclared; PREFIX lines override them
     }
-    if request.default_graphs:
-        options["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
-    if request.named_graphs:
-        options["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
+    options.update(dataset_options(request.query, request.default_graphs, request.named_graphs))
     return options
 
 

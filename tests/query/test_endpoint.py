@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import socket
-import subprocess
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from oxiserver import OXIGRAPH, free_port, oxigraph_server
 
 from kg.cli import cli
 from kg.core.errors import QueryError, RemoteError
@@ -24,7 +19,6 @@ from kg.query.named import QueryResult, discover, load_query, parse_spec, run_qu
 
 ROOT = Path(__file__).resolve().parents[2]
 QUERIES = ROOT / "queries"
-OXIGRAPH = shutil.which("oxigraph")
 
 pytestmark = [
     pytest.mark.server,
@@ -32,43 +26,11 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory: pytest.TempPathFactory, imported_nquads: Path) -> Iterator[str]:
     """An Oxigraph server on a free port, loaded with the build and the importer fixture."""
-    assert OXIGRAPH is not None
-    location = tmp_path_factory.mktemp("oxigraph") / "db"
-    files = [str(imported_nquads)]
-    subprocess.run([OXIGRAPH, "load", "--location", str(location), "--file", *files], check=True,
-                   capture_output=True)  # fmt: skip
-    port = _free_port()
-    command = [OXIGRAPH, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-               "--union-default-graph"]  # fmt: skip
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}/query"
-    try:
-        for _ in range(200):
-            if server.poll() is not None:
-                raise RuntimeError(f"oxigraph serve exited: {server.stderr.read()!r}")  # type: ignore[union-attr]
-            try:
-                with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=1):
-                    break
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.05)
+    with oxigraph_server(imported_nquads, tmp_path_factory.mktemp("oxigraph") / "db") as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +110,7 @@ def test_http_errors_are_remote_errors(endpoint: str) -> None:
         run_endpoint(endpoint.replace("/query", "/nowhere"), spec)
     assert err.value.status == 404
     with pytest.raises(RemoteError, match="cannot reach"):
-        run_endpoint(f"http://127.0.0.1:{_free_port()}/query", spec, timeout=2)
+        run_endpoint(f"http://127.0.0.1:{free_port()}/query", spec, timeout=2)
 
 
 def test_cli_endpoint(endpoint: str, local: ox.Store) -> None:
