@@ -80,25 +80,25 @@ JTIP = ox.NamedNode(V.mint_iri("agent", "us-dos-jtip"))
 
 def add_tiers(store: ox.Store, countries: int = 40, seed: int = 11) -> None:
     """J/TIP tier placements for ``countries`` countries over 2001–2025, with gaps (years left
-    out at random) and restatements: for the last years some placements are stated by a source
-    that only repeats them (an assessor that does not issue tiers), shaped like the importers'
-    output."""
+    out at random), shaped like the importers' output; from 2020 on, half the placements are
+    restatements in a document of another body (``tk:restates`` J/TIP, as the Factbook)."""
     rnd = random.Random(seed)
-    codes = country_codes(store)[:: max(1, len(country_codes(store)) // countries)][:countries]
-    doc = ox.NamedNode(V.mint_iri("source", "synthetic-tiers"))
-    other = ox.NamedNode(V.mint_iri("agent", "synthetic-restater"))
+    every = country_codes(store)
+    codes = every[:: max(1, len(every) // countries)][:countries]
+    official_doc = ox.NamedNode(V.mint_iri("source", "synthetic-tiers"))
+    restating_doc = ox.NamedNode(V.mint_iri("source", "synthetic-restatements"))
+    restater = ox.NamedNode(V.mint_iri("agent", "cia-world-factbook"))
     quads: list[ox.Quad] = []
 
     def add(s: ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal) -> None:
         pred = ox.NamedNode(p) if "://" in p else tk(p)
         quads.append(ox.Quad(s, pred, o, TIER_GRAPH))
 
-    add(doc, V.RDF + "type", tk("SourceDocument"))
-    add(doc, "docType", ox.NamedNode(V.concept("doc-dataset")))
-    add(doc, "reliability", ox.NamedNode(V.concept("reliability-official")))
-    add(other, V.RDF + "type", tk("Agent"))
-    add(other, "issuesTiers", boolean(False))
-    add(other, V.RDFS + "label", ox.Literal("Synthetic restating source", language="en"))
+    for doc, publisher in ((official_doc, JTIP), (restating_doc, restater)):
+        add(doc, V.RDF + "type", tk("SourceDocument"))
+        add(doc, "docType", ox.NamedNode(V.concept("doc-dataset")))
+        add(doc, "reliability", ox.NamedNode(V.concept("reliability-official")))
+        add(doc, "http://purl.org/dc/terms/publisher", publisher)
     for code in codes:
         tier = rnd.randrange(4)
         for year in range(2001, 2026):
@@ -111,22 +111,106 @@ def add_tiers(store: ox.Store, countries: int = 40, seed: int = 11) -> None:
             placement = ox.NamedNode(V.mint_iri("tier", "synthetic-tiers", key))
             add(assessment, V.RDF + "type", tk("Assessment"))
             add(assessment, "assessedCountry", ox.NamedNode(V.mint_iri("country", code)))
-            add(assessment, "assessor", other if restated else JTIP)
-            add(assessment, "reportYear", gyear(year))
-            add(assessment, "publishedIn", doc)
             add(assessment, "hasTierPlacement", placement)
             add(placement, V.RDF + "type", tk("TierPlacement"))
             add(placement, "tier", ox.NamedNode(V.concept(TIERS[tier])))
-            add(placement, "statedIn", doc)
             add(placement, "locator", ox.Literal(f"row {key}"))
+            if restated:
+                add(assessment, "assessor", restater)
+                add(assessment, "publishedIn", restating_doc)
+                add(placement, "restates", JTIP)
+                add(placement, "restatedReportYear", gyear(year))
+                add(placement, "statedIn", restating_doc)
+            else:
+                add(assessment, "assessor", JTIP)
+                add(assessment, "reportYear", gyear(year))
+                add(assessment, "publishedIn", official_doc)
+                add(placement, "statedIn", official_doc)
+    store.extend(quads)
+
+
+DETECTIONS_GRAPH = ox.NamedNode(V.source_graph("synthetic-detections"))
+#: (origin, destination, year, exact count or None for a censored "<5" cell)
+DETECTIONS = (
+    ("MMR", "THA", 2018, 120),
+    ("MMR", "THA", 2019, 150),
+    ("MMR", "THA", 2020, 90),
+    ("LAO", "THA", 2018, 40),
+    ("LAO", "THA", 2020, 35),
+    ("KHM", "THA", 2019, None),
+    ("VNM", "THA", 2019, None),
+    ("THA", "THA", 2018, 300),
+    ("THA", "THA", 2019, 280),
+    ("THA", "USA", 2019, 12),
+    ("THA", "MYS", 2020, None),
+)
+DETECTED_TOTALS = {2018: 470, 2019: 450}
+
+
+def add_detections(store: ox.Store) -> None:
+    """GLOTIP-shaped detections of Thailand (flows of identified victims, "<5" cells as the
+    censored range 1–4, national totals) and one CTDC-shaped flow that must never be added."""
+    quads: list[ox.Quad] = []
+
+    def add(s: ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal) -> None:
+        pred = ox.NamedNode(p) if "://" in p else tk(p)
+        quads.append(ox.Quad(s, pred, o, DETECTIONS_GRAPH))
+
+    docs = {
+        "glotip": (ox.NamedNode(V.mint_iri("source", "synthetic-glotip")), "agent", "unodc"),
+        "ctdc": (ox.NamedNode(V.mint_iri("source", "synthetic-ctdc")), "agent", "ctdc"),
+    }
+    for doc, _, who in docs.values():
+        add(doc, V.RDF + "type", tk("SourceDocument"))
+        add(doc, "http://purl.org/dc/terms/publisher", ox.NamedNode(V.mint_iri("agent", who)))
+        add(doc, "http://purl.org/dc/terms/title", ox.Literal(f"Synthetic {who} detections"))
+
+    def estimate(node: ox.NamedNode, count: int | None, method: str, doc: ox.NamedNode) -> None:
+        add(node, V.RDF + "type", tk("Estimate"))
+        if count is None:
+            add(node, "lowerBound", integer(1))
+            add(node, "upperBound", integer(4))
+            add(node, "censored", boolean(True))
+        else:
+            add(node, "pointValue", integer(count))
+        add(node, "countUnit", ox.NamedNode(V.concept("unit-identified-victims")))
+        add(node, "estimateMethod", ox.NamedNode(V.concept(method)))
+        add(node, "statedIn", doc)
+
+    rows = [(*r, "glotip") for r in DETECTIONS] + [("MMR", "THA", 2019, 999, "ctdc")]
+    for origin, dest, year, count, which in rows:
+        doc = docs[which][0]
+        key = f"{which}_{origin}_{dest}_{year}".lower()
+        node = ox.NamedNode(V.mint_iri("flow", "synthetic-det", key))
+        kind = "InternalFlow" if origin == dest else "CrossBorderFlow"
+        add(node, V.RDF + "type", tk(kind))
+        add(node, "origin", ox.NamedNode(V.mint_iri("country", origin)))
+        add(node, "destination", ox.NamedNode(V.mint_iri("country", dest)))
+        add(node, "year", gyear(year))
+        add(node, "statedIn", doc)
+        est = ox.NamedNode(V.mint_iri("estimate", "synthetic-det", key))
+        add(node, "hasEstimate", est)
+        method = "method-official-statistic" if which == "glotip" else "method-aggregated-records"
+        estimate(est, count, method, doc)
+    for year, total in DETECTED_TOTALS.items():
+        node = ox.NamedNode(V.mint_iri("statistic", "synthetic-det", f"tha_{year}"))
+        add(node, V.RDF + "type", tk("CountryStatistic"))
+        add(node, "statisticOf", ox.NamedNode(V.mint_iri("country", "THA")))
+        add(node, "indicator", ox.NamedNode(V.concept("indicator-victims-detected")))
+        add(node, "year", gyear(year))
+        est = ox.NamedNode(V.mint_iri("estimate", "synthetic-det", f"tha_total_{year}"))
+        add(node, "hasEstimate", est)
+        estimate(est, total, "method-official-statistic", docs["glotip"][0])
     store.extend(quads)
 
 
 def rich_store(base: ox.Store, flows: int = 400) -> ox.Store:
-    """``base`` with synthetic flows and tiers, derived again as a build derives it."""
+    """``base`` with synthetic flows, tiers and detections, derived again as a build derives
+    it."""
     from kg.graph.rules import apply_rules
 
     store = synthetic_store(base, n=flows)
     add_tiers(store)
+    add_detections(store)
     apply_rules(store)
     return store

@@ -1,4 +1,4 @@
-"""``kg viz``: draw the graph (flow maps)."""
+"""``kg viz``: draw the graph (flow maps, tier heat-map, detections)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,17 @@ def viz() -> None:
 
     \b
         kg viz flows -o flows.html
+        kg viz tiers --region Europe -o tiers.svg
     """
+
+
+def _chart_format(output: str) -> str:
+    from kg.viz.chartpage import FORMATS
+
+    fmt = Path(output).suffix.lstrip(".").lower()
+    if fmt not in FORMATS:
+        raise KGError(f"cannot tell the chart format of {output!r}", hint="use .svg, .png or .html")
+    return fmt
 
 
 @viz.command("flows")
@@ -71,6 +81,69 @@ def flows(
     store = source_store(ctx, source)
     data = render.render_flows(store, fmt, origin=country, form=form, year=year, top=top)
     write_output(output, data)
+
+
+@viz.command("tiers")
+@output_option(None, "tiers.svg, tiers.png or tiers.html.")
+@click.option(
+    "--region",
+    metavar="REGION",
+    help="Only countries in this UN M49 region or sub-region (name or code: Europe, 035).",
+)
+@source_options(graph=True)
+@click.pass_context
+def tiers(ctx: click.Context, output: str, region: str | None, source: Source) -> None:
+    """Draw the tier heat-map: countries × TIP report years, coloured by tier.
+
+    Official J/TIP placements are solid, restatements by other sources (such as the Factbook)
+    hatched, years without a placement blank; rows are grouped by M49 sub-region.
+
+    Example:
+
+    \b
+        kg viz tiers -o tiers.html
+        kg viz tiers --region "South-eastern Asia" -o sea.png
+    """
+    from kg.viz.chartpage import chart_bytes
+    from kg.viz.series import tier_table
+    from kg.viz.tiercharts import heatmap_svg
+
+    fmt = _chart_format(output)
+    table = tier_table(source_store(ctx, source), region=region)
+    svg = heatmap_svg(table)
+    write_output(output, chart_bytes(svg, fmt, "TIP tier placements by report year"))
+
+
+@viz.command("detections")
+@click.argument("country", metavar="COUNTRY")
+@output_option(None, "detections.svg, .png or .html.")
+@click.option(
+    "--source",
+    "source_id",
+    metavar="ID",
+    help="The dataset to draw (e.g. unodc-glotip-2023); default: the official statistic.",
+)
+@source_options(graph=True)
+@click.pass_context
+def detections(
+    ctx: click.Context, country: str, output: str, source_id: str | None, source: Source
+) -> None:
+    """Draw the victims detected per year for COUNTRY (ISO3): detected in it by citizenship, and
+    its citizens by country of detection (UNODC GLOTIP, imported with kg import glotip).
+
+    Example:
+
+    \b
+        kg viz detections THA -o tha-detections.svg
+    """
+    from kg.viz.chartpage import chart_bytes
+    from kg.viz.detections import detections as read
+    from kg.viz.detections import detections_svg
+
+    fmt = _chart_format(output)
+    data = read(source_store(ctx, source), country, source=source_id)
+    title = f"Detected victims: {data.label}"
+    write_output(output, chart_bytes(detections_svg(data), fmt, title))
 
 
 __all__ = ["viz"]
