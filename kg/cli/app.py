@@ -18,7 +18,14 @@ from kg.cli.report import report
 from kg.cli.serve import serve
 from kg.cli.viz import viz
 from kg.core.errors import ExitCode, KGError
-from kg.core.version import __version__
+
+
+def show_version(ctx: click.Context) -> None:
+    """Print ``kg, version X`` and exit (the version is read only when asked for)."""
+    from kg.core.version import __version__
+
+    click.echo(f"kg, version {__version__}")
+    ctx.exit()
 
 
 class KGGroup(click.Group):
@@ -36,7 +43,14 @@ class KGGroup(click.Group):
 
 
 @click.group(cls=KGGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="kg")
+@click.option(
+    "--version",
+    is_flag=True,
+    is_eager=True,
+    expose_value=False,
+    callback=lambda ctx, _param, value: show_version(ctx) if value else None,
+    help="Show the version and exit.",
+)
 @click.option("--traceback", is_flag=True, help="Show the stack trace of a user error.")
 @data_options
 @click.pass_context

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 
-from kg import pipeline
 from kg.cli.options import (
     dirs,
     echo_results,
@@ -53,6 +52,8 @@ def build(
         kg build --data data --out build
         kg build --imports imports.example.yaml   # also import the datasets it lists
     """
+    from kg import pipeline
+
     data_dir, ontology_dir = dirs(ctx, local_data, local_ontology)
     config = dataclasses.replace(settings(data_dir, ontology_dir, out_dir, engine), imports=imports)
     started = time.perf_counter()
@@ -102,6 +103,8 @@ def validate(
     \b
         kg validate --data data --format json | jq .violations
     """
+    from kg import pipeline
+
     data_dir, ontology_dir = dirs(ctx, local_data, local_ontology)
     config = dataclasses.replace(
         settings(data_dir, ontology_dir, Path("build"), engine), imports=imports

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import click
 
-from kg import importers
 from kg.cli.options import byte_progress
 from kg.core.errors import display_path
+from kg.importers.kinds import KINDS
 
 
 @click.command("import")
-@click.argument("kind", type=click.Choice(sorted(importers.IMPORTERS)))
+@click.argument("kind", type=click.Choice(KINDS))
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
     "--out",
@@ -41,6 +41,8 @@ def import_(
     \b
         kg import glotip ../shared/data/unodc_glotip_2023/data_glotip.csv
     """
+    from kg import importers
+
     root = ctx.find_root().params
     matcher = importers.load_matcher(root["data_dir"], root["ontology_dir"])
     with byte_progress(f"importing {file.name}") as progress:

@@ -5,19 +5,20 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
-import json
 import os
 import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from kg import pipeline
 from kg.core.errors import display_path
+
+if TYPE_CHECKING:  # the pipeline is loaded when a command runs, not for --help
+    from kg import pipeline
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -214,10 +215,9 @@ def settings(
     data_dir: Path, ontology_dir: Path | None, out_dir: Path, engine: str = "fast"
 ) -> pipeline.Settings:
     """Build settings from the directories the user gave (no ontology: kg's own)."""
-    config = pipeline.Settings(data_dir=data_dir, out_dir=out_dir, engine=engine)
-    if ontology_dir is None:
-        return config
-    return dataclasses.replace(config, ontology_dir=ontology_dir)
+    from kg.api.sources import settings as make
+
+    return dataclasses.replace(make(data_dir, out_dir, ontology=ontology_dir), engine=engine)
 
 
 def dirs(ctx: click.Context, data: Path | None, ontology: Path | None) -> tuple[Path, Path | None]:
@@ -268,6 +268,8 @@ def write_output(target: str, data: bytes) -> None:
 def echo_results(report: Any, fmt: str) -> None:
     """Print validation results: JSON on stdout, or one line each on stderr."""
     if fmt == "json":
+        import json
+
         click.echo(json.dumps(report.as_dict(), indent=1))
         return
     for result in report.results:

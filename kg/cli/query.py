@@ -7,9 +7,11 @@ from pathlib import Path
 import click
 
 from kg.cli.options import Source, queries_option, source_options, source_target
-from kg.query import endpoint as remote
-from kg.query import named as queries
-from kg.query import output
+
+#: ``kg.query.endpoint.GRAPH_MODES`` and ``PAGE_SIZE``, written out so that ``kg --help`` does
+#: not load the endpoint client (tests/test_startup.py checks they agree).
+GRAPH_MODES = ("union", "named")
+PAGE_SIZE = 10_000
 
 
 @click.command("query")
@@ -36,7 +38,7 @@ from kg.query import output
 @source_options(graph=True, endpoint=True)
 @click.option(
     "--graph-mode",
-    type=click.Choice(remote.GRAPH_MODES),
+    type=click.Choice(GRAPH_MODES),
     default="union",
     show_default=True,
     help="With --endpoint: its default graph is the union of its graphs (union), or query the "
@@ -45,7 +47,7 @@ from kg.query import output
 @click.option(
     "--page-size",
     type=click.IntRange(min=1),
-    default=remote.PAGE_SIZE,
+    default=PAGE_SIZE,
     show_default=True,
     help="With --endpoint: rows per request when paging through a sorted result.",
 )
@@ -74,6 +76,10 @@ def query(
         kg query --list && kg query tier-history -p country=PRK --format csv
         kg query tiers --endpoint http://127.0.0.1:7879/query --graph-mode named
     """
+    from kg.query import endpoint as remote
+    from kg.query import named as queries
+    from kg.query import output
+
     if list_queries:
         listing = output.catalogue(queries.list_queries(queries_dir))
         click.echo(output.render(listing, fmt, max_width=100), nl=False)

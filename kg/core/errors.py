@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
@@ -92,6 +91,8 @@ class RemoteError(KGError):
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """Return a ``did you mean`` hint for ``word`` among ``choices``, or None."""
+    import difflib
+
     options = sorted(set(choices))
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     if close:

@@ -16,6 +16,7 @@ from kg.importers.common import ByteProgress, ImportReport, ImportResult, no_pro
 from kg.importers.config import ImportSpec, read_imports
 from kg.importers.ctdc import import_ctdc
 from kg.importers.glotip import import_glotip
+from kg.importers.kinds import DEFAULT_IDS
 from kg.importers.tiers import import_tiers
 from kg.source.countrymatch import CountryMatcher
 from kg.source.loader import load_sources, read_yaml, shipped_reference
@@ -41,11 +42,6 @@ IMPORTERS: dict[str, Importer] = {
     "glotip": import_glotip,
     "tiers": import_tiers,
     "ctdc": import_ctdc,
-}
-DEFAULT_IDS: dict[str, str] = {
-    "glotip": "unodc-glotip-2023",
-    "tiers": "tip-tiers-2001-2015",
-    "ctdc": "ctdc-global-2020",
 }
 #: Where each dataset lies below ../shared/data (used by the tests and the benchmark).
 SHARED_FILES: dict[str, str] = {

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import sys
 import threading
 from collections.abc import Iterator
@@ -33,17 +32,6 @@ def cli_out(build: Path, *args: str) -> str:
     result = CliRunner().invoke(cli, [*args, "--build", str(build)])
     assert result.exit_code == 0, result.output
     return result.stdout
-
-
-def test_import_kg_loads_no_stage_and_no_heavy_library() -> None:
-    code = (
-        "import sys, kg\n"
-        "heavy = ('pyoxigraph', 'rdflib', 'pyshacl', 'networkx', 'click', 'yaml', 'kg.api')\n"
-        "print([m for m in heavy if m in sys.modules])\n"
-        "print(sorted(m for m in sys.modules if m.startswith('kg')))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.splitlines() == ["[]", "['kg']"]
 
 
 def test_every_public_name_resolves() -> None:
