@@ -13,7 +13,7 @@ from kg.importers.kinds import KINDS
 
 @click.command("import")
 @click.argument("kind", type=click.Choice(KINDS))
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", metavar="PATH", type=click.Path(path_type=Path))
 @click.option(
     "--out",
     "out_dir",
@@ -27,10 +27,12 @@ from kg.importers.kinds import KINDS
 def import_(
     ctx: click.Context, kind: str, file: Path, out_dir: Path, source_id: str | None
 ) -> None:
-    """Import one dataset FILE of KIND into its own named graph and report what happened.
+    """Import one dataset PATH of KIND into its own named graph and report what happened.
 
-    KIND is glotip (UNODC data_glotip.csv), tiers (TIP tier table tip_tiers_orig.csv) or
-    ctdc (CTDC global dataset CSV). Country codes and names are reconciled with
+    KIND is glotip (UNODC data_glotip.csv), tiers (TIP tier table tip_tiers_orig.csv), ctdc
+    (CTDC global dataset CSV) or factbook (the CIA World Factbook's factbook_tip folder or its
+    factbook_world_tier_lists.csv: J/TIP tiers as the Factbook restates them, 2014-2025).
+    Country codes and names are reconciled with
     data/reference/countries.yaml; the summary lists rows read, facts written, rows skipped
     and why, and every value that is not a country or could not be mapped. Outputs are
     written atomically; to import into every build, list the file in an import list
@@ -40,6 +42,7 @@ def import_(
 
     \b
         kg import glotip ../shared/data/unodc_glotip_2023/data_glotip.csv
+        kg import factbook ../shared/data/factbook_tip
     """
     from kg import importers
 

@@ -133,6 +133,7 @@ class SourceMeta:
     identifier: str | None = None
     original: str | None = None  # what the dataset was taken from
     sha256: str = ""
+    doc_type: str = "doc-dataset"  # concept local name, e.g. doc-reference-work
 
     @property
     def node(self) -> NamedNode:
@@ -165,7 +166,7 @@ def source_document(g: QuadSink, meta: SourceMeta) -> None:
     n = meta.node
     g.add(n, RDF_TYPE, tk("SourceDocument"))
     g.add(n, dc("title"), text(meta.title))
-    g.add(n, tk("docType"), iri(V.concept("doc-dataset")))
+    g.add(n, tk("docType"), iri(V.concept(meta.doc_type)))
     g.add(n, tk("reliability"), iri(V.concept(meta.reliability)))
     g.add(n, dc("publisher"), iri(V.mint_iri("agent", meta.publisher)))
     g.opt(n, dc("issued"), date(meta.issued) if meta.issued else None)

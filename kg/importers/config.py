@@ -28,8 +28,11 @@ class ImportSpec:
     where: Location
 
 
-def read_imports(config: Path, kinds: dict[str, str]) -> list[ImportSpec]:
-    """Read and check an import list; ``kinds`` maps each kind to its default source id.
+def read_imports(
+    config: Path, kinds: dict[str, str], folders: frozenset[str] = frozenset()
+) -> list[ImportSpec]:
+    """Read and check an import list; ``kinds`` maps each kind to its default source id, and
+    the kinds in ``folders`` may name a folder instead of a file.
 
     Raises:
         SourceError, RecordError, ConfigError: with ``path:line:col`` of the bad entry.
@@ -52,7 +55,7 @@ def read_imports(config: Path, kinds: dict[str, str]) -> list[ImportSpec]:
                 hint=choices_hint(kind, kinds),
             )
         path = config.parent / item.req_string("path")
-        if not path.is_file():
+        if not (path.is_file() or (kind in folders and path.is_dir())):
             raise ConfigError(
                 f"dataset file {display_path(path)} does not exist",
                 where=item.loc("path"),

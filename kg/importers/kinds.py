@@ -12,6 +12,7 @@ DEFAULT_IDS: Final[dict[str, str]] = {
     "glotip": "unodc-glotip-2023",
     "tiers": "tip-tiers-2001-2015",
     "ctdc": "ctdc-global-2020",
+    "factbook": "cia-factbook-tip",
 }
 #: The kinds, sorted (``kg import KIND``); ``registry.IMPORTERS`` has one importer for each.
 KINDS: Final[tuple[str, ...]] = tuple(sorted(DEFAULT_IDS))

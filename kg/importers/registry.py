@@ -9,9 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from kg.core.errors import ImportError_
+from kg.core.errors import ImportError_, Location, display_path
 from kg.core.fileio import atomic_file
 from kg.core.rdfio import serialize, sorted_quads
+from kg.importers import factbook, tiers
 from kg.importers.common import ByteProgress, ImportReport, ImportResult, no_progress
 from kg.importers.config import ImportSpec, read_imports
 from kg.importers.ctdc import import_ctdc
@@ -42,12 +43,20 @@ IMPORTERS: dict[str, Importer] = {
     "glotip": import_glotip,
     "tiers": import_tiers,
     "ctdc": import_ctdc,
+    "factbook": factbook.import_factbook,
+}
+#: Kinds whose PATH may be a folder, and the files each reads besides PATH (for the cache).
+FOLDER_KINDS = frozenset({"factbook"})
+INPUTS: dict[str, Callable[[Path], list[Path]]] = {
+    "factbook": factbook.inputs,
+    "tiers": tiers.inputs,
 }
 #: Where each dataset lies below ../shared/data (used by the tests and the benchmark).
 SHARED_FILES: dict[str, str] = {
     "glotip": "unodc_glotip_2023/data_glotip.csv",
     "tiers": "tip_tiers_kelley/tip_tiers_orig.csv",
     "ctdc": "ctdc_global_2020_subset/ctdc_global_dataset_2020-04-14_subset.csv",
+    "factbook": "factbook_tip/factbook_world_tier_lists.csv",
 }
 
 
@@ -78,6 +87,12 @@ def run_import(
     Raises:
         ImportError_: for a source id that cannot name a graph and a file.
     """
+    if path.is_dir() and kind not in FOLDER_KINDS:
+        raise ImportError_(
+            f"{display_path(path)} is a folder; {kind} reads one CSV file",
+            where=Location(display_path(path)),
+            hint=f"give the dataset file, e.g. ../shared/data/{SHARED_FILES[kind]}",
+        )
     sid = source_id or DEFAULT_IDS[kind]
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", sid):
         raise ImportError_(
@@ -89,7 +104,7 @@ def run_import(
 
 def read_import_list(config: Path) -> list[ImportSpec]:
     """Read a build's import list (see :mod:`kg.importers.config`)."""
-    return read_imports(config, DEFAULT_IDS)
+    return read_imports(config, DEFAULT_IDS, FOLDER_KINDS)
 
 
 def run_imports(
@@ -114,11 +129,19 @@ def build_imports(
     return run_imports(config, CountryMatcher(records.countries.values()), progress)
 
 
+def dataset_inputs(kind: str, path: Path) -> list[Path]:
+    """The files an import of one dataset reads: PATH, or for some kinds the files beside it."""
+    return INPUTS[kind](path) if kind in INPUTS else [path]
+
+
 def import_inputs(config: Path | None) -> list[Path]:
     """The files an import list makes a build read: the list itself and each dataset."""
     if config is None:
         return []
-    return [config, *(spec.path for spec in read_import_list(config))]
+    out = [config]
+    for spec in read_import_list(config):
+        out += dataset_inputs(spec.kind, spec.path)
+    return out
 
 
 def write_import(result: ImportResult, out_dir: Path) -> list[Path]:
@@ -173,6 +196,7 @@ __all__ = [
     "ImportSpec",
     "bench_imports",
     "build_imports",
+    "dataset_inputs",
     "import_inputs",
     "load_matcher",
     "read_import_list",

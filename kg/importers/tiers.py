@@ -1,10 +1,15 @@
 """Import TIP Report tier placements by country and year (``tip_tiers_orig.csv``).
 
-One Assessment per ranked country-year, by the US State Department's J/TIP office (the only
-assessor that issues tiers), published in the dataset's SourceDocument, with a TierPlacement.
-``Watchlist`` is Tier 2 Watch List. ``NA`` (not ranked, not yet covered, or special case
-without a tier) gives no Assessment: a tier-issuing assessment must carry a tier, and the
-table does not say which of those it was; such rows are counted in the report. The tier change
+The table is a compilation (Kelley and Heiss, after S.-Y. Cho's tier data) of the US State
+Department's placements, so each ranked country-year is a restatement: an Assessment by the
+compilers (``tip-tier-compilers``), published in the dataset's SourceDocument, whose
+TierPlacement restates J/TIP's placement of that report year (``tk:restates``,
+``tk:restatedReportYear``). ``Watchlist`` is Tier 2 Watch List. ``NA`` means not ranked, not yet
+covered, or a Special Case; the compilers' version of Cho's table beside it
+(``criminalization_cho_tiers_2015-08-10.csv``, code 666) tells the Special Cases apart (Somalia
+2005-2014, Haiti 2004-2011…), which are imported as such with both files in the locator. Any
+other ``NA`` gives no Assessment (the table does not say which it was); such rows are counted in
+the report. The tier change
 is derived from the previous year's row when that year was in the table: upgraded, downgraded,
 remained, or first ranked after a year without a tier (an automatic downgrade cannot be told
 apart from a downgrade on the merits in this table, so it is recorded as downgraded).
@@ -62,19 +67,29 @@ TIER_LABELS = {
 RANK = {"tier-1": 1, "tier-2": 2, "tier-2wl": 3, "tier-3": 4}
 
 
+COMPILERS = "tip-tier-compilers"
+JTIP = "us-dos-jtip"
+#: The compilers' version of Cho's tier table, read from beside the tier table when present.
+CHO = "criminalization_cho_tiers_2015-08-10.csv"
+CHO_COLUMNS = ("name", "year", "ccode", "tierupdated")
+CHO_SPECIAL_CASE = "666"
+
+
 def meta(source_id: str, sha256: str) -> SourceMeta:
     """The SourceDocument of the tier table (a compilation of TIP Report placements)."""
     return SourceMeta(
         id=source_id,
         title="TIP Report tier placements by country and year, 1999-2015 (tip_tiers_orig.csv)",
-        publisher="us-dos-jtip",
+        publisher=COMPILERS,
         reliability="reliability-official",
         issued=dt.date(2015, 12, 3),
         terms="The tiers are US Government findings (public domain); the table was compiled "
         "by J. Kelley and A. Heiss from S.-Y. Cho's tier data; cite their papers.",
         identifier="andrewheiss/From-the-Trenches-Anti-TIP-NGOs-and-US data/tip_tiers_orig.csv "
         "@ a74d421bf3b6b6b93b27d95570b18522613da63c",
-        original="US Department of State, Trafficking in Persons Report, editions 2001-2015",
+        original="US Department of State, Trafficking in Persons Report, editions 2001-2015; "
+        "special cases from criminalization-cho-tiers_jk_2015-08-10.dta (andrewheiss/"
+        "scorecard-diplomacy @ 0ccc6fb52ed82783ac3ac35e073c20740a6a2a9d), code 666",
         sha256=sha256,
     )
 
@@ -83,6 +98,34 @@ def meta(source_id: str, sha256: str) -> SourceMeta:
 class _Row:
     line: int
     tier: str  # concept local name or NOT_RANKED
+    cho_line: int | None = None  # the Cho table's special-case row that names the tier
+
+
+def inputs(path: Path) -> list[Path]:
+    """Every file an import of PATH reads (for a build's cache)."""
+    cho = path.parent / CHO
+    return [path, cho] if cho.is_file() else [path]
+
+
+def _special_cases(path: Path, report: ImportReport) -> dict[tuple[str, int], int]:
+    """(COW code, year) → line of every special case (666) in Cho's table beside ``path``."""
+    cho = path.parent / CHO
+    if not cho.is_file():
+        report.notes.append(f"{CHO} is not beside the table: 'NA' special cases not told apart")
+        return {}
+    stream = CsvStream(cho, CHO_COLUMNS, no_progress)
+    found: dict[tuple[str, int], int] = {}
+    side = ImportReport(KIND, "", stream.name)
+    for line, row in stream.rows(side):
+        year = row["year"].strip().removesuffix(".0")
+        code = row["tierupdated"].strip().removesuffix(".0")
+        if code == CHO_SPECIAL_CASE and year.isdigit():
+            found[(row["ccode"].strip().removesuffix(".0"), int(year))] = line
+    report.notes.append(
+        f"special cases: {len(found)} country-years coded 666 in {CHO} "
+        f"(sha256 {stream.sha256[:16]}…)"
+    )
+    return found
 
 
 def import_tiers(
@@ -96,6 +139,7 @@ def import_tiers(
     started = time.perf_counter()
     stream = CsvStream(path, COLUMNS, progress)
     report = ImportReport(KIND, source_id, stream.name)
+    special = _special_cases(path, report)
     table: dict[tuple[str, int], list[_Row]] = {}
     for line, row in stream.rows(report):
         tier = TIER_LABELS.get(normalise(row["tier"]))
@@ -107,8 +151,13 @@ def import_tiers(
             report.skip("year is not a number", f"line {line}: {year_text!r}")
             continue
         code = _country(countries, report, line, row)
+        cho = special.get((row.get("ccode", "").strip(), int(year_text)))
+        if cho is not None and tier != NOT_RANKED:
+            report.counts["Cho special case where the table has a tier (the table's kept)"] += 1
+            cho = None
         if code is not None:
-            table.setdefault((code, int(year_text)), []).append(_Row(line, tier))
+            placed = _Row(line, "tier-special-case", cho) if cho else _Row(line, tier)
+            table.setdefault((code, int(year_text)), []).append(placed)
     source = meta(source_id, stream.sha256)
     g = QuadSink(source.graph)
     source_document(g, source)
@@ -120,7 +169,10 @@ def import_tiers(
         result.origins[V.mint_iri("assessment", source_id, code, year)] = stream.where(placed.line)
     report.triples = len(g.quads)
     report.notes += [
-        "'NA' rows (not ranked or not covered that year) give no Assessment",
+        "every placement restates J/TIP's placement of its report year (tk:restates "
+        "us-dos-jtip); the assessor is the table's compilers, not J/TIP",
+        "'NA' rows (not ranked or not covered that year) give no Assessment, unless Cho's "
+        "table codes them 666 (special case)",
         "tier changes come from the previous year's row; Watch List to Tier 3 is 'downgraded' "
         "(automatic downgrades are not marked in this table)",
     ]
@@ -207,15 +259,22 @@ def _assessment(
     g.add(node, RDF_TYPE, tk("Assessment"))
     g.add(node, RDFS_LABEL, text(f"{m.labels.get(code, code)}, TIP Report {year}"))
     g.add(node, tk("assessedCountry"), iri(V.mint_iri("country", code)))
-    g.add(node, tk("assessor"), iri(V.mint_iri("agent", "us-dos-jtip")))
+    g.add(node, tk("assessor"), iri(V.mint_iri("agent", COMPILERS)))
     g.add(node, tk("publishedIn"), doc)
     g.add(node, tk("reportYear"), gyear(year))
     g.add(node, tk("hasTierPlacement"), tier)
     g.add(tier, RDF_TYPE, tk("TierPlacement"))
     g.add(tier, tk("tier"), iri(V.concept(row.tier)))
     g.add(tier, tk("statedIn"), doc)
-    g.add(tier, tk("locator"), Literal(f"{Path(result.report.path).name} line {row.line}"))
+    locator = f"{Path(result.report.path).name} line {row.line}"
+    if row.cho_line is not None:
+        locator += f" ('NA'); {CHO} line {row.cho_line} (666, special case)"
+    g.add(tier, tk("locator"), Literal(locator))
+    g.add(tier, tk("restates"), iri(V.mint_iri("agent", JTIP)))
+    g.add(tier, tk("restatedReportYear"), gyear(year))
     g.opt(tier, tk("tierChange"), iri(V.concept(change)) if change else None)
-    result.report.facts["Assessment with TierPlacement"] += 1
+    result.report.facts["Assessment with TierPlacement (restating J/TIP)"] += 1
+    if row.tier == "tier-special-case":
+        result.report.counts["special cases"] += 1
     if change:
         result.report.counts[f"tier change {change.removeprefix('change-')}"] += 1

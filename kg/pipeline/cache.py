@@ -173,7 +173,7 @@ def build_imports_cached(
     """
     if config is None:
         return []
-    from kg.importers import read_import_list, run_import
+    from kg.importers import dataset_inputs, read_import_list, run_import
     from kg.source.countrymatch import CountryMatcher
 
     context = digest(
@@ -183,7 +183,8 @@ def build_imports_cached(
     results = []
     for spec in read_import_list(config):
         progress(f"import {spec.id}")
-        key = digest(context, spec.kind, spec.id, display_path(spec.path), file_digest(spec.path))
+        files = dataset_inputs(spec.kind, spec.path)  # the dataset, and files read beside it
+        key = digest(context, spec.kind, spec.id, display_path(spec.path), *map(file_digest, files))
 
         def produce(spec: Any = spec) -> Any:
             if not matcher:

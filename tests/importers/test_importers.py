@@ -245,8 +245,12 @@ def tier_of(store: ox.Store, code: str, year: int) -> tuple[str, str | None] | N
     rows = store.query(
         f"""{PREFIXES} SELECT ?tier ?change WHERE {{
           ?a tk:assessedCountry tkd:country-{code.lower()} ; tk:reportYear "{year}"^^xsd:gYear ;
-             tk:assessor tkd:agent-us-dos-jtip ; tk:publishedIn ?doc ; tk:hasTierPlacement ?p .
-          ?p tk:tier ?tier ; tk:statedIn ?doc . OPTIONAL {{ ?p tk:tierChange ?change }} }}""",
+             tk:assessor tkd:agent-tip-tier-compilers ; tk:publishedIn ?doc ;
+             tk:hasTierPlacement ?p .
+          ?p tk:tier ?tier ; tk:statedIn ?doc ; tk:restates tkd:agent-us-dos-jtip ;
+             tk:restatedReportYear "{year}"^^xsd:gYear .
+          ?doc dcterms:publisher tkd:agent-tip-tier-compilers .
+          OPTIONAL {{ ?p tk:tierChange ?change }} }}""",
         use_default_graph_as_union=True,
     )
     assert isinstance(rows, ox.QuerySolutions)
@@ -265,9 +269,11 @@ def tier_of(store: ox.Store, code: str, year: int) -> tuple[str, str | None] | N
         ("PRK", 2004, ("tkv:tier-3", "tkv:change-remained")),
         ("CHN", 2004, ("tkv:tier-2", None)),  # 2003 not in the table: change unknown
         ("CHN", 2005, ("tkv:tier-2wl", "tkv:change-downgraded")),  # "Watchlist    "
-        ("CHN", 2013, ("tkv:tier-3", None)),
+        ("CHN", 2013, ("tkv:tier-3", None)),  # Cho says 666: the table's tier is kept
         ("CHN", 2014, ("tkv:tier-2wl", "tkv:change-upgraded")),
-        ("XKX", 2009, ("tkv:tier-2", "tkv:change-first-ranked")),  # KOS, COW code 1001
+        # KOS, COW code 1001: 'NA' in 2008, which Cho's table beside codes 666 (special case)
+        ("XKX", 2008, ("tkv:tier-special-case", None)),
+        ("XKX", 2009, ("tkv:tier-2", "tkv:change-first-ranked")),
         ("XKX", 2015, ("tkv:tier-2", None)),
         ("TWN", 2010, ("tkv:tier-1", None)),
         ("ABW", 2011, ("tkv:tier-2", None)),  # COW code NA
@@ -283,10 +289,26 @@ def test_tier_placements(
     assert tier_of(store, code, year) == expected
 
 
+def test_a_special_case_names_both_files(store: ox.Store) -> None:
+    rows = store.query(
+        f"""{PREFIXES} SELECT ?locator WHERE {{ ?p tk:tier tkv:tier-special-case ;
+           tk:locator ?locator }}""",
+        use_default_graph_as_union=True,
+    )
+    assert isinstance(rows, ox.QuerySolutions)
+    (locator,) = [r["locator"].value for r in rows]
+    assert locator == (
+        "tiers.csv line 10 ('NA'); criminalization_cho_tiers_2015-08-10.csv line 3 "
+        "(666, special case)"
+    )
+
+
 def test_tiers_report(imported: dict[str, ImportResult]) -> None:
     report = imported["tiers"].report
-    assert report.facts["Assessment with TierPlacement"] == 13
-    assert report.skipped["not ranked ('NA'): no Assessment"].count == 3
+    assert report.facts["Assessment with TierPlacement (restating J/TIP)"] == 14
+    assert report.counts["special cases"] == 1
+    assert report.counts["Cho special case where the table has a tier (the table's kept)"] == 1
+    assert report.skipped["not ranked ('NA'): no Assessment"].count == 2
     assert report.skipped["unknown tier label 'Tier 4'"].count == 1
     assert report.skipped["conflicting tiers (kept none)"].count == 2
     assert report.skipped["duplicate country-year (kept first)"].count == 1
