@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-import io
-
 import click
 
-from kg.cli.options import Source, output_option, source_options, source_store, write_output
+from kg.cli.options import (
+    Source,
+    output_option,
+    output_stream,
+    source_options,
+    source_store,
+    write_output,
+)
 
 
 @click.command("export")
@@ -85,9 +90,8 @@ def export(
             if target:
                 write_output(target, netio.csv_bytes(graph, table, excel=excel))
         return
-    buf = io.BytesIO()
-    netio.export(store, fmt, buf, network=network or "flows", excel=excel)
-    write_output(output, buf.getvalue())
+    with output_stream(output) as stream:
+        netio.export(store, fmt, stream, network=network or "flows", excel=excel)
 
 
 __all__ = ["export"]

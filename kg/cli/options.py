@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -265,6 +265,23 @@ def write_output(target: str, data: bytes) -> None:
     click.echo(f"wrote {display_path(target)} ({len(data):,} bytes)", err=True)
 
 
+@contextlib.contextmanager
+def output_stream(target: str) -> Iterator[IO[bytes]]:
+    """A binary stream to stdout (``-``) or to a file that replaces ``target`` atomically once
+    the block succeeds (then said on stderr): a large output is written as it is made."""
+    if target == "-":
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    from kg.core.fileio import atomic_file
+
+    with atomic_file(Path(target)) as stream:
+        yield stream
+        size = stream.tell()
+    Path(target).chmod(0o644)
+    click.echo(f"wrote {display_path(target)} ({size:,} bytes)", err=True)
+
+
 def echo_results(report: Any, fmt: str) -> None:
     """Print validation results: JSON on stdout, or one line each on stderr."""
     if fmt == "json":
@@ -287,6 +304,7 @@ __all__ = [
     "imports_option",
     "local_data_options",
     "output_option",
+    "output_stream",
     "progress",
     "queries_option",
     "settings",

@@ -8,28 +8,21 @@ Edge ids are ``e0``, ``e1``, … in that sorted order; the flow or predicate IRI
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
-from typing import IO, Any
+from typing import IO
 
 import networkx as nx
 import pyoxigraph as ox
 
 from kg.core.errors import QueryError, choices_hint
 from kg.core.rdfio import serialize, sorted_quads, sorted_triples
-from kg.network.common import attr_types
-from kg.network.common import sorted_edges as _edges
-from kg.network.common import sorted_nodes as _nodes
-from kg.network.common import xml_bytes as _xml
-from kg.network.common import xml_text as _text
-from kg.network.gexf import GEXF_NS, GEXF_VIZ, gexf_bytes
+from kg.network.gexf import GEXF_NS, GEXF_VIZ, gexf_bytes, write_gexf
+from kg.network.graphml import GRAPHML_NS, graphml_bytes, write_graphml
 from kg.network.tables import CSV_FIRST, csv_bytes, csv_zip, edges_csv, nodes_csv
 
 RDF_FORMATS = ("turtle", "ntriples", "jsonld", "trig")
 NETWORK_FORMATS = ("graphml", "gexf", "csv")
 FORMATS = RDF_FORMATS + NETWORK_FORMATS
 NETWORKS = ("flows", "full")
-
-GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 
 
 def network_of(store: ox.Store, network: str = "flows") -> nx.MultiDiGraph:
@@ -80,47 +73,13 @@ def write_network(
 ) -> None:
     """Write a (multi)digraph as ``graphml``, ``gexf`` or ``csv`` (see :func:`export`)."""
     if fmt == "graphml":
-        stream.write(graphml_bytes(graph))
+        write_graphml(graph, stream)
     elif fmt == "gexf":
-        stream.write(gexf_bytes(graph))
+        write_gexf(graph, stream)
     elif fmt == "csv":
         stream.write(csv_bytes(graph, table, excel=excel))
     else:
         raise QueryError(f"unknown network format {fmt!r}", hint=choices_hint(fmt, NETWORK_FORMATS))
-
-
-def graphml_bytes(graph: nx.MultiDiGraph) -> bytes:
-    """GraphML with typed ``<key>`` declarations for graph, node and edge attributes."""
-    ET.register_namespace("", GRAPHML_NS)
-    root = ET.Element(f"{{{GRAPHML_NS}}}graphml")
-    nodes, edges = _nodes(graph), _edges(graph)
-    domains = {
-        "graph": attr_types([graph.graph]),
-        "node": attr_types([d for _, d in nodes]),
-        "edge": attr_types([d for *_, d in edges]),
-    }
-    ids: dict[tuple[str, str], str] = {}
-    for domain, types in domains.items():
-        for i, (name, typ) in enumerate(types.items()):
-            key_id = f"{domain[0]}{i}"
-            ids[domain, name] = key_id
-            attrs = {"id": key_id, "for": domain, "attr.name": name, "attr.type": typ}
-            ET.SubElement(root, f"{{{GRAPHML_NS}}}key", attrs)
-    g = ET.SubElement(root, f"{{{GRAPHML_NS}}}graph", id="G", edgedefault="directed")
-
-    def data(parent: ET.Element, domain: str, values: dict[str, Any]) -> None:
-        for name, typ in domains[domain].items():
-            if values.get(name) is not None:
-                el = ET.SubElement(parent, f"{{{GRAPHML_NS}}}data", key=ids[domain, name])
-                el.text = _text(values[name], typ)
-
-    data(g, "graph", graph.graph)
-    for node, d in nodes:
-        data(ET.SubElement(g, f"{{{GRAPHML_NS}}}node", id=node), "node", d)
-    for i, (u, v, _, d) in enumerate(edges):
-        el = ET.SubElement(g, f"{{{GRAPHML_NS}}}edge", id=f"e{i}", source=u, target=v)
-        data(el, "edge", d)
-    return _xml(root)
 
 
 __all__ = [
@@ -128,6 +87,7 @@ __all__ = [
     "FORMATS",
     "GEXF_NS",
     "GEXF_VIZ",
+    "GRAPHML_NS",
     "NETWORKS",
     "NETWORK_FORMATS",
     "RDF_FORMATS",

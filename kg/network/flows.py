@@ -17,6 +17,7 @@ Absent values are left out (no None), so GraphML/GEXF writers can declare every 
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any
 
 import networkx as nx
@@ -115,26 +116,35 @@ def build_network(
     flows: list[Flow], places: dict[str, dict[str, Any]], tiers: dict[str, dict[str, Any]]
 ) -> nx.MultiDiGraph:
     """Assemble the MultiDiGraph from already selected flows (nodes and edges sorted)."""
+    ids: dict[str, str] = {}  # place IRI → node id
+    texts = _Texts()
     edges: list[tuple[str, str, str, dict[str, Any]]] = []
     for f in flows:
-        dests = sorted({_node_id(d, places) for d in f.destinations})
+        for iri in (f.origin, *f.destinations):
+            if iri not in ids:
+                ids[iri] = _node_id(iri, places)
+        origin = ids[f.origin]
+        dests = (
+            sorted({ids[d] for d in f.destinations})
+            if len(f.destinations) > 1
+            else [ids[d] for d in f.destinations]
+        )
         for i, dest in enumerate(dests):
-            edges.append((_node_id(f.origin, places), dest, f.iri, _edge_attrs(f, i, dests)))
-    edges.sort(key=lambda e: (e[0], e[1], e[2]))
+            edges.append((origin, dest, f.iri, _edge_attrs(f, i, dests, texts)))
+    edges.sort(key=itemgetter(0, 1, 2))
     by_id = {_node_id(iri, places): iri for iri in places}
     g = nx.MultiDiGraph(title="kg trafficking flows", flows=len(flows))
     ends = sorted({e[0] for e in edges} | {e[1] for e in edges})
     senders = {u for u, v, _, _ in edges if u != v}
     receivers = {v for u, v, _, _ in edges if u != v}
     for node in ends:
-        iri = by_id.get(node)
-        attrs = dict(places[iri]) if iri else {"label": node, "name": node, "kind": "place"}
-        if iri in tiers:
-            attrs.update(tiers[iri])
+        place = by_id.get(node)
+        attrs = dict(places[place]) if place else {"label": node, "name": node, "kind": "place"}
+        if place in tiers:
+            attrs.update(tiers[place])
         attrs["role"] = _role(node in senders, node in receivers)
         g.add_node(node, **attrs)
-    for u, v, key, attrs in edges:
-        g.add_edge(u, v, key=key, **attrs)
+    g.add_edges_from(edges)
     return g
 
 
@@ -147,48 +157,87 @@ def _role(out: bool, into: bool) -> str:
     return "internal"
 
 
-def _edge_attrs(f: Flow, index: int, dests: list[str]) -> dict[str, Any]:
-    forms = [f.forms[k] for k in sorted(f.forms)]
+class _Texts:
+    """The joined texts of the forms and of the sources of flows, each computed once: most
+    flows share their forms and sources with many others."""
+
+    def __init__(self) -> None:
+        self.forms: dict[tuple[tuple[str, str], ...], tuple[str, str, str]] = {}
+        self.sources: dict[tuple[tuple[str, tuple[str, str]], ...], dict[str, str]] = {}
+
+    def of_forms(self, f: Flow) -> tuple[str, str, str]:
+        """(forms, form_ids, what the label says) of a flow's forms."""
+        key = tuple(f.forms.items())
+        found = self.forms.get(key)
+        if found is None:
+            names = sorted(f.forms)
+            labels = [f.forms[k] for k in names]
+            found = (
+                "; ".join(labels),
+                "; ".join(local_name(k, "form-") for k in names),
+                ", ".join(labels) or "flow",
+            )
+            self.forms[key] = found
+        return found
+
+    def of_sources(self, f: Flow) -> dict[str, str]:
+        """The source_title, source_iri and reliability attributes of a flow's sources."""
+        key = tuple(f.sources.items())
+        found = self.sources.get(key)
+        if found is None:
+            keys = sorted(f.sources)
+            found = {
+                "source_title": "; ".join(f.sources[k][0] for k in keys),
+                "source_iri": "; ".join(keys),
+                "reliability": "; ".join(f.sources[k][1] or "unknown" for k in keys),
+            }
+            self.sources[key] = found
+        return found
+
+
+def _edge_attrs(f: Flow, index: int, dests: list[str], texts: _Texts) -> dict[str, Any]:
+    forms, form_ids, what = texts.of_forms(f)
     a: dict[str, Any] = {
         "flow": f.iri,
-        "forms": "; ".join(forms),
-        "form_ids": "; ".join(local_name(k, "form-") for k in sorted(f.forms)),
+        "forms": forms,
+        "form_ids": form_ids,
         "flow_class": f.flow_class,
         "flow_type": f.flow_type,
     }
     carries = f.part_of is None and index == 0
+    point, low, high = f.point, f.low, f.high
     if carries:
-        numbers = (("estimate_point", f.point), ("estimate_low", f.low), ("estimate_high", f.high))
-        a.update((k, n) for k, n in numbers if n is not None)
-        weight = f.point if f.point is not None else f.low
-        if weight is not None:
-            a["weight"] = weight
+        if point is not None:
+            a["estimate_point"] = a["weight"] = point
+        if low is not None:
+            a["estimate_low"] = low
+            if point is None:
+                a["weight"] = low
+        if high is not None:
+            a["estimate_high"] = high
     if f.part_of:
         a["part_of"] = a["estimate_shared_with"] = f.part_of
     elif not carries and f.magnitude is not None:
         a["estimate_shared_with"] = f.iri
-    extra: tuple[tuple[str, object], ...] = (
+    for key, value in (
         ("unit", f.unit),
         ("unit_label", f.unit_label),
         ("method", f.method),
         ("censored", f.censored),
         ("year", f.year),
         ("locator", f.locator),
-    )
-    a.update((k, v) for k, v in extra if v is not None)
+    ):
+        if value is not None:
+            a[key] = value
     if len(dests) > 1:
         a["destinations"] = "; ".join(dests)
     if f.sources:
-        keys = sorted(f.sources)
-        a["source_title"] = "; ".join(f.sources[k][0] for k in keys)
-        a["source_iri"] = "; ".join(keys)
-        a["reliability"] = "; ".join(f.sources[k][1] or "unknown" for k in keys)
-    a["label"] = _edge_label(f, forms, carries)
+        a.update(texts.of_sources(f))
+    a["label"] = _edge_label(f, what, carries)
     return a
 
 
-def _edge_label(f: Flow, forms: list[str], carries: bool) -> str:
-    what = ", ".join(forms) or "flow"
+def _edge_label(f: Flow, what: str, carries: bool) -> str:
     if not carries or f.magnitude is None:
         return what
     if f.point is not None:

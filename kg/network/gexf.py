@@ -1,17 +1,32 @@
 """GEXF 1.2 for Gephi: typed attribute declarations, GEXF's own ``label``/``weight`` fields, and
 the ``viz`` module: each node's position in a projected plane, its size by total flow and its
-colour by tier (:mod:`kg.network.look`); each numbered edge's thickness by its number."""
+colour by tier (:mod:`kg.network.look`); each numbered edge's thickness by its number.
+
+Streamed: no element tree is built; the lines are exactly the bytes ElementTree gave
+(``tests/network/etree_reference.py`` keeps that writer and the tests compare)."""
 
 from __future__ import annotations
 
+import io
 import math
-import xml.etree.ElementTree as ET
-from typing import Any
+from typing import IO, Any
 
 import networkx as nx
 
-from kg.network.common import attr_types, sorted_edges, sorted_nodes, xml_bytes, xml_text
-from kg.network.look import looks
+from kg.network.common import (
+    CACHED,
+    DECLARATION,
+    Declared,
+    XmlOut,
+    attr_types,
+    element,
+    element_text,
+    escape_attr,
+    sorted_edges,
+    sorted_nodes,
+    xml_text,
+)
+from kg.network.look import NodeLook, looks
 
 GEXF_NS = "http://www.gexf.net/1.2draft"
 GEXF_VIZ = "http://www.gexf.net/1.2draft/viz"
@@ -25,65 +40,107 @@ def _number(value: Any) -> float | None:
     return None
 
 
-def gexf_bytes(graph: nx.MultiDiGraph) -> bytes:
-    """The network as GEXF 1.2 with ``viz:position``, ``viz:size`` and ``viz:color``."""
-    ET.register_namespace("", GEXF_NS)
-    ET.register_namespace("viz", GEXF_VIZ)
-    root = ET.Element(f"{{{GEXF_NS}}}gexf", version="1.2")
-    meta = ET.SubElement(root, f"{{{GEXF_NS}}}meta")
-    ET.SubElement(meta, f"{{{GEXF_NS}}}creator").text = "kg"
-    title = graph.graph.get("title")
-    if title:
-        ET.SubElement(meta, f"{{{GEXF_NS}}}description").text = xml_text(title, "string")
-    g = ET.SubElement(root, f"{{{GEXF_NS}}}graph", defaultedgetype="directed", mode="static")
+def _attvalues(indent: str, types: list[Declared], d: dict[str, Any]) -> str:
+    """The ``<attvalues>`` block of a node or edge ('' when it has no values)."""
+    get = d.get
+    values = []
+    for name, i, typ, seen in types:
+        value = get(name)
+        if value is None:
+            continue
+        line = seen.get(value) if type(value) is str else None
+        if line is None:
+            line = f'{indent} <attvalue for="{i}" value="{escape_attr(xml_text(value, typ))}" />'
+            if type(value) is str and len(seen) < CACHED:
+                seen[value] = line
+        values.append(line)
+    if not values:
+        return ""
+    return f"{indent}<attvalues>{''.join(values)}{indent}</attvalues>"
+
+
+def _declare(out: XmlOut, cls: str, types: dict[str, str]) -> list[Declared]:
+    """Write the ``<attributes>`` declarations of a class; return them as the writer uses them."""
+    head = f'\n  <attributes class="{cls}" mode="static"'
+    if not types:
+        out.add(f"{head} />")
+        return []
+    out.add(f"{head}>")
+    for i, (name, typ) in enumerate(types.items()):
+        out.add(f'\n   <attribute id="{i}" title="{escape_attr(name)}" type="{typ}" />')
+    out.add("\n  </attributes>")
+    return [(name, str(i), typ, {}) for i, (name, typ) in enumerate(types.items())]
+
+
+def _node(node: str, d: dict[str, Any], x: NodeLook, declared: list[Declared]) -> str:
+    label = escape_attr(str(d.get("label", node)))
+    values = _attvalues("\n    ", declared, {**d, "flow_total": x.total, "flow_total_unit": x.unit})
+    r, g, b = x.colour
+    inner = f'{values}\n    <viz:color r="{r}" g="{g}" b="{b}" a="1.0" />'
+    if x.x is not None and x.y is not None:
+        inner += f'\n    <viz:position x="{x.x!r}" y="{x.y!r}" z="0.0" />'
+    inner += f'\n    <viz:size value="{x.size!r}" />'
+    return f'\n   <node id="{escape_attr(node)}" label="{label}">{inner}\n   </node>'
+
+
+def write_gexf(graph: nx.MultiDiGraph, stream: IO[bytes]) -> None:
+    """Write the network as GEXF 1.2 with ``viz:position``, ``viz:size`` and ``viz:color``,
+    streamed in exactly the bytes of kg's former ElementTree writer (tests/network)."""
     nodes, edges = sorted_nodes(graph), sorted_edges(graph)
     look = looks(graph)
     own = {"label", "weight"}
-    node_types = {k: t for k, t in attr_types([d for _, d in nodes]).items() if k != "label"}
+    node_types = {k: t for k, t in attr_types(d for _, d in nodes).items() if k != "label"}
     if any(x.total is not None for x in look.values()):
         node_types |= {"flow_total": "long", "flow_total_unit": "string"}
         node_types = dict(sorted(node_types.items()))
-    edge_types = {k: t for k, t in attr_types([d for *_, d in edges]).items() if k not in own}
-    for cls, types in (("node", node_types), ("edge", edge_types)):
-        decl = ET.SubElement(g, f"{{{GEXF_NS}}}attributes", {"class": cls, "mode": "static"})
-        for i, (name, typ) in enumerate(types.items()):
-            ET.SubElement(decl, f"{{{GEXF_NS}}}attribute", id=str(i), title=name, type=typ)
-
-    def values(parent: ET.Element, types: dict[str, str], d: dict[str, Any]) -> None:
-        present = [(i, n, t) for i, (n, t) in enumerate(types.items()) if d.get(n) is not None]
-        if present:
-            av = ET.SubElement(parent, f"{{{GEXF_NS}}}attvalues")
-            for i, name, typ in present:
-                attrs = {"for": str(i), "value": xml_text(d[name], typ)}
-                ET.SubElement(av, f"{{{GEXF_NS}}}attvalue", attrs)
-
-    nodes_el = ET.SubElement(g, f"{{{GEXF_NS}}}nodes")
-    for node, d in nodes:
-        el = ET.SubElement(nodes_el, f"{{{GEXF_NS}}}node", id=node, label=str(d.get("label", node)))
-        x = look[node]
-        values(el, node_types, {**d, "flow_total": x.total, "flow_total_unit": x.unit})
-        r, gr, b = x.colour
-        colour = {"r": str(r), "g": str(gr), "b": str(b), "a": "1.0"}
-        ET.SubElement(el, f"{{{GEXF_VIZ}}}color", colour)
-        if x.x is not None and x.y is not None:
-            ET.SubElement(el, f"{{{GEXF_VIZ}}}position", x=repr(x.x), y=repr(x.y), z="0.0")
-        ET.SubElement(el, f"{{{GEXF_VIZ}}}size", value=repr(x.size))
+    edge_types = {k: t for k, t in attr_types(d for *_, d in edges).items() if k not in own}
     largest = max((_number(d.get("weight")) or 0.0 for *_, d in edges), default=0.0)
-    edges_el = ET.SubElement(g, f"{{{GEXF_NS}}}edges")
-    for i, (u, v, _, d) in enumerate(edges):
-        attrs = {"id": f"e{i}", "source": u, "target": v}
-        if d.get("label") is not None:
-            attrs["label"] = xml_text(d["label"], "string")
-        weight = _number(d.get("weight"))
-        if weight is not None:
-            attrs["weight"] = repr(weight)
-        el = ET.SubElement(edges_el, f"{{{GEXF_NS}}}edge", attrs)
-        values(el, edge_types, d)
-        if largest > 0:
-            share = math.sqrt(max(weight or 0.0, 0.0) / largest)
-            thick = round(THICKNESS_MIN + (THICKNESS_MAX - THICKNESS_MIN) * share, 2)
-            ET.SubElement(el, f"{{{GEXF_VIZ}}}thickness", value=repr(thick))
-    return xml_bytes(root)
+    out = XmlOut(stream)
+    uses_viz = bool(nodes) or (largest > 0 and bool(edges))
+    viz = f' xmlns:viz="{GEXF_VIZ}"' if uses_viz else ""
+    out.add(f'{DECLARATION}<gexf xmlns="{GEXF_NS}"{viz} version="1.2">')
+    out.add("\n <meta>\n  <creator>kg</creator>")
+    title = graph.graph.get("title")
+    if title:
+        text = element_text(xml_text(title, "string"), "string")
+        out.add(element("\n  ", "<description", text, "</description>"))
+    out.add('\n </meta>\n <graph defaultedgetype="directed" mode="static">')
+    node_decl = _declare(out, "node", node_types)
+    edge_decl = _declare(out, "edge", edge_types)
+    if not nodes:
+        out.add("\n  <nodes />")
+    else:
+        out.add("\n  <nodes>")
+        for node, d in nodes:
+            out.add(_node(node, d, look[node], node_decl))
+        out.add("\n  </nodes>")
+    if not edges:
+        out.add("\n  <edges />")
+    else:
+        out.add("\n  <edges>")
+        for i, (u, v, _, d) in enumerate(edges):
+            head = f'\n   <edge id="e{i}" source="{escape_attr(u)}" target="{escape_attr(v)}"'
+            if d.get("label") is not None:
+                head += f' label="{escape_attr(xml_text(d["label"], "string"))}"'
+            weight = _number(d.get("weight"))
+            if weight is not None:
+                head += f' weight="{weight!r}"'
+            inner = _attvalues("\n    ", edge_decl, d)
+            if largest > 0:
+                share = math.sqrt(max(weight or 0.0, 0.0) / largest)
+                thick = round(THICKNESS_MIN + (THICKNESS_MAX - THICKNESS_MIN) * share, 2)
+                inner += f'\n    <viz:thickness value="{thick!r}" />'
+            out.add(f"{head}>{inner}\n   </edge>" if inner else f"{head} />")
+        out.add("\n  </edges>")
+    out.add("\n </graph>\n</gexf>\n")
+    out.flush()
 
 
-__all__ = ["GEXF_NS", "GEXF_VIZ", "gexf_bytes"]
+def gexf_bytes(graph: nx.MultiDiGraph) -> bytes:
+    """The network as GEXF 1.2 bytes (see :func:`write_gexf`)."""
+    buf = io.BytesIO()
+    write_gexf(graph, buf)
+    return buf.getvalue()
+
+
+__all__ = ["GEXF_NS", "GEXF_VIZ", "gexf_bytes", "write_gexf"]

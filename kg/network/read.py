@@ -54,54 +54,170 @@ class Flow:
         return next((v for v in (self.point, self.high, self.low) if v is not None), None)
 
 
-def _bool(v: object) -> bool | None:
-    return v if isinstance(v, bool) else None
-
-
 def local_name(iri: str, prefix: str) -> str:
     name = iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
     return name.removeprefix(prefix)
 
 
-def read_flows(store: ox.Store) -> dict[str, Flow]:
-    """Every flow in the store, keyed by IRI."""
-    flows: dict[str, Flow] = {}
-    for r in QUERIES.select(store, "flows"):
-        iri = rq.text(r, "flow")
-        if iri in flows:  # a second estimate of the same flow: keep the first
-            continue
-        cls = rq.text(r, "class")
-        unit = r.get("unit")
-        flows[iri] = Flow(
-            iri=iri,
-            origin=rq.text(r, "origin"),
-            flow_class={"CrossBorderFlow": "cross-border", "InternalFlow": "internal"}.get(
-                local_name(cls, ""), "unknown"
-            ),
-            aggregate=r.get("aggregate") is True,
-            part_of=rq.text(r, "partOf") or None,
-            year=rq.integer(r, "year"),
-            point=rq.integer(r, "point"),
-            low=rq.integer(r, "low"),
-            high=rq.integer(r, "high"),
-            unit=local_name(str(unit), "unit-") if unit else None,
-            unit_label=rq.text(r, "unitLabel") or None,
-            method=rq.text(r, "methodLabel") or None,
-            censored=_bool(r.get("censored")),
-            locator=rq.text(r, "locator") or None,
+_CLASSES = {V.TK + "CrossBorderFlow": "cross-border", V.TK + "InternalFlow": "internal"}
+
+
+def _label_key(cell: str) -> tuple[int, str]:
+    """Which of several labels to show: English or untagged first, then the smallest."""
+    rest = cell[cell.rfind('"') + 1 :] if cell.startswith('"') else ""
+    lang = rest[1:].lower() if rest.startswith("@") else ""
+    english = lang in ("", "en") or lang.startswith("en-")
+    return (0 if english else 1, cell)
+
+
+def _labels(rows: list[list[str]]) -> dict[str, str]:
+    """Subject → label text, from (subject, label) TSV rows; one label per subject."""
+    best: dict[str, str] = {}
+    for subject, label in rows:
+        if subject not in best or _label_key(label) < _label_key(best[subject]):
+            best[subject] = label
+    return {rq.cell_text(s): rq.cell_text(label) for s, label in best.items()}
+
+
+def _estimate_key(cell: str) -> tuple[int, str]:
+    """SPARQL order of an estimate: none, then blank nodes, then IRIs by their text."""
+    if not cell:
+        return (0, "")
+    return (1, cell) if cell.startswith("_:") else (2, cell[1:-1])
+
+
+def _flow_query(flows: list[str] | None, name: str) -> str:
+    """Query ``name`` restricted to ``flows`` (IRIs) when given: a VALUES block first."""
+    text = QUERIES.load(name)
+    if flows is None:
+        return text
+    values = "VALUES ?flow { " + " ".join(str(ox.NamedNode(f)) for f in flows) + " }"
+    head, brace, body = text.partition("WHERE {")
+    return f"{head}{brace}\n  {values}{body}"
+
+
+def flows_of(store: ox.Store, country: str) -> list[str]:
+    """The IRIs of the flows from or to ``country`` (an IRI), sorted."""
+    rows = QUERIES.select(store, "flows_of", country=country)
+    return sorted(rq.text(r, "flow") for r in rows)
+
+
+def _iri(cell: str) -> str:
+    """The IRI (or ``_:label``) of a TSV cell that holds one."""
+    return cell[1:-1] if cell[:1] == "<" else rq.cell_text(cell)
+
+
+def read_flows(store: ox.Store, *, country: str | None = None) -> dict[str, Flow]:
+    """Every flow in the store keyed by IRI (with ``country``, an IRI: only the flows from or to
+    it, so a country's dossier reads its own flows, not all of them).
+
+    Answers are read as SPARQL TSV (``rq.Library.table``): a flow is one row of plain strings,
+    not a dozen pyoxigraph terms, which keeps a million-triple graph's flows to a fraction of
+    a second. Where a flow has several estimates, the first in IRI order is kept.
+    """
+    chosen = flows_of(store, country) if country is not None else None
+    if chosen == []:
+        return {}
+    best: dict[str, list[str]] = {}
+    columns = (
+        "flow origin aggregate partOf year locator estimate point low high unit method censored"
+    )
+    for row in QUERIES.table(store, "flows", _flow_query(chosen, "flows"), columns):
+        current = best.get(row[0])
+        if current is None or (_estimate_key(row[6]), row) < (_estimate_key(current[6]), current):
+            best[row[0]] = row
+    labels = _labels(QUERIES.table(store, "labels"))
+    classes: dict[str, str] = {}
+    for flow, cls in QUERIES.table(store, "flow_classes"):
+        name = _CLASSES.get(cls[1:-1], "unknown")
+        classes[flow] = min(classes.get(flow, name), name)
+    units: dict[str, str | None] = {"": None}
+    flows: dict[str, Flow] = {}  # by TSV cell while reading
+    integer, text = rq.cell_int, rq.cell_text
+    for cell in sorted(best, key=_iri):
+        flow, origin, aggregate, part_of, year, locator, _, point, low, high, unit, method, cen = (
+            best[cell]
         )
-    for r in QUERIES.select(store, "links"):
-        flow = flows.get(rq.text(r, "flow"))
-        if flow is None:
-            continue
-        target, label = rq.text(r, "target"), rq.text(r, "label")
-        if r["link"] == "destination" and target not in flow.destinations:
-            flow.destinations.append(target)
-        elif r["link"] == "form":
-            flow.forms[target] = label or local_name(target, "form-")
-        elif r["link"] == "source":
-            flow.sources[target] = (label or V.shorten(target), rq.text(r, "reliability"))
-    return flows
+        if unit not in units:
+            units[unit] = local_name(_iri(unit), "unit-")
+        flows[cell] = Flow(
+            iri=_iri(flow),
+            origin=_iri(origin),
+            flow_class=classes.get(flow, "unknown"),
+            aggregate=aggregate == "true",
+            part_of=_iri(part_of) if part_of else None,
+            year=integer(year) if year else None,
+            point=integer(point) if point else None,
+            low=integer(low) if low else None,
+            high=integer(high) if high else None,
+            unit=units[unit],
+            unit_label=(labels.get(_iri(unit)) or None) if unit else None,
+            method=(labels.get(_iri(method)) or None) if method else None,
+            censored=None if cen not in ("true", "false") else cen == "true",
+            locator=(text(locator) or None) if locator else None,
+        )
+    _read_links(store, flows, chosen, labels)
+    return {flow.iri: flow for flow in flows.values()}
+
+
+def _read_links(
+    store: ox.Store, flows: dict[str, Flow], chosen: list[str] | None, labels: dict[str, str]
+) -> None:
+    """Add destinations, forms and sources to ``flows`` (keyed by TSV cell), in IRI order."""
+
+    def pairs(name: str) -> list[list[str]]:
+        return QUERIES.table(store, name, _flow_query(chosen, name))
+
+    for cell, target in pairs("flow_destinations"):
+        flow = flows.get(cell)
+        if flow is not None:
+            flow.destinations.append(_iri(target))
+    forms: dict[str, tuple[str, str]] = {}
+    for cell, target in pairs("flow_forms"):
+        flow = flows.get(cell)
+        if flow is not None:
+            if target not in forms:
+                iri = _iri(target)
+                forms[target] = (iri, labels.get(iri) or local_name(iri, "form-"))
+            iri, label = forms[target]
+            flow.forms[iri] = label
+    stated = pairs("flow_sources")
+    sources = _source_labels(store, {target for _, target in stated})
+    for cell, target in stated:
+        flow = flows.get(cell)
+        if flow is not None:
+            source, about = sources[target]
+            flow.sources[source] = about
+    for flow in flows.values():
+        if len(flow.destinations) > 1:
+            flow.destinations = sorted(set(flow.destinations))
+        if len(flow.forms) > 1:
+            flow.forms = dict(sorted(flow.forms.items()))
+        if len(flow.sources) > 1:
+            flow.sources = dict(sorted(flow.sources.items()))
+
+
+def _source_labels(store: ox.Store, cells: set[str]) -> dict[str, tuple[str, tuple[str, str]]]:
+    """TSV cell of a source → (IRI, (title, reliability)); a source without a title is shown
+    by its short IRI."""
+    if not cells:
+        return {}
+    titles: dict[str, list[str]] = {}
+    levels: dict[str, list[str]] = {}
+    for source, title, level in QUERIES.table(store, "source_labels"):
+        if source in cells:
+            (titles if title else levels).setdefault(source, []).append(title or level)
+    out = {}
+    for cell in cells:
+        iri = _iri(cell)
+        title = _best(titles.get(cell)) or V.shorten(iri)
+        out[cell] = (iri, (title, _best(levels.get(cell))))
+    return out
+
+
+def _best(cells: list[str] | None) -> str:
+    """The text of the preferred label among ``cells`` ('' when there is none)."""
+    return rq.cell_text(min(cells, key=_label_key)) if cells else ""
 
 
 def read_places(store: ox.Store) -> dict[str, dict[str, Any]]:
