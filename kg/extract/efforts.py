@@ -1,0 +1,144 @@
+"""Government-effort findings a text states, as claims (aspect, polarity, section).
+
+Read from the tier paragraph (the Factbook and TIP summary form) and from any sentence whose
+subject is the government, the authorities, officials or the police. One claim per aspect and
+sentence; a sentence that reports some effort ("investigated fewer cases") gives polarity true,
+one that says there was none ("did not report prosecuting any traffickers") false, as the
+aspects' scope notes in ontology/vocab.ttl define. Summaries are fixed paraphrases, never
+the source's words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from kg.extract.segment import Sentence
+
+
+@dataclass(frozen=True)
+class ClaimFinding:
+    """One stated finding about the government's efforts."""
+
+    aspect: str
+    polarity: bool
+    section: str
+    summary: str
+    sentence: int
+
+
+_NEG = re.compile(
+    r"\b(?:did\s+not|does\s+not|do\s+not|has\s+not|have\s+not|had\s+not|not|no|none|never|"
+    r"zero|failed\s+to|without|lack\w*|neither|nor)\b",
+    re.I,
+)
+_GOVERNMENT = re.compile(
+    r"\b(?:the\s+government|government|authorities|officials|police|ministry|prosecutors|"
+    r"courts|judges|law\s+enforcement)\b",
+    re.I,
+)
+#: aspect → (section, cue, paraphrase if it holds, paraphrase if it does not).
+ASPECTS: Final[dict[str, tuple[str, str, str, str]]] = {
+    "significant-efforts": (
+        "summary",
+        r"significant\s+efforts",
+        "The government is making significant efforts to meet the minimum standards.",
+        "The government is not making significant efforts to meet the minimum standards.",
+    ),
+    "prosecutions": (
+        "prosecution",
+        r"\b(?:prosecut|convict|investigat)\w*",
+        "Traffickers were investigated, prosecuted or convicted in the reporting period.",
+        "No trafficker was investigated, prosecuted or convicted in the reporting period.",
+    ),
+    "official-complicity": (
+        "prosecution",
+        r"\bcomplicit\w*|\bcomplicity\b|\bcorrupt\w*|\bbribes?\b|\bextort\w*",
+        "Officials' complicity in trafficking is reported.",
+        "No complicity of officials in trafficking is reported.",
+    ),
+    "victim-protection": (
+        "protection",
+        r"\bprotect\w*|\bshelters?\b|\bservices\b|\bidentif\w*\s+(?:\w+\s+){0,3}victims|"
+        r"\bvictims?\s+(?:\w+\s+){0,3}identif\w*|\brefer\w*\s+(?:\w+\s+){0,3}(?:care|services)",
+        "The government identified victims or gave them protection or services.",
+        "The government did not identify victims or give them protection or services.",
+    ),
+    "victims-penalized": (
+        "protection",
+        r"\bvictims?\s+(?:\w+\s+){0,4}(?:punish|penali[sz]|arrest|detain|deport|prosecuted|"
+        r"fined|jailed|imprison)\w*",
+        "Victims were punished for acts committed as a result of being trafficked.",
+        "Victims were not punished for acts committed as a result of being trafficked.",
+    ),
+    "official-training": (
+        "prevention",
+        r"\btrain(?:ed|ing|s)?\b",
+        "Officials were trained to deal with trafficking.",
+        "Officials were not trained to deal with trafficking.",
+    ),
+    "awareness-campaigns": (
+        "prevention",
+        r"\bawareness\b|\bcampaigns?\b",
+        "The government ran awareness campaigns.",
+        "The government ran no awareness campaign.",
+    ),
+    "prevention-efforts": (
+        "prevention",
+        r"\bprevent\w*|\baction\s+plan\b|\bnational\s+plan\b",
+        "The government took steps to prevent trafficking.",
+        "The government took no step to prevent trafficking.",
+    ),
+    "data-published": (
+        "prosecution",
+        r"\bdata\b|\bstatistics\b",
+        "The government published or shared data on its anti-trafficking work.",
+        "The government did not publish or share data on its anti-trafficking work.",
+    ),
+    "comprehensive-law": (
+        "prosecution",
+        r"\b(?:law|legislation)\s+(?:\w+\s+){0,4}criminali[sz]\w*\s+(?:\w+\s+){0,2}all\s+forms|"
+        r"comprehensive\s+anti-trafficking\s+(?:law|legislation)",
+        "The country has a law that criminalizes all forms of trafficking.",
+        "The country has no law that criminalizes all forms of trafficking.",
+    ),
+}
+_CUES = {a: re.compile(v[1], re.I) for a, v in ASPECTS.items()}
+_CLAUSE_CUT = re.compile(r",?\s+(?:but|however|while|although|though)\b,?|\s+and\s+(?=did\s+not)", re.I)
+_POSITIVE_COMPLICITY_ONLY = re.compile(r"\bno\s+(?:evidence|reports?)\s+of\s+complicity", re.I)
+
+
+def _polarity(aspect: str, clause: str, cue: re.Match[str]) -> bool:
+    window = clause[max(0, cue.start() - 60) : cue.end() + 40]
+    if aspect == "official-complicity":
+        return not _POSITIVE_COMPLICITY_ONLY.search(window)
+    if aspect == "significant-efforts":
+        return not re.search(r"\bnot\s+(?:making|make|made|demonstrat\w*)\s+significant", window, re.I)
+    return not _NEG.search(window)
+
+
+def find_claims(sentences: list[Sentence], tier_paragraph: int | None) -> list[ClaimFinding]:
+    """Effort findings of the tier paragraph and of sentences about the government."""
+    out: list[ClaimFinding] = []
+    for s in sentences:
+        in_tier = tier_paragraph is not None and s.paragraph == tier_paragraph
+        if not in_tier and not _GOVERNMENT.search(s.text):
+            continue
+        votes: dict[str, list[bool]] = {}
+        for clause in _CLAUSE_CUT.split(s.text):
+            for aspect, cue in _CUES.items():
+                m = cue.search(clause)
+                if m is None:
+                    continue
+                if aspect == "prosecutions" and _CUES["official-complicity"].search(clause):
+                    continue  # "no complicit officials were prosecuted" is about complicity
+                votes.setdefault(aspect, []).append(_polarity(aspect, clause, m))
+        for aspect in sorted(votes):
+            polarity = any(votes[aspect])
+            section, _, yes, no = ASPECTS[aspect]
+            out.append(ClaimFinding(aspect, polarity, section, yes if polarity else no, s.index))
+    return out
+
+
+__all__ = ["ASPECTS", "ClaimFinding", "find_claims"]

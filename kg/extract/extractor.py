@@ -1,0 +1,155 @@
+"""Extract roles, forms, flows, tier, year and effort findings from one narrative."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from kg.errors import choices_hint
+from kg.extract.clauses import Place, read_clauses
+from kg.extract.direction import Finding, clause_findings
+from kg.extract.efforts import ClaimFinding, find_claims
+from kg.extract.errors import ExtractError
+from kg.extract.forms import with_parents
+from kg.extract.gazetteer import Gazetteer
+from kg.extract.segment import Sentence, segment
+from kg.extract.tier import TierFinding, find_tier, find_year
+
+#: The extractor's version; drafts record it. Bump it whenever a rule changes output.
+VERSION = "1.0.0"
+ROLES = ("source", "transit", "destination", "internal")
+_ANAPHOR = re.compile(
+    r"\b(?:these|those|such)\s+(?:\w+\s+)?(?:migrants|workers|women|men|children|victims|"
+    r"countries|nationals|people|individuals)\b",
+    re.I,
+)
+_TOPIC = re.compile(
+    r"traffick|forced\s+labou?r|servitude|debt\s+bondage|forced\s+(?:into|to)\s+|prostitut|"
+    r"sexual(?:ly)?\s+exploit|child\s+soldier|forced\s+marriage|exploit",
+    re.I,
+)
+
+
+@dataclass
+class Extraction:
+    """What a narrative states about one country, each fact with its sentence numbers."""
+
+    country: str
+    text_sha256: str
+    sentences: list[Sentence]
+    roles: dict[str, list[int]] = field(default_factory=dict)
+    forms: dict[str, list[int]] = field(default_factory=dict)  # as found (most specific)
+    flows: list[Finding] = field(default_factory=list)
+    tier: TierFinding | None = None
+    year: int | None = None
+    year_sentence: int | None = None
+    claims: list[ClaimFinding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def codes(self, kind: str) -> list[str]:
+        """ISO3 codes of the flows of one kind (destination, origin, transit), sorted."""
+        return sorted({f.code for f in self.flows if f.kind == kind and f.code})
+
+    def all_forms(self) -> list[str]:
+        """Forms found plus their coarse parents, sorted."""
+        return sorted(with_parents(set(self.forms)))
+
+    def summary(self) -> dict[str, Any]:
+        """The ``--summary json`` object (see the README)."""
+        return {
+            "country": self.country,
+            "roles": [r for r in ROLES if r in self.roles],
+            "forms": self.all_forms(),
+            "destinations": self.codes("destination"),
+            "origins": self.codes("origin"),
+            "transit_to": self.codes("transit"),
+            "tier": self.tier.tier if self.tier else None,
+            "year": self.year,
+        }
+
+
+def check_text(text: str, where: str) -> None:
+    """Refuse text that is empty or not about trafficking (ExtractError, one line)."""
+    if not text.strip():
+        raise ExtractError(f"{where}:1:1: the text is empty", hint="give a narrative")
+    if not _TOPIC.search(text):
+        raise ExtractError(
+            f"{where}:1:1: the text is not a trafficking narrative",
+            hint="it names no trafficking, forced labour, servitude or exploitation",
+        )
+
+
+def extract(
+    text: str, country: str, gazetteer: Gazetteer, *, year: int | None = None,
+    where: str = "<text>",
+) -> Extraction:  # fmt: skip
+    """Extract what ``text`` says about ``country`` (ISO3). Deterministic and pure."""
+    if country not in gazetteer.countries:
+        raise ExtractError(
+            f"unknown country code '{country}'", hint=choices_hint(country, gazetteer.countries)
+        )
+    check_text(text, where)
+    sentences = segment(text)
+    x = Extraction(country, hashlib.sha256(text.encode("utf-8")).hexdigest(), sentences)
+    x.tier = find_tier(sentences)
+    tier_paragraph = None
+    if x.tier is not None:
+        opening = next(s for s in sentences if s.index == x.tier.sentence)
+        if re.match(r"\s*(?:tier|special)", opening.text, re.I):
+            tier_paragraph = opening.paragraph
+    stated = find_year(text, sentences)
+    if year is not None:
+        x.year = year
+    elif stated is not None:
+        x.year, x.year_sentence = stated
+    x.claims = find_claims(sentences, tier_paragraph)
+    context = _named_codes(text, gazetteer)
+    previous: list[Place] = []
+    for s in sentences:
+        if s.paragraph == tier_paragraph:
+            continue
+        for c in read_clauses(text, s.start, s.end, gazetteer):
+            if not c.victims and previous and _ANAPHOR.search(c.text):
+                c.victims = list(previous)  # "… upon arrival some of these migrants are …"
+            if c.victims:
+                previous = c.victims
+            for form in c.forms:
+                x.forms.setdefault(form, []).append(s.index)
+            findings, notes = clause_findings(c, country, s.index, context)
+            x.notes.extend(notes)
+            for f in findings:
+                if f.kind == "role":
+                    x.roles.setdefault(str(f.code), []).append(s.index)
+                else:
+                    x.flows.append(f)
+    _tidy(x)
+    return x
+
+
+def _named_codes(text: str, g: Gazetteer) -> set[str]:
+    """Countries the text names unambiguously (the context for ambiguous mentions)."""
+    from kg.extract.tokens import tokenize
+
+    return {m.entry.codes[0] for m in g.find(tokenize(text)) if len(m.entry.codes) == 1}
+
+
+def _tidy(x: Extraction) -> None:
+    """Sort, de-duplicate, and drop an origin that is also a destination in the same clause."""
+    for d in (x.roles, x.forms):
+        for k in d:
+            d[k] = sorted(set(d[k]))
+    seen: set[tuple[str, str | None, str | None, int]] = set()
+    flows = []
+    for f in sorted(x.flows, key=lambda f: (f.sentence, f.kind, f.code or "", f.region or "")):
+        key = (f.kind, f.code, f.region, f.sentence)
+        if key not in seen:
+            seen.add(key)
+            flows.append(f)
+    x.flows = flows
+    x.notes = sorted(set(x.notes), key=lambda n: (int(re.match(r"s(\d+)", n).group(1))  # type: ignore[union-attr]
+                                                 if re.match(r"s\d+", n) else 0, n))  # fmt: skip
+
+
+__all__ = ["ROLES", "VERSION", "Extraction", "check_text", "extract"]
