@@ -9,6 +9,7 @@ import click
 
 from kg.cli.build import build, validate
 from kg.cli.export import export
+from kg.cli.extract import extract
 from kg.cli.imports import import_
 from kg.cli.init import init
 from kg.cli.options import data_options
@@ -68,7 +69,7 @@ def cli(ctx: click.Context, traceback: bool, data_dir: Any, ontology_dir: Any) -
     ctx.ensure_object(dict)
 
 
-for command in (init, build, validate, serve, query, export, viz, report, push, import_):
+for command in (init, build, validate, serve, query, export, viz, report, push, import_, extract):
     cli.add_command(command)
 
 

@@ -58,7 +58,8 @@ class Finding:
     sentence: int
     start: int
     end: int
-    ambiguous: tuple[str, ...] = ()
+    forms: tuple[str, ...] = ()  # forms the clause names
+    origins: tuple[str, ...] = ()  # for transit: where the people come from, when stated
 
 
 def _resolve(p: Place, own: str, context: set[str]) -> Place | None:
@@ -80,6 +81,9 @@ def clause_findings(
     out: list[Finding] = []
     notes: list[str] = []
 
+    victims = [_resolve(v, own, context) or v for v in c.victims]
+    foreign_victims = [v for v in victims if v.code != own and v.label != OWN]
+
     def add(kind: str, p: Place) -> None:
         q = _resolve(p, own, context)
         if q is None:
@@ -90,7 +94,10 @@ def clause_findings(
             return
         if q.code == own:
             return
-        out.append(Finding(kind, q.code, q.region, q.label, sentence, c.start, c.end))
+        origins = tuple(sorted({v.code for v in foreign_victims if v.code})) if kind == "transit" \
+            else ()  # fmt: skip
+        out.append(Finding(kind, q.code, q.region, q.label, sentence, c.start, c.end,
+                           forms=tuple(sorted(c.forms)), origins=origins))  # fmt: skip
 
     for role in _explicit_roles(c, own):
         out.append(Finding("role", role, None, role, sentence, c.start, c.end))
@@ -98,9 +105,7 @@ def clause_findings(
         c.forms or _TRAFFICKING.search(c.text)
     ):
         return out, notes
-    victims = [_resolve(v, own, context) or v for v in c.victims]
     own_victims = any(v.code == own or v.label == OWN for v in victims)
-    foreign_victims = [v for v in victims if v.code != own and v.label != OWN]
     unspecified = not victims
     here = [p for p in c.places if p.how in ("in", "domestic", "none") and _is_own(p, own)]
     away = [p for p in c.places if p.how in ("in",) and not _is_own(p, own) and p.label]
@@ -132,7 +137,8 @@ def clause_findings(
         out.append(Finding("role", "destination", None, "destination", sentence, c.start, c.end))
     if (own_victims or unspecified) and (away or abroad):
         out.append(Finding("role", "source", None, "source", sentence, c.start, c.end))
-    if (own_victims or (unspecified and here)) and (here or not (away or abroad)):
+    inside = [p for p in here if p.how in ("in", "domestic")]
+    if (own_victims or (unspecified and inside)) and (inside or not (away or abroad)):
         out.append(Finding("role", "internal", None, "internal", sentence, c.start, c.end))
     return out, notes
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kg.errors import KGError
+from kg.core.errors import KGError
 
 
 class ExtractError(KGError):

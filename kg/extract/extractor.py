@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.errors import choices_hint
+from kg.core.errors import choices_hint
 from kg.extract.clauses import Place, read_clauses
 from kg.extract.direction import Finding, clause_findings
 from kg.extract.efforts import ClaimFinding, find_claims

@@ -19,7 +19,7 @@ from typing import Literal
 from kg.extract import names as N
 from kg.extract.errors import ExtractError
 from kg.extract.tokens import Token, split_words
-from kg.records import Country, Region
+from kg.source.records import Country, Region
 
 Kind = Literal["country", "demonym", "region"]
 #: A shared demonym resolves to the most populous country only when it is this many times
@@ -294,8 +294,8 @@ def _dominant(
 
 def load_gazetteer(data_dir: Path) -> Gazetteer:
     """Read the reference countries and regions below ``data_dir`` and build the gazetteer."""
-    from kg.parse import parse_records
-    from kg.sources import find_sources, read_yaml
+    from kg.source.parse import parse_records
+    from kg.source.loader import find_sources, read_yaml
 
     docs = []
     for path in find_sources(data_dir):

@@ -1,0 +1,56 @@
+"""Read a narrative file strictly: UTF-8 text, not empty, not binary, of bounded size."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kg.core.errors import display_path
+from kg.extract.errors import ExtractError
+from kg.extract.extractor import check_text
+
+#: Largest narrative accepted (a whole TIP Report country chapter is under 100 kB).
+MAX_BYTES = 4 * 1024 * 1024
+
+
+def _line_col(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    col = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def read_narrative(path: Path) -> str:
+    """The text of ``path``; ExtractError (one line, with a place) for anything else."""
+    name = display_path(path)
+    try:
+        if path.is_dir():
+            raise ExtractError(f"{name}: is a directory", hint="give a text file")
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ExtractError(
+                f"{name}: the file has {size} bytes, more than {MAX_BYTES}",
+                hint="split the narrative by country",
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ExtractError(f"{name}: cannot read the file ({exc.strerror})") from exc
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line, col = _line_col(data, nul)
+        raise ExtractError(
+            f"{name}:{line}:{col}: the file is binary (a NUL byte)", hint="give plain text"
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, col = _line_col(data, exc.start)
+        raise ExtractError(
+            f"{name}:{line}:{col}: the file is not UTF-8 text", hint="save it as UTF-8"
+        ) from exc
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if controls > max(8, len(text) // 100):
+        raise ExtractError(f"{name}:1:1: the file is binary (control characters)")
+    check_text(text, name)
+    return text
+
+
+__all__ = ["MAX_BYTES", "read_narrative"]
