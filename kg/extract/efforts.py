@@ -73,7 +73,7 @@ ASPECTS: Final[dict[str, tuple[str, str, str, str]]] = {
         "Victims were not punished for acts committed as a result of being trafficked.",
     ),
     "official-training": (
-        "prevention",
+        "prosecution",
         r"\btrain(?:ed|ing|s)?\b",
         "Officials were trained to deal with trafficking.",
         "Officials were not trained to deal with trafficking.",

@@ -10,6 +10,7 @@ from pyoxigraph import NamedNode, Quad
 
 from kg.core import vocab as V
 from kg.core.errors import Location
+from kg.graph import review
 from kg.core.terms import (
     RDF_TYPE,
     RDFS_LABEL,
@@ -181,6 +182,8 @@ class _Scope:
         self.g.add(n, tk("locator"), _Lit(locator))
         if cls != "Resolution":
             self.g.add(n, tk("inAssessment"), self.node)
+        if self.a.draft is not None:
+            review.mark(self.g, n, self.a.draft, self.activity)
         return n
 
     def many(self, s: NamedNode, prop: str, objects: Iterable[NamedNode]) -> None:
@@ -205,7 +208,11 @@ def _assessment(a: Assessment, records: Records, g: QuadSink, origins: dict[str,
     sc.many(node, "reportsForm", map(iri, a.forms))
     origins[sc.activity.value] = a.where
     g.add(sc.activity, RDF_TYPE, tk("ExtractionActivity"))
-    g.add(sc.activity, RDFS_LABEL, text(f"Manual curation of {a.where.path}", None))
+    if a.draft is None:
+        g.add(sc.activity, RDFS_LABEL, text(f"Manual curation of {a.where.path}", None))
+    else:
+        review.describe_activity(g, sc.activity, node, a.draft, a.where.path)
+        review.mark(g, node, a.draft, sc.activity)
     g.add(sc.activity, PROV_USED, sc.doc)
     if a.tier is not None:
         _tier(sc, a.tier)
@@ -231,6 +238,8 @@ def _tier(sc: _Scope, t: Tier) -> None:
     sc.origins[n.value] = t.where
     g.add(sc.node, tk("hasTierPlacement"), n)
     g.add(n, RDF_TYPE, tk("TierPlacement"))
+    if sc.a.draft is not None:
+        review.mark(g, n, sc.a.draft, sc.activity)
     g.add(n, tk("statedIn"), sc.doc)
     g.add(n, tk("locator"), _Lit(t.locator))
     g.add(n, tk("tier"), iri(t.tier))
@@ -250,6 +259,7 @@ def _flow(sc: _Scope, f: Flow) -> None:
     n = sc.fact("flow", f.id, cls, f.locator, f.where)
     g.add(n, tk("origin"), sc.place(f.origin))
     sc.many(n, "destination", map(sc.place, f.destinations))
+    sc.many(n, "transit", map(country_iri, f.transit))
     if len(f.destinations) > 1:
         g.add(n, tk("isAggregate"), boolean(True))
     sc.many(n, "concernsForm", map(iri, f.forms))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from kg.core.errors import Location, RecordError
+from kg.source.draft import parse_draft
 from kg.source.loader import SourceDoc
 from kg.source.reader import Obj
 from kg.source.records import (
@@ -22,7 +23,9 @@ from kg.source.records import (
     unique,
 )
 
-ASSESSMENT_KEYS = ("assessment", "flows", "policies", "claims", "resolutions", "recommendations")
+ASSESSMENT_KEYS = (
+    "draft", "assessment", "flows", "policies", "claims", "resolutions", "recommendations",
+)  # fmt: skip
 PLACE = "country code or region id"
 POLICY_KINDS = ("law", "bilateral-agreement", "state-practice", "action-plan")
 
@@ -114,11 +117,12 @@ def parse_assessment(doc: SourceDoc, records: Records, vocab: Vocabulary) -> Ass
         resolutions=tuple(_resolution(o, ctx) for o in sections["resolution"]),
         recommendations=tuple(_recommendation(o, ctx, country) for o in sections["recommendation"]),
         where=head.loc(),
+        draft=parse_draft(top, records),
     )
 
 
 _FLOW_KEYS = (
-    "id", "kind", "origin", "destinations", "forms", "part_of", "year", "description",
+    "id", "kind", "origin", "destinations", "transit", "forms", "part_of", "year", "description",
     "facilitated_by", "supported_by", "estimate", "locator",
 )  # fmt: skip
 _ESTIMATE_KEYS = ("value", "lower", "upper", "unit", "method", "censored")
@@ -229,6 +233,7 @@ def _flow(obj: Obj, ctx: _Ctx) -> Flow:
         origin=origin,
         destinations=destinations,
         forms=ctx.concepts(obj, "forms", "forms", "form", required=True),
+        transit=ctx.refs(obj, "transit", ctx.records.countries, "country code"),
         part_of=part_of,
         year=obj.integer("year", minimum=1900),
         description=obj.string("description", required=False),

@@ -6,6 +6,7 @@ import re
 
 from kg.core.errors import Location, RecordError
 from kg.source.assessment import ASSESSMENT_KEYS, parse_assessment
+from kg.source.draft import draft_sources
 from kg.source.loader import SourceDoc
 from kg.source.reader import Obj
 from kg.source.records import (
@@ -41,6 +42,10 @@ def parse_records(docs: list[SourceDoc], vocab: Vocabulary) -> Records:
             assessment_docs.append(doc)
         else:
             _parse_reference(doc, records, vocab, seen)
+    for item in draft_sources(assessment_docs):
+        sid = str(item.data.get("id"))
+        if sid not in records.sources:  # a reference definition wins over a draft's
+            records.sources[sid] = _source(item, vocab)
     _check_reference(records)
     assessed: dict[tuple[str, str], Location] = {}
     for doc in assessment_docs:
@@ -151,22 +156,28 @@ def _parse_reference(
         sid = item.slug("id")
         assert sid is not None
         unique(item, "id", seen["sources"], sid, "source id")
-        item.req_string("doc_type")
-        item.req_string("reliability")
-        records.sources[sid] = Source(
-            id=sid,
-            title=item.req_string("title"),
-            doc_type=item.choice("doc_type", vocab["doc-types"], "document type"),
-            reliability=item.choice("reliability", vocab["reliability-levels"], "reliability"),
-            publisher=item.string("publisher", required=False),
-            issued=item.date("issued"),
-            year=item.integer("year", minimum=1900),
-            license=item.string("license", required=False),
-            identifier=item.string("identifier", required=False),
-            sha256=_pattern(item, "sha256", _SHA256, "64 lower-case hex digits"),
-            note=item.string("note", required=False),
-            where=item.loc(),
-        )
+        records.sources[sid] = _source(item, vocab)
+
+
+def _source(item: Obj, vocab: Vocabulary) -> Source:
+    sid = item.slug("id")
+    assert sid is not None
+    item.req_string("doc_type")
+    item.req_string("reliability")
+    return Source(
+        id=sid,
+        title=item.req_string("title"),
+        doc_type=item.choice("doc_type", vocab["doc-types"], "document type"),
+        reliability=item.choice("reliability", vocab["reliability-levels"], "reliability"),
+        publisher=item.string("publisher", required=False),
+        issued=item.date("issued"),
+        year=item.integer("year", minimum=1900),
+        license=item.string("license", required=False),
+        identifier=item.string("identifier", required=False),
+        sha256=_pattern(item, "sha256", _SHA256, "64 lower-case hex digits"),
+        note=item.string("note", required=False),
+        where=item.loc(),
+    )
 
 
 def _check_reference(records: Records) -> None:

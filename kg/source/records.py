@@ -25,6 +25,7 @@ SCHEME_PREFIXES: dict[str, str] = {
     "doc-types": "doc-",
     "reliability-levels": "reliability-",
     "sections": "section-",
+    "review-statuses": "review-",
 }
 
 #: Vocabulary: scheme name -> short name -> concept IRI.
@@ -142,6 +143,7 @@ class Flow(Fact):
     origin: str = ""
     destinations: tuple[str, ...] = ()
     forms: tuple[str, ...] = ()
+    transit: tuple[str, ...] = ()  # countries passed through on the way
     part_of: str | None = None
     year: int | None = None
     description: str | None = None
@@ -203,6 +205,21 @@ class Recommendation(Fact):
 
 
 @dataclass(frozen=True)
+class Draft:
+    """A machine-extracted assessment file's provenance and review state."""
+
+    extracted_by: str
+    version: str
+    text: str | None
+    text_sha256: str
+    review: str  # "unreviewed" or "reviewed"
+    reviewer: str | None  # agent id, when reviewed
+    reviewed_on: dt.date | None
+    notes: tuple[str, ...]
+    where: Location
+
+
+@dataclass(frozen=True)
 class Assessment:
     """One assessment of one country by one assessor in one source, with its facts."""
 
@@ -221,6 +238,7 @@ class Assessment:
     resolutions: tuple[Resolution, ...]
     recommendations: tuple[Recommendation, ...]
     where: Location
+    draft: Draft | None = None  # set for a machine-extracted draft (kg extract)
 
 
 @dataclass

@@ -50,7 +50,7 @@ OBJECT_PROPERTIES = {
     "repeats", "claimSubject", "aspect", "claimObject", "section", "extractedBy", "supportedBy",
     "contradicts", "corroborates", "resolvedBy", "preferredClaim", "docType", "reliability",
     "inRegion", "wikidataItem", "appliedRule", "latestTierPlacement", "previousTier",
-    "computedTierChange", "opposedBy", "restates",
+    "computedTierChange", "opposedBy", "restates", "reviewStatus", "reviewedBy",
 }  # fmt: skip
 DATATYPE_PROPERTIES = {
     "reportYear", "year", "consecutiveYearsOnWatchList", "waiverApplied",
@@ -58,7 +58,7 @@ DATATYPE_PROPERTIES = {
     "censored", "ordinal", "polarity", "locator", "excerptSha256", "confidence", "iso3166Alpha2",
     "iso3166Alpha3", "iso3166Numeric", "m49Code", "latitude", "longitude", "rank", "issuesTiers",
     "sha256", "rationale", "provenanceGap", "sizeRank", "restatedReportYear",
-    "previousReportYear",
+    "previousReportYear", "reviewedOn", "textSha256",
 }  # fmt: skip
 SCHEMES: dict[str, set[str]] = {
     "forms": {
@@ -131,6 +131,7 @@ SCHEMES: dict[str, set[str]] = {
         "rule-latest-tier-placement", "rule-tier-change", "rule-opposed-claims",
         "rule-provenance-gaps", "rule-size-rank",
     },
+    "review-statuses": {"review-unreviewed", "review-reviewed"},
 }  # fmt: skip
 ASPECT_PILLARS = {
     "aspect-comprehensive-law": "prosecution", "aspect-some-penal-provision": "prosecution",
@@ -176,6 +177,13 @@ SHAPE_CASES: list[tuple[str, str, set[tuple[str, str]]]] = [
         ("TierPlacementShape-statedIn", "MinCount")}),
     ("watchliststreak", "WatchListStreakShape", {("WatchListStreakShape", "Or")}),
     ("restatement", "RestatementShape", {("RestatementShape", "SPARQL")}),
+    ("reviewstatus", "ReviewStatusShape", {
+        ("ReviewStatusShape-status", "In"), ("ReviewStatusShape-generatedBy", "MinCount")}),
+    ("softwareagent", "SoftwareAgentShape", {
+        ("SoftwareAgentShape-label", "MinCount"), ("SoftwareAgentShape-version", "Datatype")}),
+    ("reviewedassessment", "ReviewedAssessmentShape", {
+        ("ReviewedAssessmentShape-by", "MinCount"), ("ReviewedAssessmentShape-on", "Datatype"),
+        ("ReviewedAssessmentShape-status", "MinCount")}),
     ("traffickingflow", "TraffickingFlowShape", {
         ("TraffickingFlowShape", "Xone"), ("TraffickingFlowShape", "SPARQL"),
         ("TraffickingFlowShape-statedIn", "MinCount")}),
