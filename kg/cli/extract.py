@@ -36,10 +36,18 @@ from kg.core.errors import display_path
 @local_data_options
 @click.pass_context
 def extract(
-    ctx: click.Context, textfile: Path | None, country: str | None, source: str | None,
-    assessor: str | None, year: int | None, factbook: Path | None, output: str | None,
-    summary: str | None, local_data: Path | None, local_ontology: Path | None,
-) -> None:  # fmt: skip
+    ctx: click.Context,
+    textfile: Path | None,
+    country: str | None,
+    source: str | None,
+    assessor: str | None,
+    year: int | None,
+    factbook: Path | None,
+    output: str | None,
+    summary: str | None,
+    local_data: Path | None,
+    local_ontology: Path | None,
+) -> None:
     """Draft an assessment from a TIP-style narrative TEXTFILE, for a person to review.
 
     The draft (data/README.md, "Machine-extracted drafts") gives the country's roles, the
@@ -78,9 +86,7 @@ def extract(
     elif output is None:
         output = "-"
     ref = load_reference(data_dir, ontology_dir)
-    result = draft_file(
-        textfile, country, ref, source=source, assessor=assessor, year=year
-    )
+    result = draft_file(textfile, country, ref, source=source, assessor=assessor, year=year)
     if output == "-":
         click.echo(result.yaml, nl=False)
     elif output:

@@ -31,18 +31,22 @@ _ROLE = re.compile(
     r"transit|destination))*\s*(?:countr(?:y|ies)|points?|hubs?|for\b|of\b))",
     re.I,
 )
-_ORIGIN = re.compile(r"\bcountr(?:y|ies) of origin(?:,?\s*(?:and|or)\s*(transit|destination))?"
-                     r"(?:,?\s*(?:and|or)\s*(transit|destination))?", re.I)  # fmt: skip
+_ORIGIN = re.compile(
+    r"\bcountr(?:y|ies) of origin(?:,?\s*(?:and|or)\s*(transit|destination))?"
+    r"(?:,?\s*(?:and|or)\s*(transit|destination))?",
+    re.I,
+)
 _TRANSIT_CLAUSE = re.compile(
     r"\btransit\s+(?:point|hub|route|corridor)s?\b|\bin\s+transit\b|"
-    r"^\W*(?:and\s+)?an?\s+transit\s+country\b", re.I
+    r"^\W*(?:and\s+)?an?\s+transit\s+country\b",
+    re.I,
 )
 #: "Turkey is the primary trafficking destination, followed by Russia": foreign places named
 #: as the destinations of the country's nationals.
-_DESTINATION_OF_NATIONALS = re.compile(r"\b(?:is|are|were|was)\s+(?:\w+\s+){0,3}destinations?\b", re.I)
-_PEOPLE = re.compile(
-    r"\b(?:" + "|".join(sorted(L.PERSON)) + r")\b", re.I
+_DESTINATION_OF_NATIONALS = re.compile(
+    r"\b(?:is|are|were|was)\s+(?:\w+\s+){0,3}destinations?\b", re.I
 )
+_PEOPLE = re.compile(r"\b(?:" + "|".join(sorted(L.PERSON)) + r")\b", re.I)
 _TRAFFICKING = re.compile(r"\btraffic\w*|\bexploit\w*|\bvictims?\b", re.I)
 ROLE_NAMES = {"source": "source", "transit": "transit", "destination": "destination"}
 
@@ -94,15 +98,29 @@ def clause_findings(
             return
         if q.code == own:
             return
-        origins = tuple(sorted({v.code for v in foreign_victims if v.code})) if kind == "transit" \
-            else ()  # fmt: skip
-        out.append(Finding(kind, q.code, q.region, q.label, sentence, c.start, c.end,
-                           forms=tuple(sorted(c.forms)), origins=origins))  # fmt: skip
+        origins = (
+            tuple(sorted({v.code for v in foreign_victims if v.code})) if kind == "transit" else ()
+        )
+        out.append(
+            Finding(
+                kind,
+                q.code,
+                q.region,
+                q.label,
+                sentence,
+                c.start,
+                c.end,
+                forms=tuple(sorted(c.forms)),
+                origins=origins,
+            )
+        )
 
     for role in _explicit_roles(c, own):
         out.append(Finding("role", role, None, role, sentence, c.start, c.end))
-    if not c.exploit or (c.customer and not c.victims) or not (
-        c.forms or _TRAFFICKING.search(c.text)
+    if (
+        not c.exploit
+        or (c.customer and not c.victims)
+        or not (c.forms or _TRAFFICKING.search(c.text))
     ):
         return out, notes
     own_victims = any(v.code == own or v.label == OWN for v in victims)

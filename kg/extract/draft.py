@@ -76,11 +76,19 @@ def _flows(x: Extraction, g: Gazetteer, notes: list[str]) -> list[dict[str, Any]
         spans = [(f.sentence, f.start, f.end) for f in found]
         name = g.countries.get(place) or g.regions.get(place, place)
         if kind == "destination":
-            flow = {"id": f"to-{place.lower()}", "origin": x.country, "destinations": [place],
-                    "description": f"Nationals exploited in {name}."}  # fmt: skip
+            flow = {
+                "id": f"to-{place.lower()}",
+                "origin": x.country,
+                "destinations": [place],
+                "description": f"Nationals exploited in {name}.",
+            }
         elif kind == "origin":
-            flow = {"id": f"from-{place.lower()}", "origin": place, "destinations": [x.country],
-                    "description": f"People from {name} exploited in the country."}  # fmt: skip
+            flow = {
+                "id": f"from-{place.lower()}",
+                "origin": place,
+                "destinations": [x.country],
+                "description": f"People from {name} exploited in the country.",
+            }
         else:
             origins = sorted({o for f in found for o in f.origins})
             if not origins:
@@ -90,16 +98,30 @@ def _flows(x: Extraction, g: Gazetteer, notes: list[str]) -> list[dict[str, Any]
                 )
                 continue
             for origin in origins:
-                out.append({
-                    "id": f"via-{origin.lower()}-to-{place.lower()}", "kind": "cross-border",
-                    "origin": origin, "destinations": [place], "transit": [x.country],
-                    "forms": forms, "description": f"People passing through on to {name}.",
-                    "locator": _locator(spans),
-                })  # fmt: skip
+                out.append(
+                    {
+                        "id": f"via-{origin.lower()}-to-{place.lower()}",
+                        "kind": "cross-border",
+                        "origin": origin,
+                        "destinations": [place],
+                        "transit": [x.country],
+                        "forms": forms,
+                        "description": f"People passing through on to {name}.",
+                        "locator": _locator(spans),
+                    }
+                )
             continue
-        out.append({"id": flow["id"], "kind": "cross-border", "origin": flow["origin"],
-                    "destinations": flow["destinations"], "forms": forms,
-                    "description": flow["description"], "locator": _locator(spans)})  # fmt: skip
+        out.append(
+            {
+                "id": flow["id"],
+                "kind": "cross-border",
+                "origin": flow["origin"],
+                "destinations": flow["destinations"],
+                "forms": forms,
+                "description": flow["description"],
+                "locator": _locator(spans),
+            }
+        )
     return out
 
 
@@ -157,9 +179,15 @@ def draft_document(x: Extraction, g: Gazetteer, opts: DraftOptions) -> dict[str,
 def _claims(x: Extraction) -> list[dict[str, Any]]:
     by_index = {s.index: s for s in x.sentences}
     return [
-        {"id": f"{c.aspect}-s{c.sentence}", "subject": x.country, "aspect": c.aspect,
-         "polarity": c.polarity, "section": c.section, "summary": c.summary,
-         "locator": by_index[c.sentence].span_locator}  # fmt: skip
+        {
+            "id": f"{c.aspect}-s{c.sentence}",
+            "subject": x.country,
+            "aspect": c.aspect,
+            "polarity": c.polarity,
+            "section": c.section,
+            "summary": c.summary,
+            "locator": by_index[c.sentence].span_locator,
+        }
         for c in x.claims
     ]
 
@@ -172,8 +200,11 @@ def _summary(x: Extraction, g: Gazetteer, roles: list[str]) -> str:
         parts.append(f"as a {', '.join(roles)} country")
     if coarse:
         parts.append(f"for {', '.join(f.replace('-', ' ') for f in coarse)}")
-    counts = [f"{len(x.codes(k))} {k} countries" for k in ("destination", "origin", "transit")
-              if x.codes(k)]  # fmt: skip
+    counts = [
+        f"{len(x.codes(k))} {k} countries"
+        for k in ("destination", "origin", "transit")
+        if x.codes(k)
+    ]
     text = " ".join(parts) + "."
     if counts:
         text += " Names " + ", ".join(counts) + "."
@@ -202,9 +233,7 @@ _Dumper.add_representer(dict, _dict)
 
 def dump_draft(doc: dict[str, Any]) -> str:
     """The draft as YAML text, header comment first, keys in file order."""
-    body = yaml.dump(
-        doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=96
-    )  # fmt: skip
+    body = yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=96)
     return HEADER + body
 
 

@@ -105,7 +105,9 @@ ASPECTS: Final[dict[str, tuple[str, str, str, str]]] = {
     ),
 }
 _CUES = {a: re.compile(v[1], re.I) for a, v in ASPECTS.items()}
-_CLAUSE_CUT = re.compile(r",?\s+(?:but|however|while|although|though)\b,?|\s+and\s+(?=did\s+not)", re.I)
+_CLAUSE_CUT = re.compile(
+    r",?\s+(?:but|however|while|although|though)\b,?|\s+and\s+(?=did\s+not)", re.I
+)
 _POSITIVE_COMPLICITY_ONLY = re.compile(r"\bno\s+(?:evidence|reports?)\s+of\s+complicity", re.I)
 
 
@@ -114,7 +116,9 @@ def _polarity(aspect: str, clause: str, cue: re.Match[str]) -> bool:
     if aspect == "official-complicity":
         return not _POSITIVE_COMPLICITY_ONLY.search(window)
     if aspect == "significant-efforts":
-        return not re.search(r"\bnot\s+(?:making|make|made|demonstrat\w*)\s+significant", window, re.I)
+        return not re.search(
+            r"\bnot\s+(?:making|make|made|demonstrat\w*)\s+significant", window, re.I
+        )
     return not _NEG.search(window)
 
 

@@ -82,9 +82,13 @@ def check_text(text: str, where: str) -> None:
 
 
 def extract(
-    text: str, country: str, gazetteer: Gazetteer, *, year: int | None = None,
+    text: str,
+    country: str,
+    gazetteer: Gazetteer,
+    *,
+    year: int | None = None,
     where: str = "<text>",
-) -> Extraction:  # fmt: skip
+) -> Extraction:
     """Extract what ``text`` says about ``country`` (ISO3). Deterministic and pure."""
     if country not in gazetteer.countries:
         raise ExtractError(
@@ -148,8 +152,15 @@ def _tidy(x: Extraction) -> None:
             seen.add(key)
             flows.append(f)
     x.flows = flows
-    x.notes = sorted(set(x.notes), key=lambda n: (int(re.match(r"s(\d+)", n).group(1))  # type: ignore[union-attr]
-                                                 if re.match(r"s\d+", n) else 0, n))  # fmt: skip
+    x.notes = sorted(
+        set(x.notes),
+        key=lambda n: (
+            int(re.match(r"s(\d+)", n).group(1))  # type: ignore[union-attr]
+            if re.match(r"s\d+", n)
+            else 0,
+            n,
+        ),
+    )
 
 
 __all__ = ["ROLES", "VERSION", "Extraction", "check_text", "extract"]

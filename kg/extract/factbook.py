@@ -22,8 +22,14 @@ from kg.extract.gazetteer import Gazetteer
 from kg.extract.tokens import tokenize
 
 CROSSWALK = Path("country_centroids") / "countrycode_codelist_without_cldr.csv"
-COLUMNS = ("gec", "country_name", "first_seen_date", "first_seen_commit", "tier_rating_text",
-           "current_situation_text")  # fmt: skip
+COLUMNS = (
+    "gec",
+    "country_name",
+    "first_seen_date",
+    "first_seen_commit",
+    "tier_rating_text",
+    "current_situation_text",
+)
 AGENT = "cia-world-factbook"
 
 
@@ -46,7 +52,7 @@ class FactbookText:
     @property
     def draft_name(self) -> str:
         """Deterministic file name: ISO3, snapshot date, short commit."""
-        return f"{self.country.lower()}-factbook-{self.first_seen_date}-{self.first_seen_commit[:7]}.yaml"
+        return f"{self.country.lower()}-{self.source_id}.yaml"
 
     @property
     def source_id(self) -> str:
@@ -57,7 +63,8 @@ class FactbookText:
         """The source definition a draft carries (see data/README.md, Machine-extracted drafts)."""
         return {
             "id": self.source_id,
-            "title": f"The World Factbook, trafficking in persons entries as of {self.first_seen_date}",
+            "title": "The World Factbook, trafficking in persons entries as of "
+            + self.first_seen_date,
             "doc_type": "dataset",
             "reliability": "official",
             "publisher": AGENT,
@@ -126,8 +133,16 @@ def read_factbook(path: Path, g: Gazetteer) -> tuple[list[FactbookText], list[st
             continue
         tier = (row["tier_rating_text"] or "").strip()
         text = f"{tier}\n\n{narrative}" if tier else narrative
-        texts.append(FactbookText(gec, iso, row["country_name"], row["first_seen_date"],
-                                  row["first_seen_commit"], text))  # fmt: skip
+        texts.append(
+            FactbookText(
+                gec,
+                iso,
+                row["country_name"],
+                row["first_seen_date"],
+                row["first_seen_commit"],
+                text,
+            )
+        )
     texts.sort(key=lambda t: (t.country, t.first_seen_date, t.first_seen_commit))
     return texts, sorted(unmapped)
 

@@ -21,11 +21,24 @@ PARENT: Final[dict[str, str]] = {
     "forced-criminality": "forced-labour",
     "child-sex-trafficking": "sex-trafficking",
 }
-COARSE: Final = ("forced-labour", "sex-trafficking", "forced-marriage", "child-soldiering",
-                 "organ-removal", "slavery-practices")  # fmt: skip
-SPECIFIC: Final = ("domestic-servitude", "debt-bondage", "forced-begging", "forced-criminality",
-                   "child-sex-trafficking", "forced-child-labour", "state-imposed-forced-labour",
-                   "forced-labour-in-detention")  # fmt: skip
+COARSE: Final = (
+    "forced-labour",
+    "sex-trafficking",
+    "forced-marriage",
+    "child-soldiering",
+    "organ-removal",
+    "slavery-practices",
+)
+SPECIFIC: Final = (
+    "domestic-servitude",
+    "debt-bondage",
+    "forced-begging",
+    "forced-criminality",
+    "child-sex-trafficking",
+    "forced-child-labour",
+    "state-imposed-forced-labour",
+    "forced-labour-in-detention",
+)
 
 _W = r"(?:[\w'-]+\s+)"
 _LAB = r"labou?r"
@@ -76,9 +89,9 @@ _CUES: Final[dict[str, re.Pattern[str]]] = {
         ),
         "forced-marriage": (
             r"forced\s+(?:and\s+fraudulent\s+)?marriages?|(?:sold|sell|sells|selling|forced|"
-            r"coerced|trade)\s+(?:{w}{{0,4}})?(?:into|for)\s+(?:{w}{{0,2}})?marriages?|to\s+marry"
-            r"|\bbrides?\b|fraudulent\s+marriages?|temporary.{{0,20}}marriages|marriage\s+brokers"
-        ).format(w=_W),
+            rf"coerced|trade)\s+(?:{_W}{{0,4}})?(?:into|for)\s+(?:{_W}{{0,2}})?marriages?|to\s+marry"
+            r"|\bbrides?\b|fraudulent\s+marriages?|temporary.{0,20}marriages|marriage\s+brokers"
+        ),
         "organ-removal": r"\borgans?\b(?!\w*\s+of\s+the\s+state)|\bkidneys?\b",
         "slavery-practices": (
             r"(?<!sexual\s)(?<!modern-day\s)(?<!modern\s)\bslavery\b|slavery-related|"
@@ -93,9 +106,18 @@ _MILITARY = re.compile(
     r"\bspy\b|\bspies\b|human\s+shields|suicide\s+(?:bomb\w*|attacks?)|\bmilitant\w*|\bto\s+fight\b",
     re.I,
 )
-_RECRUIT = re.compile(r"\brecruit\w*|\bconscript\w*|\bus(?:e|ed|es|ing)\b|\babduct\w*|\bforc\w*", re.I)
-_NEEDS_FORCE = frozenset({"forced-begging", "forced-criminality", "forced-labour-in-detention",
-                          "state-imposed-forced-labour", "organ-removal"})  # fmt: skip
+_RECRUIT = re.compile(
+    r"\brecruit\w*|\bconscript\w*|\bus(?:e|ed|es|ing)\b|\babduct\w*|\bforc\w*", re.I
+)
+_NEEDS_FORCE = frozenset(
+    {
+        "forced-begging",
+        "forced-criminality",
+        "forced-labour-in-detention",
+        "state-imposed-forced-labour",
+        "organ-removal",
+    }
+)
 _FORCE = re.compile(
     r"\bforc\w*|exploit\w*|traffick\w*|coerc\w*|compel\w*|subject(?:ed)?\s+to|victims?|"
     r"without\s+pay|\bsold\b|rented|maimed|bonded|servitude|labou?r",
@@ -121,21 +143,27 @@ def clause_forms(masked: str) -> set[str]:
 
 def _children_forced(text: str) -> bool:
     """Children are the ones in forced labour, not one of a list of victims of everything."""
-    return bool(re.search(
-        r"\b(?:children|boys|child|minors)\b(?:\s+\w+){0,12}\s+(?:forced|subjected|exploited|"
-        r"compelled|made)\s+(?:\w+\s+){0,3}(?:to\s+(?:work|labou?r|beg|mine)|into\s+|labou?r)",
-        text, re.I,
-    ))  # fmt: skip
+    return bool(
+        re.search(
+            r"\b(?:children|boys|child|minors)\b(?:\s+\w+){0,12}\s+(?:forced|subjected|exploited|"
+            r"compelled|made)\s+(?:\w+\s+){0,3}(?:to\s+(?:work|labou?r|beg|mine)|into\s+|labou?r)",
+            text,
+            re.I,
+        )
+    )
 
 
 def _children_sexual(text: str) -> bool:
-    return bool(re.search(
-        r"\b(?:children|girls|boys|child|minors)\b(?:\s+[\w,]+){0,6}\s+(?:are\s+|were\s+)?"
-        r"(?:also\s+)?(?:forced\s+into\s+prostitut|sex\s+traffick|(?:sexually\s+)?exploited\s+in"
-        r"\s+(?:commercial\s+)?sex|prostitut|subjected\s+to\s+sex)|(?:prostitute|exploit|"
-        r"traffic\w*)\s+(?:their\s+)?children",
-        text, re.I,
-    ))  # fmt: skip
+    return bool(
+        re.search(
+            r"\b(?:children|girls|boys|child|minors)\b(?:\s+[\w,]+){0,6}\s+(?:are\s+|were\s+)?"
+            r"(?:also\s+)?(?:forced\s+into\s+prostitut|sex\s+traffick|(?:sexually\s+)?exploited\s+in"
+            r"\s+(?:commercial\s+)?sex|prostitut|subjected\s+to\s+sex)|(?:prostitute|exploit|"
+            r"traffic\w*)\s+(?:their\s+)?children",
+            text,
+            re.I,
+        )
+    )
 
 
 def with_parents(forms: set[str]) -> set[str]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from kg.extract.lexicon import words
+
 #: Abbreviations and short forms the TIP Report uses that are not ISO codes or reference names.
 COUNTRY_FORMS: Final[dict[str, str]] = {
     "PRC": "CHN",
@@ -74,8 +76,8 @@ AMBIGUOUS_DEMONYMS: Final[dict[str, tuple[str, ...]]] = {
 }
 
 #: Two-letter codes that are also English words; matched as codes nowhere.
-CODE_STOPWORDS: Final = frozenset(
-    "AM AS AT BE BY DO GO HE ID IN IS IT ME MY NO OF ON OR SO TO UP WE AN AND ARE CAN".split()
+CODE_STOPWORDS: Final = words(
+    "AM AS AT BE BY DO GO HE ID IN IS IT ME MY NO OF ON OR SO TO UP WE AN AND ARE CAN"
 )
 
 #: Region names outside UN M49, with the M49 region id they equal, or None when none does
@@ -121,4 +123,12 @@ PLACES_IN: Final[dict[str, str]] = {
     "Sinai": "EGY",
 }
 
-__all__ = ["AMBIGUOUS_DEMONYMS", "AMBIGUOUS_NAMES", "CODE_STOPWORDS", "COUNTRY_FORMS", "DEMONYMS", "PLACES_IN", "REGIONS"]
+__all__ = [
+    "AMBIGUOUS_DEMONYMS",
+    "AMBIGUOUS_NAMES",
+    "CODE_STOPWORDS",
+    "COUNTRY_FORMS",
+    "DEMONYMS",
+    "PLACES_IN",
+    "REGIONS",
+]

@@ -20,7 +20,8 @@ from kg.extract.draft import DraftOptions, draft_document, dump_draft
 from kg.extract.errors import ExtractError
 from kg.extract.extractor import Extraction, extract
 from kg.extract.factbook import AGENT, read_factbook
-from kg.extract.gazetteer import Gazetteer, build_gazetteer
+from kg.extract.gazetteer import Gazetteer
+from kg.extract.gazetteer_build import build_gazetteer
 from kg.extract.textfile import read_narrative
 from kg.source.loader import load_sources
 from kg.source.ontology import load_ontology
@@ -85,9 +86,14 @@ def _text_source(path: Path, text_sha: str) -> dict[str, Any]:
 
 
 def draft_file(
-    path: Path, country: str, ref: Reference, *, source: str | None = None,
-    assessor: str | None = None, year: int | None = None,
-) -> DraftResult:  # fmt: skip
+    path: Path,
+    country: str,
+    ref: Reference,
+    *,
+    source: str | None = None,
+    assessor: str | None = None,
+    year: int | None = None,
+) -> DraftResult:
     """Extract and draft one narrative file (nothing is written here)."""
     g = ref.gazetteer
     code = country.strip().upper()
@@ -138,8 +144,9 @@ def draft_factbook(csv_path: Path, out_dir: Path, ref: Reference) -> FactbookRun
     for t in texts:
         x = extract(t.text, t.country, ref.gazetteer, where=f"{display_path(csv_path)}:{t.key}")
         known = t.source_id in ref.records.sources
-        opts = DraftOptions(t.source_id, AGENT, f"{csv_path.name}#{t.key}",
-                            None if known else t.source_entry())  # fmt: skip
+        opts = DraftOptions(
+            t.source_id, AGENT, f"{csv_path.name}#{t.key}", None if known else t.source_entry()
+        )
         results.append((t.draft_name, dump_draft(draft_document(x, ref.gazetteer, opts))))
     for name, text in results:
         target = out_dir / name

@@ -13,6 +13,8 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from kg.extract.lexicon import words
+
 
 @dataclass(frozen=True)
 class Sentence:
@@ -36,15 +38,15 @@ class Sentence:
 
 
 #: Words that end with a full stop without ending the sentence.
-ABBREVIATIONS = frozenset(
+ABBREVIATIONS = words(
     "mr mrs ms dr st no nos vs e.g i.e approx est inc ltd co corp jan feb mar apr jun jul aug "
-    "sep sept oct nov dec gen col lt sgt gov rep sen fig art para ch vol pp p cf al".split()
+    "sep sept oct nov dec gen col lt sgt gov rep sen fig art para ch vol pp p cf al"
 )
 #: Capitalised words that start a new sentence even after an initialism such as "U.S.".
-SENTENCE_STARTERS = frozenset(
+SENTENCE_STARTERS = words(
     "The A An In It Its This These Those Some Many Most However Authorities Officials "
     "Government Traffickers Victims There They He She We Each During Since Although While "
-    "After Before Despite".split()
+    "After Before Despite"
 )
 _INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]$")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
@@ -141,9 +143,7 @@ def segment(text: str) -> list[Sentence]:
         body = piece.strip()
         if body:
             s = start + lead
-            out.append(
-                Sentence(len(out) + 1, s, s + len(body), body, bisect.bisect(breaks, s) + 1)
-            )
+            out.append(Sentence(len(out) + 1, s, s + len(body), body, bisect.bisect(breaks, s) + 1))
         start = max(nxt, end)
     return out
 

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 from kg.extract.segment import Sentence
 
-_TIER_NAME = (r"tier\s*(?:1|2|3|one|two|three|i{1,3})(?:\s*(?:special\s+)?watch\s*list)?|"
-              r"special\s+cases?")  # fmt: skip
+_TIER_NAME = (
+    r"tier\s*(?:1|2|3|one|two|three|i{1,3})(?:\s*(?:special\s+)?watch\s*list)?|"
+    r"special\s+cases?"
+)
 _OPENING = re.compile(rf"^\s*({_TIER_NAME})\s*(?:[-–—:]|\(|$)", re.I)
 _PLACED = re.compile(
     rf"\b(placed|ranked|remain(?:ed|s)?|downgraded|upgraded|moved|kept|is|was)\s+"
@@ -30,8 +32,19 @@ _CONSECUTIVE = re.compile(
     r"\b(second|third|fourth|fifth|sixth|seventh|eighth|2nd|3rd|4th|5th)\s+consecutive\s+year",
     re.I,
 )
-_ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-             "eighth": 8, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}  # fmt: skip
+_ORDINALS = {
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "2nd": 2,
+    "3rd": 3,
+    "4th": 4,
+    "5th": 5,
+}
 
 
 @dataclass(frozen=True)
@@ -74,9 +87,15 @@ def find_tier(sentences: list[Sentence]) -> TierFinding | None:
             if m and not _NOT_PLACEMENT.search(s.text):
                 name = tier_name(m.group(2))
                 verb = m.group(1).lower()
-                change = ("downgraded" if verb == "downgraded" else "upgraded"
-                          if verb == "upgraded" else "remained" if verb.startswith("remain")
-                          else None)  # fmt: skip
+                change = (
+                    "downgraded"
+                    if verb == "downgraded"
+                    else "upgraded"
+                    if verb == "upgraded"
+                    else "remained"
+                    if verb.startswith("remain")
+                    else None
+                )
         if name and found is None:
             found = TierFinding(name, s.index, change)
     if found is None:

@@ -10,7 +10,6 @@ from pyoxigraph import NamedNode, Quad
 
 from kg.core import vocab as V
 from kg.core.errors import Location
-from kg.graph import review
 from kg.core.terms import (
     RDF_TYPE,
     RDFS_LABEL,
@@ -25,6 +24,7 @@ from kg.core.terms import (
     text,
     tk,
 )
+from kg.graph import review
 from kg.source.records import (
     Assessment,
     Claim,

@@ -38,9 +38,11 @@ def describe_activity(
 ) -> None:
     """Label the extraction activity of a draft and link it to the software that ran it."""
     agent = software_agent(draft)
-    g.add(activity, RDFS_LABEL, text(
-        f"Machine extraction by {draft.extracted_by} {draft.version} of {path}", None
-    ))  # fmt: skip
+    g.add(
+        activity,
+        RDFS_LABEL,
+        text(f"Machine extraction by {draft.extracted_by} {draft.version} of {path}", None),
+    )
     g.add(activity, PROV_ASSOCIATED, agent)
     g.add(agent, RDF_TYPE, SOFTWARE_AGENT)
     g.add(agent, RDFS_LABEL, text(f"{draft.extracted_by} {draft.version}", None))

@@ -66,6 +66,10 @@ def dossier(store: ox.Store, code: str) -> Dossier:
     d.contradictions = [p for p in pairs if p["left"] and p["right"]]
     d.statistics = group(QUERIES.select(store, "statistics", **c), "statistic")
     d.sources = group(QUERIES.select(store, "sources", **c), "doc")
+    for r in QUERIES.select(store, "review", **c):
+        d.review[rq.text(r, "fact")] = rq.text(r, "status").rsplit("review-", 1)[-1]
+        if r.get("tool") and str(r["tool"]) not in d.review_tools:
+            d.review_tools.append(str(r["tool"]))
     if d.flows:
         from kg.viz.maps import flow_map_svg
 

@@ -10,7 +10,7 @@ from kg.core.version import __version__
 from kg.network.flows import Flow
 from kg.report import sections as S
 from kg.report.model import Dossier
-from kg.report.parts import badge, e, iri_code, section, table
+from kg.report.parts import badge, e, iri_code, review_badge, section, table
 from kg.report.style import CSS
 
 
@@ -25,7 +25,7 @@ def _tiers(d: Dossier) -> str:
                 f"<strong>{e(t.get('tierLabel'))}</strong>",
                 e(t.get("changeLabel") or "—"),
                 e(t.get("assessorName") or V.shorten(str(t.get("assessor")))),
-                _tier_status(t),
+                _tier_status(t) + review_badge(d.review, t.get("assessment")),
                 e(t.get("sourceTitle")),
                 e(t.get("locator")),
             ]
@@ -59,7 +59,8 @@ def _assessments(d: Dossier) -> str:
         cards.append(
             f'<div class="card"><p class="meta">Assessed by <strong>{e(a.get("assessorName"))}'
             f"</strong> · {e(a.get('year') or 'not dated')} · in <em>{e(a.get('sourceTitle'))}"
-            f"</em></p><p>{e(a.get('summary'))}</p><p><strong>Profile:</strong> {roles}</p>"
+            f"</em>{review_badge(d.review, a.get('assessment'))}</p><p>{e(a.get('summary'))}</p>"
+            f"<p><strong>Profile:</strong> {roles}</p>"
             f'<h3>Forms reported</h3><ul class="forms">{forms}</ul></div>'
         )
     return "".join(cards) or '<p class="none">No assessment of this country is in the graph.</p>'
@@ -100,7 +101,7 @@ def _flows(d: Dossier) -> str:
         dests = ", ".join(_place(d, x) for x in f.destinations)
         rows.append(
             [
-                f"{_place(d, f.origin)} → {dests}",
+                f"{_place(d, f.origin)} → {dests}{review_badge(d.review, f.iri)}",
                 e("; ".join(f.forms[k] for k in sorted(f.forms))),
                 e(f"{f.flow_class}, {f.flow_type}"),
                 flow_number(f, by_iri, d),
@@ -154,6 +155,15 @@ def dossier_html(d: Dossier) -> str:
         alert = (
             f'<div class="alert">⚠ {len(unverified)} of {len(d.sources)} sources are '
             f"<strong>unverified</strong> ({titles}). Treat their statements as unconfirmed.</div>"
+        )
+    drafted = sum(1 for status in d.review.values() if status == "unreviewed")
+    if drafted:
+        tools = ", ".join(e(t) for t in d.review_tools) or "a program"
+        alert += (
+            f'<div class="alert">⚠ {drafted} facts on this page were drafted by {tools} from a '
+            "narrative and <strong>not yet reviewed</strong> by a person; each is marked "
+            "“machine-extracted, unreviewed”. Read them as leads, not as what the source says."
+            "</div>"
         )
     sections = [
         (

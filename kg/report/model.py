@@ -46,6 +46,8 @@ class Dossier:
     statistics: list[Record] = field(default_factory=list)
     sources: list[Record] = field(default_factory=list)
     flow_svg: str = ""
+    review: dict[str, str] = field(default_factory=dict)  # fact IRI → unreviewed / reviewed
+    review_tools: list[str] = field(default_factory=list)  # the programs that drafted facts
 
 
 __all__ = ["Dossier", "Record", "group"]

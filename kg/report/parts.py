@@ -30,6 +30,16 @@ def rel(level: object) -> str:
     return badge(f"⚠ {text}" if text == "unverified" else text, f"rel-{text}")
 
 
+def review_badge(review: dict[str, str], iri: object) -> str:
+    """A badge for a machine-extracted fact (kg extract): unreviewed or reviewed; else empty."""
+    status = review.get(str(iri))
+    if status == "unreviewed":
+        return " " + badge("⚠ machine-extracted, unreviewed", "warn")
+    if status == "reviewed":
+        return " " + badge("machine-extracted, reviewed", "info")
+    return ""
+
+
 def iri_code(iri: object) -> str:
     return f'<code class="iri" title="{e(iri)}">{e(V.shorten(str(iri)))}</code>'
 
@@ -39,4 +49,4 @@ def section(ident: str, title: str, body: str, intro: str = "") -> str:
     return f'<section id="{ident}"><h2>{e(title)}</h2>{lead}{body}</section>'
 
 
-__all__ = ["PILLARS", "badge", "e", "iri_code", "rel", "section", "table"]
+__all__ = ["PILLARS", "badge", "e", "iri_code", "rel", "review_badge", "section", "table"]

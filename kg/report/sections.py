@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from kg.report.model import Dossier, Record
-from kg.report.parts import PILLARS, badge, e, iri_code, rel, table
+from kg.report.parts import PILLARS, badge, e, iri_code, rel, review_badge, table
 
 
 def policies(d: Dossier) -> str:
@@ -17,7 +17,7 @@ def policies(d: Dossier) -> str:
         recs = ", ".join(f"#{e(o)}" for o in sorted(p["ordinal"], key=str)) or "—"
         rows.append(
             [
-                f"<strong>{e(p.get('label'))}</strong><br>"
+                f"<strong>{e(p.get('label'))}</strong>{review_badge(d.review, p.get('policy'))}<br>"
                 f'<span class="note">{e(", ".join(map(str, p["kindLabel"])))}</span>',
                 effects,
                 e("; ".join(map(str, p["formLabel"])) or "—"),
@@ -61,6 +61,7 @@ def recommendations(d: Dossier) -> str:
             meta = " · ".join(f"{k}: {e('; '.join(map(str, v)))}" for k, v in details if v)
             items.append(
                 f'<li><span class="ord">#{e(r.get("ordinal"))}</span> {e(r.get("text"))}'
+                f"{review_badge(d.review, r.get('recommendation'))}"
                 f'<div class="note">{meta} · {e(r.get("sourceTitle"))} '
                 f"{e(r.get('locator'))}</div></li>"
             )
@@ -115,6 +116,7 @@ def claims(d: Dossier) -> str:
             e(c.get("aspectLabel")),
             badge("holds", "yes") if c.get("polarity") is True else badge("does not hold", "no"),
             e(c.get("text"))
+            + review_badge(d.review, c.get("claim"))
             + (
                 f' <span class="note">(confidence {e(c["confidence"])})</span>'
                 if c.get("confidence")

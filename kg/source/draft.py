@@ -13,8 +13,18 @@ from kg.source.loader import SourceDoc
 from kg.source.reader import Obj
 from kg.source.records import Draft, Records, ref
 
-DRAFT_KEYS = ("extracted_by", "version", "text", "text_sha256", "review", "reviewer",
-              "reviewed_on", "source", "evidence", "notes")  # fmt: skip
+DRAFT_KEYS = (
+    "extracted_by",
+    "version",
+    "text",
+    "text_sha256",
+    "review",
+    "reviewer",
+    "reviewed_on",
+    "source",
+    "evidence",
+    "notes",
+)
 REVIEW_STATES = ("unreviewed", "reviewed")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+-]*$")
@@ -27,16 +37,21 @@ def parse_draft(top: Obj, records: Records) -> Draft | None:
         return None
     version = d.req_string("version")
     if not _VERSION.match(version):
-        raise RecordError(f"'version' must look like 1.0.0, not '{version}'", where=d.loc("version"))
+        raise RecordError(
+            f"'version' must look like 1.0.0, not '{version}'", where=d.loc("version")
+        )
     sha = d.req_string("text_sha256")
     if not _SHA256.match(sha):
-        raise RecordError("'text_sha256' must be 64 lower-case hex digits", where=d.loc("text_sha256"))
+        raise RecordError(
+            "'text_sha256' must be 64 lower-case hex digits", where=d.loc("text_sha256")
+        )
     review = d.req_string("review")
     if review not in REVIEW_STATES:
         raise RecordError(
-            f"unknown review state '{review}'", where=d.loc("review"),
+            f"unknown review state '{review}'",
+            where=d.loc("review"),
             hint="valid: unreviewed, reviewed",
-        )  # fmt: skip
+        )
     reviewer = ref(d, "reviewer", records.agents, "agent") if d.has("reviewer") else None
     reviewed_on = d.date("reviewed_on")
     if review == "reviewed" and (reviewer is None or reviewed_on is None):
@@ -85,9 +100,24 @@ def draft_sources(docs: list[SourceDoc]) -> list[Obj]:
         draft = doc.data.get("draft") if isinstance(doc.data, dict) else None
         if not isinstance(draft, dict) or not isinstance(draft.get("source"), dict):
             continue
-        item = Obj(doc, ("draft", "source"), "a draft's source",
-                   ("id", "title", "doc_type", "reliability", "publisher", "issued", "year",
-                    "license", "identifier", "sha256", "note"))  # fmt: skip
+        item = Obj(
+            doc,
+            ("draft", "source"),
+            "a draft's source",
+            (
+                "id",
+                "title",
+                "doc_type",
+                "reliability",
+                "publisher",
+                "issued",
+                "year",
+                "license",
+                "identifier",
+                "sha256",
+                "note",
+            ),
+        )
         sid = item.slug("id")
         assert sid is not None
         body = json.dumps(item.data, sort_keys=True, default=str)

@@ -475,6 +475,7 @@ def test_cli_table_on_the_build(shipped_build_dir: Path) -> None:
         "authoritative",
         "restated",
         "source",
+        "review",
     ]
     assert "North Korea" in lines[2]
     assert "Tier 3" in lines[2]

@@ -1,0 +1,170 @@
+"""Phrase-level helpers the clause rules use: risk phrases to mask, and a reader over the tokens
+of one clause that finds the preposition governing a place list and the noun a demonym
+qualifies."""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract import lexicon as L
+from kg.extract.gazetteer import Mention
+from kg.extract.lexicon import words
+from kg.extract.tokens import Token
+
+_VULNERABLE = re.compile(
+    r"\b(?:(?:are|is|were|was|be|been|being|remain\w*|become|became|seem|appear)\s+(?:\w+\s+){0,2}"
+    r"(?:vulnerable|susceptible|prone)|(?:vulnerable|susceptible|prone)\s+(?:to|of|for)\b|"
+    r"at\s+(?:\w+\s+){0,2}risk)",
+    re.I,
+)
+#: Where a masked risk phrase ends: a new clause or a verb (the list of risks is over).
+_RISK_END = re.compile(
+    r"[;]|,\s*(?:while|but|whereas|where|and\s+then)\b|\b(?:and|or)\s+(?:\w+\s+)?(?:are|were|is|"
+    r"may|have|has|often|sometimes|then|subsequently|later|end|can|face|become|experience|"
+    r"work)\b|,\s*(?=\w+\s+(?:are|were|is)\b)|^\s*(?:,\s*)?and\b|\band\s*,",
+    re.I,
+)
+
+
+def mask_risks(text: str) -> str:
+    """Blank out "vulnerable to …" / "at risk of …" phrases up to where the clause goes on."""
+    out, pos = [], 0
+    for m in _VULNERABLE.finditer(text):
+        if m.start() < pos:
+            continue
+        end = _RISK_END.search(text[m.end() :])
+        stop = m.end() + end.start() if end else len(text)
+        out.append(text[pos : m.start()])
+        out.append(" " * (stop - m.start()))
+        pos = stop
+    out.append(text[pos:])
+    return "".join(out)
+
+
+_ONWARD = (
+    ("en", "route", "to"),
+    ("onward", "travel", "to"),
+    ("onward", "journey", "to"),
+    ("on", "their", "way", "to"),
+    ("hopes", "of", "reaching"),
+    ("hope", "of", "reaching"),
+    ("bound", "for"),
+    ("destined", "for"),
+    ("onward", "to"),
+)
+_PHRASES = (
+    ("to", "a", "lesser", "extent"),
+    ("to", "a", "much", "lesser", "extent"),
+    ("to", "a", "greater", "extent"),
+    ("as", "well", "as"),
+    ("such", "as"),
+)
+_VERBISH = words(
+    """are were is was have has had may might can could who that face faced experience work
+    working living also often in abroad domestically reportedly continue remain and"""
+)
+_APPOSITIVE = words("including particularly especially mainly primarily often notably chiefly")
+
+
+class TokenReader:
+    """Token-level helpers over one clause."""
+
+    def __init__(self, tokens: list[Token], mentions: list[Mention]):
+        self.t, self.m = tokens, mentions
+        self.at = {m.first: m for m in mentions}
+        self.inside = {i for m in mentions for i in range(m.first, m.last)}
+        self.glue: set[int] = set()
+        words = [x.lower for x in tokens]
+        for phrase in _PHRASES:
+            for i in range(len(words) - len(phrase) + 1):
+                if tuple(words[i : i + len(phrase)]) == phrase:
+                    self.glue.update(range(i, i + len(phrase)))
+
+    def word(self, i: int) -> str:
+        return self.t[i].lower if 0 <= i < len(self.t) else ""
+
+    def direction(self, first: int) -> tuple[str, int]:
+        """The preposition governing a place list that contains the token at ``first``.
+
+        After an appositive marker ("workers abroad under contracts with foreign governments,
+        *most often* Russia and China") the search goes on past the noun it explains.
+        """
+        i, apposition, extra = first - 1, False, 0
+        while i >= 0:
+            w = self.word(i)
+            if i in self.inside or i in self.glue:
+                i -= 1
+                continue
+            for phrase in _ONWARD:
+                n = len(phrase)
+                if tuple(self.word(k) for k in range(i - n + 1, i + 1)) == phrase:
+                    return "onward", i - n + 1
+            if w in L.FROM_WORDS:
+                return "from", i
+            if w in L.THROUGH_WORDS:
+                return "through", i
+            if w == "in" and self.word(i - 1) in ("countries", "elsewhere", "parts", "states"):
+                i -= 1
+                continue
+            if w in L.IN_WORDS:
+                if any(self.word(k) in L.RESIDENCE for k in range(i - 6, i)):
+                    return "none", i  # "living in or near camps, particularly in Sudan"
+                return "in", i
+            if w in L.ABROAD and apposition:
+                return "in", i
+            if w in _APPOSITIVE:
+                apposition = True
+            if w in L.LIST_GLUE or w in _APPOSITIVE:
+                i -= 1
+                continue
+            if apposition and extra < 8:
+                i, extra = i - 1, extra + 1
+                continue
+            return "none", i
+        return "none", -1
+
+    def head(self, after: int, plural: bool, invariant: bool) -> str:
+        """What a demonym or region adjective ending before ``after`` qualifies."""
+        if self.word(after) == "-":
+            return "compound"
+        k, steps = after, 0
+        while k < len(self.t) and steps < 8:
+            if k in self.at:
+                k = self.at[k].last
+                continue
+            w = self.word(k)
+            if w in L.PERSON:
+                return "person"
+            if w in L.OFFENDER:
+                return "offender"
+            if w in L.REGION_HEADS:
+                return "region"
+            if (w in L.MODIFIERS or w in L.ADVERBS) and not plural:
+                k, steps = k + 1, steps + 1
+                continue
+            break
+        if plural or (invariant and self.word(after) in _VERBISH):
+            return "person"
+        return "other"
+
+    def from_head(self, prep: int) -> str:
+        """Whether a "from" list belongs to victims, to offenders, or to customers."""
+        k = prep - 1
+        for _ in range(10):
+            if k < 0:
+                break
+            w = self.word(k)
+            if k in self.inside or w in L.ADVERBS or w in L.LIST_GLUE or w in L.IN_WORDS:
+                k -= 1
+                continue
+            if w in L.OFFENDER:
+                return "offender"
+            if w in ("men", "visitors", "foreigners", "travelers", "travellers"):
+                return "man"
+            if w in L.PERSON or w in L.MOVE_VERBS:
+                return "person"
+            k -= 1
+        return "person"
+
+
+__all__ = ["TokenReader", "mask_risks"]
