@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from kg.extract import lexicon as L
 from kg.extract.forms import clause_forms
 from kg.extract.gazetteer import Gazetteer, Mention
+from kg.extract.hedges import MODALS, clause_hedged, hedged_items
 from kg.extract.lexicon import words
 from kg.extract.phrases import TokenReader, mask_risks
 from kg.extract.tokens import Token, tokenize
@@ -78,6 +79,8 @@ class Clause:
     places: list[Place] = field(default_factory=list)  # where (in/through/onward)
     offenders: list[Place] = field(default_factory=list)
     forms: set[str] = field(default_factory=set)
+    hedged: bool = False  # "may be", "allegedly", "a presumed source … country"
+    domestic_work: bool = False  # victims work in households ("domestic workers", "maids")
 
 
 def _place(m: Mention, how: str) -> Place:
@@ -89,36 +92,57 @@ def _place(m: Mention, how: str) -> Place:
     return Place(e.codes[0], None, e.label, how)
 
 
+_DOMESTIC_WORK = re.compile(
+    r"\bdomestic\s+(?:service|servitude|work|workers?|servants?|labou?r|help(?:ers)?)\b|"
+    r"\bdomestics\b|\b(?:house)?maids?\b",
+    re.I,
+)
 _OWN_NOUNS = words("victims adults children women men girls boys")
 _ROLE_WORDS = words("source transit destination origin")
 
 
-def _parts(tokens: list[Token]) -> list[tuple[int, int]]:
-    cuts = [0]
+def _parts(tokens: list[Token]) -> list[tuple[int, int, bool]]:
+    """Clause spans (start, end, continues a role statement) of one sentence's tokens."""
+    cuts: list[tuple[int, bool]] = [(0, False)]
     for i in range(1, len(tokens) - 1):
         if (
             tokens[i].lower == "and"
             and tokens[i + 1].lower in ("a", "an")
             and any(t.lower in _ROLE_WORDS for t in tokens[i + 2 : i + 7])
         ):
-            cuts.append(i + 1)
+            cuts.append((i + 1, True))  # "… a destination country for A and a source country …"
             continue
         but_also = tokens[i].lower == "but" and tokens[i + 1].lower == "also"
         if tokens[i].lower in _SPLIT and tokens[i - 1].text == "," and not but_also:
-            cuts.append(i + 1)
-    return [(a, b) for a, b in zip(cuts, [*cuts[1:], len(tokens)], strict=True)]
+            cuts.append((i + 1, False))
+        elif tokens[i].lower in MODALS:
+            k = _conjunct_start(tokens, cuts[-1][0], i)
+            if k is not None:
+                cuts.append((k, False))  # "children are forced to beg and adults may be …"
+    ends = [c for c, _ in cuts[1:]] + [len(tokens)]
+    return [(a, b, cont) for (a, cont), b in zip(cuts, ends, strict=True)]
+
+
+def _conjunct_start(tokens: list[Token], start: int, modal: int) -> int | None:
+    """Where a hedged conjunct begins, when an unhedged statement comes before it."""
+    for k in range(modal - 1, max(start, modal - 5), -1):
+        if tokens[k].lower == "and" and _EXPLOIT.search(" ".join(t.text for t in tokens[start:k])):
+            return k + 1
+    return None
 
 
 def read_clauses(text: str, start: int, end: int, g: Gazetteer) -> list[Clause]:
     """Analyse the sentence ``text[start:end]`` into clauses (spans index ``text``)."""
     tokens = tokenize(text, start, end)
     out: list[Clause] = []
-    for a, b in _parts(tokens):
+    for a, b, continues in _parts(tokens):
         if a >= b:
             continue
         toks = tokens[a:b]
         c = _clause(text, toks, g)
         prev = out[-1] if out else None
+        if continues and prev is not None and prev.hedged:
+            c.hedged, c.forms = True, set()  # "it is possibly a transit … and a transit …"
         if (
             prev
             and not c.victims
@@ -140,15 +164,22 @@ def _clause(text: str, toks: list[Token], g: Gazetteer) -> Clause:
         s,
         e,
         body,
-        forms=clause_forms(masked),
+        forms=set(),
         exploit=bool(_EXPLOIT.search(masked)),
         vulnerable=masked != body,
         customer=bool(_CUSTOMER.search(body)),
         transit=bool(_TRANSIT.search(body)),
     )
+    c.hedged = clause_hedged(toks)
+    c.domestic_work = bool(_DOMESTIC_WORK.search(masked))
+    if not c.hedged:
+        c.forms = clause_forms(masked, domestic_work=c.domestic_work)
     mentions = g.find(toks)
     r = TokenReader(toks, mentions)
+    hedged = hedged_items(toks, mentions)
     for m in mentions:
+        if m.first in hedged:
+            continue  # "and possibly Congolese migrants"
         e_ = m.entry
         if e_.kind == "demonym" or (e_.kind == "region" and _is_adjective(m, r)):
             if r.word(m.first - 1) == "ethnic":

@@ -47,6 +47,12 @@ _DESTINATION_OF_NATIONALS = re.compile(
     r"\b(?:is|are|were|was)\s+(?:\w+\s+){0,3}destinations?\b", re.I
 )
 _PEOPLE = re.compile(r"\b(?:" + "|".join(sorted(L.PERSON)) + r")\b", re.I)
+_ITEM_HEDGE = re.compile(r"\b(?:possibl[ey]|presum(?:ed|ably)|potential(?:ly)?)\s+$", re.I)
+#: In a transit clause: the exploitation happens at the onward place, not in the country.
+_EXPLOITED_THERE = re.compile(
+    r"\bsubsequently\b|upon\s+arrival|after\s+(?:arriving|reaching)|\bwhere\s+they\b|\bthere\b",
+    re.I,
+)
 _TRAFFICKING = re.compile(r"\btraffic\w*|\bexploit\w*|\bvictims?\b", re.I)
 ROLE_NAMES = {"source": "source", "transit": "transit", "destination": "destination"}
 
@@ -115,6 +121,8 @@ def clause_findings(
             )
         )
 
+    if c.hedged:
+        return out, notes
     for role in _explicit_roles(c, own):
         out.append(Finding("role", role, None, role, sentence, c.start, c.end))
     if (
@@ -141,7 +149,13 @@ def clause_findings(
         for p in onward + (away if not own_victims else []):
             if p.label != "abroad":
                 add("transit", p)
+        if foreign_victims and not _EXPLOITED_THERE.search(c.text):
+            for v in foreign_victims:  # exploited on the way, in the country
+                if v.label != FOREIGN:
+                    add("origin", v)
         return out, notes
+    if unspecified and c.offenders:
+        away = []  # "traffickers from X exploit victims in Y": whose victims is not said
     if away and (own_victims or unspecified):
         for p in away:
             add("destination", p)
@@ -169,7 +183,11 @@ def _explicit_roles(c: Clause, own: str) -> list[str]:
     """Roles stated of the assessed country ("X is a source and transit country for …")."""
     if c.customer and not re.search(r"countr(?:y|ies)\b", c.text):
         return []
-    roles = {m.group(1).lower() for m in _ROLE.finditer(c.text)}
+    roles = {
+        m.group(1).lower()
+        for m in _ROLE.finditer(c.text)
+        if not _ITEM_HEDGE.search(c.text, 0, m.start())
+    }
     for m in _ORIGIN.finditer(c.text):
         roles.add("source")
         roles.update(g.lower() for g in m.groups() if g)

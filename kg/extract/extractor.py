@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.core.errors import choices_hint
-from kg.extract.clauses import Place, read_clauses
+from kg.extract.clauses import Place, mask_risks, read_clauses
 from kg.extract.direction import Finding, clause_findings
 from kg.extract.efforts import ClaimFinding, find_claims
 from kg.extract.errors import ExtractError
-from kg.extract.forms import with_parents
+from kg.extract.forms import COARSE, clause_forms, with_parents
 from kg.extract.gazetteer import Gazetteer
 from kg.extract.segment import Sentence, segment
 from kg.extract.tier import TierFinding, find_tier, find_year
@@ -53,8 +53,9 @@ class Extraction:
         return sorted({f.code for f in self.flows if f.kind == kind and f.code})
 
     def all_forms(self) -> list[str]:
-        """Forms found plus their coarse parents, sorted."""
-        return sorted(with_parents(set(self.forms)))
+        """Forms found plus their coarse parents (forced labour, sex trafficking), sorted."""
+        found = set(self.forms)
+        return sorted(found | {p for p in with_parents(found) if p in COARSE})
 
     def summary(self) -> dict[str, Any]:
         """The ``--summary json`` object (see the README)."""
@@ -110,15 +111,17 @@ def extract(
         x.year, x.year_sentence = stated
     x.claims = find_claims(sentences, tier_paragraph)
     context = _named_codes(text, gazetteer)
-    previous: list[Place] = []
+    previous: tuple[list[Place], bool] | None = None
     for s in sentences:
         if s.paragraph == tier_paragraph:
             continue
         for c in read_clauses(text, s.start, s.end, gazetteer):
             if not c.victims and previous and _ANAPHOR.search(c.text):
-                c.victims = list(previous)  # "… upon arrival some of these migrants are …"
+                c.victims = list(previous[0])  # "… upon arrival some of these migrants are …"
+                if previous[1] and not c.hedged:
+                    c.forms = clause_forms(mask_risks(c.text), domestic_work=True)
             if c.victims:
-                previous = c.victims
+                previous = (c.victims, c.domestic_work)
             for form in c.forms:
                 x.forms.setdefault(form, []).append(s.index)
             findings, notes = clause_findings(c, country, s.index, context)

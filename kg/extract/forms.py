@@ -55,8 +55,7 @@ _CUES: Final[dict[str, re.Pattern[str]]] = {
         ),
         "sex-trafficking": (
             r"\bsex(?:ually)?\s+(?:and\s+(?:forced\s+)?labou?r\s+|or\s+labou?r\s+)?traffick|"
-            r"sexual(?:ly)?\s+exploit|prostitut|commercial\s+sex|sex\s+trade|sex\s+slave|"
-            r"sexual\s+slavery|brothels?|sex\s+touris"
+            r"sexual(?:ly)?\s+exploit|prostitut|commercial\s+sex|sex\s+trade|brothels?|sex\s+touris"
         ),
         "child-sex-trafficking": (
             r"\bchild\s+(?:sex\s+traffick|prostitut|sex\s+touris)|sexual\s+exploitation\s+of\s+"
@@ -64,42 +63,50 @@ _CUES: Final[dict[str, re.Pattern[str]]] = {
         ),
         "domestic-servitude": (
             r"domestic\s+servitude|(?:forced|involuntary)\s+domestic\s+(?:service|servitude|"
-            r"work|labou?r|servants?)|\brestaveks?\b"
+            r"work|labou?r|servants?)|\brestaveks?\b|forced\s+(?:in)?to\s+[^;]{0,60}\bdomestic\s+"
+            r"(?:service|work|servitude|labou?r)\b"
         ),
-        "debt-bondage": r"debt\s+bondage|bonded\s+labou?r|debt-based\s+coercion|debt\s+servitude",
+        "debt-bondage": (
+            r"debt\s+bondage|bonded\s+(?:\w+\s+){0,3}labou?r|debt-based\s+coercion|debt\s+servitude"
+            r"|(?:forced|traffick\w*|labou?r)\b[^;]{0,60}\bto\s+(?:pay\s+off|repay)\s+(?:\w+\s+)?"
+            r"debts?"
+        ),
         "forced-begging": r"\bbeg\b|\bbegging\b|\bbeggars?\b",
         "forced-criminality": (
-            r"forced\s+criminality|\bcrimes?\b|\btheft\b|\bsteal\w*|drug\s+(?:traffick\w*|"
-            r"production|smuggling|trade)|narcotics|criminal\s+activit|illicit\s+activit|"
-            r"\bscam\w*|pickpocket"
+            r"forced\s+criminality|(?<!organized\s)\bcrimes?\b(?!\s+(?:groups?|networks?|rings?|"
+            r"syndicates?|gangs?))|\btheft\b|\bthieves\b|\bsteal\w*|drug\s+(?:traffick\w*|"
+            r"production|smuggling|trade|transport\w*)|narcotics|criminal\s+(?:activit|behavio)|"
+            r"illicit\s+activit|\bscam\w*|pickpocket|illegal\s+mining"
         ),
         "forced-child-labour": r"forced\s+child\s+labou?r|child\s+forced\s+labou?r",
         "state-imposed-forced-labour": (
             r"\b(?:state|government)-(?:sponsored|imposed|run|organized|organised|compelled)|"
             r"forced\s+labou?r\s+(?:\w+\s+){0,3}by\s+(?:the\s+)?(?:government|state|authorities)|"
-            r"national\s+service|\b(?:government|officials|authorities)\s+(?:\w+\s+){0,3}"
-            r"(?:force|forced|forcing|mobili[sz]\w*|compel\w*|uses?\s+(?:\w+\s+){0,2}(?:students|"
-            r"citizens|workers|teachers|people|prisoners|detainees|conscripts|residents))\b|"
-            r"bilateral\s+(?:contracts|government\s+"
-            r"arrangements)|labou?r\s+export|medical\s+missions|work\s+missions"
+            r"national\s+service\b[^;]{0,60}\b(?:abused|forc\w*)|\b(?:government|officials|"
+            r"authorities)\s+(?:\w+\s+){0,3}(?:force|forced|forcing|require|required|requires|"
+            r"mobili[sz]\w*|compel\w*|uses?\s+(?:\w+\s+){0,2}(?:students|citizens|workers|teachers"
+            r"|people|prisoners|detainees|conscripts|residents))\b|\bmobili[sz]ed\s+to\s+harvest|"
+            r"bilateral\s+(?:contracts|government\s+arrangements)|labou?r\s+export|medical\s+"
+            r"missions|work\s+missions|harvest\b[^;]{0,40}\b(?:mandatory|compulsory)|(?:mandatory|"
+            r"compulsory)\b[^;]{0,40}\bharvest"
         ),
         "forced-labour-in-detention": (
             r"prison\s+camps?|\bprisoners?\b|\bdetainees?\b|mass\s+detention|re-?education\s+"
-            r"(?:camps?|through)|labou?r\s+camps?"
+            r"(?:camps?|through)|labou?r\s+camps?|detention\s+cent(?:er|re)s"
         ),
         "forced-marriage": (
             r"forced\s+(?:and\s+fraudulent\s+)?marriages?|(?:sold|sell|sells|selling|forced|"
             rf"coerced|trade)\s+(?:{_W}{{0,4}})?(?:into|for)\s+(?:{_W}{{0,2}})?marriages?|to\s+marry"
-            r"|\bbrides?\b|fraudulent\s+marriages?|temporary.{0,20}marriages|marriage\s+brokers"
+            r"|\bbrides?\b|fraudulent\s+marriages?|temporary.{0,20}marriages|marriage\s+brokers|"
+            r"concubin\w*"
         ),
         "organ-removal": r"\borgans?\b(?!\w*\s+of\s+the\s+state)|\bkidneys?\b",
         "slavery-practices": (
-            r"(?<!sexual\s)(?<!modern-day\s)(?<!modern\s)\bslavery\b|slavery-related|"
-            r"hereditary\s+servitude|\benslav\w*"
+            r"(?<!modern-day\s)(?<!modern\s)\bslavery\b|slavery-related|hereditary\s+servitude|"
+            r"\benslav\w*|sex\s+slaves?"
         ),
     }.items()
 }
-#: Forms whose cue is only a context word: they need an exploitation cue in the same clause.
 _SOLDIERS = re.compile(r"child\s+soldiers?|child\s+combatants?", re.I)
 _MILITARY = re.compile(
     r"\bsoldiers?\b|\bcombat\w*|\bmilitary\b|armed\s+(?:forces|groups)|\bmilitia\w*|\bfighters?\b|"
@@ -109,6 +116,7 @@ _MILITARY = re.compile(
 _RECRUIT = re.compile(
     r"\brecruit\w*|\bconscript\w*|\bus(?:e|ed|es|ing)\b|\babduct\w*|\bforc\w*", re.I
 )
+#: Forms whose cue is only a context word: they need an exploitation cue in the same clause.
 _NEEDS_FORCE = frozenset(
     {
         "forced-begging",
@@ -120,50 +128,40 @@ _NEEDS_FORCE = frozenset(
 )
 _FORCE = re.compile(
     r"\bforc\w*|exploit\w*|traffick\w*|coerc\w*|compel\w*|subject(?:ed)?\s+to|victims?|"
-    r"without\s+pay|\bsold\b|rented|maimed|bonded|servitude|labou?r",
+    r"without\s+pay\w*|\bsold\b|rented|maimed|bonded|servitude|labou?r|require\w*|mandatory|"
+    r"mobili[sz]ed",
     re.I,
+)
+#: Forms of forced labour that, done by children, are forced child labour.
+_LABOUR_KINDS = frozenset(
+    {"forced-labour", "forced-begging", "domestic-servitude", "debt-bondage", "forced-criminality"}
 )
 
 
-def clause_forms(masked: str) -> set[str]:
-    """Forms a clause supports (``masked``: the clause with risk phrases blanked out)."""
+def clause_forms(masked: str, *, domestic_work: bool = False) -> set[str]:
+    """Forms a clause supports (``masked``: the clause with risk phrases blanked out).
+
+    Coordinated victims and forms are read distributively, as the TIP formula means them: in
+    "men, women, and children subjected to forced labour and sex trafficking" the children are
+    in both, so the clause also supports forced child labour and child sex trafficking; and
+    forced labour of people who work in households (``domestic_work``: domestic workers, maids)
+    is domestic servitude.
+    """
     found = {form for form, cue in _CUES.items() if cue.search(masked)}
     if found & _NEEDS_FORCE and not _FORCE.search(masked):
         found -= _NEEDS_FORCE
-    if "forced-labour" in found and _CHILD.search(masked) and _children_forced(masked):
+    if found & {"debt-bondage", "domestic-servitude", "forced-begging", "forced-criminality"}:
+        found.add("forced-labour")
+    child = bool(_CHILD.search(masked))
+    if child and found & _LABOUR_KINDS:
         found.add("forced-child-labour")
-    if "sex-trafficking" in found and _CHILD.search(masked) and _children_sexual(masked):
+    if child and "sex-trafficking" in found:
         found.add("child-sex-trafficking")
-    if _SOLDIERS.search(masked) or (
-        _CHILD.search(masked) and _MILITARY.search(masked) and _RECRUIT.search(masked)
-    ):
+    if domestic_work and "forced-labour" in found:
+        found.add("domestic-servitude")
+    if _SOLDIERS.search(masked) or (child and _MILITARY.search(masked) and _RECRUIT.search(masked)):
         found.add("child-soldiering")
     return found
-
-
-def _children_forced(text: str) -> bool:
-    """Children are the ones in forced labour, not one of a list of victims of everything."""
-    return bool(
-        re.search(
-            r"\b(?:children|boys|child|minors)\b(?:\s+\w+){0,12}\s+(?:forced|subjected|exploited|"
-            r"compelled|made)\s+(?:\w+\s+){0,3}(?:to\s+(?:work|labou?r|beg|mine)|into\s+|labou?r)",
-            text,
-            re.I,
-        )
-    )
-
-
-def _children_sexual(text: str) -> bool:
-    return bool(
-        re.search(
-            r"\b(?:children|girls|boys|child|minors)\b(?:\s+[\w,]+){0,6}\s+(?:are\s+|were\s+)?"
-            r"(?:also\s+)?(?:forced\s+into\s+prostitut|sex\s+traffick|(?:sexually\s+)?exploited\s+in"
-            r"\s+(?:commercial\s+)?sex|prostitut|subjected\s+to\s+sex)|(?:prostitute|exploit|"
-            r"traffic\w*)\s+(?:their\s+)?children",
-            text,
-            re.I,
-        )
-    )
 
 
 def with_parents(forms: set[str]) -> set[str]:

@@ -119,8 +119,6 @@ REGIONS: Final[dict[str, str | None]] = {
 PLACES_IN: Final[dict[str, str]] = {
     "Russian Far East": "RUS",
     "Xinjiang": "CHN",
-    "Sinai Peninsula": "EGY",
-    "Sinai": "EGY",
 }
 
 __all__ = [

@@ -51,6 +51,7 @@ _ONWARD = (
     ("bound", "for"),
     ("destined", "for"),
     ("onward", "to"),
+    ("smuggled", "to"),
 )
 _PHRASES = (
     ("to", "a", "lesser", "extent"),
@@ -80,6 +81,12 @@ class TokenReader:
                 if tuple(words[i : i + len(phrase)]) == phrase:
                     self.glue.update(range(i, i + len(phrase)))
 
+    def _proper(self, i: int) -> bool:
+        """A capitalised word inside the clause that no gazetteer knows ("the Sinai Peninsula
+        and Libya"): a place below country level, carried along in a list of places."""
+        t = self.t[i]
+        return i > 0 and t.text[:1].isupper() and t.text[1:].islower()
+
     def word(self, i: int) -> str:
         return self.t[i].lower if 0 <= i < len(self.t) else ""
 
@@ -107,14 +114,14 @@ class TokenReader:
                 i -= 1
                 continue
             if w in L.IN_WORDS:
-                if any(self.word(k) in L.RESIDENCE for k in range(i - 6, i)):
+                if any(self.word(k) in L.RESIDENCE for k in range(i - 9, i)):
                     return "none", i  # "living in or near camps, particularly in Sudan"
                 return "in", i
             if w in L.ABROAD and apposition:
                 return "in", i
             if w in _APPOSITIVE:
                 apposition = True
-            if w in L.LIST_GLUE or w in _APPOSITIVE:
+            if w in L.LIST_GLUE or w in _APPOSITIVE or self._proper(i):
                 i -= 1
                 continue
             if apposition and extra < 8:

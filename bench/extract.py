@@ -1,0 +1,139 @@
+"""``python -m bench.extract``: kg extract on the gold set, with a naive baseline and speed.
+
+Reads ``tests/data/extract_gold/gold.jsonl`` and the narratives of
+``../shared/data/factbook_tip/factbook_tip_history.csv`` (the ``current_situation_text``
+column alone, as the gold set was annotated), scores the dev and test splits separately and
+together, times all 227 narratives (the gazetteer build included, best and median of three
+runs), and writes the ``extract`` section of bench/RESULTS.md with the errors by kind.
+
+Examples::
+
+    python -m bench.extract                 # all splits, write RESULTS.md
+    python -m bench.extract --split dev --no-write --errors   # while developing
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from bench import report
+from bench.extract_score import (
+    TARGETS,
+    Row,
+    Score,
+    load_rows,
+    meets,
+    naive_summary,
+    run_all,
+    score,
+)
+from kg.extract.extractor import VERSION, extract
+from kg.extract.gazetteer_build import load_gazetteer
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD = ROOT / "tests" / "data" / "extract_gold" / "gold.jsonl"
+CSV = ROOT.parent / "shared" / "data" / "factbook_tip" / "factbook_tip_history.csv"
+RESULTS = ROOT / "bench" / "RESULTS.md"
+FIELDS = ("roles", "coarse forms", "specific forms", "pairs")
+
+
+def timed_run(rows: list[Row]) -> tuple[float, float]:
+    """Seconds to build the gazetteer, and to extract every narrative of ``rows``."""
+    start = time.perf_counter()
+    g = load_gazetteer(ROOT / "data")
+    built = time.perf_counter()
+    for r in rows:
+        extract(r.text, r.country, g)
+    return built - start, time.perf_counter() - built
+
+
+def _line(name: str, s: Score) -> str:
+    p_min, r_min = TARGETS[name]
+    target = f"F1 ≥ {p_min}" if name == "roles" else f"P ≥ {p_min}, R ≥ {r_min}"
+    ok = "yes" if meets(name, s) else "**no**"
+    return (
+        f"| {name} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.tp} | {s.fp} | {s.fn} "
+        f"| {target} | {ok} |"
+    )
+
+
+def table(scores: dict[str, Score]) -> list[str]:
+    """A Markdown table of one run's scores."""
+    out = [
+        "| field | precision | recall | F1 | tp | fp | fn | target | met |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---|",
+    ]
+    return out + [_line(n, scores[n]) for n in FIELDS]
+
+
+def errors(scores: dict[str, Score]) -> list[str]:
+    """Missed and spurious items per field, with the row key (gec@commit)."""
+    out = []
+    for name in FIELDS:
+        s = scores[name]
+        for kind, items in (("missed", s.missed), ("spurious", s.spurious)):
+            if items:
+                by_item: dict[str, list[str]] = {}
+                for key, item in items:
+                    by_item.setdefault(item, []).append(key)
+                listed = "; ".join(
+                    f"{item} ({', '.join(sorted(set(keys)))})"
+                    for item, keys in sorted(by_item.items())
+                )
+                out.append(f"- {name}, {kind} ({len(items)}): {listed}")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Score, time and (unless --no-write) write the extract section of RESULTS.md."""
+    parser = argparse.ArgumentParser(prog="python -m bench.extract", description=__doc__)
+    parser.add_argument("--split", choices=("dev", "test", "all"), action="append")
+    parser.add_argument("--no-write", action="store_true", help="do not touch RESULTS.md")
+    parser.add_argument("--errors", action="store_true", help="print the errors by kind")
+    args = parser.parse_args(argv)
+    splits = args.split or ["dev", "test", "all"]
+    if not CSV.is_file():
+        print(f"skipped: {CSV} is absent", file=sys.stderr)
+        return 0
+    rows = load_rows(GOLD, CSV)
+    g = load_gazetteer(ROOT / "data")
+    ours = run_all(rows, lambda r: extract(r.text, r.country, g).summary())
+    naive = run_all(rows, lambda r: naive_summary(r.text, r.country, g))
+    lines = ["## kg extract on the gold set: `python -m bench.extract`", ""]
+    for split in splits:
+        chosen = [r for r in rows if split == "all" or r.split == split]
+        mine, base = score(chosen, ours), score(chosen, naive)
+        lines += [f"### {split} ({len(chosen)} rows, {len({r.gec for r in chosen})} countries)", ""]
+        lines += ["kg extract (rules, version " + VERSION + "):", "", *table(mine), ""]
+        lines += ["naive keyword/gazetteer baseline (same rows):", "", *table(base), ""]
+        if args.errors:
+            lines += ["errors:", *errors(mine), ""]
+    runs = [timed_run(rows) for _ in range(3)]
+    build = statistics.median(r[0] for r in runs)
+    best = min(r[1] for r in runs)
+    med = statistics.median(r[1] for r in runs)
+    start = time.perf_counter()
+    run_all(rows, lambda r: naive_summary(r.text, r.country, g))
+    naive_s = time.perf_counter() - start
+    lines += [
+        f"Speed: the {len(rows)} narratives that assess a country (all 227 but the 5 World "
+        f"rows) in {best:.2f} s (median of 3 runs {med:.2f} s), plus {build:.2f} s to build "
+        f"the gazetteer: {best + build:.2f} s in all (target ≤ 5 s); the naive baseline takes "
+        f"{naive_s:.2f} s.",
+    ]
+    text = "\n".join(lines)
+    print(text)
+    if not args.no_write:
+        report.write_section(RESULTS, "extract", text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+
+
+__all__ = ["errors", "main", "table", "timed_run"]
