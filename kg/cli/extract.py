@@ -58,7 +58,7 @@ def extract(
     names are left out and listed as notes. Refused: empty or binary files, texts that are not
     about trafficking, unknown countries (one line, exit 1, nothing written).
 
-    Examples:
+    Example:
 
     \b
         kg extract narrative.txt --country THA -o tha-draft.yaml

@@ -40,11 +40,10 @@ class DraftOptions:
     extra_notes: list[str] = field(default_factory=list)
 
 
-def most_specific(forms: Iterable[str]) -> list[str]:
-    """Drop each form that is an ancestor of another one in the set."""
-    found = set(forms)
-    ancestors = {a for f in found for a in with_parents({f}) - {f}}
-    return sorted(found - ancestors)
+def _with_coarse(forms: set[str]) -> list[str]:
+    """The forms and their coarse parents (forced labour, sex trafficking): a flow of "men and
+    boys in forced labour" is forced labour and forced child labour, not only the latter."""
+    return sorted(forms | {p for p in with_parents(forms) if p not in PARENT})
 
 
 def _locator(spans: Iterable[tuple[int, int, int]]) -> str:
@@ -72,7 +71,8 @@ def _flows(x: Extraction, g: Gazetteer, notes: list[str]) -> list[dict[str, Any]
         groups.setdefault((f.kind, key), []).append(f)
     out: list[dict[str, Any]] = []
     for (kind, place), found in sorted(groups.items()):
-        forms = most_specific(form for f in found for form in f.forms) or ["trafficking-in-persons"]
+        named = {form for f in found for form in f.forms}
+        forms = _with_coarse(named) or ["trafficking-in-persons"]
         spans = [(f.sentence, f.start, f.end) for f in found]
         name = g.countries.get(place) or g.regions.get(place, place)
         if kind == "destination":
@@ -129,7 +129,7 @@ def draft_document(x: Extraction, g: Gazetteer, opts: DraftOptions) -> dict[str,
     """The draft as a mapping in file order (see the module docstring)."""
     notes = list(x.notes) + list(opts.extra_notes)
     flows = _flows(x, g, notes)
-    forms = most_specific(x.forms)
+    forms = x.all_forms()
     roles = [r for r in ROLES if r in x.roles]
     draft: dict[str, Any] = {
         "extracted_by": TOOL,
@@ -237,4 +237,4 @@ def dump_draft(doc: dict[str, Any]) -> str:
     return HEADER + body
 
 
-__all__ = ["TOOL", "DraftOptions", "draft_document", "dump_draft", "most_specific"]
+__all__ = ["TOOL", "DraftOptions", "draft_document", "dump_draft"]

@@ -99,21 +99,22 @@ def extract(
     sentences = segment(text)
     x = Extraction(country, hashlib.sha256(text.encode("utf-8")).hexdigest(), sentences)
     x.tier = find_tier(sentences)
-    tier_paragraph = None
+    tier_paragraph = summary_paragraph = None
     if x.tier is not None:
-        opening = next(s for s in sentences if s.index == x.tier.sentence)
-        if re.match(r"\s*(?:tier|special)", opening.text, re.I):
-            tier_paragraph = opening.paragraph
-    stated = find_year(text, sentences)
+        placed = next(s for s in sentences if s.index == x.tier.sentence)
+        tier_paragraph = placed.paragraph
+        if re.match(r"\s*(?:tier|special)", placed.text, re.I):
+            summary_paragraph = placed.paragraph  # "Tier 3 — …": efforts, not the profile
+    stated = find_year(text, sentences, tier_paragraph)
     if year is not None:
         x.year = year
     elif stated is not None:
         x.year, x.year_sentence = stated
-    x.claims = find_claims(sentences, tier_paragraph)
+    x.claims = find_claims(sentences, summary_paragraph)
     context = _named_codes(text, gazetteer)
     previous: tuple[list[Place], bool] | None = None
     for s in sentences:
-        if s.paragraph == tier_paragraph:
+        if s.paragraph == summary_paragraph:
             continue
         for c in read_clauses(text, s.start, s.end, gazetteer):
             if not c.victims and previous and _ANAPHOR.search(c.text):

@@ -49,7 +49,7 @@ _CUES: Final[dict[str, re.Pattern[str]]] = {
         "forced-labour": (
             rf"\bforced\s+(?:or\s+\w+\s+)?{_LAB}|\b{_LAB}\s+traffick|\bforced\s+(?:{_W}{{0,2}})?"
             rf"{_LAB}ers?\b|involuntary\s+servitude|conditions\s+(?:indicative\s+)?of\s+forced|"
-            rf"\bforced\s+(?:in)?to\s+(?!prostitut|marr|sex|commit|spy|fight|the\s+sex)\w+|"
+            rf"\bforced\s+(?:in)?to\s+(?!prostitut|marr|sex|commit|spy|fight|donat|the\s+sex)\w+|"
             rf"\b{_LAB}\s+exploitation|exploitative\s+{_LAB}|forced\s+or\s+coerced|\bcompel\w*\s+"
             rf"(?:{_W}{{0,6}})?into\s+forced|sex\s+(?:and|or)\s+{_LAB}\s+traffick"
         ),

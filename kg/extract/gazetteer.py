@@ -16,8 +16,9 @@ from kg.extract.tokens import Token, split_words
 
 Kind = Literal["country", "demonym", "region"]
 #: A shared demonym resolves to the most populous country only when it is this many times
-#: more populous than the next ("French": France, not Réunion); otherwise it stays ambiguous.
-DOMINANCE = 100
+#: more populous than the next ("French": France, not Réunion); otherwise it stays ambiguous
+#: ("Congolese": both Congos).
+DOMINANCE = 50
 
 
 @dataclass(frozen=True)

@@ -111,19 +111,25 @@ def find_tier(sentences: list[Sentence]) -> TierFinding | None:
     return TierFinding(found.tier, found.sentence, found.change, waiver, years)
 
 
-def find_year(text: str, sentences: list[Sentence]) -> tuple[int, int] | None:
-    """The report year the text states and the sentence saying it, or None."""
+def find_year(
+    text: str, sentences: list[Sentence], tier_paragraph: int | None = None
+) -> tuple[int, int] | None:
+    """The report year the text states and the sentence saying it, or None.
+
+    A "2024 Trafficking in Persons Report" anywhere; a trailing "(2015)" tag only at the end of
+    the paragraph that states the tier (elsewhere such a year dates an estimate, not a report).
+    """
     for s in sentences:
         m = _REPORT.search(s.text)
         if m:
             return int(m.group(1)), s.index
-    by_paragraph: dict[int, Sentence] = {}
+    last: dict[int, Sentence] = {}
     for s in sentences:
-        by_paragraph[s.paragraph] = s
-    for s in sorted(by_paragraph.values(), key=lambda x: x.index):
-        m = _YEAR_TAG.search(s.text)
+        last[s.paragraph] = s
+    if tier_paragraph is not None and tier_paragraph in last:
+        m = _YEAR_TAG.search(last[tier_paragraph].text)
         if m:
-            return int(m.group(1)), s.index
+            return int(m.group(1)), last[tier_paragraph].index
     return None
 
 

@@ -1,0 +1,188 @@
+"""``kg extract``: the draft, the JSON summary, the Factbook mode, and bad input (one line,
+exit 1, nothing written)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+from kg.core.errors import ExitCode
+
+TEXT = (
+    "Ruritanian women are subjected to sex trafficking in Thailand; "
+    "men from Nepal are forced to work in Malaysia; children are forced to beg"
+)
+KEYS = ["country", "roles", "forms", "destinations", "origins", "transit_to", "tier", "year"]
+
+
+def run(runner: CliRunner, *args: str) -> object:
+    return runner.invoke(cli, ["extract", *args])
+
+
+@pytest.fixture
+def narrative(sample_repo: Path) -> Path:
+    path = sample_repo / "narrative.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    return path
+
+
+def test_summary_json_is_one_object_with_the_issue_keys(runner: CliRunner, narrative: Path) -> None:
+    result = run(runner, "narrative.txt", "--country", "MYS", "--summary", "json")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    lines = result.stdout.splitlines()  # type: ignore[attr-defined]
+    assert len(lines) == 1
+    summary = json.loads(lines[0])
+    assert list(summary) == KEYS
+    assert summary["country"] == "MYS"
+    assert summary["origins"] == ["NPL"]
+    assert summary["tier"] is None
+    assert summary["year"] is None
+
+
+def test_the_draft_goes_to_a_file_and_builds(runner: CliRunner, narrative: Path) -> None:
+    target = Path("data/assessments/mys-draft.yaml")
+    result = run(runner, "narrative.txt", "--country", "mys", "--year", "2020", "-o", str(target))
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert result.stdout == ""  # type: ignore[attr-defined]
+    assert "wrote data/assessments/mys-draft.yaml" in result.stderr  # type: ignore[attr-defined]
+    text = target.read_text()
+    assert "review: unreviewed" in text
+    assert "year: 2020" in text
+    built = runner.invoke(cli, ["build", "--out", "out"])
+    assert built.exit_code == 0, built.output
+    assert built.stderr.rstrip().endswith("conforms")
+
+
+def test_the_draft_to_stdout_by_default(runner: CliRunner, narrative: Path) -> None:
+    result = run(runner, "narrative.txt", "--country", "MYS")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("# Machine-extracted draft")  # type: ignore[attr-defined]
+
+
+def test_a_known_source_gives_its_publisher_as_assessor(runner: CliRunner, narrative: Path) -> None:
+    result = run(runner, "narrative.txt", "--country", "MYS", "--source", "essay-prk")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert "assessor: essay-author" in result.stdout  # type: ignore[attr-defined]
+    assert "  source:\n" not in result.stdout  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "narrative.txt:1:1: the text is empty"),
+        (b"   \n\n  ", "narrative.txt:1:1: the text is empty"),
+        (b"forced labor\x00\x01\x02", "narrative.txt:1:13: the file is binary (a NUL byte)"),
+        (b"forced labor \xff\xfe here", "narrative.txt:1:14: the file is not UTF-8 text"),
+        (b"The weather was mild and the harvest good.", "is not a trafficking narrative"),
+    ],
+)
+def test_bad_files_are_one_line_and_write_nothing(
+    runner: CliRunner, sample_repo: Path, content: bytes, message: str
+) -> None:
+    (sample_repo / "narrative.txt").write_bytes(content)
+    result = run(runner, "narrative.txt", "--country", "MYS", "-o", "draft.yaml")
+    assert result.exit_code == ExitCode.ERROR
+    assert result.stdout == ""  # type: ignore[attr-defined]
+    err = result.stderr  # type: ignore[attr-defined]
+    assert err.count("\n") == 1
+    assert message in err
+    assert "Traceback" not in err
+    assert not (sample_repo / "draft.yaml").exists()
+
+
+def test_an_unknown_country_is_one_line(runner: CliRunner, narrative: Path) -> None:
+    result = run(runner, "narrative.txt", "--country", "XYZ", "--summary", "json")
+    assert result.exit_code == ExitCode.ERROR
+    assert result.stderr.startswith("Error: unknown country code 'XYZ'")  # type: ignore[attr-defined]
+    assert result.stderr.count("\n") == 1  # type: ignore[attr-defined]
+    assert result.stdout == ""  # type: ignore[attr-defined]
+
+
+def test_a_missing_file_is_one_line(runner: CliRunner, sample_repo: Path) -> None:
+    result = run(runner, "nowhere.txt", "--country", "MYS")
+    assert result.exit_code == ExitCode.ERROR
+    assert "nowhere.txt: cannot read the file" in result.stderr  # type: ignore[attr-defined]
+
+
+def test_usage_errors(runner: CliRunner, narrative: Path) -> None:
+    assert run(runner, "narrative.txt").exit_code == ExitCode.USAGE
+    assert run(runner, "--factbook", "x.csv").exit_code == ExitCode.USAGE
+
+
+def test_help_has_an_example(runner: CliRunner) -> None:
+    result = run(runner, "--help")
+    assert result.exit_code == 0
+    assert "Example" in result.stdout
+    assert "kg extract narrative.txt --country THA" in result.stdout
+
+
+def write_factbook(path: Path) -> None:
+    columns = [
+        "gec",
+        "country_name",
+        "first_seen_date",
+        "first_seen_commit",
+        "tier_rating_text",
+        "current_situation_text",
+    ]
+    rows = [
+        [
+            "rs",
+            "Russia",
+            "2020-11-24",
+            "a" * 40,
+            "Tier 3 — the government does not make significant efforts (2020)",
+            "Russian women are forced into prostitution in Turkey",
+        ],
+        [
+            "rs",
+            "Russia",
+            "2021-06-15",
+            "b" * 40,
+            "Tier 3 — no efforts (2021)",
+            "Russian men are subjected to forced labor in Qatar",
+        ],
+        ["xx", "", "2020-11-24", "a" * 40, "", "victims of forced labor worldwide"],
+        ["ch", "China", "2020-11-24", "a" * 40, "Tier 3 (2020)", ""],
+    ]
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(columns)
+        writer.writerows(rows)
+
+
+def test_factbook_mode_writes_one_draft_per_text_version(
+    runner: CliRunner, sample_repo: Path
+) -> None:
+    write_factbook(sample_repo / "history.csv")
+    result = run(runner, "--factbook", "history.csv", "-o", "drafts")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    names = sorted(p.name for p in (sample_repo / "drafts").iterdir())
+    assert names == [
+        "rus-factbook-2020-11-24-aaaaaaa.yaml",
+        "rus-factbook-2021-06-15-bbbbbbb.yaml",
+    ]
+    assert "not a country, skipped: xx" in result.stderr  # type: ignore[attr-defined]
+    first = (sample_repo / "drafts" / names[0]).read_text()
+    assert "tier: tier-3" in first
+    assert "destinations: [TUR]" in first
+    again = run(runner, "--factbook", "history.csv", "-o", "drafts")
+    assert again.exit_code == 0
+    assert (sample_repo / "drafts" / names[0]).read_text() == first
+    for name in names:
+        (sample_repo / "drafts" / name).rename(sample_repo / "data" / "assessments" / name)
+    built = runner.invoke(cli, ["build", "--out", "out"])
+    assert built.exit_code == 0, built.output
+
+
+def test_factbook_mode_refuses_another_csv(runner: CliRunner, sample_repo: Path) -> None:
+    (sample_repo / "other.csv").write_text("a,b\n1,2\n")
+    result = run(runner, "--factbook", "other.csv", "-o", "drafts")
+    assert result.exit_code == ExitCode.ERROR
+    assert "not a Factbook history file" in result.stderr  # type: ignore[attr-defined]
+    assert not (sample_repo / "drafts").exists()
