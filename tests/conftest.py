@@ -6,6 +6,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -105,3 +106,11 @@ def sample_repo(tmp_path: Path) -> Iterator[Path]:
 def runner() -> CliRunner:
     """A click test runner that keeps stdout and stderr apart."""
     return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def gazetteer() -> Any:
+    """kg extract's gazetteer of the shipped reference data (countries, demonyms, regions)."""
+    from kg.extract.gazetteer_build import load_gazetteer
+
+    return load_gazetteer(DATA)
