@@ -23,7 +23,7 @@ from kg.extract.factbook import AGENT, read_factbook
 from kg.extract.gazetteer import Gazetteer
 from kg.extract.gazetteer_build import build_gazetteer
 from kg.extract.textfile import read_narrative
-from kg.source.loader import load_sources
+from kg.source.loader import load_sources, read_yaml, shipped_reference
 from kg.source.ontology import load_ontology
 from kg.source.parse import parse_records
 from kg.source.records import Records
@@ -40,10 +40,17 @@ class Reference:
     records: Records
 
 
-def load_reference(data_dir: Path, ontology_dir: Path) -> Reference:
-    """Read ``data_dir`` (and the vocabularies of ``ontology_dir``) once."""
-    vocab = load_ontology(ontology_dir).vocabulary
-    records = parse_records(load_sources(data_dir), vocab)
+def load_reference(data_dir: Path, ontology_dir: Path | None = None) -> Reference:
+    """Read ``data_dir`` (kg's shipped reference data alone when it does not exist) and the
+    vocabularies of ``ontology_dir`` (kg's own when None) once."""
+    from kg.core.resources import shipped
+
+    vocab = load_ontology(ontology_dir or shipped("ontology")).vocabulary
+    if data_dir.is_dir():
+        docs = load_sources(data_dir)
+    else:
+        docs = [read_yaml(path) for path in shipped_reference()]
+    records = parse_records(docs, vocab)
     g = build_gazetteer(records.countries.values(), records.regions.values())
     return Reference(g, records)
 

@@ -35,6 +35,7 @@ PER_COMMAND_HELP = {
     "--data": "the data directory to build: written by build, checked by validate, in memory "
     "for the readers",
     "--queries": "the named queries: run by query, offered on serve's page",
+    "--year": "a report year: the flows viz draws, the year kg extract gives a draft (issue 13)",
 }
 
 
