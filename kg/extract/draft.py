@@ -38,6 +38,7 @@ class DraftOptions:
     text_name: str
     source_entry: dict[str, Any] | None = None  # defines the source when data/ lacks it
     extra_notes: list[str] = field(default_factory=list)
+    restates: str | None = None  # the tier issuer a stated tier repeats (us-dos-jtip)
 
 
 def _with_coarse(forms: set[str]) -> list[str]:
@@ -164,6 +165,10 @@ def draft_document(x: Extraction, g: Gazetteer, opts: DraftOptions) -> dict[str,
             tier["watch_list_years"] = x.tier.watch_list_years
         if x.tier.waiver:
             tier["waiver"] = True
+        if opts.restates is not None:
+            tier["restates"] = {"assessor": opts.restates}
+            if x.year is not None:
+                tier["restates"]["year"] = x.year
         sentence = next(s for s in x.sentences if s.index == x.tier.sentence)
         tier["locator"] = sentence.span_locator
         head["tier"] = tier

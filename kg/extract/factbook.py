@@ -65,7 +65,7 @@ class FactbookText:
             "id": self.source_id,
             "title": "The World Factbook, trafficking in persons entries as of "
             + self.first_seen_date,
-            "doc_type": "dataset",
+            "doc_type": "reference-work",
             "reliability": "official",
             "publisher": AGENT,
             "identifier": f"github.com/factbook/factbook.json@{self.first_seen_commit}",

@@ -130,7 +130,17 @@ def draft_file(
     if agent == UNIDENTIFIED:
         notes.append("assessor: the author of the text is not known; set the real assessor")
     opts = DraftOptions(entry["id"] if entry else str(source), agent, path.name, entry, notes)
+    opts.restates = _tier_issuer(ref, agent, known.publisher if known else None)
     return DraftResult(x, dump_draft(draft_document(x, g, opts)), path.name)
+
+
+def _tier_issuer(ref: Reference, assessor: str, publisher: str | None) -> str | None:
+    """Whose tier a stated tier repeats: the tier-issuing agent (J/TIP), unless the text is
+    that agent's own publication (see data/README.md, "Restated tiers")."""
+    issuers = sorted(a.id for a in ref.records.agents.values() if a.issues_tiers)
+    if assessor in issuers and publisher == assessor:
+        return None
+    return issuers[0] if len(issuers) == 1 else None
 
 
 def write_text(target: Path, text: str) -> None:
@@ -154,6 +164,7 @@ def draft_factbook(csv_path: Path, out_dir: Path, ref: Reference) -> FactbookRun
         opts = DraftOptions(
             t.source_id, AGENT, f"{csv_path.name}#{t.key}", None if known else t.source_entry()
         )
+        opts.restates = _tier_issuer(ref, AGENT, AGENT)
         results.append((t.draft_name, dump_draft(draft_document(x, ref.gazetteer, opts))))
     for name, text in results:
         target = out_dir / name
