@@ -32,10 +32,10 @@ def import_(
     KIND is glotip (UNODC data_glotip.csv), tiers (TIP tier table tip_tiers_orig.csv), ctdc
     (CTDC global dataset CSV) or factbook (the CIA World Factbook's factbook_tip folder or its
     factbook_world_tier_lists.csv: J/TIP tiers as the Factbook restates them, 2014-2025).
-    Country codes and names are reconciled with
-    data/reference/countries.yaml; the summary lists rows read, facts written, rows skipped
-    and why, and every value that is not a country or could not be mapped. Outputs are
-    written atomically; to import into every build, list the file in an import list
+    Country codes and names are reconciled with the reference countries (kg's own, or the
+    project's data/reference/); the summary lists rows read, facts written, rows skipped and
+    why, and every value that is not a country or could not be mapped. Outputs are written
+    atomically; to import into every build, list the file in an import list
     (kg build --imports FILE).
 
     Example:
