@@ -9,12 +9,11 @@ import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 
-from kg.query.named import QueryDirs
+from kg.query.named import QueryDirs, query_dirs
 from kg.server import site as server_site
 from kg.server.engine import Engine, InlineEngine, Outcome, QueryRequest, text_outcome
 from kg.server.page import content_security_policy, read_named_queries, render_index
@@ -36,8 +35,8 @@ class ServerConfig:
 
     timeout: float = 10.0
     max_rows: int = 10_000
-    #: Named queries offered on the page: a directory, or several (``kg.query.query_dirs``).
-    queries_dir: QueryDirs = Path("queries")
+    #: Named queries offered on the page: kg's own and ./queries by default (``query_dirs``).
+    queries_dir: QueryDirs = field(default_factory=lambda: tuple(query_dirs()))
 
 
 @dataclass(frozen=True)
