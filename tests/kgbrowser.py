@@ -69,6 +69,39 @@ def visit(path: Path, width: int = 1280, height: int = 900) -> Iterator[Visit]:
             browser.close()
 
 
+@contextmanager
+def browse(base: str, width: int = 1400, height: int = 900) -> Iterator[Visit]:
+    """A page for browsing a served site at ``base``; ``foreign_requests`` are requests for
+    anything not on that site."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            seen = Site(page, base)
+            page.on("request", lambda r: seen.requests.append(r.url))
+            page.on("console", lambda m: seen.console.append((m.type, m.text)))
+            page.on("pageerror", lambda exc: seen.console.append(("pageerror", str(exc))))
+            yield seen
+        finally:
+            browser.close()
+
+
+@dataclass
+class Site(Visit):
+    """A browsing session on a served site."""
+
+    @property
+    def foreign_requests(self) -> list[str]:
+        """Requests for anything not on the site."""
+        return [r for r in self.requests if not r.startswith(self.url)]
+
+    def go(self, path: str) -> None:
+        """Open ``path`` (relative to the site) and wait for it to load."""
+        self.page.goto(self.url + path.lstrip("/"), wait_until="load")
+
+
 def not_blank(png: bytes) -> tuple[int, float]:
     """(number of distinct colours, share of non-white pixels) of a PNG."""
     import io

@@ -8,6 +8,7 @@ are package data, not part of the user-facing query library in ``queries/``.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -37,6 +38,7 @@ _INTEGERS = {
         "unsignedLong",
     )
 }
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _FLOATS = {V.XSD + "decimal", V.XSD + "double", V.XSD + "float"}
 
 
@@ -77,15 +79,32 @@ class Library:
         """Return the text of the query ``name``."""
         return _load(self.package, name)
 
-    def select(self, store: ox.Store, name: str, **bindings: str) -> list[Row]:
-        """Run the query ``name`` over the union of all graphs; IRI ``bindings`` pre-bind
-        variables. Rows come back as dicts of Python values, in the query's order."""
-        subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
-            ox.Variable(k): ox.NamedNode(v) for k, v in bindings.items()
-        }
-        result = store.query(
-            self.load(name), use_default_graph_as_union=True, substitutions=subs or None
-        )
+    def select(self, store: ox.Store, name: str, **bindings: str | Sequence[str]) -> list[Row]:
+        """Run the query ``name`` over the union of all graphs; ``bindings`` pre-bind variables
+        to an IRI (or to any of several IRIs) by a VALUES block at the start of the query's
+        WHERE group, so the engine plans with them (pyoxigraph's ``substitutions`` are applied
+        after planning, and cost a whole-store evaluation). Rows come back as dicts of Python
+        values, in the query's order."""
+        text = self.load(name)
+        if bindings:
+            blocks = []
+            for var, iris in sorted(bindings.items()):
+                values = [iris] if isinstance(iris, str) else list(iris)
+                terms = " ".join(str(ox.NamedNode(v)) for v in values)
+                blocks.append(f"VALUES ?{ox.Variable(var).value} {{ {terms} }}")
+            where = next(
+                (
+                    m
+                    for m in _WHERE.finditer(text)
+                    if "#" not in text[: m.start()].rsplit("\n", 1)[-1]
+                ),
+                None,
+            )
+            if where is None:
+                raise QueryError(f"{self.path(name)} has no WHERE group to bind variables in")
+            at = where.end()
+            text = f"{text[:at]} {' '.join(blocks)}{text[at:]}"
+        result = store.query(text, use_default_graph_as_union=True)
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError(f"{self.path(name)} is not a SELECT query")
         names = [v.value for v in result.variables]

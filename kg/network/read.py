@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from kg.core import rq
 from kg.core import vocab as V
 from kg.core.errors import QueryError, choices_hint
+from kg.network.tiers import latest_tiers
 
 #: The SPARQL files this stage runs (``kg/network/sparql/*.rq``).
 QUERIES = rq.Library("kg.network")
@@ -259,31 +260,6 @@ def centroid(points: list[tuple[float, float]]) -> tuple[float, float]:
     x = sum(math.cos(math.radians(p[1])) for p in points)
     y = sum(math.sin(math.radians(p[1])) for p in points)
     return round(lat, 2), round(math.degrees(math.atan2(y, x)), 2)
-
-
-def latest_tiers(store: ox.Store) -> dict[str, dict[str, Any]]:
-    """Country IRI → attributes of its latest tier placement (by report year, any assessor)."""
-    best: dict[str, tuple[tuple[int, bool, str], dict[str, Any]]] = {}
-    for r in QUERIES.select(store, "tiers"):
-        year = rq.integer(r, "year")
-        official = r.get("official") is True
-        assessor = rq.text(r, "assessorName") or V.shorten(rq.text(r, "assessor"))
-        if r.get("restated") is True:
-            by = rq.text(r, "restatedByName") or V.shorten(rq.text(r, "restatedBy"))
-            assessor = f"{assessor}, restated by {by}"
-        attrs: dict[str, Any] = {
-            "tier": rq.text(r, "tierLabel") or local_name(rq.text(r, "tier"), ""),
-            "tier_id": local_name(rq.text(r, "tier"), ""),
-            "tier_assessor": assessor,
-            "tier_official": official,
-        }
-        if year is not None:
-            attrs["tier_year"] = year
-        rank = (year if year is not None else -1, official, rq.text(r, "assessment"))
-        country = rq.text(r, "country")
-        if country not in best or rank > best[country][0]:
-            best[country] = (rank, attrs)
-    return {k: v[1] for k, v in best.items()}
 
 
 def _norm(text: str) -> str:

@@ -7,6 +7,8 @@ graph; the page only adds headings and explanations of how to read it.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyoxigraph as ox
 
 from kg.core import rq
@@ -42,8 +44,7 @@ def dossier(store: ox.Store, code: str) -> Dossier:
             entry["principal"] = entry.get("principal") is True or r.get("principal") is True
     for a in d.assessments:
         a["forms"] = [forms[str(f)] for f in a["form"]]
-    every = F.read_flows(store)
-    d.flows = F.select_flows(every, country=iri)
+    d.flows = F.select_flows(F.read_flows(store, country=iri), country=iri)
     d.policies = group(
         QUERIES.select(store, "policies", **c),
         "policy",
@@ -70,13 +71,37 @@ def dossier(store: ox.Store, code: str) -> Dossier:
         d.review[rq.text(r, "fact")] = rq.text(r, "status").rsplit("review-", 1)[-1]
         if r.get("tool") and str(r["tool"]) not in d.review_tools:
             d.review_tools.append(str(r["tool"]))
+    d.charts = _charts(store, d, places)
     if d.flows:
         from kg.viz.maps import flow_map_svg
 
-        graph = F.build_network(d.flows, places, F.latest_tiers(store))
+        ends = sorted({f.origin for f in d.flows} | {x for f in d.flows for x in f.destinations})
+        graph = F.build_network(d.flows, places, F.latest_tiers(store, ends))
         graph.graph["flows_matching"] = len(d.flows)
         d.flow_svg = flow_map_svg(graph, title=f"Flows to and from {d.country.get('label', code)}")
     return d
+
+
+def _charts(store: ox.Store, d: Dossier, places: dict[str, Any]) -> list[tuple[str, str]]:
+    """The country at a glance: tier timeline, detected victims, 4P findings (when it has
+    any of them)."""
+    from kg.viz.detections import detections, detections_svg
+    from kg.viz.pillars import pillar_findings, pillars_svg
+    from kg.viz.series import country_tiers
+    from kg.viz.tiercharts import timeline_svg
+
+    label = str(d.country.get("label") or d.code)
+    out = []
+    tiers = country_tiers(store, d.iri, d.code, label)
+    if tiers.years:
+        out.append(("Tier history", timeline_svg(tiers)))
+    found = detections(store, d.code, places=places)
+    if found.years:
+        out.append(("Identified victims detected per year", detections_svg(found)))
+    findings = pillar_findings(store, d.code, places=places)
+    if not findings.empty:
+        out.append(("4P findings", pillars_svg(findings)))
+    return out
 
 
 def render_report(store: ox.Store, code: str) -> bytes:

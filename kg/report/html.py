@@ -143,8 +143,18 @@ def _statistics(d: Dossier) -> str:
     return table(["Indicator", "Year", "Number", "Unit", "Method", "Source", "Locator"], rows)
 
 
-def dossier_html(d: Dossier) -> str:
-    """The whole dossier page."""
+def _charts(d: Dossier) -> str:
+    if not d.charts:
+        return '<p class="none">No tier, detection or 4P finding of this country to chart.</p>'
+    return "".join(
+        f'<figure class="chart" aria-label="{e(title)}">{svg}</figure>' for title, svg in d.charts
+    )
+
+
+def dossier_html(d: Dossier, *, stylesheet: str | None = None, banner: str = "") -> str:
+    """The whole dossier page: self-contained (inline style, a CSP that forbids every request),
+    or, with ``stylesheet``, linking that style sheet and showing ``banner`` HTML above the
+    header (how kg serve shows it inside the explorer, whose CSP comes with the response)."""
     c: dict[str, Any] = d.country
     name = str(c.get("label") or d.code)
     codes = " · ".join(e(x) for x in (c.get("iso3"), c.get("iso2"), c.get("numeric")) if x)
@@ -166,6 +176,14 @@ def dossier_html(d: Dossier) -> str:
             "</div>"
         )
     sections = [
+        (
+            "glance",
+            "At a glance",
+            _charts(d),
+            "Hover any mark for its year, source and assessor. Tiers: solid is J/TIP's own "
+            "placement, hollow a restatement by another source; a broken line is a year "
+            "without a placement.",
+        ),
         (
             "tiers",
             "Tier placements",
@@ -196,6 +214,11 @@ def dossier_html(d: Dossier) -> str:
         ("claims", "All claims", S.claims(d), ""),
         ("sources", "Sources", S.sources(d), ""),
     ]
+    if stylesheet is None:
+        csp = "default-src 'none'; style-src 'unsafe-inline'"
+        head = f'<meta http-equiv="Content-Security-Policy" content="{csp}">\n<style>{CSS}</style>'
+    else:
+        head = f'<link rel="stylesheet" href="{e(stylesheet)}">'
     nav = "".join(f'<a href="#{i}">{e(t)}</a>' for i, t, _, _ in sections)
     body = "".join(section(i, t, b, intro) for i, t, b, intro in sections)
     also = ", ".join(e(x) for x in c.get("alt", []))
@@ -204,13 +227,12 @@ def dossier_html(d: Dossier) -> str:
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+{head}
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{e(name)} — country dossier</title>
-<style>{CSS}</style>
 </head>
 <body>
-<header><div class="wrap"><p class="kicker">Country dossier</p>
+{banner}<header><div class="wrap"><p class="kicker">Country dossier</p>
 <h1>{e(name)} <span class="codes">{codes}</span></h1>
 <p class="sub">Also known as: {also or "—"} · Regions: {regions or "—"}</p>
 <nav>{nav}</nav></div></header>

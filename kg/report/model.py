@@ -48,6 +48,7 @@ class Dossier:
     flow_svg: str = ""
     review: dict[str, str] = field(default_factory=dict)  # fact IRI → unreviewed / reviewed
     review_tools: list[str] = field(default_factory=list)  # the programs that drafted facts
+    charts: list[tuple[str, str]] = field(default_factory=list)  # (title, SVG)
 
 
 __all__ = ["Dossier", "Record", "group"]

@@ -49,6 +49,13 @@ ul.forms, ul.recs { padding-left: 20px; }
 ul.forms li, ul.recs li { margin: 6px 0; }
 .ord { display: inline-block; min-width: 2.2em; font-weight: 700; color: #1e3a8a; }
 figure.map { margin: 8px 0 12px; }
+figure.chart { margin: 8px 0 16px; overflow-x: auto; background: #ffffff;
+  border: 1px solid #e2e8f0; border-radius: 6px; }
+figure.chart figcaption { font-weight: bold; padding: 8px 12px 0; }
+figure.chart svg { display: block; max-width: none; }
+.banner { background: #020617; padding: 8px 24px; font-size: 14px; }
+.banner a { color: #cbd5e1; margin-right: 18px; text-decoration: none; }
+.banner a:hover { color: #ffffff; text-decoration: underline; }
 figure.map svg { width: 100%; height: auto; border: 1px solid #e2e8f0; border-radius: 6px; }
 .pair { border: 1px solid #e2e8f0; border-radius: 8px; padding: 12px; margin: 10px 0;
   background: #fafafa; }

@@ -14,9 +14,9 @@ from urllib.parse import parse_qs
 import pyoxigraph as ox
 
 from kg.query.named import QueryDirs, query_dirs
+from kg.server import explorer
 from kg.server import site as server_site
 from kg.server.engine import Engine, InlineEngine, Outcome, QueryRequest, text_outcome
-from kg.server.page import content_security_policy, read_named_queries, render_index
 
 log = logging.getLogger(__name__)
 
@@ -95,14 +95,6 @@ def error(status: int, message: str, *extra: tuple[str, str]) -> Response:
     return _response(text_outcome(status, message), *extra)
 
 
-def _html(text: str) -> Response:
-    headers = (
-        ("Content-Type", "text/html; charset=utf-8"),
-        ("Content-Security-Policy", content_security_policy()),
-    )
-    return Response(200, headers, text.encode())
-
-
 def _page(outcome: Outcome) -> Response:
     # Generated pages may carry inline script and style, but never load from other hosts.
     return _response(outcome, ("Content-Security-Policy", server_site.PAGE_CSP))
@@ -166,10 +158,13 @@ def route(
     body: bytes,
 ) -> Response:
     """Answer a request whose method is upper-case and header names lower-case."""
+    page = explorer.route(app, method, path, params, headers, body)
+    if page is not None:
+        return Response(page.status, page.headers, page.body)
     is_sparql = path == "/sparql"
-    is_page = path in ("/", "/index.html", "/flows.html") or bool(_REPORT.fullmatch(path))
+    is_page = path == "/flows.html" or bool(_REPORT.fullmatch(path))
     if not (is_sparql or is_page):
-        return error(404, f"no page at {path}; the endpoint is /sparql, the query page is /")
+        return error(404, f"no page at {path}; the endpoint is /sparql, the explorer is /")
     allowed = _SPARQL_METHODS if is_sparql else _PAGE_METHODS
     if method == "OPTIONS":
         return Response(204, (("Allow", allowed),), b"")
@@ -182,17 +177,9 @@ def route(
     if path == "/flows.html":
         return app.page(path, lambda: _page(server_site.flows_page(app.store)))
     report = _REPORT.fullmatch(path)
-    if report:
-        iso = report.group(1).upper()
-        return app.page(f"report/{iso}", lambda: _page(server_site.report_page(app.store, iso)))
-    return app.page(
-        "/",
-        lambda: _html(
-            render_index(
-                read_named_queries(app.config.queries_dir), server_site.assessed(app.store)
-            )
-        ),
-    )
+    assert report is not None
+    iso = report.group(1).upper()
+    return app.page(f"report/{iso}", lambda: _page(server_site.report_page(app.store, iso)))
 
 
 __all__ = ["MAX_BODY", "App", "Response", "ServerConfig", "error", "route"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -89,10 +90,17 @@ def _pick(rows: list[rq.Row], source: str | None) -> str:
     return max(counts, key=lambda k: (counts[k][1] > 0, counts[k][0], k))
 
 
-def detections(store: ox.Store, code: str, *, source: str | None = None) -> Detections:
+def detections(
+    store: ox.Store,
+    code: str,
+    *,
+    source: str | None = None,
+    places: dict[str, dict[str, Any]] | None = None,
+) -> Detections:
     """The detections of country ``code`` (ISO3); QueryError for an unknown country or
-    source. Panels are empty when the graph has no detections of the country."""
-    places = read_places(store)
+    source. Panels are empty when the graph has no detections of the country. ``places`` is
+    ``kg.network.read_places(store)`` when the caller has it already."""
+    places = places if places is not None else read_places(store)
     iri = resolve_country(store, code, places)
     here = str(places[iri]["code"])
     names = {str(p["code"]): str(p["label"]) for p in places.values()}

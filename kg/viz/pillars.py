@@ -7,6 +7,7 @@ every finding names its year and assessor on hover. Polarity is shown as stated,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -55,9 +56,12 @@ class Findings:
         return not any(p.findings or p.recommendations for p in self.pillars)
 
 
-def pillar_findings(store: ox.Store, code: str) -> Findings:
-    """The findings and recommendations of country ``code`` (ISO3) by pillar."""
-    places = read_places(store)
+def pillar_findings(
+    store: ox.Store, code: str, *, places: dict[str, dict[str, Any]] | None = None
+) -> Findings:
+    """The findings and recommendations of country ``code`` (ISO3) by pillar (``places``: as
+    ``kg.network.read_places(store)``, when the caller has it)."""
+    places = places if places is not None else read_places(store)
     iri = resolve_country(store, code, places)
     pillars = {name: Pillar(name) for name in PILLARS}
     seen: set[tuple[str, str]] = set()

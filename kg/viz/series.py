@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from kg.core import rq
 from kg.core.errors import QueryError, choices_hint
+from kg.network.tiers import TierFact, tier_facts
 
 QUERIES = rq.Library("kg.viz")
 TIER_ORDER = ("tier-1", "tier-2", "tier-2wl", "tier-3", "tier-special-case")
@@ -124,13 +125,6 @@ def _local(iri: str) -> str:
     return iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
-def _int(value: object) -> int | None:
-    try:
-        return int(str(value)[:4]) if value is not None else None
-    except ValueError:
-        return None
-
-
 def read_regions(store: ox.Store) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     """(area IRI → parent region IRI, region IRI → name, normalised code or name → IRI)."""
     parents: dict[str, str] = {}
@@ -161,6 +155,33 @@ def _within(area: str, region: str, parents: dict[str, str]) -> bool:
     return False
 
 
+def _placement(fact: TierFact, year: int) -> Placement:
+    return Placement(
+        year=year,
+        tier=fact.tier_id,
+        label=fact.tier_label,
+        rank=fact.rank,
+        official=fact.official,
+        assessor=fact.assessor_name,
+        restated_by=fact.restated_by_name,
+        source=fact.source_title or fact.source,
+        iri=fact.placement,
+    )
+
+
+def country_tiers(store: ox.Store, iri: str, iso3: str, label: str) -> CountryTiers:
+    """One country's J/TIP placements (official and restated) by report year."""
+    row = CountryTiers(iso3, label, "", "")
+    for fact in tier_facts(store, [iri]):
+        if not fact.issues_tiers or fact.year is None:
+            continue
+        placement = _placement(fact, fact.year)
+        row.years.setdefault(fact.year, []).append(placement)
+    for year, placed in row.years.items():
+        row.years[year] = sorted(placed, key=lambda p: (not p.official, p.iri))
+    return row
+
+
 def tier_table(store: ox.Store, *, region: str | None = None) -> TierTable:
     """Every assessed country's placements (only countries inside ``region``, an M49 code or
     name, when given); QueryError with a hint for an unknown region."""
@@ -171,19 +192,6 @@ def tier_table(store: ox.Store, *, region: str | None = None) -> TierTable:
         if wanted is None or not wanted.rsplit("/", 1)[-1].startswith("region-"):
             choices = sorted({n for k, n in region_names.items() if "/region-" in k})
             raise QueryError(f"unknown region {region!r}", hint=choices_hint(region, choices))
-    agents = {
-        rq.text(r, "agent"): (rq.text(r, "label"), r.get("issuesTiers") is True)
-        for r in QUERIES.select(store, "agents")
-    }
-    sources: dict[str, tuple[str, set[str]]] = {}
-    for r in QUERIES.select(store, "sources"):
-        title, publishers = sources.setdefault(rq.text(r, "source"), (rq.text(r, "title"), set()))
-        if r.get("publisher"):
-            publishers.add(rq.text(r, "publisher"))
-    tiers = {
-        rq.text(r, "tier"): (rq.text(r, "label"), rq.integer(r, "rank"))
-        for r in QUERIES.select(store, "tiers")
-    }
     countries: dict[str, tuple[str, str, str]] = {}
     for r in QUERIES.select(store, "countries"):
         countries.setdefault(
@@ -192,38 +200,15 @@ def tier_table(store: ox.Store, *, region: str | None = None) -> TierTable:
         )
     found: dict[str, CountryTiers] = {}
     by_year: dict[tuple[str, int], dict[str, Placement]] = defaultdict(dict)
-    for r in QUERIES.select(store, "placements"):
-        country = rq.text(r, "country")
-        if country not in countries:
+    for fact in tier_facts(store):
+        if fact.country not in countries or not fact.issues_tiers or fact.year is None:
+            continue  # not a tier-issuing body's judgement (not a TIP tier), or undated
+        if wanted is not None and not _within(fact.country, wanted, parents):
             continue
-        iso3, label, sub = countries[country]
-        if wanted is not None and not _within(country, wanted, parents):
-            continue
-        by, original = rq.text(r, "by"), rq.text(r, "original")
-        assessor = original or by
-        name, issues = agents.get(assessor, (assessor, False))
-        if not issues:
-            continue  # not a tier-issuing body's judgement: not a TIP tier
-        year = _int(r.get("restatedYear") if original else r.get("reportYear"))
-        if year is None:
-            continue
-        source = rq.text(r, "source")
-        title, publishers = sources.get(source, ("", set()))
-        tier = rq.text(r, "tier")
-        tier_label, rank = tiers.get(tier, (_local(tier), None))
-        placement = Placement(
-            year=year,
-            tier=_local(tier),
-            label=tier_label or _local(tier),
-            rank=rank,
-            official=not original and assessor in publishers,
-            assessor=name or assessor,
-            restated_by=agents.get(by, (by, False))[0] if original else None,
-            source=title or source,
-            iri=rq.text(r, "placement"),
-        )
+        iso3, label, sub = countries[fact.country]
+        placement = _placement(fact, fact.year)
         found.setdefault(iso3, CountryTiers(iso3, label, sub, region_names.get(sub, "")))
-        by_year[iso3, year].setdefault(placement.iri, placement)
+        by_year[iso3, fact.year].setdefault(placement.iri, placement)
     for (iso3, year), placed in by_year.items():
         ordered = sorted(placed.values(), key=lambda p: (not p.official, p.iri))
         found[iso3].years[year] = ordered
@@ -238,6 +223,7 @@ __all__ = [
     "CountryTiers",
     "Placement",
     "TierTable",
+    "country_tiers",
     "read_regions",
     "select_country",
     "short_name",
