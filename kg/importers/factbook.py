@@ -56,7 +56,7 @@ def locate(path: Path) -> tuple[Path, Path]:
     lists = path / LISTS if path.is_dir() else path
     if not lists.is_file():
         raise ImportError_(
-            f"no {LISTS} in {display_path(path)}",
+            f"no {LISTS} here" if path.is_dir() else f"not {LISTS} or a folder that holds it",
             where=Location(display_path(path)),
             hint="give the factbook_tip folder or its factbook_world_tier_lists.csv",
         )

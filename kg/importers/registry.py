@@ -89,7 +89,7 @@ def run_import(
     """
     if path.is_dir() and kind not in FOLDER_KINDS:
         raise ImportError_(
-            f"{display_path(path)} is a folder; {kind} reads one CSV file",
+            f"a folder, but {kind} reads one CSV file",
             where=Location(display_path(path)),
             hint=f"give the dataset file, e.g. ../shared/data/{SHARED_FILES[kind]}",
         )

@@ -17,15 +17,24 @@ from kg.report.style import CSS
 def _tiers(d: Dossier) -> str:
     if not d.tiers:
         return '<p class="none">No tier placement of this country is in the graph.</p>'
+    given: dict[tuple[str, str], set[str]] = {}  # (assessor, year) → tiers the sources give
+    for t in d.tiers:
+        if t.get("year"):
+            given.setdefault((str(t.get("assessor")), str(t.get("year"))), set()).add(
+                str(t.get("tier"))
+            )
     rows = []
     for t in d.tiers:
+        status = _tier_status(t)
+        if len(given.get((str(t.get("assessor")), str(t.get("year"))), ())) > 1:
+            status += " " + badge("sources disagree on this year's tier", "warn")
         rows.append(
             [
                 e(t.get("year") or "not dated"),
                 f"<strong>{e(t.get('tierLabel'))}</strong>",
                 e(t.get("changeLabel") or "—"),
                 e(t.get("assessorName") or V.shorten(str(t.get("assessor")))),
-                _tier_status(t) + review_badge(d.review, t.get("assessment")),
+                status + review_badge(d.review, t.get("assessment")),
                 e(t.get("sourceTitle")),
                 e(t.get("locator")),
             ]

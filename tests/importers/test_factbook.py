@@ -196,9 +196,13 @@ def test_without_the_files_beside_it_the_lists_alone_are_read(
 def test_a_path_that_is_not_the_folder_is_one_line(tmp_path: Path, matcher: CountryMatcher) -> None:
     with pytest.raises(ImportError_) as err:
         run_import("factbook", tmp_path, matcher)
-    assert str(err.value).startswith(f"{tmp_path}: no factbook_world_tier_lists.csv in")
-    with pytest.raises(ImportError_, match="is a folder; tiers reads one CSV file"):
+    assert str(err.value).startswith(f"{tmp_path}: no factbook_world_tier_lists.csv here (")
+    with pytest.raises(ImportError_) as err:
+        run_import("factbook", tmp_path / "absent.csv", matcher)
+    assert "not factbook_world_tier_lists.csv or a folder that holds it" in str(err.value)
+    with pytest.raises(ImportError_) as err:
         run_import("tiers", tmp_path, matcher)
+    assert str(err.value).startswith(f"{tmp_path}: a folder, but tiers reads one CSV file (")
 
 
 def test_the_import_conforms_and_is_located(
@@ -290,3 +294,15 @@ def test_an_import_list_may_name_the_folder(tmp_path: Path) -> None:
     config.write_text(f"imports:\n  - kind: glotip\n    path: {FOLDER}\n")
     with pytest.raises(KGError, match="dataset file"):
         read_import_list(config)
+
+
+def test_the_dossier_shows_restated_tiers_and_disagreements(store: ox.Store) -> None:
+    from kg.report.dossier import dossier
+    from kg.report.html import dossier_html
+
+    page = dossier_html(dossier(store, "THA"))
+    start = page.index("Tier placements</h2>")
+    tiers = page[start : page.index("</table>", start)]
+    assert "official J/TIP placement" not in tiers
+    assert tiers.count("J/TIP placement, restated by US Central Intelligence Agency") == 3
+    assert tiers.count("sources disagree on this year&#x27;s tier") == 2  # 2014: list and text
