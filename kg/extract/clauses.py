@@ -131,9 +131,13 @@ def _conjunct_start(tokens: list[Token], start: int, modal: int) -> int | None:
     return None
 
 
-def read_clauses(text: str, start: int, end: int, g: Gazetteer) -> list[Clause]:
-    """Analyse the sentence ``text[start:end]`` into clauses (spans index ``text``)."""
-    tokens = tokenize(text, start, end)
+def read_clauses(
+    text: str, start: int, end: int, g: Gazetteer, tokens: list[Token] | None = None
+) -> list[Clause]:
+    """Analyse the sentence ``text[start:end]`` into clauses (spans index ``text``); ``tokens``
+    are the sentence's tokens when the caller has them already."""
+    if tokens is None:
+        tokens = tokenize(text, start, end)
     out: list[Clause] = []
     for a, b, continues in _parts(tokens):
         if a >= b:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from kg.extract.forms import COARSE, clause_forms, with_parents
 from kg.extract.gazetteer import Gazetteer
 from kg.extract.segment import Sentence, segment
 from kg.extract.tier import TierFinding, find_tier, find_year
+from kg.extract.tokens import tokenize
 
 #: The extractor's version; drafts record it. Bump it whenever a rule changes output.
 VERSION = "1.0.0"
@@ -111,12 +113,15 @@ def extract(
     elif stated is not None:
         x.year, x.year_sentence = stated
     x.claims = find_claims(sentences, summary_paragraph)
-    context = _named_codes(text, gazetteer)
+    tokens = tokenize(text)
+    starts = [t.start for t in tokens]
+    context = {m.entry.codes[0] for m in gazetteer.find(tokens) if len(m.entry.codes) == 1}
     previous: tuple[list[Place], bool] | None = None
     for s in sentences:
         if s.paragraph == summary_paragraph:
             continue
-        for c in read_clauses(text, s.start, s.end, gazetteer):
+        own = tokens[bisect.bisect_left(starts, s.start) : bisect.bisect_left(starts, s.end)]
+        for c in read_clauses(text, s.start, s.end, gazetteer, own):
             if not c.victims and previous and _ANAPHOR.search(c.text):
                 c.victims = list(previous[0])  # "… upon arrival some of these migrants are …"
                 if previous[1] and not c.hedged:
@@ -134,13 +139,6 @@ def extract(
                     x.flows.append(f)
     _tidy(x)
     return x
-
-
-def _named_codes(text: str, g: Gazetteer) -> set[str]:
-    """Countries the text names unambiguously (the context for ambiguous mentions)."""
-    from kg.extract.tokens import tokenize
-
-    return {m.entry.codes[0] for m in g.find(tokenize(text)) if len(m.entry.codes) == 1}
 
 
 def _tidy(x: Extraction) -> None:

@@ -132,6 +132,44 @@ _FORCE = re.compile(
     r"mobili[sz]ed",
     re.I,
 )
+#: Words one of which must be in a clause before a form's pattern is tried (speed only).
+_KEYS: Final[dict[str, tuple[str, ...]]] = {
+    "forced-labour": ("forc", "labo", "servitude", "compel", "exploitat", "coerc"),
+    "sex-trafficking": ("sex", "prostitut", "brothel"),
+    "child-sex-trafficking": ("child",),
+    "domestic-servitude": ("domestic", "restavek"),
+    "debt-bondage": ("debt", "bond"),
+    "forced-begging": ("beg",),
+    "forced-criminality": (
+        "crim",
+        "theft",
+        "thiev",
+        "steal",
+        "drug",
+        "narcotic",
+        "illicit",
+        "scam",
+        "pickpocket",
+        "illegal",
+    ),
+    "forced-child-labour": ("child",),
+    "state-imposed-forced-labour": (
+        "state",
+        "government",
+        "service",
+        "official",
+        "authorit",
+        "mobili",
+        "bilateral",
+        "export",
+        "mission",
+        "harvest",
+    ),
+    "forced-labour-in-detention": ("prison", "detain", "detention", "education", "camp"),
+    "forced-marriage": ("marr", "bride", "concubin"),
+    "organ-removal": ("organ", "kidney"),
+    "slavery-practices": ("slave", "enslav", "servitude"),
+}
 #: Forms of forced labour that, done by children, are forced child labour.
 _LABOUR_KINDS = frozenset(
     {"forced-labour", "forced-begging", "domestic-servitude", "debt-bondage", "forced-criminality"}
@@ -147,7 +185,12 @@ def clause_forms(masked: str, *, domestic_work: bool = False) -> set[str]:
     forced labour of people who work in households (``domestic_work``: domestic workers, maids)
     is domestic servitude.
     """
-    found = {form for form, cue in _CUES.items() if cue.search(masked)}
+    low = masked.lower()
+    found = {
+        form
+        for form, cue in _CUES.items()
+        if any(key in low for key in _KEYS[form]) and cue.search(masked)
+    }
     if found & _NEEDS_FORCE and not _FORCE.search(masked):
         found -= _NEEDS_FORCE
     if found & {"debt-bondage", "domestic-servitude", "forced-begging", "forced-criminality"}:

@@ -74,12 +74,18 @@ class TokenReader:
         self.t, self.m = tokens, mentions
         self.at = {m.first: m for m in mentions}
         self.inside = {i for m in mentions for i in range(m.first, m.last)}
+        self.words = [x.lower for x in tokens]
         self.glue: set[int] = set()
-        words = [x.lower for x in tokens]
-        for phrase in _PHRASES:
-            for i in range(len(words) - len(phrase) + 1):
-                if tuple(words[i : i + len(phrase)]) == phrase:
-                    self.glue.update(range(i, i + len(phrase)))
+        self.onward: dict[int, int] = {}  # last token of an onward phrase → its first
+        for phrases, found in ((_PHRASES, None), (_ONWARD, self.onward)):
+            for phrase in phrases:
+                n = len(phrase)
+                for i in range(len(self.words) - n + 1):
+                    if self.words[i] == phrase[0] and tuple(self.words[i : i + n]) == phrase:
+                        if found is None:
+                            self.glue.update(range(i, i + n))
+                        else:
+                            found.setdefault(i + n - 1, i)
 
     def _proper(self, i: int) -> bool:
         """A capitalised word inside the clause that no gazetteer knows ("the Sinai Peninsula
@@ -88,7 +94,7 @@ class TokenReader:
         return i > 0 and t.text[:1].isupper() and t.text[1:].islower()
 
     def word(self, i: int) -> str:
-        return self.t[i].lower if 0 <= i < len(self.t) else ""
+        return self.words[i] if 0 <= i < len(self.words) else ""
 
     def direction(self, first: int) -> tuple[str, int]:
         """The preposition governing a place list that contains the token at ``first``.
@@ -102,10 +108,8 @@ class TokenReader:
             if i in self.inside or i in self.glue:
                 i -= 1
                 continue
-            for phrase in _ONWARD:
-                n = len(phrase)
-                if tuple(self.word(k) for k in range(i - n + 1, i + 1)) == phrase:
-                    return "onward", i - n + 1
+            if i in self.onward:
+                return "onward", self.onward[i]
             if w in L.FROM_WORDS:
                 return "from", i
             if w in L.THROUGH_WORDS:

@@ -157,14 +157,26 @@ def draft_factbook(csv_path: Path, out_dir: Path, ref: Reference) -> FactbookRun
             f"agent '{AGENT}' is not in the data", hint="add it to data/reference/agents.yaml"
         )
     run = FactbookRun(unmapped=unmapped, texts=len(texts))
+    done = [
+        (t, extract(t.text, t.country, ref.gazetteer, where=f"{display_path(csv_path)}:{t.key}"))
+        for t in texts
+    ]
+    versions: dict[tuple[str, int | None], list[str]] = {}
+    for t, x in done:
+        versions.setdefault((t.country, x.year), []).append(t.draft_name)
     results = []
-    for t in texts:
-        x = extract(t.text, t.country, ref.gazetteer, where=f"{display_path(csv_path)}:{t.key}")
+    for t, x in done:
         known = t.source_id in ref.records.sources
         opts = DraftOptions(
             t.source_id, AGENT, f"{csv_path.name}#{t.key}", None if known else t.source_entry()
         )
         opts.restates = _tier_issuer(ref, AGENT, AGENT)
+        others = [n for n in versions[(t.country, x.year)] if n != t.draft_name]
+        if others:
+            opts.extra_notes.append(
+                f"other versions of this country's text for report year {x.year}: "
+                f"{', '.join(others)}; move only the one you reviewed into data/"
+            )
         results.append((t.draft_name, dump_draft(draft_document(x, ref.gazetteer, opts))))
     for name, text in results:
         target = out_dir / name

@@ -17,9 +17,12 @@ from kg.core.errors import KGError
 from kg.extract.draft import DraftOptions, draft_document, dump_draft
 from kg.extract.extractor import VERSION, extract
 from kg.extract.gazetteer import Gazetteer
+from kg.extract.run import draft_factbook, load_reference
 from kg.query.named import load_query, run_query
 from kg.report.dossier import render_report
-from tests.conftest import DATA, ONTOLOGY, QUERIES
+from tests.conftest import DATA, ONTOLOGY, QUERIES, SHARED_DATA, needs_shared_data
+
+FACTBOOK = SHARED_DATA / "factbook_tip" / "factbook_tip_history.csv"
 
 NARRATIVE = """Tier 2 Watch List — Kenya does not fully meet the minimum standards but is making \
 significant efforts to do so; authorities convicted more traffickers (2021)
@@ -178,3 +181,28 @@ def test_drafts_sharing_a_source_must_define_it_alike(gazetteer: Gazetteer, tmp_
     )
     with pytest.raises(KGError, match="differs from its definition"):
         pipeline.run(pipeline.Settings(tmp_path / "data", ONTOLOGY, tmp_path / "b2"), write=False)
+
+
+@needs_shared_data
+def test_the_factbook_drafts_build_together(tmp_path: Path) -> None:
+    """Every Factbook narrative drafted; one version per country and report year moved into a
+    copy of data/ (as a reviewer would); the build conforms and marks every draft unreviewed."""
+    ref = load_reference(DATA)
+    run = draft_factbook(FACTBOOK, tmp_path / "drafts", ref)
+    assert len(run.written) == 222
+    assert run.unmapped == ["xx (no name)"]
+    latest: dict[tuple[str, object], Path] = {}
+    for path in sorted(run.written):
+        head = yaml.safe_load(path.read_text())["assessment"]
+        latest[(head["country"], head.get("year"))] = path
+    shutil.copytree(DATA, tmp_path / "data")
+    for path in latest.values():
+        shutil.copy(path, tmp_path / "data" / "assessments" / path.name)
+    store = build(tmp_path / "data", tmp_path / "build").store
+    count = store.query(
+        PREFIX + f"SELECT (COUNT(*) AS ?n) WHERE {{ ?a a tk:Assessment ; "
+        f"tk:reviewStatus <{V.concept('review-unreviewed')}> }}",
+        use_default_graph_as_union=True,
+    )
+    assert isinstance(count, ox.QuerySolutions)
+    assert int(next(iter(count))["n"].value) == len(latest)
