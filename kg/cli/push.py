@@ -29,6 +29,33 @@ from kg.cli.options import Source, deprecated, source_options, source_store
 )
 @click.option("--dry-run", is_flag=True, help="Compare with the store and print; send nothing.")
 @click.option(
+    "--prune",
+    is_flag=True,
+    help="Delete the store's tkg: graphs that the build lacks (never a graph outside tkg:).",
+)
+@click.option(
+    "--sparql",
+    metavar="URL",
+    help="The store's SPARQL query endpoint, to list its graphs and count what was pushed "
+    "(default: guessed for Oxigraph, Virtuoso, Fuseki, GraphDB/RDF4J and Neptune).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Time for one request, from resolving the host to the end of the answer.",
+)
+@click.option(
+    "--deadline",
+    type=click.FloatRange(min=0.1),
+    default=3600.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Time for the whole push; it stops then and says what was committed.",
+)
+@click.option(
     "--replace/--append",
     default=True,
     show_default=True,
@@ -42,21 +69,30 @@ def push(
     graphs: tuple[str, ...],
     old_graphs: tuple[str, ...],
     dry_run: bool,
+    prune: bool,
+    sparql: str | None,
+    timeout: float,
+    deadline: float,
     replace: bool,
 ) -> None:
     """Copy the build's named graphs to a triple store (SPARQL 1.1 Graph Store Protocol).
 
     ENDPOINT is the store's Graph Store URL (Oxigraph: http://HOST:PORT/store, the port of
-    `oxigraph serve`, not of kg serve). Graphs that already match are skipped, so pushing twice
-    sends nothing the second time. It pushes the build (built first when stale), or what
-    --build or --data names. Credentials come only from KG_REMOTE_TOKEN (Bearer) or
-    KG_REMOTE_USER and KG_REMOTE_PASSWORD (Basic).
+    `oxigraph serve`, not of kg serve; Virtuoso: http://HOST:8890/sparql-graph-crud-auth).
+    Graphs that already match are skipped, so pushing twice sends nothing the second time;
+    every graph sent is counted on the store afterwards. kg's graphs on the store that the
+    build lacks are named in a warning (--prune deletes them). It pushes the build (built
+    first when stale), or what --build or --data names. Credentials come only from
+    KG_REMOTE_TOKEN (Bearer) or KG_REMOTE_USER and KG_REMOTE_PASSWORD (Digest or Basic, as
+    the store asks).
 
     Example:
 
     \b
         oxigraph serve --location db --bind 127.0.0.1:7879 &
         kg push http://127.0.0.1:7879/store --dry-run
+        export KG_REMOTE_USER=dba KG_REMOTE_PASSWORD=dba
+        kg push http://127.0.0.1:8890/sparql-graph-crud-auth --prune
     """
     from kg.remote import push as remote
 
@@ -69,6 +105,10 @@ def push(
         graphs=graphs + old_graphs,
         mode="replace" if replace else "append",
         dry_run=dry_run,
+        prune=prune,
+        sparql=sparql,
+        timeout=timeout,
+        deadline=deadline,
         environ=os.environ,
     )
     for warning in result.warnings:

@@ -1,123 +1,101 @@
-"""The HTTP side of ``kg push``: credentials from the environment, verified HTTPS, no
-redirects, bounded retries with exponential backoff, and error messages that never contain a
-secret. Standard library only (urllib)."""
+"""The HTTP side of ``kg push``: a small, careful client on ``http.client``.
+
+* **Credentials** come only from the environment (``credentials_from_env``): a Bearer token, or
+  a user and password answered to the store's challenge with HTTP Digest (RFC 7616: MD5,
+  SHA-256, their ``-sess`` forms, ``qop=auth``/``auth-int``) or Basic, whichever it asks for
+  (``KG_REMOTE_AUTH=basic`` sends Basic without waiting to be asked). They are sent to the
+  endpoint's own origin only, and no message ever contains them (``Credentials.redact``).
+* **Bounds.** Every request has a deadline (``timeout`` seconds for name resolution, connecting,
+  TLS, sending and the whole answer, however slowly it trickles in; and the client's overall
+  ``deadline``); a watchdog closes the socket when it passes. Answers are read up to a cap
+  (``limit``) and refused beyond it, so a huge answer is one line, not a ``MemoryError``.
+* **Redirects** are followed only within the endpoint's origin (or to HTTPS on the same host),
+  at most 5 hops, 301/302/303 only for GET; any other redirect is an error naming its target.
+* **TLS** is always verified (the system's CA store; ``SSL_CERT_FILE`` adds one).
+* **Retries**: a 5xx answer or a failed connection is retried with exponential backoff; every
+  other non-2xx answer is an error at once (404 only when the caller allows it, as a graph that
+  does not exist).
+* **Proxies** from ``HTTPS_PROXY``/``HTTP_PROXY`` (not for loopback hosts or ``NO_PROXY``).
+"""
 
 from __future__ import annotations
 
-import base64
+import contextlib
 import http.client
-import ipaddress
+import socket
 import ssl
+import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
-from kg.core.errors import ConfigError, RemoteError
+from kg.core.errors import RemoteError
+from kg.remote.auth import (
+    AUTH_HINT,
+    Credentials,
+    Digest,
+    check_endpoint,
+    credentials_from_env,
+    origin,
+    parse_challenges,
+)
+from kg.remote.net import TimedOut, connector, proxy_for
 
-AUTH_HINT = "set KG_REMOTE_TOKEN (Bearer) or KG_REMOTE_USER and KG_REMOTE_PASSWORD (Basic)"
-
-
-@dataclass(frozen=True)
-class Credentials:
-    """An Authorization header value and the secrets to keep out of every message."""
-
-    header: str = field(repr=False)
-    secrets: tuple[str, ...] = field(repr=False)
-    scheme: str = "Bearer"
-
-    def redact(self, text: str) -> str:
-        """``text`` with every secret (and the header value) replaced by ``***``."""
-        for secret in sorted({self.header, *self.secrets}, key=len, reverse=True):
-            if secret:
-                text = text.replace(secret, "***")
-        return text
+#: Answers other than a graph's content (PUT/POST/DELETE replies, errors) are read up to this.
+SMALL_ANSWER = 1 << 20
+MAX_REDIRECTS = 5
+_CHUNK = 1 << 16
 
 
-def credentials_from_env(environ: Mapping[str, str]) -> Credentials | None:
-    """Read KG_REMOTE_TOKEN, or KG_REMOTE_USER and KG_REMOTE_PASSWORD; None when unset.
-
-    Raises:
-        ConfigError: both kinds are set, or only one of user and password.
-    """
-    token = environ.get("KG_REMOTE_TOKEN", "")
-    user = environ.get("KG_REMOTE_USER", "")
-    password = environ.get("KG_REMOTE_PASSWORD", "")
-    if token and (user or password):
-        raise ConfigError(
-            "both KG_REMOTE_TOKEN and KG_REMOTE_USER/PASSWORD are set", hint=AUTH_HINT
-        )
-    if token:
-        return Credentials(f"Bearer {token}", (token,))
-    if user or password:
-        if not (user and password):
-            raise ConfigError("KG_REMOTE_USER and KG_REMOTE_PASSWORD must be set together")
-        encoded = base64.b64encode(f"{user}:{password}".encode()).decode()
-        return Credentials(f"Basic {encoded}", (password, encoded), "Basic")
-    return None
+_RETRIED = (http.client.HTTPException, ConnectionError, TimeoutError, TimedOut, OSError)
 
 
-def check_endpoint(url: str, credentials: Credentials | None) -> list[str]:
-    """Refuse URLs that are not http(s) or carry credentials; return warnings (plain HTTP).
+@dataclass
+class Answer:
+    """One HTTP answer."""
 
-    Raises:
-        ConfigError: the URL cannot be used.
-    """
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(
-            f"the endpoint must be an http:// or https:// URL, not {url!r}",
-            hint="e.g. http://localhost:7878/store for Oxigraph",
-        )
-    if parts.username or parts.password:
-        raise ConfigError("do not put credentials in the endpoint URL", hint=AUTH_HINT)
-    warnings = []
-    if credentials and parts.scheme == "http" and not _is_loopback(parts.hostname):
-        warnings.append(
-            f"sending {credentials.scheme} credentials over plain HTTP to {parts.hostname}; "
-            "use https://"
-        )
-    return warnings
+    status: int
+    reason: str
+    headers: http.client.HTTPMessage
+    body: bytes
 
 
-def _is_loopback(host: str) -> bool:
-    try:
-        return host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """Never follow redirects: urllib would resend the Authorization header to any host."""
-
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-_RETRIED = (http.client.HTTPException, ConnectionError, TimeoutError)
+class TooLarge(RemoteError):
+    """An answer was larger than the caller's cap."""
 
 
 @dataclass
 class Client:
-    """Sends Graph Store Protocol requests; retries 5xx and connection errors with backoff."""
+    """Sends Graph Store Protocol and SPARQL requests (see the module docstring)."""
 
     credentials: Credentials | None = None
+    #: Seconds one request may take, from resolving the host name to the end of the answer.
     timeout: float = 60.0
+    #: ``time.monotonic()`` value by which every request must be done (None: no overall bound).
+    deadline: float | None = None
     tries: int = 4
     backoff: float = 0.5
     sleep: Callable[[float], None] = time.sleep
     sent: list[tuple[str, str]] = field(default_factory=list)
+    #: The origin (scheme, host, port) the credentials are for; None: the first URL asked.
+    home: tuple[str, str, int] | None = None
+    _digest: dict[tuple[str, str, int], Digest] = field(default_factory=dict, repr=False)
+    _basic: set[tuple[str, str, int]] = field(default_factory=set, repr=False)
 
-    def __post_init__(self) -> None:
-        """Build an opener with the default (verifying) TLS context and no redirects."""
-        https = urllib.request.HTTPSHandler(context=ssl.create_default_context())
-        self._opener = urllib.request.build_opener(_NoRedirect(), https)
-
-    def _redact(self, text: str) -> str:
+    def redact(self, text: str) -> str:
+        """``text`` without the credentials."""
         return self.credentials.redact(text) if self.credentials else text
+
+    def _budget(self, what: str) -> float:
+        """Seconds the next request may take; RemoteError when the overall deadline passed."""
+        budget = self.timeout
+        if self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise RemoteError(f"{what}: the overall deadline passed", hint="see --deadline")
+            budget = min(budget, left)
+        return budget
 
     def request(
         self,
@@ -125,61 +103,250 @@ class Client:
         url: str,
         body: bytes | None = None,
         headers: Mapping[str, str] | None = None,
+        *,
+        limit: int = SMALL_ANSWER,
+        allow_404: bool = False,
     ) -> tuple[int, bytes]:
-        """Send one request; return (status, body) for 2xx and 404.
+        """Send one request; return (status, body) of a 2xx answer, or (404, b"") when
+        ``allow_404``. The body is read up to ``limit`` bytes.
 
         Raises:
-            RemoteError: refused credentials (401/403, no retry), another 4xx or 3xx, or a 5xx
-                or connection failure that lasted through every try.
+            TooLarge: the answer is longer than ``limit``.
+            RemoteError: refused credentials (401/403), any other non-2xx answer, a redirect
+                kg does not follow, an untrusted TLS certificate, or a 5xx answer or failed
+                connection that lasted through every try, or the deadline passed.
         """
-        all_headers = dict(headers or {})
-        if self.credentials:
-            all_headers["Authorization"] = self.credentials.header
+        if self.home is None:
+            self.home = origin(url)
         delay, last, status = self.backoff, "", None
         for attempt in range(1, self.tries + 1):
             self.sent.append((method, url))
-            request = urllib.request.Request(url, data=body, headers=all_headers, method=method)
             try:
-                with self._opener.open(request, timeout=self.timeout) as response:
-                    return response.status, response.read()
-            except urllib.error.HTTPError as exc:
-                excerpt = self._redact(exc.read(300).decode("utf-8", "replace")).strip()
-                first = excerpt.splitlines()[0] if excerpt else ""
-                if exc.code == 404:
-                    return 404, b""
-                if exc.code in (401, 403):
-                    raise RemoteError(
-                        f"{method} {url}: the store refused the request (HTTP {exc.code} "
-                        f"{exc.reason})",
-                        status=exc.code,
-                        hint=AUTH_HINT if exc.code == 401 else "the credentials lack write access",
-                    ) from None
-                status = exc.code
-                last = f"HTTP {exc.code} {exc.reason}" + (f": {first}" if first else "")
-                if 300 <= exc.code < 400:
-                    target = exc.headers.get("Location", "?")
-                    raise RemoteError(
-                        f"{method} {url}: redirected to {target} (HTTP {exc.code}); redirects "
-                        "are not followed",
-                        status=exc.code,
-                        hint="give the final Graph Store URL",
-                    ) from None
-                if exc.code < 500:
-                    raise RemoteError(f"{method} {url}: {last}", status=exc.code) from None
-            except urllib.error.URLError as exc:
-                if isinstance(exc.reason, ssl.SSLCertVerificationError):  # no retry: permanent
-                    raise RemoteError(
-                        f"{method} {url}: the server's TLS certificate is not trusted: "
-                        f"{exc.reason.verify_message}",
-                        hint="HTTPS is always verified; install the CA certificate system-wide",
-                    ) from None
-                last = self._redact(str(exc.reason))
+                answer = self._follow(method, url, body, dict(headers or {}), limit)
+            except (TooLarge, RemoteError):
+                raise
+            except ssl.SSLCertVerificationError as exc:  # permanent: no retry
+                raise RemoteError(
+                    f"{method} {url}: the server's TLS certificate is not trusted: "
+                    f"{exc.verify_message}",
+                    hint="HTTPS is always verified; install the CA certificate system-wide "
+                    "or name it in SSL_CERT_FILE",
+                ) from None
+            except TimedOut as exc:
+                last = f"no complete answer within {self._budget_text()} ({exc})"
             except _RETRIED as exc:
-                last = self._redact(f"{type(exc).__name__}: {exc}")
+                last = self.redact(f"{type(exc).__name__}: {exc}")
+            else:
+                status = answer.status
+                if 200 <= status < 300:
+                    return status, answer.body
+                if status == 404 and allow_404:
+                    return 404, b""
+                reply = self._refusal(method, url, answer)
+                if reply is not None:
+                    raise reply
+                last = self._status_text(answer)
             if attempt < self.tries:
-                self.sleep(delay)
+                pause = delay
+                if self.deadline is not None:
+                    pause = min(pause, max(0.0, self.deadline - time.monotonic()))
+                self.sleep(pause)
                 delay *= 2
+                self._budget(f"{method} {url}")
         raise RemoteError(f"{method} {url} failed after {self.tries} tries: {last}", status=status)
 
+    def _budget_text(self) -> str:
+        return f"{self.timeout:g} s (--timeout)"
 
-__all__ = ["Client", "Credentials", "check_endpoint", "credentials_from_env"]
+    def _status_text(self, answer: Answer) -> str:
+        excerpt = self.redact(answer.body[:300].decode("utf-8", "replace")).strip()
+        first = excerpt.splitlines()[0] if excerpt else ""
+        return f"HTTP {answer.status} {answer.reason}" + (f": {first}" if first else "")
+
+    def _refusal(self, method: str, url: str, answer: Answer) -> RemoteError | None:
+        """The error for a non-2xx answer that must not be retried (None: retry a 5xx)."""
+        status = answer.status
+        if status in (401, 403):
+            hint = AUTH_HINT if status == 401 else "the credentials lack write access"
+            creds = self.credentials
+            if status == 401 and creds is not None:
+                names = "KG_REMOTE_TOKEN" if creds.token else "KG_REMOTE_USER/KG_REMOTE_PASSWORD"
+                hint = f"the store refused the credentials in {names}"
+            return RemoteError(
+                f"{method} {url}: the store refused the request (HTTP {status} {answer.reason})",
+                status=status,
+                hint=hint,
+            )
+        if 300 <= status < 400:
+            target = answer.headers.get("Location", "?")
+            return RemoteError(
+                f"{method} {url}: redirected to {self.redact(target)} (HTTP {status}); kg follows "
+                "redirects only within the endpoint's host, so credentials never go elsewhere",
+                status=status,
+                hint="give the final Graph Store URL",
+            )
+        if status < 500:
+            text = self._status_text(answer)
+            where = "is this the store's Graph Store URL? (Oxigraph: http://HOST:PORT/store)"
+            return RemoteError(
+                f"{method} {url}: {text}", status=status, hint=where if status == 404 else None
+            )
+        return None
+
+    def _follow(
+        self, method: str, url: str, body: bytes | None, headers: dict[str, str], limit: int
+    ) -> Answer:
+        """One request, following same-origin redirects and answering auth challenges."""
+        hops = 0
+        challenged = False
+        while True:
+            answer = self._once(method, url, body, headers, limit)
+            if answer.status == 401 and not challenged and self._challenge(url, answer):
+                challenged = True
+                continue
+            if answer.status in (301, 302, 303, 307, 308) and "Location" in answer.headers:
+                target = urljoin(url, answer.headers["Location"])
+                same = origin(target)[1:] == origin(url)[1:] or (
+                    origin(target)[1] == origin(url)[1] and origin(target)[0] == "https"
+                )
+                keeps_method = answer.status in (307, 308) or method in ("GET", "HEAD")
+                if same and keeps_method and hops < MAX_REDIRECTS and target != url:
+                    hops += 1
+                    url = target
+                    continue
+            return answer
+
+    def _challenge(self, url: str, answer: Answer) -> bool:
+        """Take up a 401's challenge; True when the request should be sent again."""
+        creds = self.credentials
+        where = origin(url)
+        if creds is None or creds.token or where != self.home:
+            return False
+        offered = parse_challenges(", ".join(answer.headers.get_all("WWW-Authenticate") or []))
+        for scheme, params in offered:  # Digest first: the password never crosses the wire
+            if scheme == "digest" and "nonce" in params:
+                self._digest[where] = Digest(params)
+                return True
+        for scheme, _ in offered:
+            if scheme == "basic" and where not in self._basic and not creds.basic_first:
+                self._basic.add(where)
+                return True
+        return False
+
+    def _authorization(self, method: str, url: str, body: bytes | None) -> str:
+        creds = self.credentials
+        where = origin(url)
+        if creds is None or where != self.home:
+            return ""
+        if creds.token:
+            return creds.header
+        digest = self._digest.get(where)
+        if digest is not None:
+            parts = urlsplit(url)
+            target = parts.path or "/"
+            if parts.query:
+                target += "?" + parts.query
+            return digest.header(creds, method, target, body)
+        if creds.basic_first or where in self._basic:
+            return creds.basic
+        return ""
+
+    def _once(
+        self, method: str, url: str, body: bytes | None, headers: dict[str, str], limit: int
+    ) -> Answer:
+        """Send one request and read its answer under the request's deadline."""
+        budget = self._budget(f"{method} {url}")
+        ends = time.monotonic() + budget
+        scheme, host, port = origin(url)
+        parts = urlsplit(url)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        proxy = proxy_for(scheme, host)
+        conn_host, conn_port = host, port
+        if proxy is not None:
+            p = urlsplit(proxy)
+            conn_host, conn_port = p.hostname or "", p.port or 80
+            if scheme == "http":
+                target = url
+        conn: http.client.HTTPConnection
+        if scheme == "https":
+            context = ssl.create_default_context()
+            conn = http.client.HTTPSConnection(
+                conn_host, conn_port, timeout=budget, context=context
+            )
+            if proxy is not None:
+                conn.set_tunnel(host, port)
+        else:
+            conn = http.client.HTTPConnection(conn_host, conn_port, timeout=budget)
+        conn._create_connection = connector(lambda: max(0.01, ends - time.monotonic()))  # type: ignore[attr-defined]
+        timed_out = threading.Event()
+
+        def watchdog() -> None:
+            timed_out.set()
+            sock = conn.sock
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+        timer = threading.Timer(budget, watchdog)
+        timer.daemon = True
+        timer.start()
+        all_headers = {"User-Agent": "kg", **headers}
+        auth = self._authorization(method, url, body)
+        if auth:
+            all_headers["Authorization"] = auth
+        try:
+            conn.request(method, target, body=body, headers=all_headers)
+            response = conn.getresponse()
+            data = self._read(response, limit, method, url, ends)
+            if timed_out.is_set():  # the watchdog's shutdown looks like the end of the answer
+                raise TimedOut("reading the answer")
+            return Answer(response.status, response.reason, response.headers, data)
+        except (OSError, http.client.HTTPException) as exc:
+            if timed_out.is_set():
+                raise TimedOut(type(exc).__name__) from None
+            raise
+        finally:
+            timer.cancel()
+            conn.close()
+
+    def _read(
+        self, response: http.client.HTTPResponse, limit: int, method: str, url: str, ends: float
+    ) -> bytes:
+        length = response.getheader("Content-Length")
+        if length and length.strip().isdigit() and int(length) > limit:
+            response.close()
+            raise TooLarge(
+                f"{method} {url}: the answer is {int(length):,} bytes, more than the "
+                f"{limit:,} kg reads",
+                status=response.status,
+            )
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            if time.monotonic() > ends:
+                raise TimedOut("reading the answer")
+            chunk = response.read1(_CHUNK)
+            if not chunk:
+                if response.length:  # the connection ended before Content-Length did
+                    raise http.client.IncompleteRead(b"".join(chunks), response.length)
+                return b"".join(chunks)
+            size += len(chunk)
+            if size > limit:
+                response.close()
+                raise TooLarge(
+                    f"{method} {url}: the answer is more than the {limit:,} bytes kg reads",
+                    status=response.status,
+                )
+            chunks.append(chunk)
+
+
+__all__ = [
+    "AUTH_HINT",
+    "SMALL_ANSWER",
+    "Client",
+    "Credentials",
+    "TooLarge",
+    "check_endpoint",
+    "credentials_from_env",
+    "origin",
+]

@@ -1,63 +1,48 @@
 """``kg push``: copy the named graphs of a build to any triple store with the SPARQL 1.1 Graph
-Store HTTP Protocol (``PUT``/``POST`` of N-Triples to ``ENDPOINT?graph=IRI``).
+Store HTTP Protocol (``PUT``/``POST``/``DELETE`` of N-Triples at ``ENDPOINT?graph=IRI``).
 
-Each graph is first fetched from the store and compared with the build, so an unchanged graph
-is never sent and pushing the same build twice sends nothing. Triples without blank nodes are
-compared as sets of canonical N-Triples lines; the triples with blank nodes (OWL restrictions,
-for instance) are compared as graphs, up to renaming of the blank nodes (rdflib isomorphism).
+What a push guarantees (the README's "Push" section says the same):
 
-In replace mode each changed graph is one ``PUT`` of the whole graph, which the Graph Store
-Protocol (and Oxigraph, in one transaction) applies atomically: if a push stops part-way, every
-remote graph is either fully old or fully new, and the error names the graphs pushed and not.
+* Each graph is first read from the store and compared with the build (``kg.remote.diff``), so
+  an unchanged graph is never sent and pushing the same build twice sends nothing.
+* In replace mode each changed graph is one ``PUT`` of the whole graph, which the Graph Store
+  Protocol applies atomically: a graph in the store is either fully old or fully new.
+* Every answer other than 2xx is an error (a 404 to a ``PUT`` is not success). After the
+  push, the triples of every graph sent are counted on the store and must match the build.
+* Graphs in kg's namespace (``tkg:``) that the store holds and the build lacks (an old import,
+  a renamed source) are named in a warning on every push; ``prune`` deletes them (and never a
+  graph outside kg's namespace); a dry run lists what would be deleted.
+* Requests have a deadline each and the push has one overall; answers are read up to a cap.
+* A push that stops part-way (an error, Ctrl+C) says which graphs were committed, which were
+  not, and which it could not tell (the store stopped answering right after receiving one).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
-from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
 from kg.core import vocab as V
 from kg.core.errors import ConfigError, RemoteError, choices_hint
-from kg.remote.http import Client, Credentials, check_endpoint, credentials_from_env
+from kg.remote.diff import GraphDiff, Mode, diff_graph, has_bnode, unread
+from kg.remote.http import (
+    Client,
+    Credentials,
+    TooLarge,
+    check_endpoint,
+    credentials_from_env,
+    origin,
+)
+from kg.remote.store import NTRIPLES, RemoteStore, graph_url, query_url
 
-Mode = Literal["replace", "append"]
-NTRIPLES = "application/n-triples"
 EXAMPLES = 3
-
-
-@dataclass(frozen=True)
-class GraphDiff:
-    """How one graph of the build differs from the same graph in the store."""
-
-    iri: str
-    local: int
-    remote: int | None  # None: the store has no such graph
-    added: tuple[str, ...]  # ground triples (N-Triples) only the build has
-    removed: tuple[str, ...]  # ground triples only the store has
-    bnode_local: int = 0
-    bnode_remote: int = 0
-    bnodes_equal: bool = True  # the blank-node triples are the same graph up to renaming
-
-    def needs(self, mode: Mode) -> bool:
-        """True when pushing in ``mode`` would change the store."""
-        if mode == "append":
-            return bool(self.added) or (self.bnode_local > 0 and not self.bnodes_equal)
-        return self.remote is None or bool(self.added or self.removed) or not self.bnodes_equal
-
-    def line(self, mode: Mode) -> str:
-        """One line: graph IRI, counts, and the difference."""
-        remote = "absent" if self.remote is None else str(self.remote)
-        text = f"<{self.iri}>: {self.local} triples here, {remote} in the store"
-        if not self.needs(mode):
-            return f"{text}: unchanged"
-        diff = f"+{len(self.added)}" + (f" -{len(self.removed)}" if mode == "replace" else "")
-        if not self.bnodes_equal:
-            diff += f", {self.bnode_local} blank-node triples here vs {self.bnode_remote} there"
-        return f"{text}: {diff}"
+#: kg's graphs: the only ones a push may delete.
+NAMESPACE = V.GRAPH_ONTOLOGY.rsplit("/", 1)[0] + "/"
+#: Bytes of a graph's copy read for comparing, beyond its size here (then: sent whole).
+SLACK = 64 << 20
 
 
 @dataclass
@@ -71,6 +56,12 @@ class PushResult:
     pushed: list[str] = field(default_factory=list)
     requests: list[tuple[str, str]] = field(default_factory=list)  # (method, url) sent
     warnings: list[str] = field(default_factory=list)
+    #: Graphs in kg's namespace on the store that the build lacks.
+    stale: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    prune: bool = False
+    #: Graph → triples counted on the store after the push.
+    verified: dict[str, int] = field(default_factory=dict)
 
     @property
     def unchanged(self) -> list[str]:
@@ -79,7 +70,7 @@ class PushResult:
 
 
 class PushError(RemoteError):
-    """A push stopped part-way; ``result`` says which graphs were pushed."""
+    """A push stopped part-way or did not verify; ``result`` says what was committed."""
 
     def __init__(
         self,
@@ -93,14 +84,16 @@ class PushError(RemoteError):
         self.result = result
 
 
-def graph_url(endpoint: str, iri: str) -> str:
-    """The Graph Store Protocol URL of graph ``iri`` (indirect identification, ``?graph=``)."""
-    return endpoint + ("&" if "?" in endpoint else "?") + urlencode({"graph": iri})
-
-
 def _order(iri: str) -> tuple[int, str]:
     rank = {V.GRAPH_ONTOLOGY: 0, V.GRAPH_REFERENCE: 1, V.GRAPH_INFERRED: 3}
     return rank.get(iri, 2), iri  # sources between reference and inferred
+
+
+def build_graphs(store: ox.Store) -> list[str]:
+    """The build's named graphs, in push order."""
+    return sorted(
+        (g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)), key=_order
+    )
 
 
 def select_graphs(store: ox.Store, wanted: Sequence[str]) -> list[str]:
@@ -109,9 +102,7 @@ def select_graphs(store: ox.Store, wanted: Sequence[str]) -> list[str]:
     Raises:
         ConfigError: a wanted graph is not in the build.
     """
-    present = sorted(
-        (g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)), key=_order
-    )
+    present = build_graphs(store)
     if not wanted:
         return present
     chosen = []
@@ -131,53 +122,160 @@ def select_graphs(store: ox.Store, wanted: Sequence[str]) -> list[str]:
     return sorted(set(chosen), key=_order)
 
 
-def _has_bnode(t: ox.Triple) -> bool:
-    return isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
+def _payload(local: list[ox.Triple], diff: GraphDiff, mode: Mode) -> bytes:
+    triples = local
+    if mode == "append" and not diff.unread:  # only what the store lacks
+        missing = set(diff.added)
+        resend_bnodes = not diff.bnodes_equal
+        triples = [t for t in local if (has_bnode(t) and resend_bnodes) or str(t) in missing]
+    return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES) or b""
 
 
-def _isomorphic(a: list[ox.Triple], b: list[ox.Triple]) -> bool:
-    if len(a) != len(b):
-        return False
-    if not a:
-        return True
-    import rdflib
-    from rdflib.compare import isomorphic
+@dataclass
+class _Push:
+    """One push in progress."""
 
-    def graph(triples: list[ox.Triple]) -> rdflib.Graph:
-        return rdflib.Graph().parse(
-            data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt"
+    store: ox.Store
+    remote: RemoteStore
+    result: PushResult
+    chosen: list[str]
+    on_graph: Callable[[GraphDiff, bool], None] | None
+    in_flight: tuple[str, str] | None = None  # (send or delete, graph) under way
+
+    def local(self, iri: str) -> list[ox.Triple]:
+        """The build's triples of graph ``iri``."""
+        return [q.triple for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(iri))]
+
+    def size(self, iri: str) -> int:
+        """Bytes of the build's graph ``iri`` as N-Triples."""
+        return len(ox.serialize(self.local(iri), format=ox.RdfFormat.N_TRIPLES) or b"")
+
+    def run(self, prune: bool) -> None:
+        result = self.result
+        if self.remote.sparql is None:
+            result.warnings.append(
+                "no SPARQL query endpoint is known for this store, so kg cannot list the graphs "
+                "the build lacks: give --sparql URL"
+            )
+        else:
+            ours = set(build_graphs(self.store))
+            result.stale = [g for g in self.remote.graphs(NAMESPACE) if g not in ours]
+            if result.stale and not prune:
+                names = ", ".join(V.shorten(g) for g in result.stale)
+                result.warnings.append(
+                    f"the store has {len(result.stale)} graph(s) of kg's that this build lacks: "
+                    f"{names} (kg push --prune deletes them)"
+                )
+        for iri in self.chosen:
+            local = self.local(iri)
+            try:
+                diff = diff_graph(iri, local, self.remote.fetch(iri, 2 * self.size(iri) + SLACK))
+            except TooLarge:
+                diff = unread(iri, local)
+            result.diffs.append(diff)
+            send = diff.needs(result.mode) and not result.dry_run
+            if send:
+                self.in_flight = ("send", iri)
+                method = "PUT" if result.mode == "replace" else "POST"
+                self.remote.send(method, iri, _payload(local, diff, result.mode))
+                result.pushed.append(iri)
+                self.in_flight = None
+            if self.on_graph is not None:
+                self.on_graph(diff, send)
+        if prune and not result.dry_run:
+            for iri in result.stale:
+                if not iri.startswith(NAMESPACE):  # never outside kg's namespace
+                    continue
+                self.in_flight = ("delete", iri)
+                self.remote.delete(iri)
+                result.deleted.append(iri)
+                self.in_flight = None
+        if not result.dry_run:
+            self.verify()
+
+    def verify(self) -> None:
+        """Count the triples of every graph sent or deleted on the store."""
+        result = self.result
+        expected = {d.iri: d.local for d in result.diffs if d.iri in result.pushed}
+        checked = [*result.pushed, *result.deleted]
+        if not checked:
+            return
+        limit = 2 * max((self.size(g) for g in result.pushed), default=0) + SLACK
+        counts = self.remote.counts(checked, limit)
+        result.verified = counts
+        wrong = []
+        for iri in result.pushed:
+            want, got = expected[iri], counts.get(iri, 0)
+            short = got < want if result.mode == "append" else got != want
+            if short:
+                wrong.append(f"{V.shorten(iri)} has {got} triples there, {want} here")
+        for iri in result.deleted:
+            if counts.get(iri, 0):
+                wrong.append(f"{V.shorten(iri)} still has {counts[iri]} triples after DELETE")
+        if wrong:
+            raise PushError(
+                "the store does not hold what was pushed: " + "; ".join(wrong),
+                result,
+                hint="the store accepted requests it did not apply in full; check its logs",
+            )
+
+    def committed(self, kind: str, iri: str) -> bool | None:
+        """Whether the store now holds graph ``iri`` as the build has it (``send``) or no more
+        (``delete``); None: it cannot tell (the store does not answer)."""
+        client = self.remote.client
+        saved = (client.tries, client.timeout, client.deadline)
+        client.tries, client.timeout, client.deadline = 1, min(client.timeout, 10.0), None
+        try:
+            local = self.local(iri)
+            remote = self.remote.fetch(iri, 2 * self.size(iri) + SLACK)
+            if kind == "delete" or remote is None:
+                return (remote is None) == (kind == "delete")
+            diff = diff_graph(iri, local, remote)
+            if self.result.mode == "append":
+                return not diff.added
+            return not diff.needs("replace")
+        except (RemoteError, OSError, KeyboardInterrupt):
+            return None
+        finally:
+            client.tries, client.timeout, client.deadline = saved
+
+    def stopped(self, reason: str, status: int | None, hint: str | None) -> PushError:
+        """The error of a push that stopped part-way, naming what was committed."""
+        result = self.result
+        unsure: list[str] = []
+        if self.in_flight is not None:
+            kind, iri = self.in_flight
+            state = self.committed(kind, iri)
+            if state is True:
+                (result.deleted if kind == "delete" else result.pushed).append(iri)
+            elif state is None:
+                unsure.append(iri)
+        done = [*result.pushed, *result.deleted]
+        todo = [
+            g
+            for g in [*self.chosen, *(result.stale if result.prune else [])]
+            if g not in done and g not in unsure and g not in result.unchanged
+        ]
+        if not done and not unsure:
+            return PushError(f"{reason}; nothing was pushed", result, status=status, hint=hint)
+        parts = [f"push stopped: {reason}"]
+        if result.pushed:
+            parts.append("pushed: " + ", ".join(V.shorten(g) for g in result.pushed))
+        if result.deleted:
+            parts.append("deleted: " + ", ".join(V.shorten(g) for g in result.deleted))
+        if unsure:
+            parts.append(
+                "unknown (the store stopped answering after receiving it): "
+                + ", ".join(V.shorten(g) for g in unsure)
+            )
+        if todo:
+            parts.append("not pushed: " + ", ".join(V.shorten(g) for g in todo))
+        return PushError(
+            "; ".join(parts)
+            + " (each graph in the store is either fully old or fully new: run kg push again)",
+            result,
+            status=status,
         )
-
-    return isomorphic(graph(a), graph(b))
-
-
-def diff_graph(iri: str, local: list[ox.Triple], remote: list[ox.Triple] | None) -> GraphDiff:
-    """Compare the build's triples of one graph with the store's (None: graph absent)."""
-    theirs = remote or []
-    ours_ground = {str(t) for t in local if not _has_bnode(t)}
-    theirs_ground = {str(t) for t in theirs if not _has_bnode(t)}
-    ours_b = [t for t in local if _has_bnode(t)]
-    theirs_b = [t for t in theirs if _has_bnode(t)]
-    return GraphDiff(
-        iri=iri,
-        local=len(local),
-        remote=None if remote is None else len(theirs),
-        added=tuple(sorted(ours_ground - theirs_ground)),
-        removed=tuple(sorted(theirs_ground - ours_ground)),
-        bnode_local=len(ours_b),
-        bnode_remote=len(theirs_b),
-        bnodes_equal=_isomorphic(ours_b, theirs_b),
-    )
-
-
-def _fetch(client: Client, url: str, iri: str) -> list[ox.Triple] | None:
-    status, body = client.request("GET", url, headers={"Accept": NTRIPLES})
-    if status == 404:
-        return None
-    try:
-        return list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
-    except SyntaxError as exc:
-        raise RemoteError(f"GET {url} did not return N-Triples for {iri}: {exc}") from exc
 
 
 def push_graphs(
@@ -187,6 +285,10 @@ def push_graphs(
     graphs: Sequence[str] = (),
     mode: Mode = "replace",
     dry_run: bool = False,
+    prune: bool = False,
+    sparql: str | None = None,
+    timeout: float = 60.0,
+    deadline: float | None = None,
     environ: Mapping[str, str] | None = None,
     credentials: Credentials | None = None,
     client: Client | None = None,
@@ -194,61 +296,42 @@ def push_graphs(
 ) -> PushResult:
     """Push the named graphs of ``store`` to the Graph Store at ``endpoint``.
 
-    Credentials come from ``credentials`` or the ``environ`` variables KG_REMOTE_TOKEN or
-    KG_REMOTE_USER/KG_REMOTE_PASSWORD. ``on_graph(diff, sent)`` is called after each graph.
+    ``sparql`` is the store's SPARQL query endpoint (default: guessed from ``endpoint``, see
+    ``kg.remote.store.query_url``); ``timeout`` bounds each request and ``deadline`` (seconds)
+    the whole push. Credentials come from ``credentials`` or the ``environ`` variables
+    KG_REMOTE_TOKEN, or KG_REMOTE_USER/KG_REMOTE_PASSWORD. ``on_graph(diff, sent)`` is called
+    after each graph.
 
     Raises:
         ConfigError: a bad endpoint, graph name or credential setting.
-        PushError: the store failed part-way (its ``result`` lists what was pushed).
+        PushError: the store failed part-way or did not hold what was pushed (its ``result``
+            says what was committed).
         RemoteError: the store failed before anything was sent.
     """
     creds = credentials if credentials is not None else credentials_from_env(environ or {})
-    result = PushResult(endpoint, mode, dry_run, warnings=check_endpoint(endpoint, creds))
-    client = client or Client(creds)
+    result = PushResult(
+        endpoint, mode, dry_run, warnings=check_endpoint(endpoint, creds), prune=prune
+    )
+    if sparql is not None:
+        check_endpoint(sparql, None)
+    if client is None:
+        client = Client(creds, timeout=timeout)
+    client.home = origin(endpoint)
+    if deadline is not None:
+        client.deadline = time.monotonic() + deadline
     client.sent = result.requests
     chosen = select_graphs(store, graphs)
-    for iri in chosen:
-        url = graph_url(endpoint, iri)
-        local = [q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(iri))]
-        try:
-            diff = diff_graph(iri, local, _fetch(client, url, iri))
-            result.diffs.append(diff)
-            send = diff.needs(mode) and not dry_run
-            if send:
-                body = _payload(local, diff, mode)
-                client.request(
-                    "PUT" if mode == "replace" else "POST", url, body, {"Content-Type": NTRIPLES}
-                )
-                result.pushed.append(iri)
-        except RemoteError as exc:
-            raise _stopped(exc, iri, chosen, result) from exc
-        if on_graph is not None:
-            on_graph(diff, send)
+    remote = RemoteStore(endpoint, sparql or query_url(endpoint), client)
+    job = _Push(store, remote, result, chosen, on_graph)
+    try:
+        job.run(prune)
+    except PushError:
+        raise
+    except RemoteError as exc:
+        raise job.stopped(exc.message, exc.status, exc.hint) from exc
+    except KeyboardInterrupt:
+        raise job.stopped("interrupted", None, None) from None
     return result
-
-
-def _payload(local: list[ox.Triple], diff: GraphDiff, mode: Mode) -> bytes:
-    triples = local
-    if mode == "append":  # only what the store lacks, so appending twice adds nothing
-        missing = set(diff.added)
-        resend_bnodes = not diff.bnodes_equal
-        triples = [t for t in local if (_has_bnode(t) and resend_bnodes) or str(t) in missing]
-    return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES) or b""
-
-
-def _stopped(exc: RemoteError, iri: str, chosen: list[str], result: PushResult) -> PushError:
-    rest = ", ".join(V.shorten(g) for g in chosen[chosen.index(iri) :])
-    if not result.pushed:
-        return PushError(
-            f"{exc.message}; nothing was pushed", result, status=exc.status, hint=exc.hint
-        )
-    done = ", ".join(V.shorten(g) for g in result.pushed)
-    return PushError(
-        f"push stopped at {V.shorten(iri)}: {exc.message}; pushed: {done}; not pushed: {rest} "
-        "(each graph in the store is either fully old or fully new: run kg push again to finish)",
-        result,
-        status=exc.status,
-    )
 
 
 def report_lines(result: PushResult) -> list[str]:
@@ -266,22 +349,34 @@ def report_lines(result: PushResult) -> list[str]:
             lines += [f"  + {t} ." for t in diff.added[:EXAMPLES]]
             if result.mode == "replace":
                 lines += [f"  - {t} ." for t in diff.removed[:EXAMPLES]]
+    if result.prune:
+        for iri in result.stale:
+            done = "deleted" if iri in result.deleted else "would delete"
+            lines.append(f"<{iri}>: not in the build: {done}")
     changed = [d for d in result.diffs if d.needs(result.mode)]
     if result.dry_run:
-        lines.append(f"dry run: {len(changed)} of {len(result.diffs)} graphs would be sent")
+        text = f"dry run: {len(changed)} of {len(result.diffs)} graphs would be sent"
+        if result.prune and result.stale:
+            text += f", {len(result.stale)} would be deleted"
+        lines.append(text)
     else:
         skipped = len(result.unchanged)
-        lines.append(
-            f"pushed {len(result.pushed)} of {len(result.diffs)} graphs ({skipped} unchanged)"
-        )
+        text = f"pushed {len(result.pushed)} of {len(result.diffs)} graphs ({skipped} unchanged"
+        if result.deleted:
+            text += f", {len(result.deleted)} deleted"
+        if result.verified:
+            text += "; triple counts checked on the store"
+        lines.append(text + ")")
     return lines
 
 
 __all__ = [
+    "NAMESPACE",
     "GraphDiff",
     "Mode",
     "PushError",
     "PushResult",
+    "build_graphs",
     "diff_graph",
     "graph_url",
     "push_graphs",

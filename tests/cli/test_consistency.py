@@ -37,6 +37,7 @@ PER_COMMAND_HELP = {
     "--queries": "the named queries: run by query, offered on serve's page",
     "--year": "a report year: the flows viz draws, the year kg extract gives a draft (issue 13)",
     "--source": "a source id: the dataset a chart draws, the document kg extract drafts from",
+    "--timeout": "how long one piece of work may take: a query (serve), a request (push)",
 }
 
 

@@ -4,25 +4,29 @@ a store that dies or loses a request mid-push."""
 
 from __future__ import annotations
 
-import http.client
-import http.server
 import json
 import shutil
-import socket
 import ssl
 import subprocess
-import threading
-import time
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-import rdflib
-from rdflib.compare import isomorphic
+from remote_helpers import (  # noqa: F401 (fixtures: used as test parameters)
+    SOURCE,
+    Oxigraph,
+    Proxy,
+    answering_fixture,
+    copy_with,
+    local_graph,
+    methods,
+    oxigraph_fixture,
+    same_graph,
+    store_fixture,
+)
 
 from kg import pipeline
 from kg.cli import cli
@@ -36,112 +40,6 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("oxigraph") is None, reason="needs the oxigraph server"),
 ]
 PFX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in V.PREFIXES.items())
-SOURCE = V.source_graph("essay-prk")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class Oxigraph:
-    """An ``oxigraph serve`` process on a loopback port, with a persistent location."""
-
-    location: Path
-    port: int = field(default_factory=free_port)
-    proc: subprocess.Popen[bytes] | None = None
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def store(self) -> str:
-        return self.base + "/store"
-
-    def start(self) -> None:
-        command = ["oxigraph", "serve", "--location", str(self.location)]
-        self.proc = subprocess.Popen([*command, "--bind", f"127.0.0.1:{self.port}"])
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.base + "/", timeout=1).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("oxigraph did not start")
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()  # by PID, as a crash would
-            self.proc.wait(10)
-
-    def graph(self, iri: str) -> list[ox.Triple] | None:
-        url = self.store + "?" + urllib.parse.urlencode({"graph": iri})
-        request = urllib.request.Request(url, headers={"Accept": "application/n-triples"})
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return list(ox.parse(response.read(), format=ox.RdfFormat.N_TRIPLES))
-        except urllib.error.HTTPError as exc:
-            if exc.code != 404:
-                raise
-            return None
-
-    def select(self, query: str) -> list[dict[str, str]]:
-        data = urllib.parse.urlencode({"query": query}).encode()
-        request = urllib.request.Request(
-            self.base + "/query", data=data, headers={"Accept": "application/sparql-results+json"}
-        )
-        with urllib.request.urlopen(request, timeout=30) as response:
-            rows = json.loads(response.read())["results"]["bindings"]
-        return [{k: v["value"] for k, v in row.items()} for row in rows]
-
-
-@pytest.fixture
-def oxigraph(tmp_path: Path) -> Iterator[Oxigraph]:
-    server = Oxigraph(tmp_path / "oxigraph")
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def store(shipped_build: pipeline.BuildResult) -> ox.Store:
-    return shipped_build.store
-
-
-def local_graph(store: ox.Store, iri: str) -> list[ox.Triple]:
-    return [q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(iri))]
-
-
-def same_graph(a: list[ox.Triple] | None, b: list[ox.Triple]) -> bool:
-    def graph(triples: list[ox.Triple]) -> rdflib.Graph:
-        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-        return rdflib.Graph().parse(data=data, format="nt")
-
-    return a is not None and isomorphic(graph(a), graph(b))
-
-
-def copy_with(store: ox.Store, extra: dict[str, str]) -> ox.Store:
-    """A copy of ``store`` with one extra triple in each graph named in ``extra``."""
-    copy = ox.Store()
-    copy.extend(store)
-    for iri, label in extra.items():
-        copy.add(
-            ox.Quad(
-                ox.NamedNode(iri),
-                ox.NamedNode(V.RDFS + "label"),
-                ox.Literal(label),
-                ox.NamedNode(iri),
-            )
-        )
-    return copy
-
-
-def methods(result_requests: list[tuple[str, str]]) -> list[str]:
-    return [m for m, _ in result_requests]
 
 
 # --- against Oxigraph ------------------------------------------------------------------------
@@ -247,74 +145,6 @@ def test_store_dies_mid_push(oxigraph: Oxigraph, store: ox.Store) -> None:
 # --- failure injection ---------------------------------------------------------------------
 
 
-@dataclass
-class Seen:
-    method: str
-    path: str
-    headers: dict[str, str]
-
-
-class Proxy:
-    """A loopback proxy to Oxigraph; ``policy(n, method)`` may answer 503, or cut the request
-    off half-way through its body (the store sees a truncated upload and a closed socket)."""
-
-    def __init__(self, upstream: int, policy: Callable[[int, str], str]) -> None:
-        self.seen: list[Seen] = []
-        proxy = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_GET(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                proxy.seen.append(Seen(self.command, self.path, dict(self.headers)))
-                action = policy(len(proxy.seen), self.command)
-                if action == "503":
-                    self.send_response(503)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                if action == "truncate":
-                    with socket.create_connection(("127.0.0.1", upstream)) as raw:
-                        head = f"{self.command} {self.path} HTTP/1.1\r\nHost: x\r\n"
-                        head += f"Content-Type: {self.headers['Content-Type']}\r\n"
-                        raw.sendall(
-                            f"{head}Content-Length: {len(body)}\r\n\r\n".encode()
-                            + body[: len(body) // 2]
-                        )
-                        time.sleep(0.2)
-                    self.close_connection = True  # no answer: the client sees a dropped connection
-                    return
-                conn = http.client.HTTPConnection("127.0.0.1", upstream, timeout=30)
-                headers = {
-                    k: v for k, v in self.headers.items() if k.lower() in ("accept", "content-type")
-                }
-                conn.request(self.command, self.path, body or None, headers)
-                answer = conn.getresponse()
-                data = answer.read()
-                self.send_response(answer.status)
-                for key in ("Content-Type",):
-                    if answer.getheader(key):
-                        self.send_header(key, answer.getheader(key))
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-                conn.close()
-
-            do_PUT = do_POST = do_GET
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/store"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 def test_cut_off_upload_leaves_the_old_graph(oxigraph: Oxigraph, store: ox.Store) -> None:
     push_graphs(store, oxigraph.store)
     newer = copy_with(store, {V.GRAPH_REFERENCE: "v2", SOURCE: "v2"})
@@ -338,7 +168,13 @@ def test_cut_off_upload_leaves_the_old_graph(oxigraph: Oxigraph, store: ox.Store
 
 
 def test_retries_5xx_with_backoff(oxigraph: Oxigraph, store: ox.Store) -> None:
-    proxy = Proxy(oxigraph.port, lambda n, method: "503" if n <= 2 else "forward")
+    gets = [0]
+
+    def policy(n: int, method: str) -> str:
+        gets[0] += method == "GET"
+        return "503" if method == "GET" and gets[0] <= 2 else "forward"
+
+    proxy = Proxy(oxigraph.port, policy)
     waits: list[float] = []
     try:
         result = push_graphs(store, proxy.url, graphs=[SOURCE], client=Client(sleep=waits.append))
@@ -349,64 +185,30 @@ def test_retries_5xx_with_backoff(oxigraph: Oxigraph, store: ox.Store) -> None:
     assert same_graph(oxigraph.graph(SOURCE), local_graph(store, SOURCE))
 
 
-def test_basic_credentials_are_sent_and_never_shown(oxigraph: Oxigraph, store: ox.Store) -> None:
-    proxy = Proxy(oxigraph.port, lambda n, method: "forward")
-    env = {"KG_REMOTE_USER": "pusher", "KG_REMOTE_PASSWORD": "pa55-word"}
+@pytest.mark.parametrize("auth", ["basic", ""])
+def test_basic_credentials_are_sent_and_never_shown(
+    oxigraph: Oxigraph, store: ox.Store, auth: str
+) -> None:
+    """KG_REMOTE_AUTH=basic sends Basic with every request; without it, Basic goes only to a
+    store that asks for it (a 401 with a Basic challenge), then with every request."""
+    proxy = Proxy(
+        oxigraph.port, lambda n, method: "forward", demand="Basic cHVzaGVyOnBhNTUtd29yZA=="
+    )
+    env = {"KG_REMOTE_USER": "pusher", "KG_REMOTE_PASSWORD": "pa55-word", "KG_REMOTE_AUTH": auth}
     try:
         result = push_graphs(store, proxy.url, graphs=[SOURCE], environ=env)
     finally:
         proxy.close()
-    assert {s.headers.get("Authorization") for s in proxy.seen} == {
-        "Basic cHVzaGVyOnBhNTUtd29yZA=="
-    }
+    sent = [s.headers.get("Authorization") for s in proxy.seen]
+    basic = "Basic cHVzaGVyOnBhNTUtd29yZA=="
+    assert sent == [basic] * len(sent) if auth else sent == [None, *[basic] * (len(sent) - 1)]
+    assert result.pushed == [SOURCE]
     text = "\n".join(report_lines(result)) + repr(result)
     assert "pa55-word" not in text
     assert "cHVzaGVy" not in text
 
 
 # --- small loopback servers ----------------------------------------------------------------
-
-
-@pytest.fixture
-def answering() -> Iterator[Callable[..., str]]:
-    """Start loopback servers that answer every request with a fixed status and headers."""
-    servers: list[http.server.ThreadingHTTPServer] = []
-    seen: list[dict[str, str]] = []
-
-    def start(
-        status: int,
-        headers: dict[str, str] | None = None,
-        body: bytes = b"",
-        tls: ssl.SSLContext | None = None,
-    ) -> str:
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                seen.append(dict(self.headers))
-                self.send_response(status)
-                for key, value in (headers or {}).items():
-                    self.send_header(key, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            do_PUT = do_POST = do_GET
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        if tls is not None:
-            server.socket = tls.wrap_socket(server.socket, server_side=True)
-        servers.append(server)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        scheme = "https" if tls else "http"
-        return f"{scheme}://127.0.0.1:{server.server_address[1]}/store"
-
-    start.seen = seen  # type: ignore[attr-defined]
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
 
 
 def test_401_is_one_clear_line(
@@ -420,7 +222,7 @@ def test_401_is_one_clear_line(
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith(f"Error: GET {url}?graph=")
+    assert lines[0].startswith(f"Error: POST {url.removesuffix('/store')}/query")
     assert "HTTP 401 Unauthorized" in lines[0]
     assert "nothing was pushed" in lines[0]
     assert "KG_REMOTE_TOKEN" in lines[0]
@@ -440,7 +242,7 @@ def test_error_bodies_are_redacted(store: ox.Store, answering: Callable[..., str
 def test_redirects_are_not_followed(store: ox.Store, answering: Callable[..., str]) -> None:
     elsewhere = answering(200)
     url = answering(307, {"Location": elsewhere})
-    with pytest.raises(RemoteError, match=r"redirected to .* redirects are not followed") as err:
+    with pytest.raises(RemoteError, match=r"redirected to .* kg follows redirects only") as err:
         push_graphs(store, url, environ={"KG_REMOTE_TOKEN": "t0ps3cret"})
     assert err.value.status == 307
     assert len(answering.seen) == 1  # type: ignore[attr-defined]
