@@ -110,7 +110,7 @@ def not_blank(png: bytes) -> tuple[int, float]:
 
     image = Image.open(io.BytesIO(png)).convert("RGB")
     small = image.resize((image.width // 4 or 1, image.height // 4 or 1))
-    pixels = list(small.getdata())
-    colours = len(set(pixels))
-    inked = sum(1 for px in pixels if min(px) < 235) / len(pixels)
-    return colours, inked
+    found = small.getcolors(maxcolors=small.width * small.height) or []
+    total = sum(n for n, _ in found)
+    inked = sum(n for n, px in found if min(px) < 235) / total
+    return len(found), inked

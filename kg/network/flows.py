@@ -66,10 +66,7 @@ def select_flows(
     if top is not None:
 
         def rank(f: Flow) -> tuple[int, str, str]:
-            parent = every.get(f.part_of) if f.part_of else None
-            size = f.magnitude
-            if size is None and parent is not None:
-                size = parent.magnitude
+            size = rank_size(f, every)
             return (-(size if size is not None else -1), f.part_of or f.iri, f.iri)
 
         kept = sorted(kept, key=rank)[: max(top, 0)]
@@ -106,6 +103,44 @@ def flow_network(
     graph = build_network(chosen, places, latest_tiers(store))
     graph.graph["flows_matching"] = matching
     return graph
+
+
+def rank_size(flow: Flow, every: dict[str, Flow]) -> int | None:
+    """The number a flow is ranked by: its own magnitude, else its aggregate's."""
+    size = flow.magnitude
+    parent = every.get(flow.part_of) if flow.part_of else None
+    if size is None and parent is not None:
+        size = parent.magnitude
+    return size
+
+
+def map_flows(
+    store: ox.Store,
+    *,
+    origin: str | None = None,
+    form: str | None = None,
+    year: int | None = None,
+    country: str | None = None,
+) -> tuple[nx.MultiDiGraph, dict[str, int | None], dict[str, set[str]]]:
+    """For maps that choose the N largest themselves (and draw or offer the rest): the network
+    of every flow matching the filters, each flow's rank size (:func:`rank_size`), and the form
+    tree (form id → itself and its broader forms' ids), for filtering by form in a page."""
+    places = read_places(store)
+    origin_iri = resolve_country(store, origin, places) if origin else None
+    country_iri = resolve_country(store, country, places) if country else None
+    form_tree, _ = read_forms(store)
+    form_iri = resolve_form(store, form) if form else None
+    every = read_flows(store)
+    chosen = select_flows(
+        every, origin=origin_iri, country=country_iri, form=form_iri, form_tree=form_tree, year=year
+    )
+    graph = build_network(chosen, places, latest_tiers(store))
+    graph.graph["flows_matching"] = len(chosen)
+    sizes = {f.iri: rank_size(f, every) for f in chosen}
+    tree = {
+        local_name(k, "form-"): {local_name(x, "form-") for x in v} for k, v in form_tree.items()
+    }
+    return graph, sizes, tree
 
 
 def _node_id(iri: str, places: dict[str, dict[str, Any]]) -> str:
@@ -254,6 +289,8 @@ __all__ = [
     "build_network",
     "flow_network",
     "latest_tiers",
+    "map_flows",
+    "rank_size",
     "read_flows",
     "read_forms",
     "read_places",

@@ -78,7 +78,9 @@ def dossier(store: ox.Store, code: str) -> Dossier:
         ends = sorted({f.origin for f in d.flows} | {x for f in d.flows for x in f.destinations})
         graph = F.build_network(d.flows, places, F.latest_tiers(store, ends))
         graph.graph["flows_matching"] = len(d.flows)
-        d.flow_svg = flow_map_svg(graph, title=f"Flows to and from {d.country.get('label', code)}")
+        d.flow_svg = flow_map_svg(
+            graph, title=f"Flows to and from {d.country.get('label', code)}", focal=d.code
+        )
     return d
 
 

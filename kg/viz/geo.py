@@ -89,10 +89,22 @@ def graticule_svg(view: View) -> str:
     return f'<path class="graticule" d="{d}" fill="none" stroke="#cbd5e1" stroke-width="0.6"/>'
 
 
-def curve(
+Geometry = tuple[
+    tuple[float, float],
+    tuple[float, float],
+    tuple[float, float],
+    tuple[float, float],
+    list[tuple[float, float]],
+    tuple[float, float],
+]
+
+
+def curve_geometry(
     a: tuple[float, float], b: tuple[float, float], r_end: float, width: float
-) -> tuple[str, str, tuple[float, float]]:
-    """Path data of a bent arrow from a to b (or a loop when a == b) and its arrowhead."""
+) -> Geometry:
+    """(start, control 1, control 2, end, arrowhead triangle, tip) of a bent arrow from a to b
+    (a loop when a == b). The curve bends to the left of its direction, so two flows between
+    the same pair in opposite directions do not overlap."""
     head = 7 + 1.6 * width
     if math.dist(a, b) < 1:
         x, y = a
@@ -112,10 +124,6 @@ def curve(
     n = math.hypot(tx, ty) or 1
     ux, uy = tx / n, ty / n
     end = (tip[0] - ux * head * 0.7, tip[1] - uy * head * 0.7)
-    d = (
-        f"M{a[0]:.1f},{a[1]:.1f}C{c1[0]:.1f},{c1[1]:.1f} {c2[0]:.1f},{c2[1]:.1f} "
-        f"{end[0]:.1f},{end[1]:.1f}"
-    )
     base = (tip[0] - ux * head, tip[1] - uy * head)
     half = head * 0.45
     pts = [
@@ -123,7 +131,28 @@ def curve(
         (base[0] - uy * half, base[1] + ux * half),
         (base[0] + uy * half, base[1] - ux * half),
     ]
+    return a, c1, c2, end, pts, tip
+
+
+def curve(
+    a: tuple[float, float], b: tuple[float, float], r_end: float, width: float
+) -> tuple[str, str, tuple[float, float]]:
+    """Path data of a bent arrow from a to b (or a loop when a == b) and its arrowhead."""
+    start, c1, c2, end, pts, tip = curve_geometry(a, b, r_end, width)
+    d = (
+        f"M{start[0]:.1f},{start[1]:.1f}C{c1[0]:.1f},{c1[1]:.1f} {c2[0]:.1f},{c2[1]:.1f} "
+        f"{end[0]:.1f},{end[1]:.1f}"
+    )
     return d, " ".join(f"{x:.1f},{y:.1f}" for x, y in pts), tip
 
 
-__all__ = ["WIDTH", "View", "curve", "fit_view", "graticule_svg", "land_svg"]
+__all__ = [
+    "WIDTH",
+    "Geometry",
+    "View",
+    "curve",
+    "curve_geometry",
+    "fit_view",
+    "graticule_svg",
+    "land_svg",
+]

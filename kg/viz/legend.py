@@ -198,9 +198,12 @@ def diamond(x: float, y: float, r: float) -> str:
     return _diamond(x, y, r)
 
 
-def dot(x: float, y: float, colour: str) -> str:
+def dot(x: float, y: float, colour: str, r: float = 5) -> str:
     """A filled dot with a white ring: the marker of a country."""
-    return _dot(x, y, colour)
+    if r == 5:
+        return _dot(x, y, colour)
+    ring = 'stroke="#fff" stroke-width="1"'
+    return f'<circle cx="{x:.0f}" cy="{y:.0f}" r="{r:g}" fill="{colour}" {ring}/>'
 
 
 __all__ = [

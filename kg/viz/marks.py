@@ -1,12 +1,12 @@
-"""Marks of the flow map: place markers and labels (with minimal collision avoidance), and
-the text shown for each flow (tooltips, data attributes)."""
+"""Marks of the flow map: a flow as drawn, text with a white halo, and the text shown for each
+flow (tooltips, data attributes)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.viz.legend import ROLE_COLOURS, SUPERSCRIPTS, diamond, dot, esc, q
+from kg.viz.legend import esc
 
 GREY = "#6b7280"
 Box = tuple[float, float, float, float]
@@ -84,62 +84,4 @@ def flow_data(f: Drawn, nodes: dict[str, dict[str, Any]]) -> dict[str, str]:
     return info
 
 
-def nodes_svg(
-    nodes: dict[str, dict[str, Any]],
-    xy: dict[str, tuple[float, float]],
-    labels: list[str],
-    degree: dict[str, float],
-    boxes: list[Box],
-    size: tuple[float, float],
-    max_labels: int = 45,
-) -> tuple[str, dict[str, str]]:
-    """Markers for every placed node and labels for the most connected ones that fit inside
-    the map (``size``) without covering a box already taken."""
-    tiers: dict[str, str] = {}
-    marks: list[str] = []
-    order = sorted(xy, key=lambda n: (-degree.get(n, 0), n))
-    for n in sorted(xy, key=lambda n: (nodes[n].get("kind") != "region", n)):
-        x, y = xy[n]
-        d = nodes[n]
-        tip = esc(f"{d.get('label', n)} ({n})")
-        kind = "region" if d.get("kind") == "region" else "country"
-        shape = (
-            diamond(x, y, 9)
-            if kind == "region"
-            else dot(x, y, ROLE_COLOURS.get(str(d.get("role")), GREY))
-        )
-        marks.append(f'<g class="node {kind}" data-code={q(n)}><title>{tip}</title>{shape}</g>')
-    for n in order[:max_labels]:
-        d, (x, y) = nodes[n], xy[n]
-        text = str(d.get("label", n))
-        if d.get("kind") == "region":
-            text += " (region)"
-        if d.get("tier"):
-            assessor = str(d.get("tier_assessor", "unknown assessor"))
-            if d.get("tier_official"):
-                assessor += " (J/TIP)"
-            mark = tiers.setdefault(assessor, SUPERSCRIPTS[len(tiers) % len(SUPERSCRIPTS)])
-            text += f" · {d['tier']}{mark}"
-        w, h = len(text) * 6.9, 14
-        for bx, by, anchor in (
-            (x + 10, y + 4, "start"),
-            (x - 10, y + 4, "end"),
-            (x, y - 12, "middle"),
-            (x, y + 20, "middle"),
-        ):
-            left = bx - (w if anchor == "end" else w / 2 if anchor == "middle" else 0)
-            box = (left, by - h + 3, left + w, by + 3)
-            inside = box[0] >= 2 and box[1] >= 2 and box[2] <= size[0] - 2 and box[3] <= size[1] - 2
-            if inside and not any(_overlap(box, b) for b in boxes):
-                boxes.append(box)
-                style = ' font-style="italic"' if d.get("kind") == "region" else ""
-                labels.append(halo_text(bx, by, text, size=12, anchor=anchor, extra=style))
-                break
-    return '<g class="nodes">' + "".join(marks) + "</g>", tiers
-
-
-def _overlap(a: Box, b: Box) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-
-
-__all__ = ["GREY", "Box", "Drawn", "estimate_text", "flow_data", "halo_text", "nodes_svg"]
+__all__ = ["GREY", "Box", "Drawn", "estimate_text", "flow_data", "halo_text"]

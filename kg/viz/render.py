@@ -5,12 +5,14 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+import networkx as nx
 import pyoxigraph as ox
 
 from kg.core.errors import ConfigError, QueryError, choices_hint
 from kg.network import flows as F
 from kg.viz.html import flow_map_html
-from kg.viz.maps import flow_map_svg
+from kg.viz.mapmodel import largest
+from kg.viz.maps import drawn_flows, flow_map_svg
 
 #: File formats of ``kg viz flows`` (the output file's suffix).
 FORMATS = ("svg", "png", "html")
@@ -41,19 +43,42 @@ def render_flows(
     year: int | None = None,
     top: int | None = None,
 ) -> bytes:
-    """The flow map as ``svg``, ``png`` or ``html`` bytes (without ``top``, at most AUTO_TOP)."""
+    """The flow map as ``svg``, ``png`` or ``html`` bytes.
+
+    The filters (origin, form, year) choose the flows first; then the map draws the ``top``
+    largest of them (without ``top``, at most AUTO_TOP) and the rest faded behind. The HTML page
+    carries every matching flow and redoes this choice in the browser for its own filters.
+    """
     if fmt not in FORMATS:
         raise QueryError(f"unknown map format {fmt!r}", hint=choices_hint(fmt, FORMATS))
-    graph = F.flow_network(store, origin=origin, form=form, year=year, top=top or AUTO_TOP)
+    graph, sizes, tree = F.map_flows(store, origin=origin, form=form, year=year)
     note = describe_filters(store, origin, form, year)
-    shown, matching = graph.graph["flows"], graph.graph["flows_matching"]
-    if shown < matching:
-        note = " · ".join(x for x in (note, f"the {shown} largest of {matching} flows") if x)
+    focal = origin.upper() if origin else None
     title = "Trafficking flows"
     if fmt == "html":
-        return flow_map_html(graph, title=title, note=note).encode("utf-8")
-    svg = flow_map_svg(graph, title=title, note=note)
+        page = flow_map_html(graph, sizes, tree, title=title, note=note, focal=focal, top=top)
+        return page.encode("utf-8")
+    chosen, rest = split_top(graph, sizes, top or AUTO_TOP)
+    shown, matching = chosen.graph["flows"], graph.graph["flows_matching"]
+    if shown < matching:
+        note = " · ".join(x for x in (note, f"the {shown} largest of {matching} flows") if x)
+    svg = flow_map_svg(chosen, title=title, note=note, focal=focal, context=rest)
     return svg.encode("utf-8") if fmt == "svg" else svg_to_png(svg)
+
+
+def split_top(
+    graph: nx.MultiDiGraph, sizes: dict[str, int | None], top: int
+) -> tuple[nx.MultiDiGraph, nx.MultiDiGraph]:
+    """(the network of the ``top`` largest flows, the network of the others)."""
+    keep = {f.iri for f in largest(drawn_flows(graph), sizes, top)}
+    chosen = graph.edge_subgraph(
+        [(u, v, k) for u, v, k, d in graph.edges(keys=True, data=True) if d["flow"] in keep]
+    ).copy()
+    rest = graph.edge_subgraph(
+        [(u, v, k) for u, v, k, d in graph.edges(keys=True, data=True) if d["flow"] not in keep]
+    ).copy()
+    chosen.graph.update(graph.graph, flows=len(keep))
+    return chosen, rest
 
 
 def svg_to_png(svg: str, scale: float = 1.5) -> bytes:
@@ -69,4 +94,4 @@ def svg_to_png(svg: str, scale: float = 1.5) -> bytes:
     return bytes(data)
 
 
-__all__ = ["AUTO_TOP", "FORMATS", "describe_filters", "render_flows", "svg_to_png"]
+__all__ = ["AUTO_TOP", "FORMATS", "describe_filters", "render_flows", "split_top", "svg_to_png"]

@@ -13,6 +13,8 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from flowdata import DETECTED_TOTALS, DETECTIONS
+from kgbrowser import needs_browser, visit
+from shots import check
 
 from kg.cli import cli
 from kg.core.errors import QueryError
@@ -242,3 +244,32 @@ def test_cli_viz_errors(runner: CliRunner, rich_nquads: Path, tmp_path: Path) ->
     result = runner.invoke(cli, ["viz", "detections", "TAH", *graph, "-o", "t.svg"])
     assert result.exit_code == 1
     assert "did you mean 'THA'" in result.stderr
+
+
+@pytest.mark.browser
+@needs_browser
+def test_charts_in_chromium(store: ox.Store, tmp_path: Path, update_golden: bool) -> None:
+    from kg.viz.chartpage import chart_page
+
+    pages = {
+        "chart-detections": chart_page(
+            "Detections", [D.detections_svg(D.detections(store, "THA"))]
+        ),
+        "chart-timeline-4p": chart_page(
+            "Tier history and 4P findings",
+            [
+                timeline_svg(tier_table(store).country("CHN")),  # type: ignore[arg-type]
+                P.pillars_svg(P.pillar_findings(store, "PRK")),
+            ],
+        ),
+        "chart-heatmap-asia": chart_page(
+            "Heat-map", [heatmap_svg(tier_table(store, region="Asia"))]
+        ),
+    }
+    for name, html in pages.items():
+        path = tmp_path / f"{name}.html"
+        path.write_text(html, encoding="utf-8")
+        with visit(path, width=1400, height=900) as seen:
+            check(seen.page.screenshot(), name, update=update_golden)
+            assert seen.errors == []
+            assert seen.foreign_requests == []
