@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import click
 
@@ -157,6 +157,23 @@ def output_option(default: str | None, help: str) -> Callable[[F], F]:
     if default is None:
         return click.option("-o", "--output", required=True, help=help)
     return click.option("-o", "--output", default=default, show_default=True, help=help)
+
+
+class ByteSize(click.ParamType[int, Any]):
+    """A size in bytes: ``65536``, ``256K``, ``32M``, ``1G`` (powers of 1024)."""
+
+    name = "size"
+    _UNITS: ClassVar[dict[str, int]] = {"": 1, "B": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        """Parse ``value``; a positive whole number of bytes."""
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().upper().removesuffix("IB").removesuffix("B")
+        number, unit = text.rstrip("KMG"), text[len(text.rstrip("KMG")) :]
+        if not number.isdigit() or unit not in self._UNITS or int(number) <= 0:
+            self.fail(f"{value!r} is not a size (e.g. 65536, 256K, 32M, 1G)", param, ctx)
+        return int(number) * self._UNITS[unit]
 
 
 engine_option = click.option(

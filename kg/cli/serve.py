@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli.options import Source, queries_option, source_options, source_store
+from kg.cli.options import ByteSize, Source, queries_option, source_options, source_store
 from kg.core.errors import ExitCode
 
 
@@ -51,6 +51,64 @@ from kg.core.errors import ExitCode
     envvar="KG_SERVE_WORKERS",
     help="Query worker processes.",
 )
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="NAME",
+    envvar="KG_SERVE_ALLOW_HOSTS",
+    help="Also answer requests whose Host header names NAME (repeatable; the env var is "
+    "space-separated). Only 127.0.0.1, localhost, [::1] and --host are answered otherwise.",
+)
+@click.option(
+    "--max-query-size",
+    type=ByteSize(),
+    default="256K",
+    show_default=True,
+    envvar="KG_SERVE_MAX_QUERY_SIZE",
+    help="Largest query text accepted (413 beyond).",
+)
+@click.option(
+    "--max-depth",
+    type=click.IntRange(1, 512),
+    default=64,
+    show_default=True,
+    envvar="KG_SERVE_MAX_DEPTH",
+    help="Deepest nesting of brackets and groups in a query (400 beyond).",
+)
+@click.option(
+    "--max-result-size",
+    type=ByteSize(),
+    default="32M",
+    show_default=True,
+    envvar="KG_SERVE_MAX_RESULT_SIZE",
+    help="Largest serialised result answered (400 beyond: page with LIMIT/OFFSET).",
+)
+@click.option(
+    "--max-memory",
+    type=ByteSize(),
+    default="1G",
+    show_default=True,
+    envvar="KG_SERVE_MAX_MEMORY",
+    help="Memory a query may add to its worker process (RLIMIT_AS); over it, 503.",
+)
+@click.option(
+    "--long-queries",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    envvar="KG_SERVE_LONG_QUERIES",
+    help="Queries that may run longer than --fast-lane at once (at low CPU priority); more "
+    "wait paused.",
+)
+@click.option(
+    "--fast-lane",
+    type=click.FloatRange(min=0.01),
+    default=0.5,
+    show_default=True,
+    envvar="KG_SERVE_FAST_LANE",
+    help="Seconds a query runs in the fast lane before it counts as long.",
+)
 @queries_option("Named queries offered on the query page.")
 @click.option(
     "--get",
@@ -67,26 +125,48 @@ def serve(
     timeout: float,
     max_rows: int,
     workers: int,
+    allow_hosts: tuple[str, ...],
+    max_query_size: int,
+    max_depth: int,
+    max_result_size: int,
+    max_memory: int,
+    long_queries: int,
+    fast_lane: float,
     queries_dir: list[Path],
     get_path: str | None,
 ) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint (/sparql) with a query page (/).
 
     It serves the build (built first when stale), or what --build, --data or --graph names.
-    Updates, LOAD and SERVICE are refused; a query over --timeout is stopped, a result over
-    --max-rows refused. Exit status of --get: 0 for a 2xx/3xx answer, 1 otherwise.
+    Every query is parsed first: updates, LOAD and SERVICE are refused, and so is anything
+    the parser cannot follow. Queries run in worker processes that cannot open network
+    connections; a query over --timeout is stopped, one over --fast-lane seconds runs at low
+    priority so short queries keep answering. Only Host names of this server are answered
+    (--allow-host adds one). Exit status of --get: 0 for a 2xx/3xx answer, 1 otherwise.
 
     Example:
 
     \b
         kg serve --port 7878
 
+        kg serve --host 0.0.0.0 --allow-host kg.example.org --max-memory 2G
+
         kg serve --get '/sparql?format=csv&query=SELECT ?c {?c tk:iso3166Alpha3 "PRK"}'
     """
     from kg.server import http as server
 
     store = source_store(ctx, source)
-    config = server.ServerConfig(timeout=timeout, max_rows=max_rows, queries_dir=tuple(queries_dir))
+    hosts = tuple(name for value in allow_hosts for name in value.split())
+    config = server.ServerConfig(
+        timeout=timeout,
+        max_rows=max_rows,
+        queries_dir=tuple(queries_dir),
+        max_query_bytes=max_query_size,
+        max_depth=max_depth,
+        max_result_bytes=max_result_size,
+        max_memory=max_memory,
+        allow_hosts=hosts,
+    )
     if get_path is not None:
         response = server.handle_url(server.App(store, config), get_path)
         click.echo(response.body, nl=False)
@@ -96,13 +176,22 @@ def serve(
         return
     if not server.is_loopback(host):
         click.echo(f"warning: listening on {host}: other machines can query this graph", err=True)
-    app = server.open_app(store, config, workers)
+    app = server.open_app(store, config, workers, long_queries=long_queries, fast_lane=fast_lane)
+    confinement = server.confinement(app)
+    if not confinement.confined:
+        click.echo(
+            "warning: query workers can open network connections (no sandbox here: "
+            f"{confinement.describe()}); SERVICE is still refused by the query check",
+            err=True,
+        )
     server.serve(
         app,
         host,
         port,
         ready=lambda url: click.echo(
-            f"serving {url} (SPARQL endpoint {url}sparql); press Ctrl+C to stop", err=True
+            f"serving {url} (SPARQL endpoint {url}sparql); press Ctrl+C to stop\n"
+            f"query workers cut off the network by: {confinement.describe()}",
+            err=True,
         ),
     )
 

@@ -16,7 +16,16 @@ import pyoxigraph as ox
 from kg.query.named import QueryDirs, query_dirs
 from kg.server import explorer
 from kg.server import site as server_site
-from kg.server.engine import Engine, InlineEngine, Outcome, QueryRequest, text_outcome
+from kg.server.engine import (
+    MAX_RESULT_BYTES,
+    Engine,
+    InlineEngine,
+    Outcome,
+    QueryRequest,
+    text_outcome,
+)
+from kg.server.guard import MAX_DEPTH, MAX_QUERY_BYTES, QueryLimits
+from kg.server.wire import shown
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +46,16 @@ class ServerConfig:
     max_rows: int = 10_000
     #: Named queries offered on the page: kg's own and ./queries by default (``query_dirs``).
     queries_dir: QueryDirs = field(default_factory=lambda: tuple(query_dirs()))
+    max_query_bytes: int = MAX_QUERY_BYTES
+    max_depth: int = MAX_DEPTH
+    max_result_bytes: int = MAX_RESULT_BYTES
+    max_memory: int = 1 << 30  # bytes a query may add to a worker (kg serve's workers only)
+    allow_hosts: tuple[str, ...] = ()  # Host names answered besides loopback and --host
+
+    @property
+    def limits(self) -> QueryLimits:
+        """The guard's bounds."""
+        return QueryLimits(max_bytes=self.max_query_bytes, max_depth=self.max_depth)
 
 
 @dataclass(frozen=True)
@@ -107,18 +126,32 @@ def _one(params: Mapping[str, Sequence[str]], name: str) -> str | None:
     return values[0] if values else None
 
 
+def _content_type(headers: Mapping[str, str]) -> tuple[str, str | None]:
+    """The media type (lower case) and its charset parameter, if any."""
+    media, *params = headers.get("content-type", "").split(";")
+    charset = None
+    for param in params:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            charset = value.strip().strip('"').lower()
+    return media.strip().lower(), charset
+
+
 def _sparql(
     app: App,
     method: str,
     params: Mapping[str, Sequence[str]],
     headers: Mapping[str, str],
     body: bytes,
+    client: str,
 ) -> Response:
-    content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+    content_type, charset = _content_type(headers)
     if (method == "POST" and content_type == _UPDATE) or "update" in params:
         return error(403, "SPARQL Update is not allowed: this endpoint is read-only")
     if method == "POST" and content_type not in (_FORM, _DIRECT):
         return error(415, f"POST a query as {_FORM} or {_DIRECT}, not {content_type or '?'}")
+    if method == "POST" and charset not in (None, "utf-8", "utf8"):
+        return error(415, f"send the query in UTF-8, not {charset} (SPARQL 1.1 Protocol)")
     if len(body) > MAX_BODY:
         return error(413, f"the query is larger than {MAX_BODY} bytes")
     merged = dict(params)
@@ -126,9 +159,13 @@ def _sparql(
         form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
         if "update" in form:
             return error(403, "SPARQL Update is not allowed: this endpoint is read-only")
+        if "query" in form and "query" in params:
+            return error(400, "give the query in the body or in the URL, not both")
         merged.update(form)
     try:
         direct = method == "POST" and content_type == _DIRECT
+        if direct and "query" in params:
+            raise ValueError("give the query in the body or in the URL, not both")
         query = body.decode("utf-8") if direct else _one(merged, "query")
     except (ValueError, UnicodeDecodeError) as exc:
         return error(400, f"bad request: {exc}")
@@ -137,6 +174,14 @@ def _sparql(
             formats = tuple(merged.get("format", ()))
             return _response(server_site.service_description(app.store, headers, formats))
         return error(400, "missing 'query' parameter (see the SPARQL 1.1 Protocol)")
+    config = app.config
+    size = len(query.encode("utf-8", "surrogatepass"))
+    if size > config.max_query_bytes:
+        return error(
+            413,
+            f"the query is {size} bytes, more than this server's {config.max_query_bytes} "
+            "(restart with a larger --max-query-size)",
+        )
     assert app.engine is not None
     request = QueryRequest(
         query=query,
@@ -144,9 +189,12 @@ def _sparql(
         format=tuple(merged.get("format", ())),
         default_graphs=tuple(merged.get("default-graph-uri", ())),
         named_graphs=tuple(merged.get("named-graph-uri", ())),
-        max_rows=app.config.max_rows,
+        max_rows=config.max_rows,
+        max_result_bytes=config.max_result_bytes,
+        limits=config.limits,
     )
-    return _response(app.engine.run(request, app.config.timeout), ("Vary", "Accept"))
+    outcome = app.engine.run(request, config.timeout, client)
+    return _response(outcome, ("Vary", "Accept"))
 
 
 def route(
@@ -156,24 +204,28 @@ def route(
     params: Mapping[str, Sequence[str]],
     headers: Mapping[str, str],
     body: bytes,
+    client: str = "",
 ) -> Response:
-    """Answer a request whose method is upper-case and header names lower-case."""
+    """Answer a request whose method is upper-case and header names lower-case; ``client``
+    (the peer's address) is who the query's fair share is counted for."""
     page = explorer.route(app, method, path, params, headers, body)
     if page is not None:
         return Response(page.status, page.headers, page.body)
     is_sparql = path == "/sparql"
     is_page = path == "/flows.html" or bool(_REPORT.fullmatch(path))
     if not (is_sparql or is_page):
-        return error(404, f"no page at {path}; the endpoint is /sparql, the explorer is /")
+        return error(
+            404, f"no page at {shown(path, 100)}; the endpoint is /sparql, the explorer is /"
+        )
     allowed = _SPARQL_METHODS if is_sparql else _PAGE_METHODS
     if method == "OPTIONS":
         return Response(204, (("Allow", allowed),), b"")
     if method not in allowed.split(", "):
         if is_sparql and method in ("PUT", "DELETE", "PATCH"):
             return error(403, "this endpoint is read-only", ("Allow", allowed))
-        return error(405, f"{method} is not allowed on {path}", ("Allow", allowed))
+        return error(405, f"{shown(method, 20)} is not allowed on {path}", ("Allow", allowed))
     if is_sparql:
-        return _sparql(app, method, params, headers, body)
+        return _sparql(app, method, params, headers, body, client)
     if path == "/flows.html":
         return app.page(path, lambda: _page(server_site.flows_page(app.store)))
     report = _REPORT.fullmatch(path)

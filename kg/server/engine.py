@@ -1,26 +1,18 @@
-"""Run one SPARQL query with a time limit and a result cap, in process or in worker processes.
+"""Run one SPARQL query with its bounds: the guard, a row cap, a result-size cap, a timeout.
 
-pyoxigraph has no query timeout and a running query cannot be interrupted, so a thread can only
-be abandoned, still burning a core. :class:`ProcessEngine` runs queries in a small pool of
-worker processes, each with its own read-only copy of the store; a query that overruns is
-stopped by killing its worker (by its own process handle), and a fresh worker takes its place.
-Workers also serialise the results, so answering uses both cores without contending for the
-server's GIL. :class:`InlineEngine` runs in a thread of the calling process (for ``--get`` and
-tests): the time limit is enforced on the answer, but an abandoned query runs to its end.
+:func:`execute` checks, runs and serialises one query and never raises for a user's error: it
+answers with an :class:`Outcome`. It runs in a worker process (:mod:`kg.server.workers`,
+scheduled by :mod:`kg.server.scheduler`) in ``kg serve``, or in a thread of the calling
+process with :class:`InlineEngine` (``--get`` and tests): there the time limit is enforced on
+the answer, but an abandoned query runs to its end, and memory is not bounded.
 """
 
 from __future__ import annotations
 
 import logging
-import multiprocessing as mp
-import os
-import queue
 import threading
-import time
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
-from typing import Protocol
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
@@ -28,15 +20,29 @@ from kg.core import vocab as V
 from kg.server.dataset import dataset_options
 from kg.server.formats import (
     Kind,
+    NotRepresentableError,
+    ResultTooLargeError,
     format_names,
     negotiate,
     write_boolean,
     write_solutions,
     write_triples,
 )
-from kg.server.guard import ForbiddenQueryError, check_query
+from kg.server.guard import (
+    ForbiddenQueryError,
+    QueryLimits,
+    QueryRefusedError,
+    QueryTooLargeError,
+    check_query,
+)
 
 log = logging.getLogger(__name__)
+
+#: Stack of a thread that runs queries: pyoxigraph evaluates nested patterns recursively (3,000
+#: chained BINDs overflow the default 8 MB; the guard allows 2,000).
+QUERY_STACK = 256 << 20
+#: Largest serialised result answered (``--max-result-size``).
+MAX_RESULT_BYTES = 32 << 20
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,8 @@ class QueryRequest:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     max_rows: int = 10_000
+    max_result_bytes: int = MAX_RESULT_BYTES
+    limits: QueryLimits = field(default_factory=QueryLimits)
 
 
 @dataclass(frozen=True)
@@ -82,14 +90,53 @@ def _options(request: QueryRequest) -> dict[str, object]:
     return options
 
 
-def execute(store: ox.Store, request: QueryRequest) -> Outcome:
-    """Check, run and serialise one query against ``store``; never raises for user errors."""
+def _size(term: object) -> int:
+    """A lower bound of the bytes ``term`` takes in any result format."""
+    if isinstance(term, ox.Triple):
+        return _size(term.subject) + _size(term.predicate) + _size(term.object)
+    return len(getattr(term, "value", "")) + 2
+
+
+def _collect(
+    result: ox.QuerySolutions | ox.QueryTriples, kind: Kind, request: QueryRequest
+) -> list[Any]:
+    """The rows or triples of ``result``, stopping as soon as a cap is passed."""
+    items: list[Any] = []
+    size = 0
+    for item in result:
+        items.append(item)
+        if len(items) > request.max_rows:
+            noun = "triples" if kind == "graph" else "rows"
+            raise _Refusal(
+                400,
+                f"the result has more than {request.max_rows} {noun}, this server's limit; "
+                "add LIMIT and OFFSET to page through it (or restart with a larger --max-rows)",
+            )
+        size += sum(_size(term) for term in item)
+        if size > request.max_result_bytes:
+            raise ResultTooLargeError(f"the result is larger than {request.max_result_bytes} bytes")
+    return items
+
+
+class _Refusal(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def execute(store: ox.Store, request: QueryRequest, *, guard: bool = True) -> Outcome:
+    """Check, run and serialise one query against ``store``; never raises for user errors.
+
+    ``guard=False`` skips the query check (only the sandbox tests do that).
+    """
+    text = request.query
+    if guard:
+        try:
+            text = check_query(request.query, V.PREFIXES, request.limits).text
+        except (ForbiddenQueryError, QueryTooLargeError, QueryRefusedError) as exc:
+            return text_outcome(exc.status, str(exc))
     try:
-        check_query(request.query)
-    except ForbiddenQueryError as exc:
-        return text_outcome(403, str(exc))
-    try:
-        result = store.query(request.query, **_options(request))  # type: ignore[arg-type]
+        result = store.query(text, **_options(request))  # type: ignore[arg-type]
         kind = _kind(result)
         fmt = negotiate(kind, request.accept, request.format)
         if fmt is None:
@@ -98,27 +145,45 @@ def execute(store: ox.Store, request: QueryRequest) -> Outcome:
             return text_outcome(406, f"cannot answer in {wanted}; this result can be: {usable}")
         if isinstance(result, ox.QueryBoolean):
             return Outcome(200, fmt.content_type, write_boolean(result, fmt))
-        items = []
-        for item in result:
-            items.append(item)
-            if len(items) > request.max_rows:
-                noun = "triples" if kind == "graph" else "rows"
-                return text_outcome(
-                    400,
-                    f"the result has more than {request.max_rows} {noun}, this server's limit; "
-                    "add LIMIT and OFFSET to page through it (or restart with a larger "
-                    "--max-rows)",
-                )
+        items = _collect(result, kind, request)
         if isinstance(result, ox.QuerySolutions):
             names = [v.value for v in result.variables]
-            return Outcome(200, fmt.content_type, write_solutions(names, items, fmt))
-        return Outcome(200, fmt.content_type, write_triples(items, fmt))
+            body = write_solutions(names, items, fmt, request.max_result_bytes)
+        else:
+            body = write_triples(items, fmt, request.max_result_bytes)
+        return Outcome(200, fmt.content_type, body)
+    except _Refusal as exc:
+        return text_outcome(exc.status, str(exc))
+    except ResultTooLargeError as exc:
+        return text_outcome(
+            400,
+            f"{exc}, this server's limit; add LIMIT and OFFSET to page through it "
+            "(or restart with a larger --max-result-size)",
+        )
+    except NotRepresentableError as exc:
+        return text_outcome(
+            406,
+            f"cannot answer in XML: {exc}; ask for JSON (application/sparql-results+json, "
+            "application/ld+json), CSV, TSV, Turtle or N-Triples instead",
+        )
     except SyntaxError as exc:
         return text_outcome(400, f"query syntax error: {exc}")
     except ValueError as exc:  # e.g. an invalid default-graph-uri IRI
         return text_outcome(400, f"bad request: {exc}")
+    except MemoryError:
+        return memory_outcome()
     except OSError as exc:
         return text_outcome(500, f"query failed: {exc}")
+
+
+def memory_outcome(limit: int | None = None) -> Outcome:
+    """The answer to a query that needed more memory than a worker may use."""
+    bound = f" ({limit >> 20} MB, --max-memory)" if limit else ""
+    return text_outcome(
+        503,
+        f"the query needed more memory than this server allows a query{bound}; "
+        "simplify it or add LIMIT",
+    )
 
 
 def timeout_outcome(seconds: float) -> Outcome:
@@ -131,8 +196,8 @@ def timeout_outcome(seconds: float) -> Outcome:
 class Engine(Protocol):
     """Something that answers a :class:`QueryRequest` within ``timeout`` seconds."""
 
-    def run(self, request: QueryRequest, timeout: float) -> Outcome:
-        """Answer ``request``, or a 503 when it takes longer than ``timeout``."""
+    def run(self, request: QueryRequest, timeout: float, client: str = "") -> Outcome:
+        """Answer ``request`` for ``client`` (its address), or a 503 after ``timeout``."""
         ...
 
     def close(self) -> None:
@@ -147,7 +212,7 @@ class InlineEngine:
         """Wrap ``store``."""
         self.store = store
 
-    def run(self, request: QueryRequest, timeout: float) -> Outcome:
+    def run(self, request: QueryRequest, timeout: float, client: str = "") -> Outcome:
         """Answer ``request`` or give up waiting after ``timeout`` seconds."""
         box: list[Outcome | BaseException] = []
 
@@ -157,8 +222,12 @@ class InlineEngine:
             except BaseException as exc:  # a bug: re-raised in the caller's thread
                 box.append(exc)
 
-        worker = threading.Thread(target=work, daemon=True)
-        worker.start()
+        previous = threading.stack_size(QUERY_STACK)  # pyoxigraph recurses on nesting
+        try:
+            worker = threading.Thread(target=work, daemon=True)
+            worker.start()
+        finally:
+            threading.stack_size(previous)
         worker.join(timeout)
         if not box:
             return timeout_outcome(timeout)
@@ -170,128 +239,14 @@ class InlineEngine:
         """Nothing to release."""
 
 
-def _die_with_parent(parent: int) -> None:  # pragma: no cover - subprocess
-    """Exit when the server process is gone, even mid-query (queries release the GIL)."""
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1.0)
-        os._exit(0)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-
-
-def _worker_main(conn: Connection, nquads: bytes, parent: int) -> None:  # pragma: no cover
-    _die_with_parent(parent)
-    store = ox.Store()
-    store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
-    conn.send("ready")
-    while True:
-        try:
-            request = conn.recv()
-        except (EOFError, OSError):
-            return
-        if request is None:
-            return
-        conn.send(execute(store, request))
-
-
-@dataclass
-class _Worker:
-    process: BaseProcess
-    conn: Connection
-
-
-class ProcessEngine:
-    """A pool of worker processes that each hold a copy of the store; overruns are killed."""
-
-    def __init__(self, store: ox.Store, workers: int = 2) -> None:
-        """Start ``workers`` processes loaded with a copy of ``store``; blocks until ready."""
-        self._nquads = store.dump(format=ox.RdfFormat.N_QUADS)
-        self._ctx = mp.get_context("spawn")  # never fork a threaded server
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._live: dict[int, _Worker] = {}
-        self._closed = False
-        for worker in [self._start() for _ in range(max(1, workers))]:
-            self._ready(worker)
-
-    def _start(self) -> _Worker:
-        parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(
-            target=_worker_main,
-            args=(child, self._nquads, os.getpid()),
-            name="kg-sparql-worker",
-            daemon=True,
-        )
-        process.start()
-        child.close()
-        worker = _Worker(process, parent)
-        self._live[id(worker)] = worker
-        return worker
-
-    def _ready(self, worker: _Worker) -> None:
-        if worker.conn.recv() != "ready":  # pragma: no cover - protocol error
-            raise RuntimeError("SPARQL worker failed to start")
-        self._release(worker)
-
-    def _release(self, worker: _Worker) -> None:
-        if self._closed:
-            self._stop(worker)
-        else:
-            self._idle.put(worker)
-
-    def _replace(self) -> None:
-        if not self._closed:
-            threading.Thread(target=lambda: self._ready(self._start()), daemon=True).start()
-
-    def _stop(self, worker: _Worker) -> None:
-        self._live.pop(id(worker), None)
-        worker.process.kill()
-        worker.process.join(5)
-        worker.conn.close()
-
-    def run(self, request: QueryRequest, timeout: float) -> Outcome:
-        """Answer ``request`` in a free worker; kill the worker when ``timeout`` runs out."""
-        deadline = time.monotonic() + timeout
-        try:
-            worker = self._idle.get(timeout=timeout)
-        except queue.Empty:
-            return text_outcome(503, "all query workers are busy; try again shortly")
-        try:
-            worker.conn.send(request)
-            if worker.conn.poll(max(0.0, deadline - time.monotonic())):
-                outcome: Outcome = worker.conn.recv()
-                self._release(worker)
-                return outcome
-        except (EOFError, OSError) as exc:
-            log.warning("SPARQL worker %s died: %s", worker.process.pid, exc)
-            self._stop(worker)
-            self._replace()
-            return text_outcome(500, "the query worker died; the query was not answered")
-        log.info("killing SPARQL worker %s after %.3g s", worker.process.pid, timeout)
-        self._stop(worker)
-        self._replace()
-        return timeout_outcome(timeout)
-
-    @property
-    def pids(self) -> list[int]:
-        """Process ids of the live workers."""
-        return sorted(w.process.pid for w in list(self._live.values()) if w.process.pid)
-
-    def close(self) -> None:
-        """Stop every worker."""
-        self._closed = True
-        for worker in list(self._live.values()):
-            self._stop(worker)
-
-
 __all__ = [
+    "MAX_RESULT_BYTES",
     "Engine",
     "InlineEngine",
     "Outcome",
-    "ProcessEngine",
     "QueryRequest",
     "execute",
+    "memory_outcome",
     "text_outcome",
     "timeout_outcome",
 ]

@@ -1,0 +1,335 @@
+"""Share the query workers: a fast lane, a long lane, one deadline per query, fair shares.
+
+pyoxigraph cannot interrupt a query, so a worker running a slow query is lost to everyone else
+until the query ends or is killed. With a plain pool, a few slow queries hold every worker and
+every other client waits until they time out. :class:`ProcessEngine` keeps short queries
+answering while long ones run:
+
+* Every query starts in the **fast lane**, on one of ``workers`` worker processes at normal
+  CPU priority. When queries wait for a worker, a freed worker goes to the waiting query of
+  the client (address) with the fewest queries running, the earliest first.
+* A query still running after ``fast_limit`` seconds becomes **long**: its worker leaves the
+  fast lane (a worker forked from the zygote takes its place at once, so the fast lane keeps
+  ``workers`` processes), drops to the lowest CPU priority (nice 19) and takes one of
+  ``long_queries`` long slots. When every slot is taken, the worker is paused (SIGSTOP) in a
+  queue and resumed (SIGCONT) when a slot frees, again the client with the fewest long
+  queries first. Long workers are killed when their query ends (they cannot be re-prioritised).
+* A query has one deadline, ``timeout`` after it arrived: waiting, running or paused, it is
+  answered 503 and its worker killed when the deadline passes.
+* A client may have ``max_per_client`` queries in flight (429 beyond), and at most
+  ``max_paused`` long queries wait paused (503 beyond).
+* A worker that dies (over its memory bound, a crash) is reaped and replaced, and the client
+  gets one line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+
+import pyoxigraph as ox
+
+from kg.server.engine import (
+    Outcome,
+    QueryRequest,
+    memory_outcome,
+    text_outcome,
+    timeout_outcome,
+)
+from kg.server.workers import WorkerSettings, Zygote
+
+log = logging.getLogger(__name__)
+
+#: Queries in flight per client address.
+MAX_PER_CLIENT = 32
+
+
+@dataclass(eq=False)
+class _Worker:
+    pid: int
+    conn: Connection
+
+
+@dataclass(eq=False)
+class _Job:
+    client: str
+    arrived: float
+    deadline: float
+    worker: _Worker | None = None  # set when a fast-lane worker is handed over
+    granted: bool = False  # set when a long slot is handed over
+
+    def left(self) -> float:
+        return self.deadline - time.monotonic()
+
+
+class _Dead:
+    """A worker that died while running the query."""
+
+    def __init__(self, status: int) -> None:
+        self.status = status
+
+
+class ProcessEngine:
+    """Killable, confined worker processes with the lanes described above."""
+
+    def __init__(
+        self,
+        store: ox.Store,
+        workers: int = 2,
+        *,
+        long_queries: int = 2,
+        fast_limit: float | None = 0.5,
+        max_paused: int | None = None,
+        max_per_client: int = MAX_PER_CLIENT,
+        settings: WorkerSettings | None = None,
+    ) -> None:
+        """Start the zygote and ``workers`` fast-lane workers.
+
+        ``fast_limit=None`` turns the lanes off: a plain first-come pool where every query
+        runs to its end or its timeout (the "before" of ``bench/serve_bench``).
+        """
+        self.settings = settings or WorkerSettings()
+        self._zygote = Zygote(store, self.settings)
+        self.confinement = self._zygote.confinement
+        self.fast_limit = fast_limit
+        self.long_slots = max(1, long_queries)
+        self.max_paused = 2 * self.long_slots if max_paused is None else max_paused
+        self.max_per_client = max_per_client
+        self._cond = threading.Condition()
+        self._idle: list[_Worker] = []
+        self._fast_waiting: list[_Job] = []
+        self._long_waiting: list[_Job] = []
+        self._running: Counter[str] = Counter()
+        self._long_by_client: Counter[str] = Counter()
+        self._in_flight: Counter[str] = Counter()
+        self._long_running = 0
+        self._live: dict[int, _Worker] = {}
+        self._closed = False
+        for _ in range(max(1, workers)):
+            self._idle.append(self._spawn())
+
+    # --- workers ---------------------------------------------------------------------
+
+    def _spawn(self) -> _Worker:
+        pid, conn = self._zygote.spawn()
+        worker = _Worker(pid, conn)
+        self._live[pid] = worker
+        return worker
+
+    def _kill(self, worker: _Worker) -> None:
+        self._live.pop(worker.pid, None)
+        self._zygote.kill(worker.pid)
+        worker.conn.close()
+
+    def _replace(self) -> None:
+        """Fork a fresh fast-lane worker and hand it to the next waiting query."""
+        if self._closed:
+            return
+        try:
+            worker = self._spawn()
+        except (OSError, EOFError) as exc:  # the zygote is gone: the pool shrinks
+            log.error("cannot start a SPARQL worker: %s", exc)
+            return
+        with self._cond:
+            self._give(worker)
+
+    def _give(self, worker: _Worker) -> None:
+        """Hand ``worker`` to the fairest waiting query, or make it idle (lock held)."""
+        if self._closed:
+            return
+        if self._fast_waiting:
+            if self.fast_limit is None:
+                job = self._fast_waiting[0]
+            else:
+                job = min(self._fast_waiting, key=lambda j: (self._running[j.client], j.arrived))
+            self._fast_waiting.remove(job)
+            job.worker = worker
+            self._running[job.client] += 1
+            self._cond.notify_all()
+        else:
+            self._idle.append(worker)
+
+    def _acquire(self, job: _Job) -> _Worker | None:
+        with self._cond:
+            if self._idle and not self._fast_waiting:
+                self._running[job.client] += 1
+                return self._idle.pop()
+            self._fast_waiting.append(job)
+            while job.worker is None:
+                left = job.left()
+                if left <= 0 or self._closed:
+                    self._fast_waiting.remove(job)
+                    return None
+                self._cond.wait(left)
+            return job.worker
+
+    @staticmethod
+    def _answer(worker: _Worker, seconds: float) -> Outcome | _Dead | None:
+        """The worker's answer within ``seconds``, None if it has none yet."""
+        try:
+            if worker.conn.poll(max(0.0, seconds)):
+                outcome: Outcome = worker.conn.recv()
+                return outcome
+        except (EOFError, OSError):
+            return _Dead(0)
+        return None
+
+    def _died(self, worker: _Worker) -> Outcome:
+        self._live.pop(worker.pid, None)
+        status = self._zygote.reap(worker.pid)
+        worker.conn.close()
+        sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0
+        log.warning("SPARQL worker %s died (status %s)", worker.pid, status)
+        if sig in (signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS, signal.SIGKILL):
+            return memory_outcome(self.settings.max_memory)
+        return text_outcome(500, "the query worker died; the query was not answered")
+
+    # --- running a query -----------------------------------------------------------------
+
+    def run(self, request: QueryRequest, timeout: float, client: str = "") -> Outcome:
+        """Answer ``request`` for ``client`` within ``timeout`` seconds of now."""
+        now = time.monotonic()
+        job = _Job(client, now, now + timeout)
+        with self._cond:
+            if self._closed:
+                return text_outcome(503, "the server is shutting down")
+            if self._in_flight[client] >= self.max_per_client:
+                return text_outcome(
+                    429,
+                    f"{self.max_per_client} queries from {client or 'you'} are already "
+                    "running or waiting; wait for their answers",
+                )
+            self._in_flight[client] += 1
+        try:
+            return self._run(job, request, timeout)
+        finally:
+            with self._cond:
+                self._in_flight[client] -= 1
+                if not self._in_flight[client]:
+                    del self._in_flight[client]
+
+    def _run(self, job: _Job, request: QueryRequest, timeout: float) -> Outcome:
+        worker = self._acquire(job)
+        if worker is None:
+            return text_outcome(
+                503,
+                f"no query worker was free within {timeout:g} s (this server's --timeout); "
+                "try again shortly",
+            )
+        try:
+            worker.conn.send(request)
+        except OSError:
+            answer: Outcome | _Dead | None = _Dead(0)
+        else:
+            first = job.left() if self.fast_limit is None else min(self.fast_limit, job.left())
+            answer = self._answer(worker, first)
+        if isinstance(answer, Outcome):
+            self._finish(job)
+            with self._cond:
+                self._give(worker)
+            return answer
+        if isinstance(answer, _Dead) or self.fast_limit is None or job.left() <= 0:
+            self._finish(job)
+            outcome = self._died(worker) if isinstance(answer, _Dead) else None
+            if outcome is None:
+                log.info("killing SPARQL worker %s after %.3g s", worker.pid, timeout)
+                self._kill(worker)
+            self._replace()
+            return outcome or timeout_outcome(timeout)
+        return self._run_long(job, worker, timeout)
+
+    def _finish(self, job: _Job) -> None:
+        with self._cond:
+            self._running[job.client] -= 1
+            if not self._running[job.client]:
+                del self._running[job.client]
+
+    def _run_long(self, job: _Job, worker: _Worker, timeout: float) -> Outcome:
+        """The query outlived the fast lane: give it a long slot (or pause it for one)."""
+        self._replace()  # the fast lane gets a new worker; this one stays with the query
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, worker.pid, 19)
+        slot = self._long_slot(job, worker)
+        try:
+            if slot is None:
+                answer: Outcome | _Dead | None = text_outcome(
+                    503, f"{self.max_paused} long queries are already waiting; try again later"
+                )
+            elif not slot:
+                answer = None
+            else:
+                answer = self._answer(worker, job.left())
+            if isinstance(answer, _Dead):
+                return self._died(worker)
+            self._kill(worker)
+            return answer or timeout_outcome(timeout)
+        finally:
+            self._finish(job)
+            if slot:
+                self._free_long_slot(job)
+
+    def _long_slot(self, job: _Job, worker: _Worker) -> bool | None:
+        """True once the job holds a long slot, False at its deadline, None if the queue of
+        paused queries is full."""
+        with self._cond:
+            if self._long_running < self.long_slots and not self._long_waiting:
+                self._long_running += 1
+                self._long_by_client[job.client] += 1
+                return True
+            if len(self._long_waiting) >= self.max_paused:
+                return None
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(worker.pid, signal.SIGSTOP)
+            self._long_waiting.append(job)
+            while not job.granted:
+                left = job.left()
+                if left <= 0 or self._closed:
+                    self._long_waiting.remove(job)
+                    return False
+                self._cond.wait(left)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(worker.pid, signal.SIGCONT)
+        return True
+
+    def _free_long_slot(self, job: _Job) -> None:
+        with self._cond:
+            self._long_running -= 1
+            self._long_by_client[job.client] -= 1
+            if not self._long_by_client[job.client]:
+                del self._long_by_client[job.client]
+            if self._long_waiting:
+                nxt = min(
+                    self._long_waiting, key=lambda j: (self._long_by_client[j.client], j.arrived)
+                )
+                self._long_waiting.remove(nxt)
+                nxt.granted = True
+                self._long_running += 1
+                self._long_by_client[nxt.client] += 1
+                self._cond.notify_all()
+
+    # --- state -------------------------------------------------------------------------
+
+    @property
+    def pids(self) -> list[int]:
+        """Process ids of the live workers (fast and long)."""
+        return sorted(self._live)
+
+    def close(self) -> None:
+        """Stop every worker and the zygote."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+        self._zygote.close()
+        for worker in list(self._live.values()):
+            worker.conn.close()
+        self._live.clear()
+
+
+__all__ = ["MAX_PER_CLIENT", "ProcessEngine"]

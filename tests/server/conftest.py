@@ -1,0 +1,95 @@
+"""Fixtures of the kg serve tests: a recording loopback endpoint, the tricky-query corpus."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+EX = "http://example.org/"
+CORPUS = Path(__file__).parent / "data" / "guard_corpus.txt"
+
+
+@dataclass
+class Canary:
+    """A loopback HTTP endpoint that records every request it gets (the guard's tests want
+    it to get none)."""
+
+    url: str
+    port: int
+    hits: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="session")
+def canary() -> Iterator[Canary]:
+    recorder = Canary("", 0)
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            recorder.hits.append(f"{self.command} {self.path}")
+            self.send_response(500)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        do_POST = do_GET
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    recorder.port = int(server.server_address[1])
+    recorder.url = f"http://127.0.0.1:{recorder.port}/sparql"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield recorder
+    server.shutdown()
+    server.server_close()
+
+
+def guard_store() -> ox.Store:
+    """The store the corpus is written for: two triples, in graph <{EX}g>."""
+    store = ox.Store()
+    s, p, g = ox.NamedNode(EX + "s"), ox.NamedNode(EX + "p"), ox.NamedNode(EX + "g")
+    store.add(ox.Quad(s, p, ox.Literal("o"), g))
+    store.add(ox.Quad(s, p, ox.NamedNode("http://h:8"), g))
+    return store
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One query of the corpus."""
+
+    verdict: str  # service, update, syntax or accept
+    title: str
+    template: str
+
+    def text(self, canary: Canary) -> str:
+        """The query with its placeholders filled in."""
+        return (
+            self.template.replace("{canary}", canary.url)
+            .replace("{port}", str(canary.port))
+            .replace("{CR}", "\r")
+            .replace("{FF}", "\f")
+        )
+
+
+def corpus() -> list[Entry]:
+    """The entries of ``data/guard_corpus.txt``, in order."""
+    entries: list[Entry] = []
+    lines = CORPUS.read_text(encoding="utf-8").split("\n")
+    while lines and (lines[0].startswith("#") or not lines[0].strip()):
+        lines.pop(0)
+    for line in lines:
+        if line.startswith("=== "):
+            verdict, _, title = line[4:].partition(": ")
+            entries.append(Entry(verdict, title, ""))
+        elif entries:
+            last = entries[-1]
+            text = f"{last.template}\n{line}" if last.template else line
+            entries[-1] = Entry(last.verdict, last.title, text)
+    return [Entry(e.verdict, e.title, e.template.strip("\n")) for e in entries]
