@@ -1,15 +1,23 @@
 """Loopback load test of ``kg serve``: 8 client threads for 10 s against a lookup query.
 
 Run ``python -m bench.serve_bench`` from the repository root. It builds the shipped data into a
-temporary directory and measures two servers, each started as its own process on 127.0.0.1:
+temporary directory and measures servers started as their own processes on 127.0.0.1:
 
 * naive: what a first attempt looks like -- the store reloaded from graph.nq for every request,
   HTTP/1.0 (a new TCP connection per query);
 * fast: ``kg serve`` itself -- the store loaded once into worker processes, HTTP/1.1
   keep-alive.
 
-It reports queries/s, p50/p99 latency and errors for each, the ratios, checks the target
-(>= 300 q/s, p99 <= 50 ms, 0 errors) and writes its section of bench/RESULTS.md.
+It reports queries/s, p50/p99 latency and errors for each, the ratios, and checks the target
+(>= 300 q/s, p99 <= 50 ms, 0 errors). Then, under contention -- 4 clients sending queries that
+run into the timeout while 8 clients send the lookup -- it measures the lookups' p99 on
+
+* before: a plain pool of workers (``ProcessEngine(fast_limit=None)``: each query holds its
+  worker until it ends or times out, as kg serve did before the lanes);
+* after: ``kg serve`` with its fast and long lanes.
+
+Last, the guard's cost per query (parse and check, uncached and cached) for the lookup and
+every named query. It writes its section of bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -41,6 +49,9 @@ SELECT ?country ?label ?region WHERE {
   ?country tk:iso3166Alpha3 "%s" ; rdfs:label ?label ; tk:inRegion ?region .
 }"""
 CODES = ("PRK", "CHN", "RUS", "DEU", "FRA", "USA", "BRA", "IND", "NGA", "KOR", "JPN", "ZAF")
+#: A four-way cross product of the whole graph: never ends, so it runs into the timeout.
+SLOW = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+CONTENTION_TIMEOUT = 2.0  # --timeout of both servers under contention
 
 
 @dataclass
@@ -95,6 +106,22 @@ def _naive_server(build: Path) -> None:
         server.serve_forever()
 
 
+def _fifo_server(build: Path, timeout: float) -> None:
+    """kg serve's HTTP server over a plain pool (no lanes): the 'before' of the contention run."""
+    from kg import pipeline
+    from kg.server.http import App, ServerConfig, make_server
+    from kg.server.scheduler import ProcessEngine
+
+    store = pipeline.load_build(build)
+    app = App(store, ServerConfig(timeout=timeout), ProcessEngine(store, 2, fast_limit=None))
+    with make_server(app, "127.0.0.1", 0) as server:
+        print(f"serving http://127.0.0.1:{server.server_address[1]}/", file=sys.stderr, flush=True)
+        try:
+            server.serve_forever()
+        finally:
+            app.close()
+
+
 def _start(command: list[str]) -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
     assert proc.stderr is not None
@@ -137,6 +164,8 @@ def _client(url: str, keep_alive: bool, until: float, run: Run, lock: threading.
             conn.request("GET", path, headers={"Accept": "application/sparql-results+json"})
             response = conn.getresponse()
             body = response.read()
+            if response.status != 200:  # answered, late or refused: its wait counts too
+                latencies.append(time.perf_counter() - started)
             if response.status != 200 or not json.loads(body)["results"]["bindings"]:
                 raise RuntimeError(f"HTTP {response.status}: {body[:100]!r}")
             latencies.append(time.perf_counter() - started)
@@ -169,6 +198,64 @@ def load(name: str, url: str, *, clients: int, seconds: float, keep_alive: bool)
     return run
 
 
+def _slow_client(url: str, until: float, answers: list[int]) -> None:
+    """Send the never-ending query again and again, each time waiting for its answer."""
+    parts = urlsplit(url)
+    path = "/sparql?query=" + quote(SLOW)
+    while time.monotonic() < until:
+        conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=60)
+        try:
+            conn.request("GET", path)
+            response = conn.getresponse()
+            response.read()
+            answers.append(response.status)
+        except OSError:
+            answers.append(0)
+        finally:
+            conn.close()
+
+
+def contention(name: str, url: str, *, clients: int, seconds: float) -> tuple[Run, list[int]]:
+    """Lookups from ``clients`` threads while 4 clients send queries that time out."""
+    answers: list[int] = []
+    until = time.monotonic() + seconds
+    slow = [threading.Thread(target=_slow_client, args=(url, until, answers)) for _ in range(4)]
+    for thread in slow:
+        thread.start()
+    time.sleep(0.5)  # the slow queries are running
+    run = load(name, url, clients=clients, seconds=seconds - 0.5, keep_alive=True)
+    for thread in slow:
+        thread.join()
+    return run, answers
+
+
+def guard_cost(repeat: int = 200) -> list[tuple[str, int, float, float]]:
+    """(query, bytes, µs uncached, µs cached) of the guard for the lookup and named queries."""
+    from kg.core import vocab as V
+    from kg.server import guard
+
+    texts = [("lookup", LOOKUP % "PRK")]
+    texts += [
+        (p.stem, p.read_text(encoding="utf-8")) for p in sorted((ROOT / "queries").glob("*.rq"))
+    ]
+    prefixes = tuple(sorted(V.PREFIXES.items()))
+    rows = []
+    for name, text in texts:
+        uncached = guard._check.__wrapped__  # type: ignore[attr-defined]
+        uncached(text, prefixes, guard.QueryLimits())
+        started = time.perf_counter()
+        for _ in range(repeat):
+            uncached(text, prefixes, guard.QueryLimits())
+        cold = (time.perf_counter() - started) / repeat * 1e6
+        guard.check_query(text)
+        started = time.perf_counter()
+        for _ in range(repeat * 10):
+            guard.check_query(text)
+        warm = (time.perf_counter() - started) / (repeat * 10) * 1e6
+        rows.append((name, len(text.encode()), cold, warm))
+    return rows
+
+
 def _row(run: Run) -> str:
     return (
         f"| {run.name} | {len(run.latencies)} | {run.qps:.0f} | {run.pct(50):.1f} | "
@@ -176,9 +263,18 @@ def _row(run: Run) -> str:
     )
 
 
-def report(naive: Run, fast: Run, clients: int) -> str:
+def report(
+    naive: Run,
+    fast: Run,
+    clients: int,
+    before: tuple[Run, list[int]],
+    after: tuple[Run, list[int]],
+    guard: list[tuple[str, int, float, float]],
+) -> str:
     """The markdown section for bench/RESULTS.md."""
     ok = fast.qps >= TARGET_QPS and fast.pct(99) <= TARGET_P99_MS and fast.errors == 0
+    lookups = LOOKUP % "PRK"
+    lookup_guard = next(g for g in guard if g[0] == "lookup")
     return "\n".join(
         [
             "## kg serve: loopback SPARQL load test",
@@ -201,7 +297,42 @@ def report(naive: Run, fast: Run, clients: int) -> str:
             f"{naive.pct(99) / max(fast.pct(99), 1e-9):.1f}x lower. Target (>= "
             f"{TARGET_QPS:.0f} q/s, p99 <= {TARGET_P99_MS:.0f} ms, 0 errors): "
             f"{'met' if ok else 'NOT met'}.",
+            "",
+            "### Lookups while 4 clients send queries that run into the timeout",
+            "",
+            f"{clients} lookup clients for {fast.seconds:g} s while 4 other clients each send a "
+            "never-ending query (a four-way cross product of the graph) and, answered 503 at "
+            f"--timeout {CONTENTION_TIMEOUT:g} s, send it again. Both servers: 2 fast workers, "
+            "same process, same run.",
+            "",
+            "| server | lookups | lookups/s | p50 ms | p99 ms | lookup errors | slow answered |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+            _contention_row("before: plain pool", *before),
+            _contention_row("after: fast + long lanes", *after),
+            "",
+            f"p99 of lookups {before[0].pct(99) / max(after[0].pct(99), 1e-9):.0f}x lower with "
+            "the lanes; lookups answered "
+            f"{after[0].qps / max(before[0].qps, 1e-9):.0f}x as often.",
+            "",
+            "### The guard's cost per query",
+            "",
+            f"`check_query`: codepoint escapes, the full parse and the verdict. The lookup "
+            f"({len(lookups.encode())} bytes) costs {lookup_guard[2]:.0f} µs uncached "
+            f"({lookup_guard[2] / 1000 / max(fast.pct(50), 1e-9) * 100:.0f}% of the fast "
+            f"server's p50), {lookup_guard[3]:.1f} µs when the worker has seen the text before "
+            "(an LRU of 256 queries per worker).",
+            "",
+            "| query | bytes | µs uncached | µs cached |",
+            "|---|---:|---:|---:|",
+            *[f"| {n} | {b} | {c:,.0f} | {w:.1f} |" for n, b, c, w in guard],
         ]
+    )
+
+
+def _contention_row(name: str, run: Run, slow: list[int]) -> str:
+    return (
+        f"| {name} | {len(run.latencies)} | {run.qps:.0f} | {run.pct(50):.1f} | "
+        f"{run.pct(99):.1f} | {run.errors} | {len(slow)} |"
     )
 
 
@@ -212,9 +343,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--no-write", action="store_true", help="do not touch bench/RESULTS.md")
     parser.add_argument("--naive-server", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--fifo-server", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.naive_server:
         _naive_server(args.naive_server)
+        return 0
+    if args.fifo_server:
+        _fifo_server(args.fifo_server, CONTENTION_TIMEOUT)
         return 0
     from kg import pipeline
 
@@ -246,7 +381,22 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 _stop(proc)
             print(_row(runs[-1]), runs[-1].first_error, file=sys.stderr, flush=True)
-    text = report(runs[0], runs[1], args.clients)
+        contended = []
+        timeout = ["--timeout", str(CONTENTION_TIMEOUT)]
+        for name, command in (
+            ("before", [sys.executable, "-m", "bench.serve_bench", "--fifo-server", str(build)]),
+            ("after", [sys.executable, "-m", "kg", "serve", "--build", str(build), "--port", "0",
+                       *timeout]),
+        ):  # fmt: skip
+            proc, url = _start(command)
+            try:
+                contended.append(contention(name, url, clients=args.clients, seconds=args.seconds))
+            finally:
+                _stop(proc)
+            run, slow = contended[-1]
+            print(_contention_row(name, run, slow), run.first_error, file=sys.stderr, flush=True)
+    guard = guard_cost()
+    text = report(runs[0], runs[1], args.clients, contended[0], contended[1], guard)
     print(text)
     if not args.no_write:
         write_section(RESULTS, "serve", text)

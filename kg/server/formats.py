@@ -39,6 +39,7 @@ class Format:
         return f"{main}; charset=utf-8" if text else main
 
 
+_QVALUE = re.compile(r"0(\.[0-9]{0,3})?|1(\.0{0,3})?")
 _TABLE = frozenset({"solutions", "boolean"})
 FORMATS: tuple[Format, ...] = (
     Format("json", ("application/sparql-results+json", "application/json"), _TABLE),
@@ -76,10 +77,10 @@ def _accept_ranges(accept: str) -> list[tuple[float, int, str]]:
         for param in fields[1:]:
             key, _, value = param.partition("=")
             if key.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
+                # RFC 9110 qvalue: 0 to 1 with at most three decimals; anything else
+                # (NaN, inf, 1e9, -1) makes the range unusable
+                value = value.strip()
+                quality = float(value) if _QVALUE.fullmatch(value) else 0.0
         if quality > 0:
             ranges.append((-quality, position, media))
     return [(-q, p, m) for q, p, m in sorted(ranges)]

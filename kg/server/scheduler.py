@@ -8,7 +8,9 @@ answering while long ones run:
 * Every query starts in the **fast lane**, on one of ``workers`` worker processes at normal
   CPU priority. When queries wait for a worker, a freed worker goes to the waiting query of
   the client (address) with the fewest queries running, the earliest first.
-* A query still running after ``fast_limit`` seconds becomes **long**: its worker leaves the
+* A query still running after ``fast_limit`` seconds becomes **long**, and its text is
+  remembered for ten minutes: sent again, it goes straight to the long lane (on a worker of its
+  own) and never holds a fast worker again. A long query's worker leaves the
   fast lane (a worker forked from the zygote takes its place at once, so the fast lane keeps
   ``workers`` processes), drops to the lowest CPU priority (nice 19) and takes one of
   ``long_queries`` long slots. When every slot is taken, the worker is paused (SIGSTOP) in a
@@ -25,12 +27,13 @@ answering while long ones run:
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import os
 import signal
 import threading
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
@@ -49,6 +52,8 @@ log = logging.getLogger(__name__)
 
 #: Queries in flight per client address.
 MAX_PER_CLIENT = 32
+#: Query texts remembered as long (they skip the fast lane next time), and for how long.
+KNOWN_LONG_QUERIES, KNOWN_LONG_SECONDS = 1024, 600.0
 
 
 @dataclass(eq=False)
@@ -69,11 +74,27 @@ class _Job:
         return self.deadline - time.monotonic()
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """The state of the lanes: idle fast workers, queries waiting for one, and the long
+    queries running and paused as (client, worker pid)."""
+
+    idle: int
+    waiting: int
+    long: tuple[tuple[str, int], ...]
+    paused: tuple[tuple[str, int], ...]
+
+
 class _Dead:
     """A worker that died while running the query."""
 
     def __init__(self, status: int) -> None:
         self.status = status
+
+
+def _lowest_priority(worker: _Worker) -> None:
+    with contextlib.suppress(OSError):
+        os.setpriority(os.PRIO_PROCESS, worker.pid, 19)
 
 
 class ProcessEngine:
@@ -110,6 +131,8 @@ class ProcessEngine:
         self._long_by_client: Counter[str] = Counter()
         self._in_flight: Counter[str] = Counter()
         self._long_running = 0
+        self._long_jobs: list[_Job] = []
+        self._known_long: OrderedDict[bytes, float] = OrderedDict()
         self._live: dict[int, _Worker] = {}
         self._closed = False
         for _ in range(max(1, workers)):
@@ -216,7 +239,10 @@ class ProcessEngine:
                     del self._in_flight[client]
 
     def _run(self, job: _Job, request: QueryRequest, timeout: float) -> Outcome:
-        worker = self._acquire(job)
+        key = hashlib.blake2b(request.query.encode("utf-8", "surrogatepass"), digest_size=16)
+        if self.fast_limit is not None and self._was_long(key.digest()):
+            return self._run_known_long(job, request, timeout)
+        worker = job.worker = self._acquire(job)
         if worker is None:
             return text_outcome(
                 503,
@@ -243,7 +269,52 @@ class ProcessEngine:
                 self._kill(worker)
             self._replace()
             return outcome or timeout_outcome(timeout)
+        self._remember_long(key.digest())
         return self._run_long(job, worker, timeout)
+
+    def _was_long(self, key: bytes) -> bool:
+        with self._cond:
+            seen = self._known_long.get(key)
+            if seen is None or time.monotonic() - seen > KNOWN_LONG_SECONDS:
+                return False
+            self._known_long.move_to_end(key)
+            return True
+
+    def _remember_long(self, key: bytes) -> None:
+        with self._cond:
+            self._known_long[key] = time.monotonic()
+            self._known_long.move_to_end(key)
+            while len(self._known_long) > KNOWN_LONG_QUERIES:
+                self._known_long.popitem(last=False)
+
+    def _run_known_long(self, job: _Job, request: QueryRequest, timeout: float) -> Outcome:
+        """A query that ran long recently goes straight to the long lane, on a worker of its
+        own: it never holds a fast-lane worker for ``fast_limit`` seconds again."""
+        with self._cond:
+            self._running[job.client] += 1
+        slot = self._long_slot(job, None)
+        try:
+            if slot is None:
+                return text_outcome(
+                    503, f"{self.max_paused} long queries are already waiting; try again later"
+                )
+            if not slot:
+                return timeout_outcome(timeout)
+            worker = job.worker = self._spawn()
+            _lowest_priority(worker)
+            try:
+                worker.conn.send(request)
+                answer: Outcome | _Dead | None = self._answer(worker, job.left())
+            except OSError:
+                answer = _Dead(0)
+            if isinstance(answer, _Dead):
+                return self._died(worker)
+            self._kill(worker)
+            return answer or timeout_outcome(timeout)
+        finally:
+            self._finish(job)
+            if slot:
+                self._free_long_slot(job)
 
     def _finish(self, job: _Job) -> None:
         with self._cond:
@@ -254,8 +325,6 @@ class ProcessEngine:
     def _run_long(self, job: _Job, worker: _Worker, timeout: float) -> Outcome:
         """The query outlived the fast lane: give it a long slot (or pause it for one)."""
         self._replace()  # the fast lane gets a new worker; this one stays with the query
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, worker.pid, 19)
         slot = self._long_slot(job, worker)
         try:
             if slot is None:
@@ -275,18 +344,23 @@ class ProcessEngine:
             if slot:
                 self._free_long_slot(job)
 
-    def _long_slot(self, job: _Job, worker: _Worker) -> bool | None:
+    def _long_slot(self, job: _Job, worker: _Worker | None) -> bool | None:
         """True once the job holds a long slot, False at its deadline, None if the queue of
-        paused queries is full."""
+        paused queries is full. ``worker`` (running the query) is paused while it waits."""
         with self._cond:
             if self._long_running < self.long_slots and not self._long_waiting:
                 self._long_running += 1
                 self._long_by_client[job.client] += 1
+                self._long_jobs.append(job)
+                if worker is not None:
+                    _lowest_priority(worker)
                 return True
             if len(self._long_waiting) >= self.max_paused:
                 return None
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(worker.pid, signal.SIGSTOP)
+            if worker is not None:  # stop it first: a starved process takes long to stop
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(worker.pid, signal.SIGSTOP)
+                _lowest_priority(worker)
             self._long_waiting.append(job)
             while not job.granted:
                 left = job.left()
@@ -294,13 +368,15 @@ class ProcessEngine:
                     self._long_waiting.remove(job)
                     return False
                 self._cond.wait(left)
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(worker.pid, signal.SIGCONT)
+        if worker is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(worker.pid, signal.SIGCONT)
         return True
 
     def _free_long_slot(self, job: _Job) -> None:
         with self._cond:
             self._long_running -= 1
+            self._long_jobs.remove(job)
             self._long_by_client[job.client] -= 1
             if not self._long_by_client[job.client]:
                 del self._long_by_client[job.client]
@@ -310,11 +386,26 @@ class ProcessEngine:
                 )
                 self._long_waiting.remove(nxt)
                 nxt.granted = True
+                self._long_jobs.append(nxt)
                 self._long_running += 1
                 self._long_by_client[nxt.client] += 1
                 self._cond.notify_all()
 
     # --- state -------------------------------------------------------------------------
+
+    def snapshot(self) -> Snapshot:
+        """Who holds what, now."""
+
+        def pairs(jobs: list[_Job]) -> tuple[tuple[str, int], ...]:
+            return tuple((j.client, j.worker.pid) for j in jobs if j.worker is not None)
+
+        with self._cond:
+            return Snapshot(
+                len(self._idle),
+                len(self._fast_waiting),
+                pairs(self._long_jobs),
+                pairs(self._long_waiting),
+            )
 
     @property
     def pids(self) -> list[int]:
@@ -332,4 +423,4 @@ class ProcessEngine:
         self._live.clear()
 
 
-__all__ = ["MAX_PER_CLIENT", "ProcessEngine"]
+__all__ = ["MAX_PER_CLIENT", "ProcessEngine", "Snapshot"]

@@ -33,7 +33,14 @@ from kg.server.guard import (
 )
 from kg.server.http import App, handle
 from kg.server.sparql.patterns import SparqlSyntaxError, parse_query
-from tests.server.conftest import EX, Canary, Entry, corpus, guard_store
+from tests.server.support import (  # the canary fixture, by name
+    EX,
+    Canary,
+    Entry,
+    canary_fixture,  # noqa: F401
+    corpus,
+    guard_store,
+)
 
 ENTRIES = corpus()
 STORE = guard_store()

@@ -1,4 +1,5 @@
-"""Fixtures of the kg serve tests: a recording loopback endpoint, the tricky-query corpus."""
+"""Helpers of the kg serve tests: a recording loopback endpoint (the ``canary`` fixture, imported
+by the modules that use it), the store and the tricky-query corpus."""
 
 from __future__ import annotations
 
@@ -25,8 +26,8 @@ class Canary:
     hits: list[str] = field(default_factory=list)
 
 
-@pytest.fixture(scope="session")
-def canary() -> Iterator[Canary]:
+@pytest.fixture(scope="session", name="canary")
+def canary_fixture() -> Iterator[Canary]:
     recorder = Canary("", 0)
 
     class Handler(http.server.BaseHTTPRequestHandler):

@@ -1,0 +1,292 @@
+"""kg serve on the wire, with raw sockets: framing that could smuggle a request is refused with
+400 and the connection closed; sizes and time are bounded (431, 414, 413, slow clients cut
+off); connections are capped; every answer carries the protective headers; odd content types
+and Accept headers get one clear line; logs never carry a client's control characters."""
+
+from __future__ import annotations
+
+import logging
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode
+
+import pytest
+
+from kg.server import http as server_http
+from kg.server import wire
+from kg.server.http import App, make_server
+from tests.server.support import guard_store
+
+ASK = "/sparql?query=" + quote("ASK { ?s ?p ?o }")
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+@pytest.fixture(scope="module")
+def port() -> Iterator[int]:
+    server = make_server(App(guard_store()), "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield int(server.server_address[1])
+    server.shutdown()
+    server.server_close()
+
+
+def connect(port: int) -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    return sock
+
+
+def read_replies(sock: socket.socket) -> list[Reply]:
+    """Every answer on the connection until the server closes it (or goes quiet)."""
+    data = b""
+    sock.settimeout(3)
+    try:
+        while chunk := sock.recv(65536):
+            data += chunk
+    except TimeoutError:
+        pass
+    replies = []
+    while data:
+        head, _, rest = data.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        headers = {k.lower(): v.strip() for k, _, v in (h.partition(":") for h in lines[1:])}
+        size = int(headers.get("content-length", "0"))
+        replies.append(Reply(status, headers, rest[:size]))
+        data = rest[size:]
+    return replies
+
+
+def exchange(port: int, raw: bytes) -> list[Reply]:
+    with connect(port) as sock:
+        sock.sendall(raw)
+        return read_replies(sock)
+
+
+def request(target: str = ASK, *lines: str, method: str = "GET", body: bytes = b"") -> bytes:
+    head = [f"{method} {target} HTTP/1.1", "Host: 127.0.0.1", *lines]
+    return ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body
+
+
+SMUGGLED = b"GET /smuggled HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+BAD_FRAMING = {
+    "TE and CL": request(
+        "/sparql",
+        "Content-Length: 4",
+        "Transfer-Encoding: chunked",
+        method="POST",
+        body=b"0\r\n\r\n" + SMUGGLED,
+    ),
+    "two CL, same value": request("/", "Content-Length: 0", "Content-Length: 0"),
+    "two CL, different": request("/", "Content-Length: 0", "Content-Length: 5") + b"hello",
+    "CL with a sign": request("/", "Content-Length: +0"),
+    "CL negative": request("/", "Content-Length: -1"),
+    "CL hex": request("/", "Content-Length: 0x0"),
+    "CL list": request("/", "Content-Length: 0, 0"),
+    "CL empty": request("/", "Content-Length: "),
+    "obs-fold": request("/", "X-A: 1", " folded: yes"),
+    "space before colon": request("/", "Content-Length : 0"),
+    "no colon": request("/", "just text"),
+    "NUL in a value": request("/", "X-A: a\x00b"),
+    "bare LF lines": b"GET / HTTP/1.1\nHost: 127.0.0.1\n\n",
+    "bare LF after headers": b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\n",
+    "bare CR in a value": request("/", "X-A: a\rb"),
+    "absolute-form target": request("http://evil.example/sparql"),
+    "space in the target": b"GET /a b HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+    "HTTP/1.1 without Host": b"GET / HTTP/1.1\r\n\r\n",
+    "two Host headers": request("/", "Host: 127.0.0.1"),
+    "HTTP/0.9 request line": b"GET /\r\n\r\n",
+    "lower-case version": b"GET / http/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+}
+
+
+@pytest.mark.parametrize("name", BAD_FRAMING)
+def test_ambiguous_framing_is_400_and_closes(port: int, name: str) -> None:
+    replies = exchange(port, BAD_FRAMING[name] + SMUGGLED)
+    assert [r.status for r in replies] == [400], replies  # the smuggled request: unanswered
+    assert replies[0].headers["connection"] == "close"
+    assert replies[0].body.count(b"\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("raw", "status"),
+    [
+        (request("/", "Transfer-Encoding: chunked", method="POST"), 411),
+        (request("/", "Transfer-Encoding: gzip, chunked", method="POST"), 501),
+        (request("/", "Transfer-Encoding: chunked", "Transfer-Encoding: chunked"), 501),
+        (b"POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", 501),
+        (b"GET / HTTP/2.0\r\nHost: 127.0.0.1\r\n\r\n", 505),
+        (request("/", "Expect: magic"), 417),
+    ],
+)
+def test_unsupported_framing(port: int, raw: bytes, status: int) -> None:
+    replies = exchange(port, raw + SMUGGLED)
+    assert [r.status for r in replies] == [status]
+
+
+def test_size_bounds(port: int) -> None:
+    assert exchange(port, request("/", "X-Long: " + "a" * 9000))[0].status == 431
+    many = [f"X-{i}: {i}" for i in range(101)]
+    assert exchange(port, request("/", *many))[0].status == 431
+    assert exchange(port, request("/sparql?q=" + "a" * 70_000))[0].status == 414
+    big = request("/sparql", "Content-Type: application/sparql-query",
+                  f"Content-Length: {2 << 20}", method="POST")  # fmt: skip
+    with connect(port) as sock:
+        sock.sendall(big)
+        sock.sendall(b" " * (2 << 20))  # the server drains a refused body, then answers
+        replies = read_replies(sock)
+    assert [r.status for r in replies] == [413]
+
+
+def test_keep_alive_and_pipelining(port: int) -> None:
+    replies = exchange(port, request() + request() + request("/", "Connection: close"))
+    assert [r.status for r in replies] == [200, 200, 200]
+    assert replies[-1].headers["connection"] == "close"
+    old = exchange(port, b"GET " + ASK.encode() + b" HTTP/1.0\r\n\r\n" + request())
+    assert [r.status for r in old] == [200]  # HTTP/1.0 closes unless asked to keep alive
+
+
+def test_expect_100_continue(port: int) -> None:
+    body = urlencode({"query": "ASK {}"}).encode()
+    with connect(port) as sock:
+        sock.sendall(request("/sparql", "Content-Type: application/x-www-form-urlencoded",
+                             f"Content-Length: {len(body)}", "Expect: 100-continue",
+                             "Connection: close", method="POST"))  # fmt: skip
+        assert sock.recv(100) == b"HTTP/1.1 100 Continue\r\n\r\n"
+        sock.sendall(body)
+        assert [r.status for r in read_replies(sock)] == [200]
+
+
+def test_slow_clients_are_cut_off(port: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(wire, "HEAD_TIMEOUT", 0.5)
+    monkeypatch.setattr(wire, "IDLE_TIMEOUT", 0.5)
+    with connect(port) as sock:  # slowloris: a byte at a time, never finishing the head
+        sock.settimeout(10)
+        closed = False
+        for byte in request().decode("latin-1")[:30]:
+            try:
+                sock.sendall(byte.encode("latin-1"))
+                time.sleep(0.1)
+            except OSError:
+                closed = True
+                break
+        if not closed:
+            assert sock.recv(100) == b""  # closed by the server, no answer
+    with connect(port) as idle:  # an idle connection is closed too
+        idle.settimeout(10)
+        assert idle.recv(100) == b""
+
+
+def test_connections_per_client_are_capped(port: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(server_http, "MAX_CONNECTIONS_PER_CLIENT", 3)
+    held = [connect(port) for _ in range(3)]
+    try:
+        time.sleep(0.2)
+        replies = exchange(port, request())
+        assert [r.status for r in replies] == [503]
+        assert replies[0].body == b"too many open connections; try again\n"
+    finally:
+        for sock in held:
+            sock.close()
+    time.sleep(0.3)
+    assert [r.status for r in exchange(port, request("/", "Connection: close"))] == [200]
+
+
+# --- what every answer carries -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("target", [ASK, "/", "/nowhere<script>alert(1)</script>", "/sparql"])
+def test_protective_headers_on_every_answer(port: int, target: str) -> None:
+    reply = exchange(port, request(target, "Connection: close"))[0]
+    assert reply.headers["x-content-type-options"] == "nosniff"
+    assert reply.headers["x-frame-options"] == "DENY"
+    assert reply.headers["referrer-policy"] == "no-referrer"
+    assert reply.headers["cross-origin-resource-policy"] == "same-origin"
+    assert "access-control-allow-origin" not in reply.headers  # no CORS: pages elsewhere
+    csp = reply.headers["content-security-policy"]  # cannot read the graph
+    assert "default-src 'none'" in csp or "script-src" in csp or "default-src 'self'" in csp
+    if reply.status >= 400:
+        assert reply.headers["content-type"] == "text/plain; charset=utf-8"
+
+
+def test_an_error_never_echoes_markup_as_html(port: int) -> None:
+    reply = exchange(port, request("/x%3Cscript%3E<b>", "Connection: close"))[0]
+    assert reply.status == 404
+    assert reply.headers["content-type"].startswith("text/plain")
+    assert reply.headers["content-security-policy"].startswith("default-src 'none'")
+
+
+def test_logs_escape_what_clients_send(port: int, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="kg.server")
+    exchange(port, request("/\x1b[31mred\x1b[0m", "Connection: close"))
+    exchange(port, request("/a\u202eb".encode().decode("latin-1"), "Connection: close"))
+    exchange(port, b"GET /%0d%0aFAKE HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+    lines = [r.getMessage() for r in caplog.records]
+    assert lines
+    assert not any(re.search(r"[\x00-\x1f\x7f\u202e]", line) for line in lines), lines
+
+
+# --- the SPARQL protocol's odd corners ---------------------------------------------------
+
+
+def post(port: int, content_type: str, body: bytes, target: str = "/sparql") -> Reply:
+    raw = request(target, f"Content-Type: {content_type}", f"Content-Length: {len(body)}",
+                  "Connection: close", method="POST")  # fmt: skip
+    return exchange(port, raw + body)[0]
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "target", "status"),
+    [
+        ("application/sparql-query", b"ASK {}", "/sparql", 200),
+        ("application/sparql-query; charset=UTF-8", b"ASK {}", "/sparql", 200),
+        ("APPLICATION/SPARQL-QUERY", b"ASK {}", "/sparql", 200),
+        ("application/sparql-query; charset=latin1", b"ASK {}", "/sparql", 415),
+        ("application/sparql-query", b"ASK { \xff }", "/sparql", 400),
+        ("application/sparql-query", b"ASK {}", "/sparql?query=ASK%7B%7D", 400),
+        ("application/x-www-form-urlencoded", b"query=ASK%7B%7D", "/sparql?query=ASK%7B%7D", 400),
+        ("application/x-www-form-urlencoded", b"query=ASK%7B%7D&query=ASK%7B%7D", "/sparql", 400),
+        ("multipart/form-data; boundary=x", b"--x--", "/sparql", 415),
+        ("text/plain", b"ASK {}", "/sparql", 415),
+        ("application/sparql-update", b"CLEAR ALL", "/sparql", 403),
+    ],
+)
+def test_post_content_types(
+    port: int, content_type: str, body: bytes, target: str, status: int
+) -> None:
+    reply = post(port, content_type, body, target)
+    assert reply.status == status, reply.body
+    if status >= 400:
+        assert reply.body.count(b"\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("accept", "status", "media"),
+    [
+        ("*/*;q=0", 406, None),
+        (
+            "application/sparql-results+xml;q=NaN, application/json;q=0.5",
+            200,
+            "application/sparql-results+json",
+        ),
+        ("application/sparql-results+xml;q=inf, text/csv;q=0.1", 200, "text/csv"),
+        ("application/sparql-results+xml;q=1e9, text/csv;q=0.1", 200, "text/csv"),
+        ("text/html, application/xhtml+xml", 406, None),
+        (",".join(["x/y"] * 500) + ",text/tab-separated-values", 200, "text/tab-separated-values"),
+    ],
+)
+def test_accept_header_games(port: int, accept: str, status: int, media: str | None) -> None:
+    reply = exchange(port, request(ASK, f"Accept: {accept}", "Connection: close"))[0]
+    assert reply.status == status, reply.body
+    if media:
+        assert reply.headers["content-type"].startswith(media)

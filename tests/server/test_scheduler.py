@@ -1,0 +1,253 @@
+"""Query workers under load and abuse: lanes, fair shares, deadlines, memory, crashes.
+
+Nothing here measures time: each test checks who is answered and what while other queries are
+still running (``bench/serve_bench`` measures the latencies).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+import pyoxigraph as ox
+import pytest
+
+from kg.server.engine import Outcome, QueryRequest
+from kg.server.guard import QueryLimits
+from kg.server.scheduler import ProcessEngine
+from kg.server.workers import WorkerSettings
+
+pytestmark = pytest.mark.server
+
+EX = "http://example.org/"
+#: Five-way cross product of 200 triples: never ends (the deadline stops it).
+SLOW = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+LOOKUP = f"SELECT ?o {{ <{EX}s7> <{EX}p> ?o }}"
+
+
+def endless(n: int) -> str:
+    """A never-ending query, its text made distinct by a comment (so it is not yet known as
+    long: the scheduler remembers long query texts)."""
+    return f"{SLOW} # {n}"
+
+
+@pytest.fixture(scope="module")
+def store() -> ox.Store:
+    s = ox.Store()
+    for i in range(200):
+        s.add(ox.Quad(ox.NamedNode(f"{EX}s{i}"), ox.NamedNode(f"{EX}p"), ox.Literal(str(i))))
+    return s
+
+
+@pytest.fixture
+def engine(store: ox.Store) -> Iterator[ProcessEngine]:
+    found = ProcessEngine(store, 2, long_queries=2, fast_limit=0.2)
+    yield found
+    found.close()
+
+
+class Background:
+    """Queries running in threads; their outcomes collected as they end."""
+
+    def __init__(self) -> None:
+        self.outcomes: list[Outcome] = []
+        self.threads: list[threading.Thread] = []
+
+    def start(self, run: Callable[[], Outcome]) -> None:
+        thread = threading.Thread(target=lambda: self.outcomes.append(run()), daemon=True)
+        thread.start()
+        self.threads.append(thread)
+
+    @property
+    def running(self) -> int:
+        return sum(t.is_alive() for t in self.threads)
+
+
+def wait_for(condition: Callable[[], bool], what: str) -> None:
+    for _ in range(300):
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"never happened: {what}")
+
+
+def state(pid: int) -> str:
+    """The process state letter (R, S, T…) of ``pid``."""
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().rsplit(")", 1)[1].split()[0]
+
+
+def test_short_queries_keep_answering_while_long_ones_run(engine: ProcessEngine) -> None:
+    slow = Background()
+    for i in range(4):
+        slow.start(lambda i=i: engine.run(QueryRequest(endless(i)), 60, f"slow{i}"))
+    wait_for(lambda: len(engine.snapshot().long) == 2, "two long queries running")
+    wait_for(lambda: len(engine.snapshot().paused) == 2, "two more paused")
+    for _ in range(20):
+        outcome = engine.run(QueryRequest(LOOKUP), 60, "lookup")
+        assert outcome.status == 200, outcome.body
+        assert b'"7"' in outcome.body
+    assert slow.running == 4  # every slow query is still going: the lookups did not wait
+    snap = engine.snapshot()
+    for _, pid in snap.paused:
+        wait_for(lambda pid=pid: state(pid) == "T", "paused means stopped")  # no core used
+    for _, pid in snap.long:
+        assert state(pid) in "RS"
+        assert os.getpriority(os.PRIO_PROCESS, pid) == 19
+
+
+def test_a_query_known_to_be_long_never_takes_a_fast_worker(store: ox.Store) -> None:
+    engine = ProcessEngine(store, 1, long_queries=1, fast_limit=0.2)
+    try:
+        first = engine.run(QueryRequest(endless(0)), 1, "a")  # long, then out of time
+        assert first.status == 503
+        again = Background()
+        again.start(lambda: engine.run(QueryRequest(endless(0)), 60, "a"))
+        wait_for(lambda: len(engine.snapshot().long) == 1, "straight to the long lane")
+        assert engine.snapshot().idle == 1  # the one fast worker stays free
+        assert engine.run(QueryRequest(LOOKUP), 60, "b").status == 200
+        assert again.running == 1
+    finally:
+        engine.close()
+
+
+def test_without_lanes_slow_queries_lock_everyone_out(store: ox.Store) -> None:
+    """The behaviour before: a plain pool, every worker held by a slow query until its
+    deadline, so a lookup waits for the deadline too and gets 503."""
+    fifo = ProcessEngine(store, 2, fast_limit=None)
+    try:
+        slow = Background()
+        for i in range(2):
+            slow.start(lambda i=i: fifo.run(QueryRequest(endless(i)), 3, f"slow{i}"))
+        wait_for(lambda: fifo.snapshot().idle == 0, "both workers busy")
+        outcome = fifo.run(QueryRequest(LOOKUP), 1, "lookup")
+        assert outcome.status == 503
+        assert b"no query worker was free" in outcome.body
+    finally:
+        fifo.close()
+
+
+def test_a_long_slot_goes_to_the_client_with_fewer_long_queries(store: ox.Store) -> None:
+    engine = ProcessEngine(store, 2, long_queries=2, fast_limit=0.2)
+    try:
+        queries = Background()
+        queries.start(lambda: engine.run(QueryRequest(endless(1)), 4, "a"))  # ends first
+        wait_for(lambda: len(engine.snapshot().long) == 1, "a's first long query")
+        queries.start(lambda: engine.run(QueryRequest(endless(2)), 60, "a"))
+        wait_for(lambda: len(engine.snapshot().long) == 2, "a's second long query")
+        queries.start(lambda: engine.run(QueryRequest(endless(3)), 60, "a"))
+        wait_for(lambda: len(engine.snapshot().paused) == 1, "a's third, paused")
+        queries.start(lambda: engine.run(QueryRequest(endless(4)), 60, "b"))
+        wait_for(lambda: len(engine.snapshot().paused) == 2, "b's, paused after a's")
+        wait_for(lambda: len(queries.outcomes) == 1, "a's first query timed out")
+        assert queries.outcomes[0].status == 503
+        wait_for(lambda: len(engine.snapshot().long) == 2, "a slot handed on")
+        snap = engine.snapshot()
+        assert sorted(c for c, _ in snap.long) == ["a", "b"]  # b first: a already had one
+        assert [c for c, _ in snap.paused] == ["a"]
+        wait_for(lambda: state(snap.paused[0][1]) == "T", "a's paused query stopped")
+    finally:
+        engine.close()
+
+
+def test_a_client_has_a_bounded_number_of_queries_in_flight(store: ox.Store) -> None:
+    engine = ProcessEngine(store, 2, fast_limit=0.2, max_per_client=2)
+    try:
+        slow = Background()
+        for i in range(2):
+            slow.start(lambda i=i: engine.run(QueryRequest(endless(i)), 60, "greedy"))
+        wait_for(lambda: len(engine.snapshot().long) == 2, "two in flight")
+        refused = engine.run(QueryRequest(LOOKUP), 60, "greedy")
+        assert refused.status == 429
+        assert refused.body.count(b"\n") == 1
+        assert engine.run(QueryRequest(LOOKUP), 60, "someone else").status == 200
+    finally:
+        engine.close()
+
+
+def test_paused_queue_is_bounded(store: ox.Store) -> None:
+    engine = ProcessEngine(store, 2, long_queries=1, max_paused=1, fast_limit=0.2)
+    try:
+        slow = Background()
+        slow.start(lambda: engine.run(QueryRequest(endless(1)), 60, "a"))
+        wait_for(lambda: len(engine.snapshot().long) == 1, "one long")
+        slow.start(lambda: engine.run(QueryRequest(endless(2)), 60, "b"))
+        wait_for(lambda: len(engine.snapshot().paused) == 1, "one paused")
+        refused = engine.run(QueryRequest(endless(3)), 60, "c")
+        assert refused.status == 503
+        assert b"long queries are already waiting" in refused.body
+    finally:
+        engine.close()
+
+
+# --- memory and crashes ----------------------------------------------------------------
+
+
+def doubling(times: int) -> str:
+    """A 500-byte query whose string doubles ``times`` times (2**times bytes)."""
+    binds = " ".join(f"BIND(CONCAT(?x{i}, ?x{i}) AS ?x{i + 1})" for i in range(times))
+    return f'SELECT (STRLEN(?x{times}) AS ?n) {{ BIND("a" AS ?x0) {binds} }}'
+
+
+@pytest.fixture(scope="module")
+def small(store: ox.Store) -> Iterator[ProcessEngine]:
+    found = ProcessEngine(store, 1, settings=WorkerSettings(max_memory=256 << 20))
+    yield found
+    found.close()
+
+
+def test_memory_bound_stops_a_query_and_the_worker_is_replaced(small: ProcessEngine) -> None:
+    assert len(doubling(31)) < 1200
+    before = small.pids
+    outcome = small.run(QueryRequest(doubling(31)), 60, "hog")  # 2 GB of string
+    assert outcome.status == 503, outcome.body
+    assert outcome.body == (
+        b"the query needed more memory than this server allows a query (256 MB, "
+        b"--max-memory); simplify it or add LIMIT\n"
+    )
+    assert small.pids != before
+    assert small.run(QueryRequest(LOOKUP), 60, "next").status == 200
+
+
+def test_a_64_mb_result_is_refused_and_the_worker_lives(store: ox.Store) -> None:
+    engine = ProcessEngine(store, 1, fast_limit=60)  # 1 GB --max-memory; no long lane
+    try:
+        before = engine.pids
+        query = doubling(26).replace("(STRLEN(?x26) AS ?n)", "?x26")  # one 64 MB literal
+        outcome = engine.run(QueryRequest(query), 60, "big")
+        assert outcome.status == 400, outcome.body[:200]
+        assert b"larger than 33554432 bytes" in outcome.body
+        assert b"--max-result-size" in outcome.body
+        assert engine.pids == before
+        assert engine.run(QueryRequest(LOOKUP), 60, "next").status == 200
+    finally:
+        engine.close()
+
+
+def test_a_killed_worker_is_answered_and_replaced(small: ProcessEngine) -> None:
+    slow = Background()
+    slow.start(lambda: small.run(QueryRequest(SLOW), 60, "victim"))
+    wait_for(lambda: len(small.snapshot().long) == 1, "a long query")
+    pid = small.snapshot().long[0][1]
+    os.kill(pid, signal.SIGSEGV)  # a crash of pyoxigraph, as far as the server can tell
+    wait_for(lambda: slow.outcomes != [], "the crashed query answered")
+    assert slow.outcomes[0].status == 503
+    assert small.run(QueryRequest(LOOKUP), 60, "next").status == 200
+
+
+@pytest.mark.parametrize("kind", ["BIND", "MINUS", "UNION", "||"])
+def test_queries_at_the_depth_bound_run_in_a_worker(small: ProcessEngine, kind: str) -> None:
+    """2,000 chained operations crash pyoxigraph on an 8 MB stack at 3,000: workers run
+    queries on a 256 MB stack, so what the guard lets through runs (or times out)."""
+    from tests.server.test_guard import CHAINS
+
+    query = CHAINS[kind](1990).replace("SELECT *", "SELECT (COUNT(*) AS ?n)", 1)
+    limits = QueryLimits(max_bytes=1 << 20)
+    outcome = small.run(QueryRequest(query, limits=limits), 60, "deep")
+    assert outcome.status in (200, 503), outcome.body[:200]
+    assert b"memory" not in outcome.body  # a timeout at worst, never a crashed worker
+    refused = small.run(QueryRequest(CHAINS[kind](40_000), limits=QueryLimits(4 << 20)), 60, "x")
+    assert refused.status in (400, 413)
