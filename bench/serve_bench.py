@@ -52,6 +52,7 @@ CODES = ("PRK", "CHN", "RUS", "DEU", "FRA", "USA", "BRA", "IND", "NGA", "KOR", "
 #: A four-way cross product of the whole graph: never ends, so it runs into the timeout.
 SLOW = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 CONTENTION_TIMEOUT = 2.0  # --timeout of both servers under contention
+LOAD_AT_START = 0.0
 
 
 @dataclass
@@ -281,7 +282,8 @@ def report(
             "",
             f"`python -m bench.serve_bench`: {clients} client threads for {fast.seconds:g} s "
             "each, one lookup query (a country by ISO code, 12 codes in turn) sent as GET "
-            f"/sparql, JSON results; server and clients on 127.0.0.1, {os.cpu_count()} cores, "
+            f"/sparql, JSON results; server and clients on 127.0.0.1, {os.cpu_count()} cores "
+            f"(load average {LOAD_AT_START:.1f} when the run began: the machine is shared), "
             f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}.",
             "",
             "| server | queries | queries/s | p50 ms | p99 ms | errors |",
@@ -345,6 +347,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--naive-server", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--fifo-server", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    global LOAD_AT_START
+    LOAD_AT_START = os.getloadavg()[0]
     if args.naive_server:
         _naive_server(args.naive_server)
         return 0
