@@ -23,9 +23,13 @@ from kg.query.sparqltext import has_dataset_clause
 
 
 def dataset_options(
-    query: str, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()
+    query: str,
+    default_graphs: Sequence[str] = (),
+    named_graphs: Sequence[str] = (),
+    has_dataset: bool | None = None,
 ) -> dict[str, object]:
-    """Keyword arguments of ``Store.query`` that give ``query`` its dataset.
+    """Keyword arguments of ``Store.query`` that give ``query`` its dataset; ``has_dataset``
+    is whether the query has FROM clauses, when its parse says (else the text is scanned).
 
     Raises:
         ValueError: a graph IRI is not a valid IRI.
@@ -35,7 +39,7 @@ def dataset_options(
             "default_graph": [ox.NamedNode(g) for g in default_graphs],
             "named_graphs": [ox.NamedNode(g) for g in named_graphs],
         }
-    if has_dataset_clause(query):
+    if has_dataset_clause(query) if has_dataset is None else has_dataset:
         return {}
     return {"use_default_graph_as_union": True}
 

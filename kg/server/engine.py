@@ -82,11 +82,12 @@ def _kind(result: object) -> Kind:
     return "solutions"
 
 
-def _options(request: QueryRequest) -> dict[str, object]:
+def _options(request: QueryRequest, text: str, dataset: bool | None) -> dict[str, object]:
     options: dict[str, object] = {
         "prefixes": V.PREFIXES,  # kg's prefixes are predeclared; PREFIX lines override them
     }
-    options.update(dataset_options(request.query, request.default_graphs, request.named_graphs))
+    graphs = (request.default_graphs, request.named_graphs)
+    options.update(dataset_options(text, *graphs, has_dataset=dataset))
     return options
 
 
@@ -129,14 +130,15 @@ def execute(store: ox.Store, request: QueryRequest, *, guard: bool = True) -> Ou
 
     ``guard=False`` skips the query check (only the sandbox tests do that).
     """
-    text = request.query
+    text, dataset = request.query, None
     if guard:
         try:
-            text = check_query(request.query, V.PREFIXES, request.limits).text
+            checked = check_query(request.query, V.PREFIXES, request.limits)
         except (ForbiddenQueryError, QueryTooLargeError, QueryRefusedError) as exc:
             return text_outcome(exc.status, str(exc))
+        text, dataset = checked.text, checked.dataset  # the dataset as the parse found it
     try:
-        result = store.query(text, **_options(request))  # type: ignore[arg-type]
+        result = store.query(text, **_options(request, text, dataset))  # type: ignore[arg-type]
         kind = _kind(result)
         fmt = negotiate(kind, request.accept, request.format)
         if fmt is None:

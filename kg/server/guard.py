@@ -78,6 +78,7 @@ class CheckedQuery:
 
     text: str  # with codepoint escapes applied: run exactly this
     form: str  # SELECT, CONSTRUCT, DESCRIBE or ASK
+    dataset: bool = False  # it names its dataset (FROM / FROM NAMED)
 
 
 def apply_codepoint_escapes(query: str) -> str:
@@ -146,7 +147,7 @@ def _check(query: str, prefixes: tuple[tuple[str, str], ...], limits: QueryLimit
             "calls other hosts",
             hint="run federated queries from a client that fetches both endpoints",
         )
-    return CheckedQuery(text, parsed.form)
+    return CheckedQuery(text, parsed.form, parsed.dataset)
 
 
 def _update_word(text: str, prefixes: dict[str, str]) -> str | None:

@@ -426,3 +426,19 @@ def test_url_encoded_get_is_checked_like_any_other(canary: Canary) -> None:
     before = len(canary.hits)
     assert ask_server(query)[0] == 403
     assert canary.hits[before:] == []
+
+
+def test_the_dataset_is_read_from_the_parse() -> None:
+    """FROM, however written (an escape, a comment between), gives the query its dataset; the
+    word elsewhere does not."""
+    store = guard_store()
+    store.add(ox.Quad(ox.NamedNode(EX + "s"), ox.NamedNode(EX + "p"), ox.Literal("other")))
+    for query, rows in [
+        (f"SELECT ?o FR\\u004FM <{EX}g> {{ ?s ?p ?o }}", 2),
+        (f"SELECT ?o #c\rFROM <{EX}g> {{ ?s ?p ?o }}", 2),
+        (f"SELECT ?o FROM <{EX}nothing> {{ ?s ?p ?o }}", 0),
+        ('SELECT ?o { ?s ?p ?o FILTER(?o != "FROM <x>") }', 3),
+    ]:
+        response = handle(App(store), "GET", "/sparql", {"query": [query]}, {})
+        assert response.status == 200, response.text
+        assert len(json.loads(response.body)["results"]["bindings"]) == rows, query

@@ -36,6 +36,7 @@ class Base:
         self.current_bnodes: set[str] = set()
         self.aggregates: list[int] = []
         self.services: list[int] = []  # positions of every SERVICE pattern matched
+        self.dataset = False  # FROM / FROM NAMED clauses in the query form being parsed
         self.max_depth, self.max_tree = max_depth, max_tree
         self.depth = 0  # brackets currently open
         self.tree = 0  # nodes on the path to the root of the evaluation tree being parsed

@@ -21,6 +21,7 @@ class ParsedQuery:
     form: str  # SELECT, CONSTRUCT, DESCRIBE or ASK
     services: tuple[tuple[int, int], ...]  # (line, column) of each SERVICE pattern
     depth: int  # deepest nesting of brackets and groups
+    dataset: bool = False  # the query has FROM or FROM NAMED clauses
 
 
 class SparqlSyntaxError(ValueError):
@@ -218,6 +219,7 @@ class Patterns(Triples):
             (self.select_query, self.construct_query, self.describe_query, self.ask),
             strict=True,
         ):
+            self.dataset = False
             end = rule(pos)
             if end >= 0:  # an ordered choice: the first form that matches is the only one
                 if self.ws(end) == len(self.s):
@@ -319,6 +321,7 @@ class Patterns(Triples):
             end = self._solution(self._datasets(end), where_optional=False)
             if end >= 0:
                 return end
+        self.dataset = False  # the second form: only its own FROM clauses count
         end = self.kw(self._datasets(start), "WHERE")
         if end >= 0:
             end = self._nested(self.ws(end), "{", self._construct_where_triples, "}")
@@ -394,6 +397,7 @@ class Patterns(Triples):
             if nxt < 0:
                 return end
             end = nxt
+            self.dataset = True
 
     def _solution(self, pos: int, where_optional: bool) -> int:
         """``WhereClause`` then the solution modifiers; pops the SELECT's aggregates."""
@@ -514,4 +518,4 @@ def parse_query(
     except RecursionError:
         raise QueryTooComplexError("the query nests too deeply to be checked") from None
     services = tuple(L.line_col(text, p) for p in parser.services)
-    return ParsedQuery(form, services, parser.deepest)
+    return ParsedQuery(form, services, parser.deepest, parser.dataset)
