@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
+
+from kg.core.errors import ConfigError, display_path
 
 
 @contextmanager
@@ -32,6 +35,10 @@ def atomic_dir(target: Path, fill: Callable[[Path], None]) -> None:
     staging.chmod(0o755)
     try:
         fill(staging)
+        for path in staging.rglob("*"):  # whatever the umask, only the owner may write
+            mode = path.lstat().st_mode
+            if mode & 0o022 and not stat.S_ISLNK(mode):
+                path.chmod(stat.S_IMODE(mode) & ~0o022)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -42,3 +49,49 @@ def atomic_dir(target: Path, fill: Callable[[Path], None]) -> None:
     os.replace(staging, target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def others_can_write(st: os.stat_result) -> str | None:
+    """Why users other than this process's user can write a file or directory, or None."""
+    if hasattr(os, "getuid") and st.st_uid != os.getuid():
+        return f"it belongs to another user (uid {st.st_uid})"
+    if st.st_mode & stat.S_IWOTH:
+        return "every user can write it"
+    if st.st_mode & stat.S_IWGRP:
+        return "its group can write it"
+    return None
+
+
+def check_private_dir(path: Path, what: str, option: str) -> None:
+    """Refuse a directory (or a symlink to one) that another user can write or owns.
+
+    Nothing is checked when ``path`` does not exist yet (kg then creates it itself).
+
+    Raises:
+        ConfigError: one line naming the directory, the reason and the fix (``chmod go-w``
+        for one's own directory, else removing it or choosing another with ``option``).
+    """
+    try:
+        st = path.stat()
+        link = path.lstat()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise ConfigError(f"cannot read {what} {display_path(path)}: {exc.strerror}") from exc
+    why = others_can_write(st)
+    if why is None and hasattr(os, "getuid") and link.st_uid != os.getuid():
+        why = f"it is a symbolic link made by another user (uid {link.st_uid})"
+    if why is None and not stat.S_ISDIR(st.st_mode):
+        why = "it is not a directory"
+    if why is not None:
+        shown = display_path(path)
+        hint = f"remove it, or pass {option} to use another directory"
+        if why.startswith(("every", "its group")):
+            hint = f"run: chmod go-w {shown}"
+        raise ConfigError(f"refusing {what} {shown}: {why}", hint=hint)
+
+
+def private_dir(path: Path) -> Path:
+    """Create ``path`` (and missing parents) readable and writable by this user only."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path

@@ -1,17 +1,23 @@
 """The per-source build cache: an input whose bytes did not change is not parsed again.
 
 Each entry is keyed by the SHA-256 of everything that determines it: the input file's bytes,
-its path as shown in messages, the kg version, and (for imports) the import kind and source id,
-the ontology files and the reference data the importer reconciles countries against. A changed
-input therefore misses and is parsed again; an entry is a pure function of its key, so a build
-from the cache is byte-identical to a clean one.
+its path as shown in messages, the kg version and kg's own code, and (for imports) the import
+kind and source id, the ontology files and the reference data the importer reconciles
+countries against. A changed input therefore misses and is parsed again; an entry is a pure
+function of its key, so a build from the cache is byte-identical to a clean one.
 
-* a YAML source is cached as its parsed :class:`~kg.sources.SourceDoc` (values and positions);
-* an imported dataset is cached as its quads in N-Quads plus its report and origins.
+Entries are data that cannot run code (:mod:`kg.pipeline.cachecodec`):
 
-The cache lives beside the build directory (``build`` → ``.build-cache``), outside the
-directory that each build replaces atomically. Entries unused by a successful build are pruned.
-Entries are pickles written by kg itself; never point the cache at a directory others can write.
+* a YAML source is cached as its parsed :class:`~kg.source.loader.SourceDoc` in JSON;
+* an imported dataset as its report and origins in JSON, then its quads in N-Quads.
+
+Each entry starts with a versioned header and an HMAC-SHA256 of its kind, key and body, keyed
+by a secret of the user (``$XDG_CACHE_HOME/kg/key``, made on first use, mode 0600): an entry
+that was edited, copied from another user's cache or written by an older kg is a miss and is
+rebuilt. The cache lives beside the build directory (``build`` → ``.build-cache``), outside the
+directory that each build replaces atomically, unless other users can write there (``--out
+/tmp/x``): then it lives in ``$XDG_CACHE_HOME/kg/builds/``. A cache directory that another user
+owns or can write is refused. Entries unused by a successful build are pruned.
 """
 
 from __future__ import annotations
@@ -19,28 +25,56 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import hmac
+import json
 import logging
 import os
-import pickle
+import secrets
+import stat
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
-from kg.core.errors import display_path
+from kg.core.errors import ConfigError, display_path
+from kg.core.fileio import check_private_dir, private_dir
 from kg.core.version import __version__
+from kg.pipeline.cachecodec import CodecError, decode, decode_source, encode, encode_source
 from kg.source.loader import SourceDoc, find_sources, read_yaml
 
 log = logging.getLogger(__name__)
 
 NQ = ox.RdfFormat.N_QUADS
+#: First bytes of every entry; a new layout gets a new number (old entries are then misses).
+MAGIC = b"kg-cache 2 "
+SUFFIX = ".kgc"
+_OPTION = "--out DIR"
+T = TypeVar("T")
 
 
-def default_cache_dir(out_dir: Path) -> Path:
-    """``build`` → ``.build-cache`` next to it."""
-    return out_dir.parent / f".{out_dir.name}-cache"
+def user_cache_home() -> Path:
+    """``$XDG_CACHE_HOME/kg`` (default ``~/.cache/kg``): this user's own kg files."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "kg"
+
+
+def default_cache_dir(out_dir: Path) -> Path | None:
+    """``build`` → ``.build-cache`` next to it; in a directory that other users can write
+    (such as /tmp) a directory of this user's cache home instead, named after the build."""
+    parent = out_dir.absolute().parent
+    try:
+        shared = bool(parent.stat().st_mode & (stat.S_IWGRP | stat.S_IWOTH))
+    except OSError:
+        shared = False
+    if not shared:
+        return parent / f".{out_dir.name}-cache"
+    name = hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:16]
+    try:
+        return user_cache_home() / "builds" / f"{out_dir.name}-{name}"
+    except RuntimeError:  # no home directory: no private place, so no cache
+        return None
 
 
 def digest(*parts: bytes | str) -> str:
@@ -66,61 +100,130 @@ def code_digest() -> str:
     return digest(*(x for p in files for x in (p.relative_to(package).as_posix(), p.read_bytes())))
 
 
+def user_key() -> bytes:
+    """This user's secret for authenticating cache entries, made on first use.
+
+    Raises:
+        OSError: when the key cannot be made or read, or others could read or replace it.
+    """
+    home = user_cache_home()
+    if home.exists():
+        check_private_dir(home, "kg cache home", "XDG_CACHE_HOME=DIR")
+    else:
+        private_dir(home)
+    path = home / "key"
+    if not path.exists():
+        fd, tmp = tempfile.mkstemp(prefix=".key.", dir=home)  # mode 0600
+        try:
+            os.write(fd, secrets.token_bytes(32))
+            os.close(fd)
+            os.link(tmp, path)  # never replaces a key another build just made
+        except FileExistsError:
+            pass
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        st = os.fstat(fd)
+        if (hasattr(os, "getuid") and st.st_uid != os.getuid()) or st.st_mode & 0o077:
+            raise PermissionError(f"{path} must belong to you with mode 0600")
+        key = os.read(fd, 64)
+    finally:
+        os.close(fd)
+    if len(key) < 32:
+        raise PermissionError(f"{path} is too short to be a key")
+    return key
+
+
 class BuildCache:
-    """A directory of cache entries; ``None`` as the root disables caching."""
+    """A directory of authenticated cache entries; ``None`` as the root disables caching.
+
+    Raises:
+        ConfigError: when the directory belongs to another user or others can write it.
+    """
 
     def __init__(self, root: Path | None) -> None:
-        self.root = root
         self.used: set[str] = set()
         self.hits = 0
         self.misses = 0
+        self.key = b""
+        if root is not None:
+            check_private_dir(root, "cache directory", _OPTION)
+            try:
+                self.key = user_key()
+            except (OSError, RuntimeError, ConfigError) as exc:
+                log.warning("build cache disabled: no private key (%s)", exc)
+                root = None
+        self.root = root
 
     def _path(self, kind: str, key: str) -> Path:
         assert self.root is not None
-        return self.root / f"{kind}-{key}.pickle"
+        return self.root / f"{kind}-{key}{SUFFIX}"
 
-    def get(self, kind: str, key: str) -> Any | None:
-        """The cached value, or None on a miss (or an unreadable entry)."""
+    def _mac(self, kind: str, key: str, body: bytes) -> bytes:
+        mac = hmac.new(self.key, MAGIC + f"{kind}\0{key}\0".encode(), hashlib.sha256)
+        mac.update(body)
+        return mac.hexdigest().encode()
+
+    def get(self, kind: str, key: str, decoder: Callable[[bytes], T]) -> T | None:
+        """The decoded entry, or None on a miss (absent, not authentic, or unreadable)."""
         if self.root is None:
             return None
         path = self._path(kind, key)
         self.used.add(path.name)
         try:
-            with path.open("rb") as stream:
-                value = pickle.load(stream)
+            data = path.read_bytes()
         except FileNotFoundError:
             self.misses += 1
             return None
-        except Exception as exc:  # a truncated or foreign entry is just a miss
-            log.warning("ignoring unreadable cache entry %s: %s", path, exc)
-            self.misses += 1
+        except OSError as exc:
+            self._miss(path, exc.strerror or str(exc))
+            return None
+        head, _, body = data.partition(b"\n")
+        if not head.startswith(MAGIC):
+            self._miss(path, "not an entry of this kg version")
+            return None
+        if not hmac.compare_digest(head[len(MAGIC) :], self._mac(kind, key, body)):
+            self._miss(path, "its authentication code does not match")
+            return None
+        try:
+            value = decoder(body)
+        except (CodecError, ValueError, SyntaxError) as exc:
+            self._miss(path, str(exc))
             return None
         self.hits += 1
         return value
 
-    def put(self, kind: str, key: str, value: Any) -> None:
-        """Store a value atomically (a crash never leaves a half-written entry)."""
+    def _miss(self, path: Path, why: str) -> None:
+        """Count a miss on an entry that exists but cannot be used (it is then rebuilt)."""
+        log.warning("ignoring cache entry %s: %s", path, why)
+        self.misses += 1
+
+    def put(self, kind: str, key: str, body: bytes) -> None:
+        """Store an entry atomically (a crash never leaves a half-written entry)."""
         if self.root is None:
             return
-        self.root.mkdir(parents=True, exist_ok=True)
+        private_dir(self.root)
         path = self._path(kind, key)
         self.used.add(path.name)
         fd, tmp = tempfile.mkstemp(prefix=".entry.", dir=self.root)
         try:
             with os.fdopen(fd, "wb") as stream:
-                pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                stream.write(MAGIC + self._mac(kind, key, body) + b"\n")
+                stream.write(body)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
 
     def prune(self) -> None:
-        """Delete the entries this build did not use."""
+        """Delete the entries this build did not use (and entries of older kg versions)."""
         if self.root is None or not self.root.is_dir():
             return
-        for path in self.root.glob("*.pickle"):
-            if path.name not in self.used:
-                path.unlink(missing_ok=True)
+        for pattern in (f"*{SUFFIX}", "*.pickle"):
+            for path in self.root.glob(pattern):
+                if path.name not in self.used:
+                    path.unlink(missing_ok=True)
 
 
 def load_sources_cached(data_dir: Path, cache: BuildCache) -> list[SourceDoc]:
@@ -133,28 +236,35 @@ def load_sources_cached(data_dir: Path, cache: BuildCache) -> list[SourceDoc]:
             docs.append(read_yaml(path))  # reports the error with the file's location
             continue
         key = digest(raw, display_path(path), str(path), __version__, code_digest())
-        doc = cache.get("yaml", key)
-        if not isinstance(doc, SourceDoc):
+        doc = cache.get("yaml", key, decode_source)
+        if doc is None:
             doc = read_yaml(path)
-            cache.put("yaml", key, doc)
+            cache.put("yaml", key, encode_source(doc))
         docs.append(doc)
     return docs
 
 
 def cached_quads_result(
-    cache: BuildCache, key: str, produce: Callable[[], Any], quads_field: str = "quads"
-) -> Any:
-    """Cache a dataclass holding a list of quads: the quads as N-Quads, the rest pickled."""
-    hit = cache.get("import", key)
-    if isinstance(hit, tuple) and len(hit) == 2:
-        value, data = hit
-        return dataclasses.replace(
-            value, **{quads_field: list(ox.parse(data, format=NQ, lenient=True))}
-        )
+    cache: BuildCache, key: str, produce: Callable[[], T], cls: type[T], quads_field: str = "quads"
+) -> T:
+    """Cache a dataclass of type ``cls`` holding a list of quads: the other fields as JSON,
+    then the quads as N-Quads."""
+
+    def read(body: bytes) -> T:
+        meta, _, data = body.partition(b"\n")
+        value = decode(json.loads(meta), cls)
+        quads = list(ox.parse(data, format=NQ, lenient=True))  # authenticated: kg wrote it
+        rebuilt: T = dataclasses.replace(value, **{quads_field: quads})
+        return rebuilt
+
+    hit = cache.get("import", key, read)
+    if hit is not None:
+        return hit
     result = produce()
-    quads = getattr(result, quads_field)
-    data = ox.serialize(quads, format=NQ)
-    cache.put("import", key, (dataclasses.replace(result, **{quads_field: []}), data))
+    fields = encode(dataclasses.replace(result, **{quads_field: []}))  # type: ignore[type-var]
+    meta = json.dumps(fields, separators=(",", ":")).encode()
+    data = ox.serialize(getattr(result, quads_field), format=NQ) or b""
+    cache.put("import", key, meta + b"\n" + data)
     return result
 
 
@@ -173,7 +283,7 @@ def build_imports_cached(
     """
     if config is None:
         return []
-    from kg.importers import dataset_inputs, read_import_list, run_import
+    from kg.importers import ImportResult, dataset_inputs, read_import_list, run_import
     from kg.source.countrymatch import CountryMatcher
 
     context = digest(
@@ -191,7 +301,7 @@ def build_imports_cached(
                 matcher.append(CountryMatcher(records.countries.values()))
             return run_import(spec.kind, spec.path, matcher[0], source_id=spec.id)
 
-        results.append(cached_quads_result(cache, key, produce))
+        results.append(cached_quads_result(cache, key, produce, ImportResult))
     return results
 
 

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from kg.core import vocab as V
 from kg.core.errors import KGError, Location, display_path
-from kg.core.fileio import atomic_dir
+from kg.core.fileio import atomic_dir, check_private_dir
 from kg.core.resources import shipped
 from kg.core.version import __version__
 from kg.graph.build import BuiltGraph, build_graph
@@ -159,6 +159,8 @@ def run(settings: Settings, *, write: bool = True, progress: Progress = _noop) -
     """
     started = time.perf_counter()
     clock = _Clock(progress)
+    if write:
+        check_private_dir(settings.out_dir, "build directory", "--out DIR")
     cache = BuildCache(settings.cache)
     clock("ontology")
     ontology = load_ontology(settings.ontology_dir)
@@ -309,7 +311,12 @@ def recorded_imports(out_dir: Path) -> Path | None:
 
 
 def load_build(out_dir: Path) -> ox.Store:
-    """Load a build directory's quads into an in-memory store."""
+    """Load a build directory's quads into an in-memory store.
+
+    Raises:
+        ConfigError: when another user owns the directory or can write it.
+    """
+    check_private_dir(out_dir, "build directory", "--build DIR")
     store = ox.Store()
     store.bulk_load(path=str(out_dir / "graph.nq"), format=ox.RdfFormat.N_QUADS)
     return store
