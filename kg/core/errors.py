@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
@@ -51,7 +52,16 @@ class KGError(Exception):
 
     def __str__(self) -> str:
         text = self.message if self.where is None else f"{self.where}: {self.message}"
-        return text if not self.hint else f"{text} ({self.hint})"
+        return printable(text if not self.hint else f"{text} ({self.hint})")
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control and bidi characters written as escapes (``\\x1b``), so that a
+    message quoting user input can neither drive a terminal nor disguise itself."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
 
 
 class SourceError(KGError):

@@ -6,6 +6,8 @@ import re
 import unicodedata
 from typing import Final
 
+from pyoxigraph import NamedNode
+
 BASE: Final = "https://w3id.org/kg-tip/"
 TK: Final = BASE + "ontology#"
 TKV: Final = BASE + "vocab/"
@@ -94,6 +96,47 @@ def mint_iri(kind: str, *key: str | int) -> str:
     if not parts or any(not p for p in parts):
         raise ValueError(f"empty key part in {kind} {key!r}")
     return f"{TKD}{kind}-{'_'.join(parts)}"
+
+
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+#: What RFC 3987 keeps out of an IRI: space, <>"{}|\^`, controls, bidi formatting characters.
+_NOT_IN_IRI = re.compile(
+    '[\x00-\x20<>"{}|\\\\^`\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]'
+)
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+#: Schemes accepted where a user writes a web address (homepage, licence).
+WEB_SCHEMES: Final = ("http", "https")
+
+
+def looks_like_url(text: str) -> bool:
+    """True when ``text`` starts like a web address (``scheme://``): a licence written as a
+    URL becomes an IRI, one written in words stays text."""
+    return _URL.match(text.strip()) is not None
+
+
+def iri_problem(value: str, schemes: tuple[str, ...] = WEB_SCHEMES) -> str | None:
+    """Why ``value`` cannot be used as an IRI (RFC 3987) with one of ``schemes``, or None."""
+    scheme = _SCHEME.match(value)
+    if scheme is None:
+        return "it has no scheme (write it as https://…)"
+    if schemes and scheme.group(1).lower() not in schemes:
+        return f"only {' and '.join(schemes)} addresses are accepted, not '{scheme.group(1)}:'"
+    bad = _NOT_IN_IRI.search(value)
+    if bad is not None:
+        char = bad.group()
+        shown = "a space" if char == " " else f"'{char}'" if char.isprintable() else "a control"
+        shown += " character" if shown == "a control" else ""
+        return f"{shown} (U+{ord(char):04X}) is not allowed in a URL"
+    if _BAD_PERCENT.search(value):
+        return "'%' must be followed by two hexadecimal digits"
+    if value.count("#") > 1:
+        return "a URL holds at most one '#'"
+    try:
+        NamedNode(value)
+    except ValueError as exc:
+        return str(exc).splitlines()[0]
+    return None
 
 
 def source_graph(source_id: str) -> str:

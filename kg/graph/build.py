@@ -137,7 +137,9 @@ def _source(s: Source, g: QuadSink, origins: dict[str, Location]) -> None:
     g.opt(node, dc("publisher"), iri(V.mint_iri("agent", s.publisher)) if s.publisher else None)
     g.opt(node, dc("issued"), date(s.issued) if s.issued else None)
     g.opt(node, tk("year"), gyear(s.year) if s.year else None)
-    g.opt(node, dc("license"), iri(s.license) if s.license and ":" in s.license else None)
+    g.opt(
+        node, dc("license"), iri(s.license) if s.license and V.looks_like_url(s.license) else None
+    )
     g.opt(node, dc("identifier"), _Lit(s.identifier) if s.identifier else None)
     g.opt(node, tk("sha256"), _Lit(s.sha256) if s.sha256 else None)
     g.opt(node, iri(V.RDFS + "comment"), text(s.note) if s.note else None)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 
 from kg.core.errors import Location, RecordError
+from kg.source.checks import check_parts, check_small_count, not_itself
 from kg.source.draft import parse_draft
+from kg.source.hints import place_hint
 from kg.source.loader import SourceDoc
 from kg.source.reader import Obj
 from kg.source.records import (
@@ -36,6 +39,9 @@ class _Ctx:
     def __init__(self, records: Records, vocab: Vocabulary):
         self.records, self.vocab = records, vocab
         self.geo = records.geo_ids()
+        #: Hints for unknown places: anything (country or region), or countries only.
+        self.place = functools.partial(place_hint, records=records, regions=True)
+        self.country = functools.partial(place_hint, records=records, regions=False)
         self.ids: dict[str, dict[str, Location]] = {
             k: {} for k in ("flow", "policy", "claim", "resolution", "recommendation")
         }
@@ -61,13 +67,20 @@ class _Ctx:
         return obj.choice(key, self.vocab[scheme], kind)
 
     def refs(
-        self, obj: Obj, key: str, valid: Mapping[str, object], kind: str, *, required: bool = False
+        self,
+        obj: Obj,
+        key: str,
+        valid: Mapping[str, object],
+        kind: str,
+        *,
+        required: bool = False,
+        hint: Callable[[str], str] | None = None,
     ) -> tuple[str, ...]:
         """Check a list of identifiers against ``valid``."""
         names = obj.str_list(key, required=required)
         if isinstance(obj.data.get(key), str):
-            return (ref(obj, key, valid, kind),)
-        return tuple(ref(obj, key, valid, kind, index=i) for i, _ in enumerate(names))
+            return (ref(obj, key, valid, kind, hint=hint),)
+        return tuple(ref(obj, key, valid, kind, index=i, hint=hint) for i, _ in enumerate(names))
 
 
 def parse_assessment(doc: SourceDoc, records: Records, vocab: Vocabulary) -> Assessment:
@@ -85,7 +98,7 @@ def parse_assessment(doc: SourceDoc, records: Records, vocab: Vocabulary) -> Ass
     for key in ("source", "country", "assessor"):
         head.req_string(key)
     source = ref(head, "source", records.sources, "source")
-    country = ref(head, "country", records.countries, "country code")
+    country = ref(head, "country", records.countries, "country code", hint=ctx.country)
     assessor = ref(head, "assessor", records.agents, "agent")
     # Local ids are collected first so that facts may refer to ones defined further down.
     sections = {
@@ -105,13 +118,15 @@ def parse_assessment(doc: SourceDoc, records: Records, vocab: Vocabulary) -> Ass
         source=source,
         country=country,
         assessor=assessor,
-        year=head.integer("year", minimum=1900),
+        year=head.year("year", "the edition year of the report"),
         profile_roles=ctx.concepts(head, "profile_roles", "profile-roles", "profile role"),
         principal_form=ctx.concept(head, "principal_form", "forms", "form"),
         forms=ctx.concepts(head, "forms", "forms", "form"),
         summary=head.string("summary", required=False),
         tier=tier,
-        flows=tuple(_flow(o, ctx) for o in sections["flow"]),
+        flows=check_parts(
+            tuple(_flow(o, ctx) for o in sections["flow"]), sections["flow"], records
+        ),
         policies=tuple(_policy(o, ctx) for o in sections["policy"]),
         claims=tuple(_claim(o, ctx) for o in sections["claim"]),
         resolutions=tuple(_resolution(o, ctx) for o in sections["resolution"]),
@@ -192,8 +207,8 @@ def _flow(obj: Obj, ctx: _Ctx) -> Flow:
             hint="valid: cross-border, internal",
         )
     obj.req_string("origin")
-    origin = ref(obj, "origin", ctx.geo, PLACE)
-    destinations = ctx.refs(obj, "destinations", ctx.geo, PLACE, required=True)
+    origin = ref(obj, "origin", ctx.geo, PLACE, hint=ctx.place)
+    destinations = ctx.refs(obj, "destinations", ctx.geo, PLACE, required=True, hint=ctx.place)
     if kind == "internal" and destinations != (origin,):
         raise RecordError(
             "an internal flow must have its origin as its only destination",
@@ -203,8 +218,21 @@ def _flow(obj: Obj, ctx: _Ctx) -> Flow:
     part_of = None
     if obj.has("part_of"):
         part_of = ref(obj, "part_of", ctx.ids["flow"], "flow")
+        if part_of == obj.data.get("id"):
+            raise RecordError(
+                f"flow '{part_of}' is part_of itself",
+                where=obj.loc("part_of"),
+                hint="part_of names the aggregate flow this one is a named part of",
+            )
     est = obj.obj("estimate", "an estimate", _ESTIMATE_KEYS)
     estimate = None
+    if est is not None and part_of is not None:
+        raise RecordError(
+            f"a flow that is part_of '{part_of}' cannot have its own estimate: the figure "
+            "would be counted twice, once here and once in the aggregate",
+            where=obj.loc("estimate"),
+            hint=f"keep the number on flow '{part_of}' only, or remove part_of",
+        )
     if est is not None:
         value, lower, upper = (est.integer(k, minimum=0) for k in ("value", "lower", "upper"))
         if value is None and lower is None and upper is None:
@@ -215,14 +243,26 @@ def _flow(obj: Obj, ctx: _Ctx) -> Flow:
             raise RecordError(
                 f"lower bound {lower} is above upper bound {upper}", where=est.loc("lower")
             )
+        unit = ctx.concept(est, "unit", "count-units", "count unit", required=True) or ""
+        censored = bool(est.boolean("censored"))
+        check_small_count(
+            est, value, lower, upper, unit == ctx.vocab["count-units"].get("identified-victims")
+        )
+        if censored and (value is not None or lower is None or upper is None):
+            raise RecordError(
+                "censored: true marks a published band, which needs 'lower' and 'upper' "
+                "and no 'value'",
+                where=est.loc("censored"),
+                hint='write the band as published, e.g. "<5" as lower: 1, upper: 4',
+            )
         estimate = Estimate(
             value=value,
             lower=lower,
             upper=upper,
-            unit=ctx.concept(est, "unit", "count-units", "count unit", required=True) or "",
+            unit=unit,
             method=ctx.concept(est, "method", "estimate-methods", "estimate method", required=True)
             or "",
-            censored=bool(est.boolean("censored")),
+            censored=censored,
             where=est.loc(),
         )
     return Flow(
@@ -235,7 +275,7 @@ def _flow(obj: Obj, ctx: _Ctx) -> Flow:
         forms=ctx.concepts(obj, "forms", "forms", "form", required=True),
         transit=ctx.refs(obj, "transit", ctx.records.countries, "country code"),
         part_of=part_of,
-        year=obj.integer("year", minimum=1900),
+        year=obj.year("year", "the year the flow refers to"),
         description=obj.string("description", required=False),
         facilitated_by=ctx.refs(obj, "facilitated_by", ctx.ids["policy"], "policy"),
         supported_by=ctx.refs(obj, "supported_by", ctx.ids["claim"], "claim"),
@@ -251,7 +291,7 @@ def _policy(obj: Obj, ctx: _Ctx) -> Policy:
             where=obj.loc("kind"),
             hint=f"valid: {', '.join(POLICY_KINDS)}",
         )
-    parties = ctx.refs(obj, "parties", ctx.records.countries, "country code")
+    parties = ctx.refs(obj, "parties", ctx.records.countries, "country code", hint=ctx.country)
     if kind == "bilateral-agreement" and len(set(parties)) != 2:
         raise RecordError("a bilateral agreement needs exactly two parties", where=obj.loc())
     return Policy(
@@ -261,7 +301,12 @@ def _policy(obj: Obj, ctx: _Ctx) -> Policy:
         kind=kind,
         label=obj.req_string("label"),
         applies_to=ctx.refs(
-            obj, "applies_to", ctx.records.countries, "country code", required=True
+            obj,
+            "applies_to",
+            ctx.records.countries,
+            "country code",
+            required=True,
+            hint=ctx.country,
         ),
         parties=parties,
         effects=ctx.concepts(obj, "effects", "policy-effects", "policy effect", required=True),
@@ -281,6 +326,8 @@ def _claim(obj: Obj, ctx: _Ctx) -> Claim:
     derived = (
         ref(obj, "derived_from", ctx.ids["claim"], "claim") if obj.has("derived_from") else None
     )
+    not_itself(obj, "contradicts", "contradicts itself")
+    not_itself(obj, "derived_from", "is derived from itself")
     return Claim(
         id=obj.req_string("id"),
         locator=obj.req_string("locator"),
@@ -324,7 +371,7 @@ def _recommendation(obj: Obj, ctx: _Ctx, country: str) -> Recommendation:
         locator=obj.req_string("locator"),
         where=obj.loc(),
         text=text,
-        target=ref(obj, "target", ctx.records.countries, "country code")
+        target=ref(obj, "target", ctx.records.countries, "country code", hint=ctx.country)
         if obj.has("target")
         else country,
         ordinal=obj.integer("ordinal", minimum=1),

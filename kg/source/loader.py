@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import yaml
 
 from kg.core.errors import Location, SourceError, display_path
+from kg.source.yamlerrors import char_name, yaml_error
 
 try:  # libyaml is ~10x faster; both are safe loaders
     _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -114,12 +116,10 @@ def read_yaml(path: Path, text: str | None = None) -> SourceDoc:
                 hint="save the file as UTF-8",
             ) from exc
     try:
-        _reject_anchors(text, name)
+        _check_events(text, name)
         node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        raise _yaml_error(exc, name) from exc
-    except yaml.YAMLError as exc:  # pragma: no cover - every parser error is marked
-        raise SourceError(str(exc), where=Location(name)) from exc
+    except yaml.YAMLError as exc:
+        raise yaml_error(exc, text, name) from exc
     doc = SourceDoc(path=path, name=name, data=None)
     if node is None:
         raise SourceError("file is empty", where=Location(name, 1, 1), hint="see data/README.md")
@@ -128,32 +128,33 @@ def read_yaml(path: Path, text: str | None = None) -> SourceDoc:
     return doc
 
 
-def _reject_anchors(text: str, name: str) -> None:
-    """Refuse anchors and aliases: they make alias bombs possible and hide where values live."""
+def _check_events(text: str, name: str) -> None:
+    """Refuse anchors, aliases and tags: anchors make alias bombs possible and hide where
+    values live; a tag (``!!python/tuple``, ``!!binary``, ``!mine``, even ``!!str``) asks for a
+    type that kg data never has."""
     for event in yaml.parse(text, Loader=_Loader):
         anchor = getattr(event, "anchor", None)
+        tag = getattr(event, "tag", None)
+        if anchor is None and tag is None:
+            continue
+        mark = event.start_mark
+        where = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name)
         if anchor is not None:
-            mark = event.start_mark
-            line, col = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
             kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
             raise SourceError(
                 f"YAML {kind} '{anchor}' is not allowed",
-                where=Location(name, line, col),
+                where=where,
                 hint="write the value out in full; anchors and aliases are rejected",
             )
+        raise SourceError(
+            f"YAML tag '{_short_tag(str(tag))}' is not allowed",
+            where=where,
+            hint="write a plain value, quoting text; tags are rejected",
+        )
 
 
-def _yaml_error(exc: yaml.MarkedYAMLError, name: str) -> SourceError:
-    mark = exc.problem_mark or exc.context_mark
-    line, col = (0, 0)
-    if mark is not None:
-        line, col = mark.line + 1, mark.column + 1
-    problem = exc.problem or exc.context or "invalid YAML"
-    if exc.context and exc.problem:
-        problem = f"{exc.problem} {exc.context}".strip()
-    return SourceError(
-        f"invalid YAML: {problem}", where=Location(name, line, col), hint="check the indentation"
-    )
+def _short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml") else tag
 
 
 def _convert(node: yaml.Node, path: KeyPath, doc: SourceDoc, loader: yaml.SafeLoader) -> Any:
@@ -167,6 +168,7 @@ def _convert(node: yaml.Node, path: KeyPath, doc: SourceDoc, loader: yaml.SafeLo
                     where=Location(doc.name, *_mark(key_node)),
                 )
             key = str(key_node.value)
+            check_text(key, Location(doc.name, *_mark(key_node)))
             if key == "<<":
                 raise SourceError(
                     "merge keys ('<<') are not allowed",
@@ -185,11 +187,73 @@ def _convert(node: yaml.Node, path: KeyPath, doc: SourceDoc, loader: yaml.SafeLo
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_convert(item, (*path, i), doc, loader) for i, item in enumerate(node.value)]
-    try:
-        return loader.construct_object(node, deep=True)
-    except yaml.constructor.ConstructorError as exc:
+    return _scalar(node, Location(doc.name, *_mark(node)), loader)
+
+
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_PLAIN_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+#: C0 and C1 controls except tab and line breaks, DEL, and the invisible bidi controls that can
+#: make text display as something else (marks, embeddings, overrides, isolates).
+_BAD_CHAR = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def check_text(text: str, where: Location) -> None:
+    """Refuse control characters and invisible bidirectional controls in any text or id.
+
+    Raises:
+        SourceError: naming the character by its code point and Unicode name.
+    """
+    bad = _BAD_CHAR.search(text)
+    if bad is None:
+        return
+    char = bad.group()
+    name = char_name(char)
+    if 0x200E <= ord(char) <= 0x2069 or ord(char) == 0x61C:
         raise SourceError(
-            f"unsupported YAML value: {exc.problem}",
-            where=Location(doc.name, *_mark(node)),
+            f"text contains the invisible bidirectional control U+{ord(char):04X} ({name}), "
+            "which can make it display as something else",
+            where=where,
+            hint="remove it",
+        )
+    raise SourceError(
+        f"text contains the control character U+{ord(char):04X} ({name})",
+        where=where,
+        hint="remove it; only tabs and line breaks may appear in text",
+    )
+
+
+def _scalar(node: yaml.Node, where: Location, loader: yaml.SafeLoader) -> Any:
+    """Construct a scalar; refuse the YAML 1.1 number forms that read as another number
+    (``010`` is 8, ``1:30`` is 90, ``1_000``, ``0x1F``, ``.nan``) and impossible dates."""
+    raw = str(node.value)
+    try:
+        value = loader.construct_object(node, deep=True)
+    except (yaml.constructor.ConstructorError, ValueError, OverflowError) as exc:
+        if node.tag == _TIMESTAMP:
+            raise SourceError(
+                f"'{raw}' is not a valid date ({exc})",
+                where=where,
+                hint="write dates as YYYY-MM-DD",
+            ) from exc
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise SourceError(
+            f"unsupported YAML value: {problem}",
+            where=where,
             hint="only plain strings, numbers, booleans, dates and null are allowed",
         ) from exc
+    if (node.tag == _INT and not _PLAIN_INT.fullmatch(raw)) or (
+        node.tag == _FLOAT and not _PLAIN_FLOAT.fullmatch(raw)
+    ):
+        raise SourceError(
+            f"'{raw}' is not a plain decimal number (YAML would read it as {value!r})",
+            where=where,
+            hint="write digits only, without a leading zero, '_' or ':'; quote it if it is text",
+        )
+    if isinstance(value, str):
+        check_text(value, where)
+    return value

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 from kg.core.errors import Location, RecordError
+from kg.core.vocab import looks_like_url
 from kg.source.assessment import ASSESSMENT_KEYS, parse_assessment
 from kg.source.draft import draft_sources
 from kg.source.loader import SourceDoc
-from kg.source.reader import Obj
+from kg.source.reader import Obj, next_year
 from kg.source.records import (
     Agent,
     Country,
@@ -17,6 +18,7 @@ from kg.source.records import (
     Source,
     Treaty,
     Vocabulary,
+    blame,
     ref,
     unique,
 )
@@ -52,10 +54,11 @@ def parse_records(docs: list[SourceDoc], vocab: Vocabulary) -> Records:
         assessment = parse_assessment(doc, records, vocab)
         key = (assessment.source, assessment.country)
         if key in assessed:
+            where, first = blame(assessed[key], assessment.where)
             raise RecordError(
                 f"source '{key[0]}' already has an assessment of {key[1]}",
-                where=assessment.where,
-                hint=f"first at {assessed[key]}",
+                where=where,
+                hint=f"first at {first}",
             )
         assessed[key] = assessment.where
         records.assessments.append(assessment)
@@ -131,7 +134,7 @@ def _parse_reference(
             id=aid,
             name=item.req_string("name"),
             issues_tiers=bool(item.boolean("issues_tiers")),
-            homepage=item.string("homepage", required=False),
+            homepage=item.url("homepage"),
             where=item.loc(),
         )
     for item in top.objs(
@@ -140,12 +143,19 @@ def _parse_reference(
         tid = item.slug("id")
         assert tid is not None
         unique(item, "id", seen["treaties"], tid, "treaty id")
+        adopted, in_force = item.date("adopted"), item.date("in_force")
+        if adopted is not None and in_force is not None and in_force < adopted:
+            raise RecordError(
+                f"'in_force' ({in_force}) is before 'adopted' ({adopted})",
+                where=item.loc("in_force"),
+                hint="a treaty enters into force after it is adopted",
+            )
         records.treaties[tid] = Treaty(
             id=tid,
             title=item.req_string("title"),
             short_name=item.string("short_name", required=False),
-            adopted=item.date("adopted"),
-            in_force=item.date("in_force"),
+            adopted=adopted,
+            in_force=in_force,
             where=item.loc(),
         )
     source_keys = (
@@ -171,13 +181,21 @@ def _source(item: Obj, vocab: Vocabulary) -> Source:
         reliability=item.choice("reliability", vocab["reliability-levels"], "reliability"),
         publisher=item.string("publisher", required=False),
         issued=item.date("issued"),
-        year=item.integer("year", minimum=1900),
-        license=item.string("license", required=False),
+        year=item.integer("year", minimum=1900, maximum=next_year()),
+        license=_license(item),
         identifier=item.string("identifier", required=False),
         sha256=_pattern(item, "sha256", _SHA256, "64 lower-case hex digits"),
         note=item.string("note", required=False),
         where=item.loc(),
     )
+
+
+def _license(item: Obj) -> str | None:
+    """A licence written as a URL (checked: it becomes an IRI) or in words (kept as text)."""
+    text = item.string("license", required=False)
+    if text is not None and looks_like_url(text):
+        return item.url("license")
+    return text
 
 
 def _check_reference(records: Records) -> None:

@@ -8,9 +8,18 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from kg.core.errors import RecordError, choices_hint, did_you_mean
+from kg.core.vocab import iri_problem
 from kg.source.loader import KeyPath, SourceDoc
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+#: The earliest year an assessment or a flow may refer to.
+FIRST_YEAR = 1990
+
+
+def next_year() -> int:
+    """The latest year data may refer to: next year, from today's date."""
+    return dt.date.today().year + 1
+
 
 _TYPE_NAMES = {
     bool: "a boolean",
@@ -120,19 +129,38 @@ class Obj:
         return value
 
     def integer(
-        self, key: str, *, required: bool = False, minimum: int | None = None
+        self,
+        key: str,
+        *,
+        required: bool = False,
+        minimum: int | None = None,
+        maximum: int | None = None,
+        hint: str | None = None,
     ) -> int | None:
-        """Return an integer value, optionally bounded below."""
+        """Return an integer value, optionally bounded below and above."""
         value = self._get(key, required)
         if value is None:
             return None
         number: int = self._typed(key, value, (int,))
-        if minimum is not None and number < minimum:
+        low = minimum is not None and number < minimum
+        high = maximum is not None and number > maximum
+        if low or high:
+            if minimum is not None and maximum is not None:
+                bound = f"between {minimum} and {maximum}"
+            else:
+                bound = f"at least {minimum}" if low else f"at most {maximum}"
             raise RecordError(
-                f"'{key}' in {self.what} must be at least {minimum}, not {number}",
+                f"'{key}' in {self.what} must be {bound}, not {number}",
                 where=self.loc(key),
+                hint=hint,
             )
         return number
+
+    def year(self, key: str, what: str, *, first: int = FIRST_YEAR) -> int | None:
+        """Return a year from ``first`` (1990) to next year (computed from today's date)."""
+        return self.integer(
+            key, minimum=first, maximum=next_year(), hint=f"{what}, written like 2019"
+        )
 
     def number(self, key: str, *, required: bool = False) -> float | None:
         """Return a number (integer or decimal)."""
@@ -150,12 +178,39 @@ class Obj:
         return result
 
     def date(self, key: str, *, required: bool = False) -> dt.date | None:
-        """Return a date written as YYYY-MM-DD."""
+        """Return a date written as YYYY-MM-DD (no time of day), not after next year."""
         value = self._get(key, required)
         if value is None:
             return None
         result: dt.date = self._typed(key, value, (dt.date,))
+        if isinstance(result, dt.datetime):
+            raise RecordError(
+                f"'{key}' in {self.what} must be a date without a time of day",
+                where=self.loc(key),
+                hint=f"write {result.date().isoformat()}",
+            )
+        if result.year > next_year():
+            raise RecordError(
+                f"'{key}' in {self.what} is in the future ({result.isoformat()})",
+                where=self.loc(key),
+                hint="write the date as YYYY-MM-DD",
+            )
         return result
+
+    def url(self, key: str, *, required: bool = False) -> str | None:
+        """Return an absolute URL (an IRI) checked where it is read: a scheme, and none of
+        the characters an IRI cannot hold (space, <>"{}|\\^` and controls)."""
+        value = self.string(key, required=required)
+        if value is None:
+            return None
+        problem = iri_problem(value)
+        if problem is not None:
+            raise RecordError(
+                f"'{key}' in {self.what} is not a valid URL: {problem}",
+                where=self.loc(key),
+                hint="write an absolute URL such as https://example.org/page, with %20 for a space",
+            )
+        return value
 
     def str_list(self, key: str, *, required: bool = False) -> list[str]:
         """Return a list of strings; a single string is accepted as a one-item list."""
@@ -205,6 +260,8 @@ def _type_hint(value: Any, kinds: tuple[type, ...]) -> str | None:
         return "write numbers without quotes or thousands separators, e.g. 50000"
     if isinstance(value, str) and bool in kinds:
         return "write true or false without quotes"
+    if isinstance(value, bool) and str in kinds:
+        return 'quote it: YAML reads yes/no/on/off/true/false as booleans, e.g. "NO"'
     if isinstance(value, int | float) and str in kinds:
         return 'quote codes that look like numbers, e.g. "150"'
     return None

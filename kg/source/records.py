@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from kg.core.errors import Location, RecordError, choices_hint
@@ -262,18 +263,43 @@ class Records:
 def unique(obj: Obj, key: str, seen: dict[str, Location], value: str, what: str) -> None:
     """Fail when ``value`` was already used as an identifier of ``what``."""
     if value in seen:
+        where, first = blame(seen[value], obj.loc(key))
         raise RecordError(
-            f"duplicate {what} '{value}'",
-            where=obj.loc(key),
-            hint=f"first defined at {seen[value]}",
+            f"duplicate {what} '{value}'", where=where, hint=f"first defined at {first}"
         )
     seen[value] = obj.loc(key)
 
 
+def blame(earlier: Location, later: Location) -> tuple[Location, Location]:
+    """Which of two clashing definitions to report, and which to name as the first.
+
+    In one file the later line is at fault. Across files, the file written last is: the one
+    a user just added or edited, never the shipped file it clashes with; files written at
+    the same moment (a fresh checkout) are ordered by path, the later path at fault.
+    """
+    if earlier.path == later.path:
+        return later, earlier
+
+    def order(where: Location) -> tuple[int, str]:
+        try:
+            return os.stat(where.path).st_mtime_ns, where.path
+        except OSError:
+            return 0, where.path
+
+    return (later, earlier) if order(later) >= order(earlier) else (earlier, later)
+
+
 def ref(
-    obj: Obj, key: str, valid: Mapping[str, object], kind: str, *, index: int | None = None
+    obj: Obj,
+    key: str,
+    valid: Mapping[str, object],
+    kind: str,
+    *,
+    index: int | None = None,
+    hint: Callable[[str], str] | None = None,
 ) -> str:
-    """Check that the identifier at ``key`` (or ``key[index]``) names a known thing."""
+    """Check that the identifier at ``key`` (or ``key[index]``) names a known thing; ``hint``
+    explains an unknown value (default: the closest valid name, or the list of them)."""
     value = obj.data[key] if index is None else obj.data[key][index]
     if isinstance(value, str):
         value = value.strip()
@@ -281,6 +307,6 @@ def ref(
         raise RecordError(
             f"unknown {kind} '{value}'",
             where=obj.loc(key, index=index),
-            hint=choices_hint(str(value), valid),
+            hint=hint(str(value)) if hint else choices_hint(str(value), valid),
         )
     return str(value)
