@@ -13,11 +13,11 @@ from kg.importers.kinds import KINDS
 
 @click.command("import")
 @click.argument("kind", type=click.Choice(KINDS))
-@click.argument("file", metavar="PATH", type=click.Path(path_type=Path))
+@click.argument("file", metavar="PATH", type=click.Path(path_type=Path))  # checked: one line
 @click.option(
     "--out",
     "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=click.Path(path_type=Path),
     default=Path("build/imports"),
     show_default=True,
     help="Directory for ID.nq (the dataset's graph) and ID.report.json (kg build replaces build/).",

@@ -188,7 +188,7 @@ PROJECT_IMPORTS = Path("imports.yaml")
 
 imports_option = click.option(
     "--imports",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=click.Path(path_type=Path),  # a directory is one line from read_imports, exit 1
     default=lambda: PROJECT_IMPORTS if PROJECT_IMPORTS.is_file() else None,
     envvar="KG_IMPORTS",
     help="Import list (YAML of kind/path/id) whose datasets are imported into the build "

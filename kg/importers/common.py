@@ -10,14 +10,17 @@ from dataclasses import dataclass, field
 from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.core import vocab as V
-from kg.core.errors import Location
+from kg.core.errors import Location, printable
 from kg.core.terms import RDF_TYPE, RDFS_LABEL, QuadSink, boolean, date, dc, integer, iri, text, tk
 from kg.source.countrymatch import NOT_COUNTRY_KINDS, Resolution
 
 #: Called with (bytes read, total bytes) while a file is read.
 ByteProgress = Callable[[int, int], None]
 
-EXAMPLES = 5
+#: Examples kept (and shown) per reason or group; the report file has every group.
+EXAMPLES = 10
+#: Reasons or groups shown per table on a terminal; the rest are counted in one line.
+SHOWN = 10
 RDFS_COMMENT = iri(V.RDFS + "comment")
 
 
@@ -27,16 +30,21 @@ def no_progress(_done: int, _total: int) -> None:
 
 @dataclass
 class Tally:
-    """A count with a few examples (the first ones seen)."""
+    """A count with its examples: the first ``EXAMPLES`` distinct ones (shown on a terminal)
+    and every later one (written to the report file only)."""
 
     count: int = 0
     examples: list[str] = field(default_factory=list)
+    more: list[str] = field(default_factory=list)
 
     def add(self, example: str, n: int = 1) -> None:
-        """Count ``n`` more and keep ``example`` if there is room."""
+        """Count ``n`` more and keep ``example``."""
         self.count += n
-        if len(self.examples) < EXAMPLES and example not in self.examples:
-            self.examples.append(example)
+        if len(self.examples) < EXAMPLES:
+            if example not in self.examples:
+                self.examples.append(example)
+        else:
+            self.more.append(example)
 
 
 @dataclass
@@ -78,7 +86,9 @@ class ImportReport:
         return sum(t.count for t in self.skipped.values())
 
     def lines(self) -> list[str]:
-        """The report as short lines for a terminal."""
+        """The report as short lines for a terminal: per table the largest ``SHOWN`` reasons
+        or groups with up to ``EXAMPLES`` examples each, and one line for the rest (the
+        report file, :meth:`as_dict`, lists them all)."""
         facts = ", ".join(f"{n} {k}" for k, n in sorted(self.facts.items())) or "none"
         out = [
             f"{self.kind} {self.path} → graph tkg:source-{V.slug(self.source_id)}: "
@@ -86,22 +96,28 @@ class ImportReport:
             f"  facts written: {facts}",
             f"  rows skipped: {self.rows_skipped}",
         ]
-        out[2:2] = [f"  {k}: {n}" for k, n in sorted(self.counts.items())]
-        for reason, t in sorted(self.skipped.items(), key=lambda kv: -kv[1].count):
-            out.append(f"    {t.count:>6}  {reason}  e.g. {'; '.join(t.examples[:3])}")
+        out[2:2] = [f"  {k}: {n}" for k, n in sorted(self.counts.items())[:SHOWN]]
+        if len(self.counts) > SHOWN:
+            out.insert(2 + SHOWN, f"  … and {len(self.counts) - SHOWN} more counts")
+        ranked = sorted(self.skipped.items(), key=lambda kv: (-kv[1].count, kv[0]))
+        out.extend(_shown(ranked, "reasons", "rows", "; "))
         for title, table in (("not countries", self.not_countries), ("unmapped", self.unmapped)):
             total = sum(t.count for t in table.values())
             out.append(f"  {title}: {total} values in {len(table)} groups")
-            for key, t in sorted(table.items(), key=lambda kv: (-kv[1].count, kv[0])):
-                out.append(f"    {t.count:>6}  {key}  e.g. {', '.join(t.examples[:3])}")
-        out.extend(f"  note: {n}" for n in self.notes)
+            ranked = sorted(table.items(), key=lambda kv: (-kv[1].count, kv[0]))
+            out.extend(_shown(ranked, "groups", "values", ", "))
+        out.extend(f"  note: {_clip(n)}" for n in self.notes[:SHOWN])
+        if len(self.notes) > SHOWN:
+            out.append(f"  … and {len(self.notes) - SHOWN} more notes")
         return out
 
     def as_dict(self) -> dict[str, object]:
         """A JSON-ready form of the report."""
 
         def table(d: dict[str, Tally]) -> dict[str, object]:
-            return {k: {"count": t.count, "examples": t.examples} for k, t in sorted(d.items())}
+            return {
+                k: {"count": t.count, "examples": t.examples + t.more} for k, t in sorted(d.items())
+            }
 
         return {
             "kind": self.kind,
@@ -159,6 +175,25 @@ class ImportResult:
     def graph(self) -> str:
         """The named graph of the dataset."""
         return self.source.graph
+
+
+def _shown(ranked: list[tuple[str, Tally]], what: str, unit: str, sep: str) -> list[str]:
+    """The first ``SHOWN`` rows of a table, then one line counting the rest."""
+    out = [
+        f"    {t.count:>6}  {_clip(key)}  e.g. {_clip(sep.join(t.examples), 300)}"
+        for key, t in ranked[:SHOWN]
+    ]
+    rest = ranked[SHOWN:]
+    if rest:
+        count = sum(t.count for _, t in rest)
+        out.append(f"    … and {len(rest)} more {what} ({count} {unit}): see the report file")
+    return out
+
+
+def _clip(text: str, limit: int = 120) -> str:
+    """One terminal line of at most ``limit`` characters, control characters escaped."""
+    text = printable(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def source_document(g: QuadSink, meta: SourceMeta) -> None:

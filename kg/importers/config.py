@@ -37,6 +37,11 @@ def read_imports(
     Raises:
         SourceError, RecordError, ConfigError: with ``path:line:col`` of the bad entry.
     """
+    if config.is_dir():
+        raise ConfigError(
+            f"import list {display_path(config)} is a directory, not a YAML file",
+            hint="pass the import list itself, e.g. --imports imports.example.yaml",
+        )
     if not config.is_file():
         raise ConfigError(
             f"import list {display_path(config)} does not exist",
@@ -55,6 +60,12 @@ def read_imports(
                 hint=choices_hint(kind, kinds),
             )
         path = config.parent / item.req_string("path")
+        if path.is_dir() and kind not in folders:
+            raise ConfigError(
+                f"dataset path {display_path(path)} is a directory, not a CSV file",
+                where=item.loc("path"),
+                hint="name the dataset's CSV file inside it",
+            )
         if not (path.is_file() or (kind in folders and path.is_dir())):
             raise ConfigError(
                 f"dataset file {display_path(path)} does not exist",

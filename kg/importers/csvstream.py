@@ -20,6 +20,12 @@ class CsvStream:
         self.name = display_path(path)
         self._sha = hashlib.sha256()
         self.header: list[str] = []
+        if path.is_dir():
+            raise ImportError_(
+                "this is a directory, not a CSV file",
+                where=Location(self.name),
+                hint="give the dataset's CSV file, e.g. DIR/data.csv",
+            )
         try:
             self.total = path.stat().st_size
         except OSError as exc:
@@ -42,8 +48,15 @@ class CsvStream:
         for number, raw in enumerate(stream, 1):
             self._sha.update(raw)
             done += len(raw)
+            if number == 1 and raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+                raise ImportError_(
+                    "file is UTF-16 (it starts with a UTF-16 byte order mark)",
+                    where=Location(self.name, 1, 1),
+                    hint="save the file as UTF-8",
+                )
             try:
-                yield raw.decode("utf-8")
+                # A UTF-8 byte order mark (Excel's "CSV UTF-8") is not part of the header.
+                yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
             except UnicodeDecodeError as exc:
                 raise ImportError_(
                     f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
@@ -66,7 +79,7 @@ class CsvStream:
                 ) from None
             except csv.Error as exc:
                 raise ImportError_(f"bad CSV: {exc}", where=Location(self.name, 1, 1)) from exc
-            self.header = [h.strip().lstrip("\ufeff") for h in first]
+            self.header = [h.strip() for h in first]
             missing = [c for c in self.required if c not in self.header]
             if missing:
                 raise ImportError_(

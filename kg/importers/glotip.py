@@ -44,6 +44,10 @@ COLUMNS = ("Iso3_code", "Country", "Indicator", "Dimension", "Category", "Sex", 
 VALUE = "txtVALUE"
 FORM = "form-trafficking-in-persons"
 VICTIMS = "detected trafficking victims"
+#: The breakdowns GLOTIP publishes (lower case); others are reported as unknown.
+DIMENSIONS = frozenset(
+    {"total", "by citizenship", "by form of exploitation", "by country of repatriation"}
+)
 #: GLOTIP indicator → (tkv indicator, tkv count unit).
 INDICATORS = {
     "persons prosecuted": ("indicator-persons-prosecuted", "unit-persons-prosecuted"),
@@ -127,13 +131,16 @@ def _row(st: _State, line: int, row: dict[str, str]) -> None:
         return
     if indicator not in INDICATORS:
         report.skip(
-            f"indicator without a tkv:indicators concept: {row['Indicator']}", f"line {line}"
+            "indicator without a tkv:indicators concept", f"line {line}: {row['Indicator']!r}"
         )
         return
     is_flow = dimension == "by citizenship" and indicator == VICTIMS
     is_total = dimension == "total" and row["Category"].strip().lower() == "total"
     if not (is_flow or is_total):
-        report.skip(f"{row['Indicator']} {row['Dimension']} (not imported)", f"line {line}")
+        if dimension in DIMENSIONS:  # the reason names a known breakdown, never raw text
+            report.skip(f"{indicator} {dimension} (not imported)", f"line {line}")
+        else:
+            report.skip("unknown dimension (not imported)", f"line {line}: {row['Dimension']!r}")
         return
     year_text = row["Year"].strip()
     count = parse_count(row[VALUE])

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Protocol
 
 from kg.core.errors import ImportError_, Location, display_path
-from kg.core.fileio import atomic_file
+from kg.core.fileio import atomic_file, check_private_dir
 from kg.core.rdfio import serialize, sorted_quads
 from kg.importers import factbook, tiers
 from kg.importers.common import ByteProgress, ImportReport, ImportResult, no_progress
@@ -145,7 +145,17 @@ def import_inputs(config: Path | None) -> list[Path]:
 
 
 def write_import(result: ImportResult, out_dir: Path) -> list[Path]:
-    """Write ``<id>.nq`` (sorted N-Quads) and ``<id>.report.json`` atomically into ``out_dir``."""
+    """Write ``<id>.nq`` (sorted N-Quads) and ``<id>.report.json`` atomically into ``out_dir``.
+
+    Raises:
+        ImportError_: when ``out_dir`` is a file; ConfigError when others can write it.
+    """
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ImportError_(
+            f"output directory {display_path(out_dir)} is a file",
+            hint="pass --out DIR naming a directory; it is created when missing",
+        )
+    check_private_dir(out_dir, "output directory", "--out DIR")
     graph = out_dir / f"{result.source.id}.nq"
     with atomic_file(graph) as stream:
         serialize(sorted_quads(result.quads), "nquads", stream)

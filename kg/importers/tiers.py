@@ -145,7 +145,7 @@ def import_tiers(
         tier = TIER_LABELS.get(normalise(row["tier"]))
         year_text = row["year"].strip()
         if tier is None:
-            report.skip(f"unknown tier label {row['tier'].strip()!r}", f"line {line}")
+            report.skip("unknown tier label", f"line {line}: {row['tier'].strip()!r}")
             continue
         if not year_text.isdigit():
             report.skip("year is not a number", f"line {line}: {year_text!r}")

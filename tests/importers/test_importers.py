@@ -309,7 +309,8 @@ def test_tiers_report(imported: dict[str, ImportResult]) -> None:
     assert report.counts["special cases"] == 1
     assert report.counts["Cho special case where the table has a tier (the table's kept)"] == 1
     assert report.skipped["not ranked ('NA'): no Assessment"].count == 2
-    assert report.skipped["unknown tier label 'Tier 4'"].count == 1
+    assert report.skipped["unknown tier label"].count == 1
+    assert report.skipped["unknown tier label"].examples == ["line 18: 'Tier 4'"]
     assert report.skipped["conflicting tiers (kept none)"].count == 2
     assert report.skipped["duplicate country-year (kept first)"].count == 1
     assert set(report.unmapped) == {"country 'Atlantis'"}

@@ -1,0 +1,144 @@
+"""Hostile input to the importers and ``kg import``: directories, byte order marks, and junk
+files whose report must stay short on a terminal (issue 11, item 18)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+from kg.importers import load_matcher, run_import
+from tests.conftest import DATA, ONTOLOGY, ROOT
+
+FIX = ROOT / "tests" / "data" / "imports"
+HEADER = "Iso3_code,Country,Region,Subregion,Indicator,Dimension,Category,Sex,Age,Year," + (
+    "Unit of measurement,txtVALUE,Source\n"
+)
+
+
+@pytest.fixture
+def repo(sample_repo: Path) -> Path:
+    shutil.copy(FIX / "tiers.csv", sample_repo / "tiers.csv")
+    return sample_repo
+
+
+def test_a_directory_as_file_is_one_line_and_exit_1(repo: Path, runner: CliRunner) -> None:
+    (repo / "datasets").mkdir()
+    result = runner.invoke(cli, ["import", "tiers", "datasets"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: datasets: this is a directory, not a CSV file "
+        "(give the dataset's CSV file, e.g. DIR/data.csv)\n"
+    )
+    assert not (repo / "build").exists()
+
+
+def test_a_missing_file_and_an_out_that_is_a_file_are_one_line(
+    repo: Path, runner: CliRunner
+) -> None:
+    result = runner.invoke(cli, ["import", "tiers", "nowhere.csv"])
+    assert result.exit_code == 1
+    assert result.stderr == "Error: nowhere.csv: cannot read file: No such file or directory\n"
+    (repo / "taken").write_text("")
+    result = runner.invoke(cli, ["import", "tiers", "tiers.csv", "--out", "taken"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: output directory taken is a file "
+        "(pass --out DIR naming a directory; it is created when missing)\n"
+    )
+
+
+def test_a_directory_as_import_list_is_one_line(repo: Path, runner: CliRunner) -> None:
+    (repo / "lists").mkdir()
+    result = runner.invoke(cli, ["build", "--imports", "lists"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: import list lists is a directory, not a YAML file "
+        "(pass the import list itself, e.g. --imports imports.example.yaml)\n"
+    )
+
+
+def test_a_utf8_byte_order_mark_is_not_part_of_the_header(repo: Path, runner: CliRunner) -> None:
+    """Excel's "CSV UTF-8" starts with a BOM, often before a quoted header."""
+    plain = (FIX / "tiers.csv").read_bytes()
+    (repo / "bom.csv").write_bytes(b"\xef\xbb\xbf" + plain)
+    with_bom = runner.invoke(cli, ["import", "tiers", "bom.csv", "--out", "a"])
+    without = runner.invoke(cli, ["import", "tiers", "tiers.csv", "--out", "b"])
+    assert with_bom.exit_code == 0, with_bom.stderr
+    assert with_bom.stdout.splitlines()[1:] == without.stdout.splitlines()[1:]
+    assert (repo / "a" / "tip-tiers-2001-2015.nq").read_bytes().count(b"\n") == (
+        (repo / "b" / "tip-tiers-2001-2015.nq").read_bytes().count(b"\n")
+    )
+
+
+def test_a_utf16_file_is_one_line(repo: Path, runner: CliRunner) -> None:
+    (repo / "wide.csv").write_bytes((FIX / "tiers.csv").read_text().encode("utf-16"))
+    result = runner.invoke(cli, ["import", "tiers", "wide.csv"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: wide.csv:1:1: file is UTF-16 (it starts with a UTF-16 byte order mark) "
+        "(save the file as UTF-8)\n"
+    )
+
+
+def junk(path: Path, rows: int) -> None:
+    """Rows that fail for every reason, each with its own value."""
+    lines = [HEADER]
+    for i in range(rows):
+        kind = i % 6
+        if kind == 0:
+            lines.append(f"Z{i},Nowhere{i},R,S,Detected trafficking victims,total,Total,"
+                         f"Total,Total,2019,Counts,{i},G\n")  # fmt: skip
+        elif kind == 1:
+            lines.append(f"PRK,North Korea,R,S,Detected trafficking victims,by citizenship,"
+                         f"Place{i},Total,Total,2019,Counts,5{i},G\n")  # fmt: skip
+        elif kind == 2:
+            lines.append(f"junk{i}\n")
+        elif kind == 3:
+            lines.append(f"PRK,North Korea,R,S,Indicator{i},total,Total,Total,Total,2019,"
+                         "Counts,5,G\n")  # fmt: skip
+        elif kind == 4:
+            lines.append(f"PRK,North Korea,R,S,Persons convicted,by dimension {i},Total,"
+                         "Total,Total,2019,Counts,5,G\n")  # fmt: skip
+        else:
+            lines.append(f"PRK,North Korea,R,S,Detected trafficking victims,total,Total,"
+                         f"Total,Total,year{i},Counts,x{i},G\n")  # fmt: skip
+    path.write_text("".join(lines))
+
+
+def test_junk_rows_give_a_short_summary_and_the_full_list_in_the_report(
+    repo: Path, runner: CliRunner
+) -> None:
+    junk(repo / "junk.csv", 30_000)
+    result = runner.invoke(cli, ["import", "glotip", "junk.csv", "--out", "out"])
+    assert result.exit_code == 0, result.stderr
+    shown = result.stdout.splitlines()
+    assert len(shown) < 40, "\n".join(shown)
+    assert all(len(line) < 400 for line in shown)
+    assert "    … and 9990 more groups (9990 values): see the report file" in shown
+    report = json.loads((repo / "out" / "unodc-glotip-2023.report.json").read_text())
+    assert report["rows_read"] == 30_000
+    assert report["rows_skipped"] == 30_000
+    assert len(report["unmapped"]) == 10_000  # every unmapped value, one group each
+    for reason, table in report["skipped"].items():
+        assert len(table["examples"]) == table["count"], reason  # every row, in the file
+    assert set(report["skipped"]) == {
+        "citizenship unmapped",
+        "indicator without a tkv:indicators concept",
+        "malformed row (not 13 fields)",
+        "reporting country not mapped",
+        "unknown dimension (not imported)",
+        "year or value is not a number",
+    }
+
+
+def test_reasons_never_embed_values(tmp_path: Path) -> None:
+    """A reason is a category; the value goes into the example, so reasons stay few."""
+    junk(tmp_path / "junk.csv", 600)
+    report = run_import("glotip", tmp_path / "junk.csv", load_matcher(DATA, ONTOLOGY)).report
+    assert len(report.skipped) == 6
+    assert max(len(t.examples) for t in report.skipped.values()) == 10
