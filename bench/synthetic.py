@@ -219,10 +219,11 @@ class _NoAliases(yaml.SafeDumper):
 
 def _essays(data: Path, codes: list[str], n: int, rng: random.Random) -> None:
     template = yaml.load(ESSAY.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    inside = _codes_inside("150", "142")  # a part of the Europe-and-Asia flow lies inside it
     sources: list[dict[str, Any]] = []
     (data / "assessments").mkdir(parents=True, exist_ok=True)
     for i in range(n):
-        code, year = codes[i % len(codes)], 1950 + i // len(codes)
+        code, year = codes[i % len(codes)], 1990 + i // len(codes)
         sid = f"synth-essay-{i:05d}"
         sources.append({"id": sid, "title": f"Synthetic essay {i} on {code}",
                         "doc_type": "derived-essay", "reliability": "unverified",
@@ -230,7 +231,7 @@ def _essays(data: Path, codes: list[str], n: int, rng: random.Random) -> None:
         doc = copy.deepcopy(template)
         doc["assessment"].update(source=sid, country=code, year=year)
         doc["assessment"]["tier"]["tier"] = rng.choice(TIERS)
-        others = [c for c in rng.sample(codes, 3) if c != code][:2]
+        others = [c for c in rng.sample(inside, 3) if c != code][:2]
         for flow in doc["flows"]:
             flow["origin"] = code
             if flow["kind"] == "internal":
@@ -248,6 +249,23 @@ def _essays(data: Path, codes: list[str], n: int, rng: random.Random) -> None:
         path.write_text(yaml.dump(doc, Dumper=_NoAliases, sort_keys=False, allow_unicode=True))
     text = yaml.dump({"sources": sources}, Dumper=_NoAliases, sort_keys=False)
     (data / "sources.yaml").write_text(text)
+
+
+def _codes_inside(*m49: str) -> list[str]:
+    """The countries inside the regions with these M49 codes (reference data)."""
+    ref = DATA / "reference"
+    countries = yaml.load((ref / "countries.yaml").read_text(), Loader=yaml.CSafeLoader)
+    regions = yaml.load((ref / "regions.yaml").read_text(), Loader=yaml.CSafeLoader)
+    parent = {r["m49"]: r.get("parent") for r in regions["regions"]}
+
+    def within(code: str | None) -> bool:
+        while code is not None:
+            if code in m49:
+                return True
+            code = parent.get(code)
+        return False
+
+    return sorted(c["code"] for c in countries["countries"] if within(c.get("region")))
 
 
 def _country_codes() -> list[str]:

@@ -105,6 +105,7 @@ def run_check(store: ox.Store, check: Check, origins: Mapping[str, Location]) ->
                 severity=check.severity,
                 shape=check.shape,
                 value=value.value if isinstance(value, ox.NamedNode | ox.Literal) else None,
+                value_where=origins.get(value.value) if isinstance(value, ox.NamedNode) else None,
             )
         )
     return out

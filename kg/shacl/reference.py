@@ -68,6 +68,7 @@ def read_report(
                 severity=severity,
                 shape=_named_shape(shapes, shape),
                 value=_one(report, result, SH.value),
+                value_where=origins.get(_one(report, result, SH.value) or ""),
             )
         )
     return sort_violations(found)

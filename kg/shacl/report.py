@@ -21,15 +21,20 @@ class Violation:
     severity: str  # "Violation" | "Warning" | "Info"
     shape: str
     value: str | None = None
+    #: Where the value was written, when it is a node made from the YAML (another claim…).
+    value_where: Location | None = field(default=None, compare=False)
 
     def line(self) -> str:
-        """Render as ``path:line:col: message (focus, path)`` for terminals and logs."""
+        """Render as ``path:line:col: message [focus path = value (its place)]``: the message
+        speaks the YAML; the RDF names stay in the trailing detail."""
         place = f"{self.where}: " if self.where else ""
         detail = V.shorten(self.focus)
         if self.path:
             detail += f" {V.shorten(self.path)}"
-        if self.value:
+        if self.value and self.value != self.focus:
             detail += f" = {V.shorten(self.value)}"
+            if self.value_where:
+                detail += f" at {self.value_where}"
         level = "" if self.severity == "Violation" else f"{self.severity.lower()}: "
         return f"{place}{level}{self.message} [{detail}]"
 
@@ -71,6 +76,7 @@ class ValidationReport:
                     "focus": r.focus,
                     "path": r.path,
                     "value": r.value,
+                    "value_location": str(r.value_where) if r.value_where else None,
                     "shape": r.shape,
                 }
                 for r in self.results
@@ -80,7 +86,10 @@ class ValidationReport:
 
 def sort_violations(found: Iterable[Violation]) -> list[Violation]:
     """De-duplicate and sort results by input location, focus node and message."""
-    return sorted(set(found), key=lambda v: (str(v.where or "~"), v.focus, v.message, repr(v)))
+    return sorted(
+        set(found),
+        key=lambda v: (v.where is None, v.where or Location(""), v.focus, v.message, repr(v)),
+    )
 
 
 __all__ = ["ValidationReport", "Violation", "sort_violations"]
