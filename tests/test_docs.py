@@ -52,6 +52,8 @@ def test_data_readme_restatement_example(sample_repo: Path, runner: CliRunner) -
     assert "conforms: 0 violations, 1 warnings" in result.stderr
     assert "eri-factbook.yaml:2:3: warning:" in result.stderr
     assert "not marked as a restatement" in result.stderr
+    shown = next(ln for ln in DATA_README.splitlines() if ln.startswith("data/assessments/eri-"))
+    assert shown.removesuffix(" …") in result.stderr  # the README shows the real message
     target.write_text(right)
     result = runner.invoke(cli, ["validate"])
     assert result.exit_code == 0, result.stderr
