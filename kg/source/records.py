@@ -301,8 +301,9 @@ def ref(
     """Check that the identifier at ``key`` (or ``key[index]``) names a known thing; ``hint``
     explains an unknown value (default: the closest valid name, or the list of them)."""
     value = obj.data[key] if index is None else obj.data[key][index]
-    if isinstance(value, str):
-        value = value.strip()
+    if not isinstance(value, str):  # a list or mapping where an id belongs: say so, never crash
+        obj._typed(key, value, (str,), index=index)
+    value = value.strip()
     if value not in valid:
         raise RecordError(
             f"unknown {kind} '{value}'",
