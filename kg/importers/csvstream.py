@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
-from kg.core.errors import ImportError_, Location, display_path
+from kg.core.errors import ImportError_, Location, display_path, printable
 from kg.importers.common import ByteProgress, ImportReport
 
 
@@ -20,6 +20,11 @@ class CsvStream:
         self.name = display_path(path)
         self._sha = hashlib.sha256()
         self.header: list[str] = []
+        if printable(self.name) != self.name:  # the name goes into locators and the report
+            raise ImportError_(
+                f"the file name {printable(self.name)} holds a control or bidi character",
+                hint="rename the file",
+            )
         if path.is_dir():
             raise ImportError_(
                 "this is a directory, not a CSV file",

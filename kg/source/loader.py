@@ -22,6 +22,8 @@ KeyPath = tuple[str | int, ...]
 
 #: Largest YAML file accepted; larger inputs belong in an importer.
 MAX_BYTES = 8 * 1024 * 1024
+#: Deepest nesting of mappings and lists accepted (kg's own formats use fewer than ten).
+MAX_DEPTH = 64
 
 
 @dataclass
@@ -158,6 +160,12 @@ def _short_tag(tag: str) -> str:
 
 
 def _convert(node: yaml.Node, path: KeyPath, doc: SourceDoc, loader: yaml.SafeLoader) -> Any:
+    if len(path) > MAX_DEPTH:
+        raise SourceError(
+            f"the data is nested more than {MAX_DEPTH} levels deep",
+            where=Location(doc.name, *_mark(node)),
+            hint="kg data files are a few levels deep; see data/README.md",
+        )
     doc.positions[path] = _mark(node)
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}

@@ -131,6 +131,13 @@ class _Rule:
                 pc,
                 "write a plain value, quoting text; tags are rejected",
             )
+        if "nesting depth" in problem:
+            return self.fail(
+                "the data is nested more than 1000 levels deep",
+                pl,
+                pc,
+                "kg data files are a few levels deep; see data/README.md",
+            )
         if "incompatible YAML document" in problem:
             return self.fail(
                 "this YAML version directive is not supported",

@@ -142,3 +142,13 @@ def test_reasons_never_embed_values(tmp_path: Path) -> None:
     report = run_import("glotip", tmp_path / "junk.csv", load_matcher(DATA, ONTOLOGY)).report
     assert len(report.skipped) == 6
     assert max(len(t.examples) for t in report.skipped.values()) == 10
+
+
+def test_a_file_name_with_a_control_character_is_refused(repo: Path, runner: CliRunner) -> None:
+    """The name would go into every locator of the graph and into the terminal summary."""
+    shutil.copy(FIX / "tiers.csv", repo / "a\x1b[31mb.csv")
+    result = runner.invoke(cli, ["import", "tiers", "a\x1b[31mb.csv"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: the file name a\\x1b[31mb.csv holds a control or bidi character (rename the file)\n"
+    )

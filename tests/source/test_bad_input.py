@@ -148,3 +148,17 @@ def test_a_duplicate_is_blamed_on_the_file_written_last(
         "Error: data/reference/agents.yaml:3:9: duplicate agent id 'us-dos-jtip' "
         "(first defined at data/agents2.yaml:2:9)\n"
     )
+
+
+@pytest.mark.parametrize(("depth", "col"), [(100, 68), (990, 68), (1500, 1003)])
+def test_deep_nesting_is_one_line_not_a_recursion_error(
+    depth: int, col: int, sample_repo: Path, runner: CliRunner
+) -> None:
+    (sample_repo / BAD).write_text("a: " + "[" * depth + "]" * depth + "\n")
+    result = runner.invoke(cli, ["validate"])
+    assert result.exit_code == 1
+    levels = 64 if depth < 1000 else 1000
+    assert result.stderr == (
+        f"Error: {BAD}:1:{col}: the data is nested more than {levels} levels deep "
+        "(kg data files are a few levels deep; see data/README.md)\n"
+    )
