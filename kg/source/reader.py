@@ -222,7 +222,17 @@ class Obj:
         items: list[Any] = self._typed(key, value, (list,))
         if required and not items:
             raise RecordError(f"'{key}' in {self.what} must not be empty", where=self.loc(key))
-        return [self._typed(key, item, (str,), index=i).strip() for i, item in enumerate(items)]
+        out = [self._typed(key, item, (str,), index=i).strip() for i, item in enumerate(items)]
+        seen: dict[str, int] = {}
+        for i, item in enumerate(out):
+            if item in seen:
+                raise RecordError(
+                    f"'{item}' is listed twice in '{key}'",
+                    where=self.loc(key, index=i),
+                    hint=f"first at item {seen[item] + 1}; list each once",
+                )
+            seen[item] = i
+        return out
 
     def objs(self, key: str, what: str, keys: Iterable[str]) -> list[Obj]:
         """Return the mappings of a list-of-mappings value."""
@@ -260,6 +270,8 @@ def _type_hint(value: Any, kinds: tuple[type, ...]) -> str | None:
         return "write numbers without quotes or thousands separators, e.g. 50000"
     if isinstance(value, str) and bool in kinds:
         return "write true or false without quotes"
+    if isinstance(value, dict) and str in kinds and len(value) == 1:
+        return "text that holds ': ' must be quoted, e.g. \"Note: …\""
     if isinstance(value, bool) and str in kinds:
         return 'quote it: YAML reads yes/no/on/off/true/false as booleans, e.g. "NO"'
     if isinstance(value, int | float) and str in kinds:

@@ -162,3 +162,28 @@ def test_deep_nesting_is_one_line_not_a_recursion_error(
         f"Error: {BAD}:1:{col}: the data is nested more than {levels} levels deep "
         "(kg data files are a few levels deep; see data/README.md)\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        (
+            "  forms: [forced-labour, forced-labour]\n",
+            f"{BAD}:5:26: 'forced-labour' is listed twice in 'forms' "
+            "(first at item 1; list each once)",
+        ),
+        (
+            "  forms:\n    - forced-labour\n    - Note: debt bondage too\n",
+            f"{BAD}:7:7: 'forms[1]' in the assessment must be a string, not a mapping "
+            "(text that holds ': ' must be quoted, e.g. \"Note: …\")",
+        ),
+    ],
+)
+def test_lists_hold_each_item_once_and_only_text(
+    text: str, line: str, sample_repo: Path, runner: CliRunner
+) -> None:
+    head = "assessment:\n  source: essay-prk\n  country: RUS\n  assessor: essay-author\n"
+    (sample_repo / BAD).write_text(head + text)
+    result = runner.invoke(cli, ["validate"])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {line}\n"
