@@ -62,7 +62,7 @@ def read_imports(
         path = config.parent / item.req_string("path")
         if path.is_dir() and kind not in folders:
             raise ConfigError(
-                f"dataset path {display_path(path)} is a directory, not a CSV file",
+                f"dataset file {display_path(path)} is a directory, not a CSV file",
                 where=item.loc("path"),
                 hint="name the dataset's CSV file inside it",
             )

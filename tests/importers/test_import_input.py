@@ -11,7 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
+from kg.core.errors import KGError
 from kg.importers import load_matcher, run_import
+from kg.importers.common import no_progress
+from kg.importers.csvstream import CsvStream
 from tests.conftest import DATA, ONTOLOGY, ROOT
 
 FIX = ROOT / "tests" / "data" / "imports"
@@ -30,11 +33,19 @@ def test_a_directory_as_file_is_one_line_and_exit_1(repo: Path, runner: CliRunne
     (repo / "datasets").mkdir()
     result = runner.invoke(cli, ["import", "tiers", "datasets"])
     assert result.exit_code == 1
-    assert result.stderr == (
-        "Error: datasets: this is a directory, not a CSV file "
-        "(give the dataset's CSV file, e.g. DIR/data.csv)\n"
-    )
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()  # one line, not click's usage block
+    assert line.startswith("Error: datasets: a folder, but tiers reads one CSV file (")
     assert not (repo / "build").exists()
+
+
+def test_the_csv_reader_refuses_a_directory_itself(tmp_path: Path) -> None:
+    """Below the CLI and the registry too: the CSV reader handed a directory says so."""
+    with pytest.raises(KGError) as caught:
+        CsvStream(tmp_path, ["a"], no_progress)
+    assert str(caught.value).endswith(
+        "this is a directory, not a CSV file (give the dataset's CSV file, e.g. DIR/data.csv)"
+    )
 
 
 def test_a_missing_file_and_an_out_that_is_a_file_are_one_line(
