@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -159,21 +159,40 @@ def output_option(default: str | None, help: str) -> Callable[[F], F]:
     return click.option("-o", "--output", default=default, show_default=True, help=help)
 
 
-class ByteSize(click.ParamType[int, Any]):
-    """A size in bytes: ``65536``, ``256K``, ``32M``, ``1G`` (powers of 1024)."""
+_SIZE_UNITS: dict[str, int] = {"": 1, "B": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
 
-    name = "size"
-    _UNITS: ClassVar[dict[str, int]] = {"": 1, "B": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
-        """Parse ``value``; a positive whole number of bytes."""
-        if isinstance(value, int):
-            return value
-        text = str(value).strip().upper().removesuffix("IB").removesuffix("B")
-        number, unit = text.rstrip("KMG"), text[len(text.rstrip("KMG")) :]
-        if not number.isdigit() or unit not in self._UNITS or int(number) <= 0:
-            self.fail(f"{value!r} is not a size (e.g. 65536, 256K, 32M, 1G)", param, ctx)
-        return int(number) * self._UNITS[unit]
+def parse_size(text: str) -> int | None:
+    """``65536``, ``256K``, ``32M``, ``1G`` (powers of 1024) as bytes; None if not a size."""
+    text = text.strip().upper().removesuffix("IB").removesuffix("B")
+    number, unit = text.rstrip("KMG"), text[len(text.rstrip("KMG")) :]
+    if not number.isdigit() or unit not in _SIZE_UNITS or int(number) <= 0:
+        return None
+    return int(number) * _SIZE_UNITS[unit]
+
+
+def byte_size(ctx: click.Context, param: click.Parameter, value: Any) -> int:
+    """Click callback for a size option (a plain callback: click's ParamType generics differ
+    between releases)."""
+    if isinstance(value, int):
+        return value
+    size = parse_size(str(value))
+    if size is None:
+        raise click.BadParameter(f"{value!r} is not a size (e.g. 65536, 256K, 32M, 1G)", ctx, param)
+    return size
+
+
+def size_option(*decls: str, default: str, envvar: str, help: str) -> Callable[[F], F]:
+    """An option taking a size in bytes (``256K``, ``32M``, ``1G``)."""
+    return click.option(
+        *decls,
+        metavar="SIZE",
+        default=default,
+        show_default=True,
+        envvar=envvar,
+        callback=byte_size,
+        help=help,
+    )
 
 
 engine_option = click.option(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli.options import ByteSize, Source, queries_option, source_options, source_store
+from kg.cli.options import Source, queries_option, size_option, source_options, source_store
 from kg.core.errors import ExitCode
 
 
@@ -60,11 +60,9 @@ from kg.core.errors import ExitCode
     help="Also answer requests whose Host header names NAME (repeatable; the env var is "
     "space-separated). Only 127.0.0.1, localhost, [::1] and --host are answered otherwise.",
 )
-@click.option(
+@size_option(
     "--max-query-size",
-    type=ByteSize(),
     default="256K",
-    show_default=True,
     envvar="KG_SERVE_MAX_QUERY_SIZE",
     help="Largest query text accepted (413 beyond).",
 )
@@ -76,19 +74,15 @@ from kg.core.errors import ExitCode
     envvar="KG_SERVE_MAX_DEPTH",
     help="Deepest nesting of brackets and groups in a query (400 beyond).",
 )
-@click.option(
+@size_option(
     "--max-result-size",
-    type=ByteSize(),
     default="32M",
-    show_default=True,
     envvar="KG_SERVE_MAX_RESULT_SIZE",
     help="Largest serialised result answered (400 beyond: page with LIMIT/OFFSET).",
 )
-@click.option(
+@size_option(
     "--max-memory",
-    type=ByteSize(),
     default="1G",
-    show_default=True,
     envvar="KG_SERVE_MAX_MEMORY",
     help="Memory a query may add to its worker process (RLIMIT_AS); over it, 503.",
 )
