@@ -35,6 +35,7 @@ from kg.server.guard import (
     QueryTooLargeError,
     check_query,
 )
+from kg.server.wire import shown
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +143,7 @@ def execute(store: ox.Store, request: QueryRequest, *, guard: bool = True) -> Ou
         kind = _kind(result)
         fmt = negotiate(kind, request.accept, request.format)
         if fmt is None:
-            wanted = ", ".join(request.format) or request.accept
+            wanted = shown(", ".join(request.format) or request.accept or "", 100)
             usable = ", ".join(format_names(kind))
             return text_outcome(406, f"cannot answer in {wanted}; this result can be: {usable}")
         if isinstance(result, ox.QueryBoolean):

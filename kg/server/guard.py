@@ -41,6 +41,7 @@ MAX_DEPTH = 64
 #: Deepest evaluation tree (operators chained plus nesting): pyoxigraph evaluates recursively,
 #: and crashed at 5,000 chained BINDs and 20,000 UNION branches on an 8 MB stack.
 MAX_TREE = 2000
+_CACHED_BYTES = 16 * 1024
 _UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY")
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
@@ -120,7 +121,10 @@ def check_query(
             f"the query is {size} bytes, more than this server's {limits.max_bytes}",
             hint="restart with a larger --max-query-size",
         )
-    return _check(query, tuple(sorted(prefixes.items())), limits)
+    key = tuple(sorted(prefixes.items()))
+    if size > _CACHED_BYTES:  # the cache holds small, repeated queries only
+        return _check.__wrapped__(query, key, limits)
+    return _check(query, key, limits)
 
 
 @lru_cache(maxsize=256)

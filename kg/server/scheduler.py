@@ -117,7 +117,9 @@ class ProcessEngine:
         runs to its end or its timeout (the "before" of ``bench/serve_bench``).
         """
         self.settings = settings or WorkerSettings()
+        self._store = store
         self._zygote = Zygote(store, self.settings)
+        self._zygote_lock = threading.Lock()
         self.confinement = self._zygote.confinement
         self.fast_limit = fast_limit
         self.long_slots = max(1, long_queries)
@@ -141,7 +143,16 @@ class ProcessEngine:
     # --- workers ---------------------------------------------------------------------
 
     def _spawn(self) -> _Worker:
-        pid, conn = self._zygote.spawn()
+        try:
+            pid, conn = self._zygote.spawn()
+        except (OSError, EOFError):  # the zygote died (killed, out of memory): start another
+            with self._zygote_lock:
+                if not self._zygote.alive:
+                    log.warning("the SPARQL worker zygote died; starting a new one")
+                    for old in list(self._live.values()):
+                        old.conn.close()  # its workers died with it (PDEATHSIG)
+                    self._zygote = Zygote(self._store, self.settings)
+            pid, conn = self._zygote.spawn()
         worker = _Worker(pid, conn)
         self._live[pid] = worker
         return worker

@@ -166,6 +166,11 @@ class Zygote:
             raise RuntimeError(f"the SPARQL worker process could not load the store: {detail}")
         self.confinement: Confinement = detail
 
+    @property
+    def alive(self) -> bool:
+        """Whether the zygote process still runs."""
+        return self._process.is_alive()
+
     def spawn(self) -> tuple[int, Connection]:
         """Fork a worker; return its pid and the server's end of its socket pair."""
         ours, theirs = mp.Pipe()

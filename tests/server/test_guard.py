@@ -442,3 +442,20 @@ def test_the_dataset_is_read_from_the_parse() -> None:
         response = handle(App(store), "GET", "/sparql", {"query": [query]}, {})
         assert response.status == 200, response.text
         assert len(json.loads(response.body)["results"]["bindings"]) == rows, query
+
+
+def test_exponential_retries_are_bounded() -> None:
+    """pyoxigraph's grammar tries SUBSTR with three arguments, then two: nested 30 deep that
+    is 2**30 attempts (for pyoxigraph too); the check gives up after a bounded number."""
+    query = "ASK { FILTER(" + "SUBSTR(" * 30 + '"a"' + ", 1)" * 30 + ") }"
+    with pytest.raises(QueryRefusedError, match="too complex to check"):
+        check_query(query)
+    check_query("ASK { FILTER(" + "SUBSTR(" * 6 + '"a"' + ", 1)" * 6 + ") }")
+
+
+def test_syntax_errors_are_one_printable_line() -> None:
+    with pytest.raises(QueryRefusedError) as refused:
+        check_query("ASK { ?s ?p \x1b[31m\r\x07 }")
+    message = str(refused.value)
+    assert "\\x1b[31m\\x0d\\x07" in message
+    assert message.isprintable()

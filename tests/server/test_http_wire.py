@@ -290,3 +290,16 @@ def test_accept_header_games(port: int, accept: str, status: int, media: str | N
     assert reply.status == status, reply.body
     if media:
         assert reply.headers["content-type"].startswith(media)
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["/report/../../etc/passwd.html", "/report/..%2f..%2fx.html", "/report/PRK.html/..",
+     "/static/../app.py", "/static/..%2fapp.py", "/static/%2e%2e/app.py", "//etc/passwd",
+     "/country/..%2f..", "/report/PR%4B.html"],
+)  # fmt: skip
+def test_no_path_leaves_the_served_files(port: int, target: str) -> None:
+    reply = exchange(port, request(target, "Connection: close"))[0]
+    assert reply.status == 404, reply.body
+    assert b"import" not in reply.body
+    assert b"root:" not in reply.body

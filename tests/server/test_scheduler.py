@@ -251,3 +251,20 @@ def test_queries_at_the_depth_bound_run_in_a_worker(small: ProcessEngine, kind: 
     assert b"memory" not in outcome.body  # a timeout at worst, never a crashed worker
     refused = small.run(QueryRequest(CHAINS[kind](40_000), limits=QueryLimits(4 << 20)), 60, "x")
     assert refused.status in (400, 413)
+
+
+def test_a_dead_zygote_is_replaced(store: ox.Store) -> None:
+    """Killing the process that forks the workers (and so every worker) costs the queries
+    running then; the next ones are answered by a new zygote's workers."""
+    engine = ProcessEngine(store, 2)
+    try:
+        zygote = engine._zygote._process.pid
+        assert zygote is not None
+        os.kill(zygote, signal.SIGKILL)
+        wait_for(lambda: not engine._zygote.alive, "the zygote is gone")
+        outcomes = [engine.run(QueryRequest(LOOKUP), 60, "after").status for _ in range(4)]
+        assert outcomes[-1] == 200, outcomes
+        assert all(status in (200, 500, 503) for status in outcomes)
+        assert engine._zygote.alive
+    finally:
+        engine.close()

@@ -13,6 +13,10 @@ from collections.abc import Mapping
 from kg.server.sparql import lexical as L
 
 _SPACE_START = frozenset(" \t\n\r#")
+#: Nested rules a parse may enter (or one per 4 characters of a longer query): the largest
+#: named query enters 75; pyoxigraph's grammar retries alternatives, so some nestings cost
+#: 2**depth (SUBSTR(SUBSTR(…), 1), the same in pyoxigraph): this bounds the check's time.
+MAX_ENTRIES = 10_000
 
 
 class ParseAbort(Exception):
@@ -41,6 +45,8 @@ class Base:
         self.depth = 0  # brackets currently open
         self.tree = 0  # nodes on the path to the root of the evaluation tree being parsed
         self.deepest = 0
+        self.entered = 0
+        self.max_entries = max(MAX_ENTRIES, len(text) // 4)
         self.farthest = 0
         self.expected: set[str] = set()
 
@@ -58,6 +64,13 @@ class Base:
 
     def enter(self, pos: int) -> None:
         """One more level of nesting (a bracket, a group, a nested call)."""
+        self.entered += 1
+        if self.entered > self.max_entries:  # PEG retries can be exponential
+            raise ParseAbort(
+                "the query is too complex to check (its nesting makes the parser retry "
+                f"more than {self.max_entries} times)",
+                pos,
+            )
         self.depth += 1
         self.tree += 1
         self.deepest = max(self.deepest, self.depth)

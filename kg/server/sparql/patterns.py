@@ -232,6 +232,7 @@ class Patterns(Triples):
         """The error at the farthest position any rule reached."""
         line, col = L.line_col(self.s, self.farthest)
         found = self.s[self.farthest : self.farthest + 20].split("\n")[0]
+        found = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in found)
         shown = f"found '{found}'" if found else "found the end of the query"
         expected = ", ".join(sorted(self.expected)) or "something else"
         return SparqlSyntaxError(f"{shown}, expected {expected}", line, col)
