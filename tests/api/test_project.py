@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from kg.api.project import TEMPLATE, init_project
 from kg.cli import cli
 from kg.importers import read_import_list
+from kg.importers.kinds import DEFAULT_IDS, KINDS
 
 FIXTURES = Path(__file__).resolve().parents[1] / "data" / "imports"
 
@@ -85,18 +86,23 @@ def test_the_commented_imports_become_a_valid_list(tmp_path: Path) -> None:
     assert read_import_list(config) == []
     text = config.read_text().replace("imports: []", "imports:")
     config.write_text(re.sub(r"^#  ", "  ", text, flags=re.M))
-    specs = [(s.kind, s.path.name) for s in _with_files(config)]
+    specs = [(s.kind, s.path.name, s.id) for s in _with_files(config)]
     assert specs == [
-        ("glotip", "data_glotip.csv"),
-        ("tiers", "tip_tiers_orig.csv"),
-        ("ctdc", "ctdc_global_dataset.csv"),
+        ("glotip", "data_glotip.csv", "unodc-glotip-2023"),
+        ("tiers", "tip_tiers_orig.csv", "tip-tiers-2001-2015"),
+        ("factbook", "factbook_tip", "cia-factbook-tip"),
+        ("ctdc", "ctdc_global_dataset.csv", "ctdc-global-2020"),
     ]
+    # every kind kg imports is offered, with its default id
+    assert sorted(kind for kind, _, _ in specs) == list(KINDS)
+    assert all(DEFAULT_IDS[kind] == id_ for kind, _, id_ in specs)
 
 
 def _with_files(config: Path) -> list:  # type: ignore[type-arg]
     (config.parent / "datasets").mkdir()
     for name in ("data_glotip.csv", "tip_tiers_orig.csv", "ctdc_global_dataset.csv"):
         (config.parent / "datasets" / name).touch()
+    (config.parent / "datasets" / "factbook_tip").mkdir()
     return read_import_list(config)
 
 
