@@ -6,7 +6,7 @@ import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pyoxigraph as ox
 
@@ -21,7 +21,8 @@ _URL = re.compile(r"^https?://", re.I)
 
 
 class Graph:
-    """A graph to ask questions of: a local store, or a SPARQL endpoint (queries only).
+    """A graph to ask questions of: a local store, or a SPARQL endpoint (whose default graph is
+    the union of its named graphs, as kg serve's is: flows and dossiers read it by queries).
 
     Make one with :func:`kg.open` (or take ``kg.build(...).graph``).
     """
@@ -48,10 +49,21 @@ class Graph:
         """The pyoxigraph store (not for an endpoint)."""
         if self._store is None:
             raise ConfigError(
-                f"{self.origin} is a SPARQL endpoint: it answers queries only",
-                hint="open a build, a data directory or an RDF file for flows and reports",
+                f"{self.origin} is a SPARQL endpoint: it has no local store",
+                hint="open a build, a data directory or an RDF file for the store itself",
             )
         return self._store
+
+    def _reader(self) -> ox.Store:
+        """What the flow network and the dossier read: the store, or the endpoint standing in
+        for it (they only run SELECT queries over the union of the graphs)."""
+        if self._store is not None:
+            return self._store
+        from kg.api.endpointstore import EndpointStore
+        from kg.query.endpoint import Endpoint
+
+        assert self.endpoint is not None
+        return cast(ox.Store, EndpointStore(Endpoint(self.endpoint)))
 
     def _target(self) -> Target:
         if self.endpoint is not None:
@@ -104,20 +116,20 @@ class Graph:
         from kg.network.flows import flow_network
 
         return flow_network(
-            self.store, origin=origin, form=form, year=year, top=top, country=country
+            self._reader(), origin=origin, form=form, year=year, top=top, country=country
         )
 
     def report(self, country: str) -> str:
         """The dossier of ``country`` (ISO3) as one self-contained HTML page."""
         from kg.report.dossier import render_report
 
-        return render_report(self.store, country).decode("utf-8")
+        return render_report(self._reader(), country).decode("utf-8")
 
     def counts(self) -> dict[str, int]:
         """Triples per named graph."""
         from kg.pipeline import graph_counts
 
-        return graph_counts(self.store)
+        return graph_counts(self._reader())
 
     def __repr__(self) -> str:
         kind = "endpoint" if self.endpoint else f"{len(self.store)} quads"

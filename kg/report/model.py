@@ -13,7 +13,8 @@ Record = dict[str, Any]
 
 def group(rows: list[rq.Row], key: str, many: tuple[str, ...] = ()) -> list[Record]:
     """Merge rows that share ``key``: single fields from the first row, ``many`` fields as
-    de-duplicated lists in first-seen order. Groups keep the order of first appearance."""
+    de-duplicated sorted lists (the same page whatever order an engine or an endpoint returns
+    the rows of a group in). Groups keep the order of first appearance."""
     out: dict[str, Record] = {}
     for row in rows:
         k = rq.text(row, key)
@@ -25,6 +26,9 @@ def group(rows: list[rq.Row], key: str, many: tuple[str, ...] = ()) -> list[Reco
             v = row.get(n)
             if v is not None and v not in out[k][n]:
                 out[k][n].append(v)
+    for record in out.values():
+        for n in many:
+            record[n] = sorted(record[n], key=lambda v: (type(v).__name__, v))
     return list(out.values())
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
@@ -205,8 +206,40 @@ def test_open_an_endpoint(endpoint: str, g: Graph) -> None:
     remote = kg.open(endpoint)
     assert remote.query("tiers").rows == g.query("tiers").rows
     assert repr(remote) == f"<kg.Graph {endpoint} (endpoint)>"
-    with pytest.raises(ConfigError, match="is a SPARQL endpoint: it answers queries only"):
-        remote.flows()
+    with pytest.raises(ConfigError, match="is a SPARQL endpoint: it has no local store"):
+        remote.store  # noqa: B018
+
+
+@pytest.mark.server
+def test_an_endpoint_gives_the_same_flows_dossier_and_counts(endpoint: str, g: Graph) -> None:
+    remote = kg.open(endpoint)
+    for args in ({}, {"origin": "PRK"}, {"form": "forced-labour", "top": 2}):
+        here, there = g.flows(**args), remote.flows(**args)
+        assert here.number_of_edges() > 0, args
+        assert sorted(there.nodes(data=True)) == sorted(here.nodes(data=True)), args
+        assert sorted(there.edges(keys=True, data=True)) == sorted(
+            here.edges(keys=True, data=True)
+        ), args
+    assert remote.report("PRK") == g.report("PRK")
+    assert remote.counts() == g.counts()
+    with pytest.raises(KGError, match="XXZ"):
+        remote.report("XXZ")
+
+
+def test_endpoint_rows_become_query_solutions() -> None:
+    from kg.api.endpointstore import solutions
+
+    terms = (
+        ox.NamedNode("https://example.org/a"),
+        ox.Literal("Corée du Nord", language="fr"),
+        ox.Literal("7", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+        ox.BlankNode("b1"),
+        None,
+    )
+    answer = solutions(["a", "b", "c", "d", "e"], [terms])
+    assert [v.value for v in answer.variables] == ["a", "b", "c", "d", "e"]
+    (row,) = list(answer)
+    assert tuple(row[v] for v in "abcde") == terms
 
 
 def test_build_in_memory_and_to_a_directory(tmp_path: Path) -> None:
