@@ -68,30 +68,43 @@ def export(
     """
     from kg.network import export as netio
 
-    if network and fmt in netio.RDF_FORMATS:
-        raise click.UsageError("--network applies to graphml, gexf and csv only")
-    if fmt != "csv" and (nodes or edges or excel):
-        raise click.UsageError("--nodes, --edges and --excel apply to --format csv only")
-    tables = {"nodes": nodes, "edges": edges}
-    if fmt == "csv":
-        if (nodes or edges) and output != "-":
-            raise click.UsageError("give -o FILE.zip or --nodes/--edges, not both")
-        if not (nodes or edges) and not output.lower().endswith(".zip"):
-            raise click.UsageError(
-                "csv writes two tables: give -o FILE.zip, or --nodes FILE and --edges FILE "
-                "(- for stdout)"
-            )
-        if nodes == "-" and edges == "-":
-            raise click.UsageError("only one of --nodes and --edges can be stdout (-)")
+    _check_options(fmt in netio.RDF_FORMATS, fmt, network, output, nodes, edges, excel)
     store = source_store(ctx, source)
     if fmt == "csv" and (nodes or edges):
         graph = netio.network_of(store, network or "flows")
-        for table, target in tables.items():
+        for table, target in {"nodes": nodes, "edges": edges}.items():
             if target:
                 write_output(target, netio.csv_bytes(graph, table, excel=excel))
         return
     with output_stream(output) as stream:
         netio.export(store, fmt, stream, network=network or "flows", excel=excel)
+
+
+def _check_options(
+    rdf: bool,
+    fmt: str,
+    network: str | None,
+    output: str,
+    nodes: str | None,
+    edges: str | None,
+    excel: bool,
+) -> None:
+    """Refuse option combinations that do not fit ``fmt`` (a usage error, exit 2)."""
+    if network and rdf:
+        raise click.UsageError("--network applies to graphml, gexf and csv only")
+    if fmt != "csv":
+        if nodes or edges or excel:
+            raise click.UsageError("--nodes, --edges and --excel apply to --format csv only")
+        return
+    if (nodes or edges) and output != "-":
+        raise click.UsageError("give -o FILE.zip or --nodes/--edges, not both")
+    if not (nodes or edges) and not output.lower().endswith(".zip"):
+        raise click.UsageError(
+            "csv writes two tables: give -o FILE.zip, or --nodes FILE and --edges FILE "
+            "(- for stdout)"
+        )
+    if nodes == "-" and edges == "-":
+        raise click.UsageError("only one of --nodes and --edges can be stdout (-)")
 
 
 __all__ = ["export"]

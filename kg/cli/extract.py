@@ -65,19 +65,13 @@ def extract(
         kg extract narrative.txt --country THA --summary json
         kg extract --factbook ../shared/data/factbook_tip/factbook_tip_history.csv -o drafts/
     """
-    from kg.extract.run import draft_factbook, draft_file, load_reference, write_text
+    from kg.extract.run import draft_file, load_reference, write_text
 
     data_dir, ontology_dir = dirs(ctx, local_data, local_ontology)
     if factbook is not None:
         if textfile is not None or country or summary:
             raise click.UsageError("--factbook takes no TEXTFILE, --country or --summary")
-        if not output or output == "-":
-            raise click.UsageError("--factbook needs -o DIR")
-        ref = load_reference(data_dir, ontology_dir)
-        run = draft_factbook(factbook, Path(output), ref)
-        for line in run.lines():
-            click.echo(line, err=True)
-        click.echo(f"wrote {len(run.written)} drafts to {display_path(output)}", err=True)
+        _draft_factbook(factbook, output, data_dir, ontology_dir)
         return
     if textfile is None or not country:
         raise click.UsageError("give TEXTFILE and --country ISO3 (or --factbook CSV -o DIR)")
@@ -94,6 +88,20 @@ def extract(
         click.echo(f"wrote {display_path(output)}", err=True)
     if summary:
         click.echo(json.dumps(result.extraction.summary(), ensure_ascii=False))
+
+
+def _draft_factbook(
+    csv: Path, output: str | None, data_dir: Path, ontology_dir: Path | None
+) -> None:
+    """``kg extract --factbook CSV -o DIR``: draft every narrative of the file into DIR."""
+    from kg.extract.run import draft_factbook, load_reference
+
+    if not output or output == "-":
+        raise click.UsageError("--factbook needs -o DIR")
+    run = draft_factbook(csv, Path(output), load_reference(data_dir, ontology_dir))
+    for line in run.lines():
+        click.echo(line, err=True)
+    click.echo(f"wrote {len(run.written)} drafts to {display_path(output)}", err=True)
 
 
 __all__ = ["extract"]
