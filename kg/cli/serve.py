@@ -103,6 +103,12 @@ from kg.core.errors import ExitCode
     envvar="KG_SERVE_FAST_LANE",
     help="Seconds a query runs in the fast lane before it counts as long.",
 )
+@click.option(
+    "--warm-up",
+    is_flag=True,
+    envvar="KG_SERVE_WARM_UP",
+    help="Render the explorer's pages in the background at start-up, so first visits are fast.",
+)
 @queries_option("Named queries offered on the query page.")
 @click.option(
     "--get",
@@ -126,10 +132,13 @@ def serve(
     max_memory: int,
     long_queries: int,
     fast_lane: float,
+    warm_up: bool,
     queries_dir: list[Path],
     get_path: str | None,
 ) -> None:
-    """Serve the graph as a read-only SPARQL 1.1 endpoint (/sparql) with a query page (/).
+    """Serve the graph as a read-only SPARQL 1.1 endpoint (/sparql) with an explorer (/):
+    countries, country pages with charts, the named queries as forms, the tier heat-map and a
+    SPARQL editor.
 
     It serves the build (built first when stale), or what --build, --data or --graph names.
     Every query is parsed first: updates, LOAD and SERVICE are refused, and so is anything
@@ -178,6 +187,12 @@ def serve(
             f"{confinement.describe()}); SERVICE is still refused by the query check",
             err=True,
         )
+    if warm_up:
+        import threading
+
+        from kg.server.explorer import warm_up as render_ahead
+
+        threading.Thread(target=render_ahead, args=(app,), name="warm-up", daemon=True).start()
     server.serve(
         app,
         host,

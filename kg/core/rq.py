@@ -79,32 +79,32 @@ class Library:
         """Return the text of the query ``name``."""
         return _load(self.package, name)
 
-    def select(self, store: ox.Store, name: str, **bindings: str | Sequence[str]) -> list[Row]:
-        """Run the query ``name`` over the union of all graphs; ``bindings`` pre-bind variables
-        to an IRI (or to any of several IRIs) by a VALUES block at the start of the query's
-        WHERE group, so the engine plans with them (pyoxigraph's ``substitutions`` are applied
-        after planning, and cost a whole-store evaluation). Rows come back as dicts of Python
-        values, in the query's order."""
+    def bound(self, name: str, **bindings: str | Sequence[str]) -> str:
+        """The text of the query ``name`` with ``bindings`` (variable → IRI, or several IRIs)
+        given by a VALUES block at the start of its first WHERE group, so the engine plans with
+        them (pyoxigraph's ``substitutions`` are applied after planning, and cost a whole-store
+        evaluation). Each IRI is checked by pyoxigraph, so a value cannot change the query."""
         text = self.load(name)
-        if bindings:
-            blocks = []
-            for var, iris in sorted(bindings.items()):
-                values = [iris] if isinstance(iris, str) else list(iris)
-                terms = " ".join(str(ox.NamedNode(v)) for v in values)
-                blocks.append(f"VALUES ?{ox.Variable(var).value} {{ {terms} }}")
-            where = next(
-                (
-                    m
-                    for m in _WHERE.finditer(text)
-                    if "#" not in text[: m.start()].rsplit("\n", 1)[-1]
-                ),
-                None,
-            )
-            if where is None:
-                raise QueryError(f"{self.path(name)} has no WHERE group to bind variables in")
-            at = where.end()
-            text = f"{text[:at]} {' '.join(blocks)}{text[at:]}"
-        result = store.query(text, use_default_graph_as_union=True)
+        if not bindings:
+            return text
+        blocks = []
+        for var, iris in sorted(bindings.items()):
+            values = [iris] if isinstance(iris, str) else list(iris)
+            terms = " ".join(str(ox.NamedNode(v)) for v in values)
+            blocks.append(f"VALUES ?{ox.Variable(var).value} {{ {terms} }}")
+        where = next(
+            (m for m in _WHERE.finditer(text) if "#" not in text[: m.start()].rsplit("\n", 1)[-1]),
+            None,
+        )
+        if where is None:
+            raise QueryError(f"{self.path(name)} has no WHERE group to bind variables in")
+        at = where.end()
+        return f"{text[:at]} {' '.join(blocks)}{text[at:]}"
+
+    def select(self, store: ox.Store, name: str, **bindings: str | Sequence[str]) -> list[Row]:
+        """Run the query ``name`` over the union of all graphs with ``bindings`` (see
+        :meth:`bound`). Rows come back as dicts of Python values, in the query's order."""
+        result = store.query(self.bound(name, **bindings), use_default_graph_as_union=True)
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError(f"{self.path(name)} is not a SELECT query")
         names = [v.value for v in result.variables]

@@ -8,8 +8,7 @@ tier-issuing assessor's own publication."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 
@@ -19,9 +18,9 @@ from kg.core import vocab as V
 QUERIES = rq.Library("kg.network")
 
 
-@dataclass(frozen=True)
-class TierFact:
-    """One tier placement and who stands behind it."""
+class TierFact(NamedTuple):
+    """One tier placement and who stands behind it (a named tuple: thousands are made per
+    read, and a frozen dataclass costs several times as much to create)."""
 
     country: str
     placement: str
@@ -47,7 +46,7 @@ class TierFact:
 
 def _year(value: object) -> int | None:
     try:
-        return int(str(value)[:4]) if value is not None else None
+        return int(str(value)[:4]) if value not in (None, "") else None
     except ValueError:
         return None
 
@@ -70,26 +69,28 @@ def tier_facts(store: ox.Store, countries: Sequence[str] | None = None) -> list[
         for r in QUERIES.select(store, "tier_concepts")
     }
     bind = {"country": list(countries)} if countries is not None else {}
+    text = QUERIES.bound("placements", **bind)
+    columns = "placement assessment tier country by reportYear original restatedYear source"
     out: dict[str, TierFact] = {}
-    for r in QUERIES.select(store, "placements", **bind):
-        placement = rq.text(r, "placement")
+    # TSV cells (kg.core.rq.table), not a Python object per term: thousands of placements
+    for row in QUERIES.table(store, "placements", text, columns):
+        placement, assessment, tier, country, by, year, original, restated, source = (
+            c[1:-1] if c[:1] == "<" else rq.cell_text(c) for c in row
+        )
         if placement in out:
             continue  # a second assessor, source or year of the same placement: the first
-        by, original = rq.text(r, "by"), rq.text(r, "original")
         assessor = original or by
         name, issues = agents.get(assessor, ("", False))
-        source = rq.text(r, "source")
         title, publishers = sources.get(source, ("", set()))
-        tier = rq.text(r, "tier")
         label, rank = concepts.get(tier, ("", None))
         out[placement] = TierFact(
-            country=rq.text(r, "country"),
+            country=country,
             placement=placement,
-            assessment=rq.text(r, "assessment"),
+            assessment=assessment,
             tier=tier,
             tier_label=label or tier.rsplit("/", 1)[-1],
             rank=rank,
-            year=_year(r.get("restatedYear") if original else r.get("reportYear")),
+            year=_year(restated if original else year),
             assessor=assessor,
             assessor_name=name or V.shorten(assessor) if assessor else "unknown assessor",
             issues_tiers=issues,

@@ -21,9 +21,19 @@ from kg.report.model import Dossier, Record, group
 QUERIES = rq.Library("kg.report")
 
 
-def dossier(store: ox.Store, code: str) -> Dossier:
-    """Read everything the dossier of country ``code`` (ISO3) shows; QueryError if unknown."""
-    places = F.read_places(store)
+def dossier(
+    store: ox.Store,
+    code: str,
+    *,
+    places: dict[str, dict[str, Any]] | None = None,
+    latest: dict[str, dict[str, Any]] | None = None,
+) -> Dossier:
+    """Read everything the dossier of country ``code`` (ISO3) shows; QueryError if unknown.
+
+    A caller that shows many dossiers of the same store (kg serve) passes what does not depend
+    on the country, read once: ``places`` (``kg.network.read_places``) and ``latest``
+    (``kg.network.latest_tiers`` of every country)."""
+    places = places if places is not None else F.read_places(store)
     iri = F.resolve_country(store, code, places)
     if places[iri]["kind"] != "country":
         raise QueryError(f"{code!r} is a region, not a country", hint="give an ISO3 code")
@@ -76,7 +86,8 @@ def dossier(store: ox.Store, code: str) -> Dossier:
         from kg.viz.maps import flow_map_svg
 
         ends = sorted({f.origin for f in d.flows} | {x for f in d.flows for x in f.destinations})
-        graph = F.build_network(d.flows, places, F.latest_tiers(store, ends))
+        tiers = latest if latest is not None else F.latest_tiers(store, ends)
+        graph = F.build_network(d.flows, places, tiers)
         graph.graph["flows_matching"] = len(d.flows)
         d.flow_svg = flow_map_svg(
             graph, title=f"Flows to and from {d.country.get('label', code)}", focal=d.code

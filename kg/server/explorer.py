@@ -12,6 +12,7 @@ bounded cache: the store never changes while serving.
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -78,12 +79,24 @@ def _one(params: Mapping[str, Sequence[str]], name: str) -> str:
 
 
 def _cached(state: Explorer, key: Any, render: Any) -> bytes:
+    """The page ``render()`` gives, gzip-compressed, from the cache when it was made before
+    (compressed pages are about a tenth of their size: many more fit in the cache)."""
     hit = state.pages.get(key)
     if hit is None:
-        hit = render().encode()
+        hit = gzip.compress(render().encode(), compresslevel=6, mtime=0)
         state.pages.put(key, hit)
     assert isinstance(hit, bytes)
     return hit
+
+
+def _zipped(status: int, data: bytes, gz: bool, kind: str = HTML) -> Answer:
+    """A cached (gzip) page: sent as is to a client that accepts gzip, else unpacked."""
+    headers: tuple[tuple[str, str], ...] = (("Content-Type", kind), ("Vary", "Accept-Encoding"))
+    if kind == HTML:
+        headers += (("Content-Security-Policy", CSP),)
+    if gz:
+        return Answer(status, (*headers, ("Content-Encoding", "gzip")), data)
+    return Answer(status, headers, gzip.decompress(data))
 
 
 def route(
@@ -116,26 +129,29 @@ def route(
         return Answer(200, (("Content-Type", kind), ("Cache-Control", "max-age=3600")), data)
     if path == "/labels":
         return _labels(state, method, params, body)
+    gz = "gzip" in headers.get("accept-encoding", "").lower()
     try:
-        return _page(app, state, path, params)
+        return _page(app, state, path, params, gz)
     except KGError as exc:
         return _html(400, page("Error", error_box(str(exc))))
 
 
-def _page(app: Any, state: Explorer, path: str, params: Mapping[str, Sequence[str]]) -> Answer:
+def _page(
+    app: Any, state: Explorer, path: str, params: Mapping[str, Sequence[str]], gz: bool
+) -> Answer:
     if path in ("/", "/index.html"):
-        return _html(200, _cached(state, "/", lambda: index_page(state)).decode())
+        return _zipped(200, _cached(state, "/", lambda: index_page(state)), gz)
     if path == "/queries":
         return _html(200, page("Questions", Q.queries_index(state), active="/queries"))
     if path == "/editor":
-        return _html(200, _cached(state, "/editor", lambda: editor_page(app, state)).decode())
+        return _zipped(200, _cached(state, "/editor", lambda: editor_page(app, state)), gz)
     if path == "/resource":
         return resource_page(state, _one(params, "iri"))
     if path in ("/charts", "/charts/tiers.svg"):
-        return charts_page(state, _one(params, "region"), svg=path.endswith(".svg"))
+        return charts_page(state, _one(params, "region"), gz, svg=path.endswith(".svg"))
     country = _COUNTRY.fullmatch(path)
     if country:
-        return country_page(state, country.group(1).upper())
+        return country_page(state, country.group(1).upper(), gz)
     query = _QUERY.fullmatch(path)
     assert query is not None
     name, fmt = query.group(1), query.group(2)
@@ -150,8 +166,15 @@ def _page(app: Any, state: Explorer, path: str, params: Mapping[str, Sequence[st
         kind = "text/csv; charset=utf-8" if fmt == "csv" else "application/sparql-results+json"
         disposition = f'attachment; filename="{name}.{fmt}"'
         return Answer(200, (("Content-Type", kind), ("Content-Disposition", disposition)), data)
+    key = ("query", name, tuple(sorted((k, tuple(v)) for k, v in params.items())))
+    hit = state.pages.get(key)
+    if hit is not None:
+        return _zipped(200, hit, gz)
     status, text = Q.query_page(app, state, spec, params)
-    return _html(status, page(spec.title or name, text, active="/queries"))
+    body = page(spec.title or name, text, active="/queries")
+    if status != 200:
+        return _html(status, body)  # errors are not cached
+    return _zipped(200, _cached(state, key, lambda: body), gz)
 
 
 def _labels(
@@ -219,13 +242,13 @@ See them all side by side in the <a href="/charts">tier heat-map</a>.</p>
     return page("Countries", body, active="/")
 
 
-def country_page(state: Explorer, iso: str) -> Answer:
+def country_page(state: Explorer, iso: str, gz: bool = False) -> Answer:
     """The dossier of one country, live, inside the explorer."""
     from kg.report.dossier import dossier
     from kg.report.html import dossier_html
 
     def render() -> str:
-        d = dossier(state.store, iso)
+        d = dossier(state.store, iso, places=state.places(), latest=state.latest_tiers())
         links = "".join(f'<a href="{href}">{e(name)}</a>' for href, name in (
             ("/", "← All countries"), ("/queries", "Questions"), ("/charts", "Tier heat-map"),
             (url("/query/tier-history", {"country": iso}), "Tier history table"),
@@ -238,12 +261,12 @@ def country_page(state: Explorer, iso: str) -> Answer:
     if iso not in {c for c, _ in state.countries()}:
         return _html(404, page("Unknown country", error_box(f"no country with ISO code {iso}")))
     try:
-        return _html(200, _cached(state, ("country", iso), render).decode())
+        return _zipped(200, _cached(state, ("country", iso), render), gz)
     except QueryError as exc:
         return _html(404, page("Not a country", error_box(str(exc))))
 
 
-def charts_page(state: Explorer, region: str, *, svg: bool = False) -> Answer:
+def charts_page(state: Explorer, region: str, gz: bool = False, *, svg: bool = False) -> Answer:
     """The tier heat-map of every country (or of one M49 region), as a page or as SVG."""
     from kg.viz.series import tier_table
     from kg.viz.tiercharts import heatmap_svg
@@ -252,9 +275,16 @@ def charts_page(state: Explorer, region: str, *, svg: bool = False) -> Answer:
         table = tier_table(state.store, region=region) if region else state.tier_table()
         return heatmap_svg(table, linker=country_link)
 
-    drawn = _cached(state, ("heatmap", region), chart).decode()
+    drawn = _cached(state, ("heatmap", region), chart)
     if svg:
-        return Answer(200, (("Content-Type", "image/svg+xml; charset=utf-8"),), drawn.encode())
+        return _zipped(200, drawn, gz, "image/svg+xml; charset=utf-8")
+    return _zipped(
+        200, _cached(state, ("charts", region), lambda: _charts(state, region, drawn)), gz
+    )
+
+
+def _charts(state: Explorer, region: str, drawn_gz: bytes) -> str:
+    drawn = gzip.decompress(drawn_gz).decode()
     options = "".join(
         f'<option value="{e(name)}"{" selected" if name == region else ""}>{e(name)}</option>'
         for name in state.region_names()
@@ -267,7 +297,7 @@ cell for the tier, who placed it and where; click a country for its page.</p>
 <option value="">all countries</option>{options}</select></label><button type="submit">Show</button>
 <a href="{e(url("/charts/tiers.svg", {"region": region} if region else {}))}">SVG file</a></form>
 <figure class="chart">{drawn}</figure>"""
-    return _html(200, page("Tier heat-map", body, active="/charts"))
+    return page("Tier heat-map", body, active="/charts")
 
 
 def resource_page(state: Explorer, iri: str) -> Answer:
@@ -282,6 +312,29 @@ def resource_page(state: Explorer, iri: str) -> Answer:
     return _html(200, page(title, body))
 
 
+def warm_up(app: Any, *, pause: float = 0.02) -> int:
+    """Render the explorer's pages ahead of the first visit (the index, the heat-map, the
+    editor, every named query with its defaults, then every country page in index order) into
+    the bounded page cache; returns how many were rendered. Meant for a background thread at
+    start-up: the store never changes while serving, so nothing rendered goes stale."""
+    import time
+
+    paths = ["/", "/charts", "/editor", "/queries"]
+    state = explorer_of(app, app.store, app.config.queries_dir)
+    paths += [f"/query/{name}" for name in state.specs()]
+    table = state.tier_table()
+    active = state.active_countries()
+    paths += [
+        country_link(iso) for iso, _ in state.countries() if iso in active or table.country(iso)
+    ]
+    done = 0
+    for path in paths:
+        answer = route(app, "GET", path, {}, {}, b"")
+        done += answer is not None and answer.status == 200
+        time.sleep(pause)  # let requests in between
+    return done
+
+
 def editor_page(app: Any, state: Explorer) -> str:
     """The SPARQL editor with the named queries and dossier links."""
     from kg.server.page import read_named_queries, render_editor
@@ -290,4 +343,4 @@ def editor_page(app: Any, state: Explorer) -> str:
     return render_editor(read_named_queries(app.config.queries_dir), assessed)
 
 
-__all__ = ["Answer", "handles", "route"]
+__all__ = ["Answer", "handles", "route", "warm_up"]

@@ -194,6 +194,18 @@ class Explorer:
 
         return self.once("concepts", read).get(prefix, [])
 
+    def places(self) -> dict[str, dict[str, Any]]:
+        """Countries and regions (``kg.network.read_places``)."""
+        from kg.network.read import read_places
+
+        return self.once("places", lambda: read_places(self.store))
+
+    def latest_tiers(self) -> dict[str, dict[str, Any]]:
+        """Every country's latest tier (``kg.network.latest_tiers``)."""
+        from kg.network.tiers import latest_tiers
+
+        return self.once("latest_tiers", lambda: latest_tiers(self.store))
+
     def tier_table(self) -> Any:
         """Every country's tier placements (``kg.viz.series.TierTable``)."""
         from kg.viz.series import tier_table

@@ -35,7 +35,8 @@ def defs() -> str:
     return (
         '<defs><pattern id="restated" width="5" height="5" patternUnits="userSpaceOnUse"'
         ' patternTransform="rotate(45)"><rect width="5" height="5" fill="none"/>'
-        '<line x1="0" y1="0" x2="0" y2="5" stroke="#ffffff" stroke-width="2.2"/></pattern></defs>'
+        '<line x1="0" y1="0" x2="0" y2="5" stroke="#ffffff" stroke-opacity="0.6"'
+        ' stroke-width="1.6"/></pattern></defs>'
     )
 
 

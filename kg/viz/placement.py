@@ -66,8 +66,9 @@ class Occupancy:
             if box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
         )
 
-    def crossings(self, box: Box, owner: str | None = None) -> int:
-        """How many arrow samples (not ``owner``'s) lie inside ``box``."""
+    def crossings(self, box: Box, owner: str | None = None, limit: int | None = None) -> int:
+        """How many arrow samples (not ``owner``'s) lie inside ``box``, counting no further
+        than ``limit`` + 1 (enough to know the box is worse than one with ``limit``)."""
         n, reach = 0, 8  # the widest half stroke looked for in the next cells
         for i in range(int((box[0] - reach) // self.cell), int((box[2] + reach) // self.cell) + 1):
             for j in range(
@@ -78,6 +79,8 @@ class Occupancy:
                         continue
                     if box[0] - h <= x <= box[2] + h and box[1] - h <= y <= box[3] + h:
                         n += 1
+                        if limit is not None and n > limit:
+                            return n
         return n
 
 
@@ -123,7 +126,16 @@ def place(
         box = text_box(x, y, text, size, anchor)
         if not occ.inside(box):
             continue
-        cost = (occ.overlaps(box), occ.crossings(box, owner), i)
+        overlaps = occ.overlaps(box)
+        if not force and overlaps:
+            continue
+        # only the count of a box that could still win matters: stop counting beyond it
+        limit = (
+            0
+            if not force
+            else (best[0][1] if best is not None and best[0][0] == overlaps else None)
+        )
+        cost = (overlaps, occ.crossings(box, owner, limit), i)
         if cost[:2] == (0, 0):
             occ.add_box(box)
             return x, y, anchor

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -25,8 +27,7 @@ QUERIES = rq.Library("kg.viz")
 TIER_ORDER = ("tier-1", "tier-2", "tier-2wl", "tier-3", "tier-special-case")
 
 
-@dataclass(frozen=True)
-class Placement:
+class Placement(NamedTuple):
     """One tier placement of one country in one report year."""
 
     year: int
@@ -48,6 +49,7 @@ class Placement:
         return f"{short_name(self.assessor)} placement restated by {short_name(by)}"
 
 
+@cache
 def short_name(name: str) -> str:
     """An agent's short name: the abbreviation in the last parentheses of its name (J/TIP,
     UNODC), else the name itself."""

@@ -9,6 +9,7 @@ country there and in which document.
 
 from __future__ import annotations
 
+from html import escape
 from itertools import groupby, pairwise
 
 from kg.viz.chartkit import (
@@ -36,12 +37,13 @@ CELL_W, CELL_H, LABEL_W, GROUP_H = 26, 16, 220, 22
 def _cell(
     x: float, y: float, w: float, h: float, country: CountryTiers, year: int, notes: dict[str, int]
 ) -> str:
-    p = country.shown(year)
-    if p is None:
+    placed = country.years.get(year)
+    if not placed:
         return ""
+    p = placed[0]
     kind = "official" if p.official else "restated"
     tip = f"{country.label} · {year}: {p.label} — {p.note} [{notes[p.source]}]"
-    if country.disagree(year):
+    if len(placed) > 1 and country.disagree(year):
         others = "; ".join(
             f"{o.label} ({o.note} [{notes[o.source]}])" for o in country.years[year][1:]
         )
@@ -49,14 +51,14 @@ def _cell(
     body = (
         f'<rect class="cell {kind} {p.tier}" data-year="{year}" x="{x:.0f}" y="{y:.0f}"'
         f' width="{w:.0f}" height="{h:.0f}" fill="{tier_colour(p.tier)}">'
-        f"<title>{esc(tip)}</title></rect>"
+        f"<title>{escape(tip)}</title></rect>"
     )
     if not p.official:
         body += (
             f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}"'
             ' fill="url(#restated)" pointer-events="none"/>'
         )
-    if country.disagree(year):
+    if len(placed) > 1 and country.disagree(year):
         body += (
             f'<circle class="disagree" cx="{x + w - 4:.1f}" cy="{y + 4:.1f}" r="2.6" fill="{INK}"'
             ' pointer-events="none"/>'

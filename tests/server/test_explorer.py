@@ -7,6 +7,7 @@ leaves the server, no console error, tables never wider than the window, screens
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import re
@@ -57,6 +58,11 @@ def test_index_lists_countries_with_tier_and_sparkline(app: App, store: ox.Store
     assert 'href="/country/PRK"' in page
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
     assert get(app, "/").body == response.body  # rendered once
+    packed = handle(app, "GET", "/", {}, {"Accept-Encoding": "gzip, br"})
+    assert packed.header("Content-Encoding") == "gzip"
+    assert packed.header("Vary") == "Accept-Encoding"
+    assert gzip.decompress(packed.body) == response.body
+    assert len(packed.body) < len(response.body) / 4
 
 
 def test_query_page_form_from_param_headers(app: App) -> None:
@@ -280,3 +286,19 @@ def test_explorer_in_chromium(site: str, update_golden: bool) -> None:
         assert [e for e in seen.errors if "status of 400" not in e] == []
         assert sum("status of 400" in e for e in seen.errors) == 1
         assert seen.foreign_requests == []
+
+
+def test_warm_up_renders_pages_ahead(imported_nquads: Path) -> None:
+    from kg.server.explorer import warm_up
+    from kg.server.state import explorer_of
+
+    s = ox.Store()
+    s.bulk_load(path=str(imported_nquads), format=ox.RdfFormat.N_QUADS)
+    app = App(s, ServerConfig(queries_dir=(QUERIES,)))
+    rendered = warm_up(app, pause=0)
+    state = explorer_of(app, s, app.config.queries_dir)
+    assert rendered >= 4 + len(state.specs())
+    assert state.pages.get("/") is not None
+    assert state.pages.get(("country", "PRK")) is not None
+    assert state.pages.get(("query", "tiers", ())) is not None
+    assert get(app, "/country/PRK").status == 200
