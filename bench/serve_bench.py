@@ -346,7 +346,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="do not touch bench/RESULTS.md")
     parser.add_argument("--naive-server", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--fifo-server", type=Path, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+    parser.add_argument(
+        "--explorer", action="store_true", help="time the explorer's pages (bench.explorer_bench)"
+    )
+    args, rest = parser.parse_known_args(argv)
+    if args.explorer:
+        from bench import explorer_bench
+
+        return explorer_bench.main(rest + (["--no-write"] if args.no_write else []))
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     global LOAD_AT_START
     LOAD_AT_START = os.getloadavg()[0]
     if args.naive_server:
