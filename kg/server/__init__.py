@@ -2,5 +2,6 @@
 ``app``), the query guard and worker processes (``guard``, ``engine``), result formats
 (``formats``) and pages (``page``, ``site``). Takes a store, answers requests.
 
-May import: ``kg.core``, ``kg.query``; ``kg.viz`` and ``kg.report`` by name at request time.
+May import: ``kg.core``, ``kg.query``; ``kg.network``, ``kg.viz`` and ``kg.report`` by name at
+request time.
 """
