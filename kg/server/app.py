@@ -208,6 +208,8 @@ def route(
 ) -> Response:
     """Answer a request whose method is upper-case and header names lower-case; ``client``
     (the peer's address) is who the query's fair share is counted for."""
+    if path == "*" and method == "OPTIONS":  # the server as a whole (RFC 9110 §9.3.7)
+        return Response(204, (("Allow", _SPARQL_METHODS),), b"")
     page = explorer.route(app, method, path, params, headers, body)
     if page is not None:
         return Response(page.status, page.headers, page.body)

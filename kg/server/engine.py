@@ -170,13 +170,15 @@ def execute(store: ox.Store, request: QueryRequest, *, guard: bool = True) -> Ou
             "application/ld+json), CSV, TSV, Turtle or N-Triples instead",
         )
     except SyntaxError as exc:
-        return text_outcome(400, f"query syntax error: {exc}")
+        return text_outcome(400, f"query syntax error: {shown(str(exc), 500)}")
+    except RuntimeError as exc:  # pyoxigraph's evaluation errors (an unknown function IRI…)
+        return text_outcome(400, f"the query cannot be evaluated: {shown(str(exc))}")
     except ValueError as exc:  # e.g. an invalid default-graph-uri IRI
-        return text_outcome(400, f"bad request: {exc}")
+        return text_outcome(400, f"bad request: {shown(str(exc), 500)}")
     except MemoryError:
         return memory_outcome()
     except OSError as exc:
-        return text_outcome(500, f"query failed: {exc}")
+        return text_outcome(500, f"query failed: {shown(str(exc), 500)}")
 
 
 def memory_outcome(limit: int | None = None) -> Outcome:

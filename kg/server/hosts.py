@@ -3,7 +3,8 @@
 A web page on ``evil.example`` can make its own name resolve to 127.0.0.1 and then read the
 loopback endpoint as "same origin". Its requests still say ``Host: evil.example``, so the
 server answers only the names it knows it has: ``127.0.0.1``, ``localhost``, ``[::1]``, the
-``--host`` it listens on, and each ``--allow-host NAME``, with its own port or none. A literal
+``--host`` it listens on, and each ``--allow-host NAME``, with its own port or none (a name
+may end with the root's dot, ``localhost.``: the same name, absolute). A literal
 loopback address is always accepted (it names this machine and cannot be rebound), and when the
 server listens on every interface (``0.0.0.0`` or ``::``) any literal IP address is (an IP in
 the Host header is what a browser sends for ``http://IP:PORT/``, never a rebound name).
@@ -49,7 +50,7 @@ class HostPolicy:
     def for_server(cls, bind_host: str, port: int, allow: Iterable[str] = ()) -> HostPolicy:
         """The policy of a server listening on ``bind_host``:``port``."""
         names = [*LOOPBACK_NAMES, _bracketed(bind_host).lower()]
-        names += [_bracketed(a.strip()).lower() for a in allow if a.strip()]
+        names += [_bracketed(a.strip().rstrip(".")).lower() for a in allow if a.strip()]
         wildcard = bind_host in ("0.0.0.0", "::", "[::]", "")
         return cls(tuple(dict.fromkeys(names)), port, wildcard)
 
@@ -62,6 +63,8 @@ class HostPolicy:
         if match is None:
             return f"the Host header {shown(host, 80)!r} is not a host name"
         name, port = match.group(1).lower(), match.group(2)
+        if name.endswith(".") and not name.endswith("..") and len(name) > 1:
+            name = name[:-1]  # the absolute form of the same name (``localhost.``)
         if port is not None and int(port) != self.port:
             return f"this server listens on port {self.port}, not {port} (Host: {shown(host, 80)})"
         address = _ip(name)

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from http import HTTPStatus
 from http.server import ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 
@@ -90,9 +90,9 @@ def handle(
 
 def handle_url(app: App | ox.Store, url: str, headers: Mapping[str, str] | None = None) -> Response:
     """Answer ``GET url`` (a path with an optional query string), as ``kg serve --get`` does."""
-    split = urlsplit(url)
-    params = parse_qs(split.query, keep_blank_values=True)
-    return handle(app, "GET", split.path or "/", params, headers or {}, b"")
+    path, query = wire.split_target(url)
+    params = parse_qs(query, keep_blank_values=True)
+    return handle(app, "GET", path or "/", params, headers or {}, b"")
 
 
 class _Handler(socketserver.BaseRequestHandler):
@@ -159,14 +159,12 @@ class _Handler(socketserver.BaseRequestHandler):
         return self._dispatch(head, body)
 
     def _dispatch(self, head: wire.RequestHead, body: bytes) -> bool:
-        split = urlsplit(head.target)
-        params = parse_qs(split.query, keep_blank_values=True)
+        path, query = wire.split_target(head.target)
+        params = parse_qs(query, keep_blank_values=True)
         headers = dict(head.headers)
         client = str(self.client_address[0])
         try:
-            response = handle(
-                self.server.app, head.method, split.path, params, headers, body, client
-            )
+            response = handle(self.server.app, head.method, path, params, headers, body, client)
         except Exception:  # a bug: keep serving, log the traceback
             log.exception("error answering %s %s", head.method, wire.shown(head.target))
             response = error(500, "internal server error (the traceback is in the server log)")

@@ -210,6 +210,13 @@ def read_head(reader: Reader, idle_deadline: float) -> RequestHead | None:
     return RequestHead(method, target, version, tuple(headers))
 
 
+def split_target(target: str) -> tuple[str, str]:
+    """The path and query string of an origin-form target. Unlike ``urlsplit``, a path that
+    starts with ``//`` stays a path (``//evil.example/sparql`` is not a host and a path)."""
+    path, _, query = target.partition("#")[0].partition("?")
+    return path, query
+
+
 def shown(text: str, limit: int = 200) -> str:
     """``text`` safe for a one-line message or a log line: non-printable characters escaped
     (no CR, LF or terminal escape gets through), cut after ``limit`` characters."""
@@ -221,4 +228,4 @@ def _shown(text: str, limit: int = 60) -> str:
     return f"'{shown(text, limit)}'"
 
 
-__all__ = ["BadRequest", "Reader", "RequestHead", "read_head", "shown"]
+__all__ = ["BadRequest", "Reader", "RequestHead", "read_head", "shown", "split_target"]

@@ -23,13 +23,14 @@ import resource
 import signal
 import sys
 import threading
+import traceback
 from dataclasses import dataclass
 from multiprocessing import reduction
 from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
 
-from kg.server.engine import QUERY_STACK, execute
+from kg.server.engine import QUERY_STACK, execute, text_outcome
 from kg.server.sandbox import Confinement, confine
 
 _PR_SET_PDEATHSIG = 1
@@ -70,7 +71,12 @@ def _worker(fd: int, store: ox.Store, settings: WorkerSettings) -> None:  # prag
                 return
             if request is None:
                 return
-            conn.send(execute(store, request, guard=settings.guard))
+            try:
+                outcome = execute(store, request, guard=settings.guard)
+            except Exception:  # a bug in kg: answer, keep the worker (the trace goes to stderr)
+                traceback.print_exc()
+                outcome = text_outcome(500, "internal error running the query (see the log)")
+            conn.send(outcome)
 
     threading.stack_size(QUERY_STACK)
     thread = threading.Thread(target=serve, name="kg-sparql-query")

@@ -37,7 +37,8 @@ def ask(port: int, host: str) -> tuple[int, bytes]:
 @pytest.mark.parametrize(
     "host",
     ["127.0.0.1", "127.0.0.1:{port}", "localhost", "LOCALHOST:{port}", "[::1]:{port}",
-     "127.0.0.2:{port}", "kg.example.org", "KG.example.org:{port}"],
+     "127.0.0.2:{port}", "kg.example.org", "KG.example.org:{port}", "localhost.",
+     "localhost.:{port}", "kg.example.org.:{port}", "[0:0:0:0:0:0:0:1]"],
 )  # fmt: skip
 def test_own_names_are_answered(port: int, host: str) -> None:
     assert ask(port, host.format(port=port))[0] == 200
@@ -45,9 +46,11 @@ def test_own_names_are_answered(port: int, host: str) -> None:
 
 @pytest.mark.parametrize(
     "host",
-    ["evil.example", "evil.example:{port}", "localhost.", "localhost:1", "127.0.0.1:{other}",
-     "10.0.0.1:{port}", "user@localhost", "localhost.evil.example", "kg.example.org.evil",
-     "[::2]:{port}", "", "a b"],
+    ["evil.example", "evil.example:{port}", "evil.example.", "localhost..", ".", "localhost:1",
+     "127.0.0.1:{other}", "10.0.0.1:{port}", "user@localhost", "localhost.evil.example",
+     "kg.example.org.evil", "[::2]:{port}", "", "a b", "::1", "127.1", "2130706433",
+     "0x7f.0.0.1", "[::ffff:127.0.0.1]", "127.0.0.1:0{port}", "localhost:99999",
+     "localhost, evil.example", "[fe80::1%25lo]", "evil.example\\@localhost"],
 )  # fmt: skip
 def test_other_names_are_403_with_one_line(port: int, host: str) -> None:
     status, body = ask(port, host.format(port=port, other=port + 1))

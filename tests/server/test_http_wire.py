@@ -296,10 +296,28 @@ def test_accept_header_games(port: int, accept: str, status: int, media: str | N
     "target",
     ["/report/../../etc/passwd.html", "/report/..%2f..%2fx.html", "/report/PRK.html/..",
      "/static/../app.py", "/static/..%2fapp.py", "/static/%2e%2e/app.py", "//etc/passwd",
-     "/country/..%2f..", "/report/PR%4B.html"],
+     "/country/..%2f..", "/report/PR%4B.html", "//evil.example/sparql?query=ASK%7B%7D",
+     "//evil.example/static/app.js"],
 )  # fmt: skip
 def test_no_path_leaves_the_served_files(port: int, target: str) -> None:
     reply = exchange(port, request(target, "Connection: close"))[0]
     assert reply.status == 404, reply.body
     assert b"import" not in reply.body
     assert b"root:" not in reply.body
+
+
+def test_a_double_slash_path_is_a_path_not_a_host(port: int) -> None:
+    """``urlsplit`` reads ``//host/path`` as a host and a path; a request target is a path."""
+    assert wire.split_target("//evil.example/sparql?query=x#frag") == (
+        "//evil.example/sparql",
+        "query=x",
+    )
+    assert wire.split_target("/sparql") == ("/sparql", "")
+
+
+def test_options_asterisk_describes_the_server(port: int) -> None:
+    reply = exchange(port, b"OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+    assert [(r.status, r.headers.get("allow")) for r in reply] == [
+        (204, "GET, HEAD, POST, OPTIONS")
+    ]
+    assert [r.status for r in exchange(port, request("*", "Connection: close"))] == [400]

@@ -268,3 +268,26 @@ def test_a_dead_zygote_is_replaced(store: ox.Store) -> None:
         assert engine._zygote.alive
     finally:
         engine.close()
+
+
+def test_an_evaluation_error_is_a_400_and_the_worker_lives(small: ProcessEngine) -> None:
+    """pyoxigraph raises RuntimeError for what it cannot evaluate (a function IRI it does not
+    know): one line, and the worker that ran it keeps serving."""
+    before = small.pids
+    outcome = small.run(QueryRequest("SELECT (<http://127.0.0.1:9/f>(1) AS ?x) {}"), 60, "c")
+    assert outcome.status == 400, outcome.body
+    assert outcome.body == (
+        b"the query cannot be evaluated: The custom function <http://127.0.0.1:9/f> is not "
+        b"supported\n"
+    )
+    assert small.pids == before
+
+
+def test_an_internal_error_is_a_500_and_the_worker_lives(small: ProcessEngine) -> None:
+    before = small.pids
+    broken = QueryRequest("ASK {}", limits=QueryLimits(max_bytes="many"))  # type: ignore[arg-type]
+    outcome = small.run(broken, 60, "bug")
+    assert outcome.status == 500, outcome.body
+    assert outcome.body.count(b"\n") == 1
+    assert small.pids == before
+    assert small.run(QueryRequest(LOOKUP), 60, "next").status == 200

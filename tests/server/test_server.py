@@ -4,6 +4,7 @@ SPARQLWrapper, rdflib's SPARQLStore, plain http.client and headless Chromium."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import http.server
 import json
@@ -463,11 +464,11 @@ def test_cli_get_serves_a_data_directory_in_memory(
 # --- real servers on loopback ports --------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def served(shipped_build_dir: Path) -> Iterator[str]:
+@contextlib.contextmanager
+def kg_serve(build_dir: Path, timeout: float) -> Iterator[str]:
     """``kg serve`` in its own process on a free loopback port (stopped by PID)."""
-    command = [sys.executable, "-m", "kg", "serve", "--build", str(shipped_build_dir)]
-    command += ["--port", "0", "--timeout", "1", "--workers", "1", "--max-rows", "300"]
+    command = [sys.executable, "-m", "kg", "serve", "--build", str(build_dir), "--port", "0"]
+    command += ["--timeout", str(timeout), "--workers", "1", "--max-rows", "300"]
     proc = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
     assert proc.stderr is not None
     line = proc.stderr.readline()
@@ -479,6 +480,21 @@ def served(shipped_build_dir: Path) -> Iterator[str]:
     yield match.group(1)
     proc.terminate()
     assert proc.wait(20) == 0
+
+
+@pytest.fixture(scope="module")
+def served(shipped_build_dir: Path) -> Iterator[str]:
+    """A server whose --timeout (60 s) no answer in these tests comes near, however loaded the
+    machine: every status they check is the server's verdict, never a timeout's 503."""
+    with kg_serve(shipped_build_dir, 60) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def served_impatient(shipped_build_dir: Path) -> Iterator[str]:
+    """A server with --timeout 1, for the test of the timeout itself."""
+    with kg_serve(shipped_build_dir, 1) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -577,18 +593,26 @@ def test_plain_http_keep_alive_and_refusals(served: str) -> None:
 
 
 @pytest.mark.server
-def test_served_timeout_kills_the_query_and_keeps_serving(served: str) -> None:
+def test_served_timeout_kills_the_query_and_keeps_serving(served_impatient: str) -> None:
     endless = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-    host, port = re.match(r"http://([\d.]+):(\d+)/", served).groups()
+    host, port = re.match(r"http://([\d.]+):(\d+)/", served_impatient).groups()
     conn = http.client.HTTPConnection(host, int(port), timeout=60)
     conn.request("GET", "/sparql?query=" + quote(endless))
     response = conn.getresponse()
     assert response.status == 503
     assert b"timed out after 1 s" in response.read()
-    conn.request("GET", "/sparql?query=" + quote("ASK { ?s ?p ?o }"))
-    again = conn.getresponse()
-    assert again.status == 200
-    assert json.loads(again.read())["boolean"] is True
+    answers = []
+    for _ in range(10):  # a loaded machine may stretch even ASK past 1 s: ask again
+        conn.request("GET", "/sparql?query=" + quote("ASK { ?s ?p ?o }"))
+        again = conn.getresponse()
+        body = again.read()
+        answers.append(again.status)
+        if again.status == 200:
+            assert json.loads(body)["boolean"] is True
+            break
+        assert again.status == 503, body
+        assert body.startswith(b"query timed out after 1 s"), body
+    assert answers[-1] == 200, answers
 
 
 @pytest.mark.server
