@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from kg.core import vocab as V
 from kg.query.output import json_term
+from kg.server.rdfxml import unwritable
 
 Kind = Literal["solutions", "boolean", "graph"]
 
@@ -272,6 +273,10 @@ def write_triples(triples: list[ox.Triple], fmt: Format, max_bytes: int = 1 << 6
     assert out is not None
     if fmt.name == "rdfxml":
         out = out.replace(b"\r", b"&#13;")  # only literal text holds CR; markup uses LF
+        _cap(len(out), max_bytes)
+        problem = unwritable(triples, out)
+        if problem:
+            raise NotRepresentableError(problem)
     _cap(len(out), max_bytes)
     return out
 

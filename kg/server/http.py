@@ -129,7 +129,7 @@ class _Handler(socketserver.BaseRequestHandler):
         if length > MAX_BODY:
             if length <= DRAIN_LIMIT:  # let the client finish sending, then it reads the answer
                 with contextlib.suppress(TimeoutError):
-                    reader.read(length, time.monotonic() + wire.BODY_TIMEOUT)
+                    reader.discard(length, time.monotonic() + wire.BODY_TIMEOUT)
             answer = error(413, f"the request body must be 0 to {MAX_BODY} bytes")
             self._send(answer, head.method, head.target, keep_alive=False)
             return False

@@ -110,6 +110,22 @@ class Reader:
                 self.buffer.clear()
                 return line
 
+    def discard(self, size: int, deadline: float) -> int:
+        """Read and drop ``size`` bytes (fewer at EOF), holding at most one chunk; returns
+        how many were dropped."""
+        dropped = min(size, len(self.buffer))
+        del self.buffer[:dropped]
+        while dropped < size:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("the request took too long to arrive")
+            self.sock.settimeout(left)
+            chunk = self.sock.recv(min(65536, size - dropped))
+            if not chunk:
+                break
+            dropped += len(chunk)
+        return dropped
+
     def read(self, size: int, deadline: float) -> bytes:
         """Exactly ``size`` bytes (fewer only at EOF)."""
         while len(self.buffer) < size:

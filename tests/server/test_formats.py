@@ -136,3 +136,38 @@ def test_ask_in_xml() -> None:
     status, _, body = answer(store_of(NOT_XML), "ASK { ?s ?p ?o }", "application/xml")
     assert status == 200
     assert ET.fromstring(body).find(f"{RESULTS}boolean").text == "true"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "predicate", [EX, "urn:x:1", f"{EX}a#", f"{EX}a?b=1", f"{EX}a%20", f"{EX}\u2070x"]
+)
+def test_a_predicate_rdf_xml_cannot_name_is_refused_not_garbled(predicate: str) -> None:
+    """pyoxigraph writes such a predicate as ``<oxprefix:>``: no namespace-aware parser reads
+    that, so the answer is a 406 naming the predicate, and the other formats carry it."""
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode(EX + "s"), ox.NamedNode(predicate), ox.Literal("v")))
+    store.add(ox.Quad(ox.NamedNode(EX + "s"), ox.NamedNode(EX + "fine"), ox.Literal("w")))
+    status, _, body = answer(store, CONSTRUCT, "application/rdf+xml")
+    assert status == 406, body
+    assert body.decode() == (
+        f"cannot answer in XML: the predicate <{predicate}> has no XML name (RDF/XML needs "
+        "one); ask for JSON (application/sparql-results+json, application/ld+json), CSV, TSV, "
+        "Turtle or N-Triples instead\n"
+    )
+    status, _, body = answer(store, CONSTRUCT, "application/n-triples")
+    assert status == 200
+    assert {t.predicate.value for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)} == {
+        predicate,
+        EX + "fine",
+    }
+
+
+def test_rdf_xml_predicates_with_xml_names_are_written() -> None:
+    store = ox.Store()
+    for i, predicate in enumerate(["urn:a", f"{EX}a-", f"{EX}-a", f"{EX}\u00e9t\u00e9", f"{EX}_1"]):
+        store.add(ox.Quad(ox.NamedNode(EX + "s"), ox.NamedNode(predicate), ox.Literal(str(i))))
+    status, _, body = answer(store, CONSTRUCT, "application/rdf+xml")
+    assert status == 200, body
+    ET.fromstring(body)  # namespace-aware expat
+    graph = rdflib.Graph().parse(data=body, format="xml")
+    assert len(graph) == 5
