@@ -11,21 +11,52 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from kg.core.errors import ConfigError, display_path
+from kg.core.errors import ConfigError, Location, display_path
 
 
 @contextmanager
 def atomic_file(path: Path) -> Iterator[IO[bytes]]:
-    """Open a temporary file beside ``path`` that replaces it only if the block succeeds."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Open a temporary file beside ``path`` that replaces it only if the block succeeds.
+
+    Raises:
+        ConfigError: ``path`` is a directory, or its folder cannot be made or written (one
+            line; nothing is written).
+    """
+    if path.is_dir():
+        raise ConfigError(
+            "is a directory, not a file to write",
+            where=Location(display_path(path)),
+            hint="give a file name",
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise _unwritable(path, exc) from exc
     try:
         with os.fdopen(fd, "wb") as stream:
             yield stream
-        os.replace(tmp, path)
+        try:
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise _unwritable(path, exc) from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _unwritable(path: Path, exc: OSError) -> ConfigError:
+    """The one-line error for an output that cannot be written, with the OS's reason."""
+    blocker = next((p for p in path.parents if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        reason = f"{display_path(blocker)} is a file, not a folder"
+    else:
+        reason = exc.strerror or type(exc).__name__
+    return ConfigError(
+        f"cannot write the file: {reason}",
+        where=Location(display_path(path)),
+        hint="choose a file in a folder you can write",
+    )
 
 
 def atomic_dir(target: Path, fill: Callable[[Path], None]) -> None:
