@@ -15,6 +15,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg.core.errors import printable
 from kg.core.vocab import XSD, shorten
 from kg.query.named import QueryResult, QuerySpec, Row, Term
 
@@ -106,7 +107,13 @@ def to_json(result: QueryResult) -> str:
 
 
 def display(term: Term | None, labels: Mapping[str, str]) -> str:
-    """A cell for people: label or prefixed name for IRIs, the lexical form for literals."""
+    """A cell for people: label or prefixed name for IRIs, the lexical form for literals;
+    control and bidi characters written as escapes (a value from an endpoint or an imported
+    file must not drive the terminal)."""
+    return printable(_display(term, labels))
+
+
+def _display(term: Term | None, labels: Mapping[str, str]) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
