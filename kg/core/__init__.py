@@ -2,7 +2,8 @@
 
 Errors and exit codes (``errors``), namespaces and the one place IRIs are minted (``vocab``),
 RDF term helpers (``terms``), kg's own SPARQL files (``rq``), sorted RDF serialisation
-(``rdfio``), atomic writes (``fileio``) and the version.
+(``rdfio``), atomic writes (``fileio``), CSV cells safe in spreadsheets (``cells``) and the
+version.
 
 May import: no other kg subpackage.
 """

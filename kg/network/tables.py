@@ -15,6 +15,7 @@ from typing import Any
 
 import networkx as nx
 
+from kg.core.cells import spreadsheet_safe
 from kg.core.errors import QueryError, choices_hint
 from kg.network.common import attr_types, cell, sorted_edges, sorted_nodes
 from kg.network.look import looks
@@ -67,8 +68,8 @@ def _table(header: list[str], rows: list[list[str]], excel: bool) -> bytes:
     if excel:
         buf.write(BOM)
     writer = csv.writer(buf, lineterminator="\r\n" if excel else "\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([spreadsheet_safe(c) for c in header])
+    writer.writerows([spreadsheet_safe(c) for c in row] for row in rows)
     return buf.getvalue().encode("utf-8")
 
 

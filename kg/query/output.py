@@ -15,6 +15,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg.core.cells import spreadsheet_safe
 from kg.core.errors import printable
 from kg.core.vocab import XSD, shorten
 from kg.query.named import QueryResult, QuerySpec, Row, Term
@@ -57,12 +58,13 @@ def _csv_value(term: Term | None) -> str:
 
 
 def to_csv(result: QueryResult) -> str:
-    """SPARQL 1.1 CSV: a header of variable names, plain values, CRLF line ends."""
+    """SPARQL 1.1 CSV: a header of variable names, plain values, CRLF line ends; a value that
+    a spreadsheet would run as a formula starts with ``'`` (``kg.core.cells``)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(result.vars)
     for row in result.rows:
-        writer.writerow([_csv_value(t) for t in row])
+        writer.writerow([spreadsheet_safe(_csv_value(t)) for t in row])
     return out.getvalue()
 
 
