@@ -11,6 +11,9 @@ from typing import IO
 from kg.core.errors import ImportError_, Location, display_path, printable
 from kg.importers.common import ByteProgress, ImportReport
 
+#: Bytes one line of a CSV file may hold (a dataset row is a few hundred).
+MAX_LINE = 1 << 20
+
 
 class CsvStream:
     """Read a CSV file row by row, hashing it and reporting progress as bytes are read."""
@@ -50,7 +53,13 @@ class CsvStream:
 
     def _lines(self, stream: IO[bytes]) -> Iterator[str]:
         done = 0
-        for number, raw in enumerate(stream, 1):
+        for number, raw in enumerate(iter(lambda: stream.readline(MAX_LINE + 1), b""), 1):
+            if len(raw) > MAX_LINE:  # read no further: a file of one endless line is no CSV
+                raise ImportError_(
+                    f"line {number} is longer than {MAX_LINE:,} bytes",
+                    where=Location(self.name, number, 1),
+                    hint="is this the dataset's CSV file?",
+                )
             self._sha.update(raw)
             done += len(raw)
             if number == 1 and raw.startswith((b"\xff\xfe", b"\xfe\xff")):

@@ -163,3 +163,33 @@ def test_a_file_name_with_a_control_character_is_refused(repo: Path, runner: Cli
     assert result.stderr == (
         "Error: the file name a\\x1b[31mb.csv holds a control or bidi character (rename the file)\n"
     )
+
+
+def test_an_endless_line_is_one_line_and_never_read_whole(repo: Path, runner: CliRunner) -> None:
+    """A file that is one 3 MB line (no newline) stops at the first MB, not read whole."""
+    head = (FIX / "tiers.csv").read_bytes().split(b"\n")[0]
+    (repo / "endless.csv").write_bytes(head + b"\n" + b"a," * 1_500_000)
+    result = runner.invoke(cli, ["import", "tiers", "endless.csv"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: endless.csv:2:1: line 2 is longer than 1,048,576 bytes "
+        "(is this the dataset's CSV file?)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b'"' + b"a" * 200_000 + b'",PRK,2005,731,3\n', "2:1: bad CSV: field larger than field"),
+        (b"C\xf4te d'Ivoire,CIV,2005,437,2\n", "2:2: file is not valid UTF-8 (byte 0xf4)"),
+    ],
+)
+def test_huge_fields_and_mixed_encodings_are_one_line(
+    body: bytes, message: str, repo: Path, runner: CliRunner
+) -> None:
+    head = (FIX / "tiers.csv").read_bytes().split(b"\n")[0]
+    (repo / "bad.csv").write_bytes(head + b"\n" + body)
+    result = runner.invoke(cli, ["import", "tiers", "bad.csv"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: bad.csv:{message}")
+    assert result.stderr.count("\n") == 1
