@@ -18,6 +18,14 @@ def _line_col(data: bytes, offset: int) -> tuple[int, int]:
     return line, col
 
 
+def _utf16(data: bytes) -> bool:
+    """True for UTF-16: a byte order mark, or text whose every other byte is NUL."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    head = data[:400]
+    return len(head) >= 8 and (head[0::2].count(0) == len(head[0::2]) or not any(head[1::2]))
+
+
 def read_narrative(path: Path) -> str:
     """The text of ``path``; ExtractError (one line, with a place) for anything else."""
     name = display_path(path)
@@ -33,6 +41,8 @@ def read_narrative(path: Path) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise ExtractError(f"{name}: cannot read the file ({exc.strerror})") from exc
+    if _utf16(data):
+        raise ExtractError(f"{name}:1:1: the file is UTF-16 text", hint="save it as UTF-8")
     nul = data.find(b"\x00")
     if nul >= 0:
         line, col = _line_col(data, nul)

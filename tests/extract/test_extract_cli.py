@@ -79,6 +79,12 @@ def test_a_known_source_gives_its_publisher_as_assessor(runner: CliRunner, narra
         (b"forced labor\x00\x01\x02", "narrative.txt:1:13: the file is binary (a NUL byte)"),
         (b"forced labor \xff\xfe here", "narrative.txt:1:14: the file is not UTF-8 text"),
         (b"The weather was mild and the harvest good.", "is not a trafficking narrative"),
+        (
+            "\ufeffforced labor".encode("utf-16-le"),
+            "narrative.txt:1:1: the file is UTF-16 text (save it as UTF-8)",
+        ),
+        ("forced labor in Malaysia".encode("utf-16-be"), "the file is UTF-16 text"),
+        (b"\x7fELF\x02\x01\x01\x00\x00\x00", "the file is binary (a NUL byte)"),
     ],
 )
 def test_bad_files_are_one_line_and_write_nothing(
