@@ -9,7 +9,8 @@
   TLS, sending and the whole answer, however slowly it trickles in; and the client's overall
   ``deadline``); a watchdog closes the socket when it passes. Answers are read up to a cap
   (``limit``) and refused beyond it, so a huge answer is one line, not a ``MemoryError``.
-* **Redirects** are followed only within the endpoint's origin (or to HTTPS on the same host),
+* **Redirects** are followed only within the endpoint's origin (or to HTTPS on the same host;
+  never from HTTPS to plain HTTP, nor to another scheme),
   at most 5 hops, 301/302/303 only for GET; any other redirect is an error naming its target.
 * **TLS** is always verified (the system's CA store; ``SSL_CERT_FILE`` adds one).
 * **Retries**: a 5xx answer or a failed connection is retried with exponential backoff; every
@@ -49,6 +50,19 @@ _CHUNK = 1 << 16
 
 
 _RETRIED = (http.client.HTTPException, ConnectionError, TimeoutError, TimedOut, OSError)
+
+
+def may_follow(url: str, target: str) -> bool:
+    """Whether a redirect from ``url`` to ``target`` stays where kg may go: the same host and
+    port over HTTP from HTTP, or the same host over HTTPS; never from HTTPS to plain HTTP, to
+    another host, or to a scheme other than http(s). (Credentials go to the endpoint's own
+    origin only, wherever a redirect leads.)"""
+    (scheme, host, port), (to_scheme, to_host, to_port) = origin(url), origin(target)
+    if to_scheme not in ("http", "https") or to_host != host:
+        return False
+    if to_scheme == "https":
+        return True
+    return scheme == "http" and to_port == port
 
 
 @dataclass
@@ -206,9 +220,7 @@ class Client:
                 continue
             if answer.status in (301, 302, 303, 307, 308) and "Location" in answer.headers:
                 target = urljoin(url, answer.headers["Location"])
-                same = origin(target)[1:] == origin(url)[1:] or (
-                    origin(target)[1] == origin(url)[1] and origin(target)[0] == "https"
-                )
+                same = may_follow(url, target)
                 keeps_method = answer.status in (307, 308) or method in ("GET", "HEAD")
                 if same and keeps_method and hops < MAX_REDIRECTS and target != url:
                     hops += 1
@@ -348,5 +360,6 @@ __all__ = [
     "TooLarge",
     "check_endpoint",
     "credentials_from_env",
+    "may_follow",
     "origin",
 ]

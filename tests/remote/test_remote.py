@@ -32,7 +32,7 @@ from kg import pipeline
 from kg.cli import cli
 from kg.core import vocab as V
 from kg.core.errors import ConfigError, RemoteError
-from kg.remote.http import Client, credentials_from_env
+from kg.remote.http import Client, credentials_from_env, may_follow
 from kg.remote.push import PushError, diff_graph, push_graphs, report_lines
 
 pytestmark = [
@@ -351,3 +351,22 @@ def test_cli_named_graph_and_its_deprecated_spelling(
         "warning: kg push --graph IRI is deprecated and will be removed in the next release; "
         "write --named-graph IRI"
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "target", "follow"),
+    [
+        ("http://h:7878/store", "http://h:7878/other", True),
+        ("http://h:7878/store", "https://h/store", True),
+        ("https://h/store", "https://h:8443/store", True),
+        ("https://h/store", "http://h:443/store", False),  # never a downgrade to plain HTTP
+        ("https://h/store", "http://h/store", False),
+        ("http://h:7878/store", "http://h:7879/store", False),
+        ("http://h:7878/store", "http://evil:7878/store", False),
+        ("http://h:7878/store", "ftp://h:7878/store", False),
+        ("http://h:7878/store", "file:///etc/passwd", False),
+        ("http://H:7878/store", "http://h:7878/x", True),
+    ],
+)
+def test_which_redirects_are_followed(url: str, target: str, follow: bool) -> None:
+    assert may_follow(url, target) is follow
