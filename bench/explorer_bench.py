@@ -125,8 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="do not touch bench/RESULTS.md")
     args = parser.parse_args(argv)
     from kg.query.named import query_dirs
-    from kg.server.engine import ProcessEngine
-    from kg.server.http import App, ServerConfig, handle
+    from kg.server.http import ServerConfig, handle, open_app
 
     with tempfile.TemporaryDirectory() as tmp:
         store, what = _build(Path(tmp) / "build")
@@ -144,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
                 raise SystemExit(f"{path} {params}: HTTP {response.status} {response.text}")
         return times
 
-    app = App(store, config, ProcessEngine(store, 2))
+    app = open_app(store, config, 2)
     try:
         cold = visit(app)
         warm = [t for _ in range(args.rounds) for t in visit(app)]
@@ -152,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         app.close()
     names = [p + ("?" + "&".join(q) if q else "") for p, q in pages()]
     slowest = sorted(zip(cold, names, strict=True), reverse=True)
-    app = App(store, config, ProcessEngine(store, 2))
+    app = open_app(store, config, 2)
     try:
         from kg.server.explorer import warm_up
 

@@ -27,12 +27,14 @@ def dossier(
     *,
     places: dict[str, dict[str, Any]] | None = None,
     latest: dict[str, dict[str, Any]] | None = None,
+    flows: dict[str, Any] | None = None,
 ) -> Dossier:
     """Read everything the dossier of country ``code`` (ISO3) shows; QueryError if unknown.
 
     A caller that shows many dossiers of the same store (kg serve) passes what does not depend
-    on the country, read once: ``places`` (``kg.network.read_places``) and ``latest``
-    (``kg.network.latest_tiers`` of every country)."""
+    on the country, read once: ``places`` (``kg.network.read_places``), ``latest``
+    (``kg.network.latest_tiers`` of every country) and ``flows`` (``kg.network.read_flows`` of
+    the whole store: the country's own are picked from them)."""
     places = places if places is not None else F.read_places(store)
     iri = F.resolve_country(store, code, places)
     if places[iri]["kind"] != "country":
@@ -54,7 +56,8 @@ def dossier(
             entry["principal"] = entry.get("principal") is True or r.get("principal") is True
     for a in d.assessments:
         a["forms"] = [forms[str(f)] for f in a["form"]]
-    d.flows = F.select_flows(F.read_flows(store, country=iri), country=iri)
+    every = flows if flows is not None else F.read_flows(store, country=iri)
+    d.flows = F.select_flows(every, country=iri)
     d.policies = group(
         QUERIES.select(store, "policies", **c),
         "policy",

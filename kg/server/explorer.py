@@ -248,7 +248,13 @@ def country_page(state: Explorer, iso: str, gz: bool = False) -> Answer:
     from kg.report.html import dossier_html
 
     def render() -> str:
-        d = dossier(state.store, iso, places=state.places(), latest=state.latest_tiers())
+        d = dossier(
+            state.store,
+            iso,
+            places=state.places(),
+            latest=state.latest_tiers(),
+            flows=state.flows(),
+        )
         links = "".join(f'<a href="{href}">{e(name)}</a>' for href, name in (
             ("/", "← All countries"), ("/queries", "Questions"), ("/charts", "Tier heat-map"),
             (url("/query/tier-history", {"country": iso}), "Tier history table"),
@@ -268,11 +274,12 @@ def country_page(state: Explorer, iso: str, gz: bool = False) -> Answer:
 
 def charts_page(state: Explorer, region: str, gz: bool = False, *, svg: bool = False) -> Answer:
     """The tier heat-map of every country (or of one M49 region), as a page or as SVG."""
-    from kg.viz.series import tier_table
+    from kg.viz.series import within_region
     from kg.viz.tiercharts import heatmap_svg
 
     def chart() -> str:
-        table = tier_table(state.store, region=region) if region else state.tier_table()
+        table = state.tier_table()
+        table = within_region(table, region, state.region_tree()) if region else table
         return heatmap_svg(table, linker=country_link)
 
     drawn = _cached(state, ("heatmap", region), chart)

@@ -200,6 +200,13 @@ class Explorer:
 
         return self.once("places", lambda: read_places(self.store))
 
+    def flows(self) -> dict[str, Any]:
+        """Every flow of the store (``kg.network.read_flows``), read once for all the country
+        pages (each picks its own: a second or two once, instead of a fraction each time)."""
+        from kg.network.read import read_flows
+
+        return self.once("flows", lambda: read_flows(self.store))
+
     def latest_tiers(self) -> dict[str, dict[str, Any]]:
         """Every country's latest tier (``kg.network.latest_tiers``)."""
         from kg.network.tiers import latest_tiers
@@ -211,6 +218,12 @@ class Explorer:
         from kg.viz.series import tier_table
 
         return self.once("tier_table", lambda: tier_table(self.store))
+
+    def region_tree(self) -> Any:
+        """``kg.viz.series.read_regions``: parents, names and lookup keys of M49 areas."""
+        from kg.viz.series import read_regions
+
+        return self.once("region_tree", lambda: read_regions(self.store))
 
     def regions(self) -> dict[str, str]:
         """ISO3 → name of the country's M49 sub-region."""

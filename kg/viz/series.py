@@ -187,13 +187,8 @@ def country_tiers(store: ox.Store, iri: str, iso3: str, label: str) -> CountryTi
 def tier_table(store: ox.Store, *, region: str | None = None) -> TierTable:
     """Every assessed country's placements (only countries inside ``region``, an M49 code or
     name, when given); QueryError with a hint for an unknown region."""
-    parents, region_names, region_keys = read_regions(store)
-    wanted = None
-    if region:
-        wanted = region_keys.get(_norm(region))
-        if wanted is None or not wanted.rsplit("/", 1)[-1].startswith("region-"):
-            choices = sorted({n for k, n in region_names.items() if "/region-" in k})
-            raise QueryError(f"unknown region {region!r}", hint=choices_hint(region, choices))
+    regions = read_regions(store)
+    _, region_names, _ = regions
     countries: dict[str, tuple[str, str, str]] = {}
     for r in QUERIES.select(store, "countries"):
         countries.setdefault(
@@ -205,8 +200,6 @@ def tier_table(store: ox.Store, *, region: str | None = None) -> TierTable:
     for fact in tier_facts(store):
         if fact.country not in countries or not fact.issues_tiers or fact.year is None:
             continue  # not a tier-issuing body's judgement (not a TIP tier), or undated
-        if wanted is not None and not _within(fact.country, wanted, parents):
-            continue
         iso3, label, sub = countries[fact.country]
         placement = _placement(fact, fact.year)
         found.setdefault(iso3, CountryTiers(iso3, label, sub, region_names.get(sub, "")))
@@ -215,9 +208,28 @@ def tier_table(store: ox.Store, *, region: str | None = None) -> TierTable:
         ordered = sorted(placed.values(), key=lambda p: (not p.official, p.iri))
         found[iso3].years[year] = ordered
     rows = sorted(found.values(), key=lambda c: (c.label.casefold(), c.iso3))
+    table = _table(rows, None)
+    return within_region(table, region, regions) if region else table
+
+
+def _table(rows: list[CountryTiers], region: str | None) -> TierTable:
     years = [y for c in rows for y in c.years]
-    shown = region_names.get(wanted, region) if wanted else None
-    return TierTable(rows, min(years, default=0), max(years, default=-1), shown)
+    return TierTable(rows, min(years, default=0), max(years, default=-1), region)
+
+
+def within_region(
+    table: TierTable, region: str, regions: tuple[dict[str, str], dict[str, str], dict[str, str]]
+) -> TierTable:
+    """The rows of ``table`` inside ``region`` (an M49 code or name), with ``regions`` as
+    :func:`read_regions` gives them: a server filters the table it read once, per request.
+    QueryError with a hint for an unknown region."""
+    parents, region_names, region_keys = regions
+    wanted = region_keys.get(_norm(region))
+    if wanted is None or not wanted.rsplit("/", 1)[-1].startswith("region-"):
+        choices = sorted({n for k, n in region_names.items() if "/region-" in k})
+        raise QueryError(f"unknown region {region!r}", hint=choices_hint(region, choices))
+    rows = [c for c in table.countries if c.region == wanted or _within(c.region, wanted, parents)]
+    return _table(rows, region_names.get(wanted, region))
 
 
 __all__ = [
@@ -230,4 +242,5 @@ __all__ = [
     "select_country",
     "short_name",
     "tier_table",
+    "within_region",
 ]
