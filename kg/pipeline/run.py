@@ -17,7 +17,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.core import vocab as V
-from kg.core.errors import KGError, Location, display_path
+from kg.core.errors import KGError, Location, SourceError, display_path
 from kg.core.fileio import atomic_dir, check_private_dir
 from kg.core.resources import shipped
 from kg.core.version import __version__
@@ -315,10 +315,23 @@ def load_build(out_dir: Path) -> ox.Store:
 
     Raises:
         ConfigError: when another user owns the directory or can write it.
+        SourceError: when its graph.nq cannot be read or parsed.
     """
     check_private_dir(out_dir, "build directory", "--build DIR")
     store = ox.Store()
-    store.bulk_load(path=str(out_dir / "graph.nq"), format=ox.RdfFormat.N_QUADS)
+    path = out_dir / "graph.nq"
+    hint = f"the build is damaged or incomplete: run 'kg build --out {display_path(out_dir)}'"
+    try:
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    except SyntaxError as exc:
+        where = Location(display_path(path), exc.lineno or 0, exc.offset or 0)
+        raise SourceError(
+            f"cannot parse: {str(exc).splitlines()[0]}", where=where, hint=hint
+        ) from exc
+    except OSError as exc:
+        raise SourceError(
+            f"cannot read: {exc.strerror or exc}", where=Location(display_path(path)), hint=hint
+        ) from exc
     return store
 
 
