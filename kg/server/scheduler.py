@@ -5,9 +5,13 @@ until the query ends or is killed. With a plain pool, a few slow queries hold ev
 every other client waits until they time out. :class:`ProcessEngine` keeps short queries
 answering while long ones run:
 
-* Every query starts in the **fast lane**, on one of ``workers`` worker processes at normal
-  CPU priority. When queries wait for a worker, a freed worker goes to the waiting query of
-  the client (address) with the fewest queries running, the earliest first.
+* Every query starts in the **fast lane**, at once: on one of ``workers`` idle worker
+  processes, or on a worker forked for it while fewer than ``max_fast`` run there (the fast
+  lane is processor sharing, not a queue: a lookup that arrives behind a burst of slow queries
+  shares the cores with them for at most ``fast_limit`` seconds instead of waiting for each in
+  turn; the surplus workers end with their query). Beyond ``max_fast``, queries wait; a freed
+  worker goes first to a query whose text recently answered within the fast lane, then to the
+  client (address) with the fewest queries running, the earliest first.
 * A query still running after ``fast_limit`` seconds becomes **long**, and its text is
   remembered for ten minutes: sent again, it goes straight to the long lane (on a worker of its
   own) and never holds a fast worker again. A long query's worker leaves the
@@ -52,8 +56,11 @@ log = logging.getLogger(__name__)
 
 #: Queries in flight per client address.
 MAX_PER_CLIENT = 32
-#: Query texts remembered as long (they skip the fast lane next time), and for how long.
+#: Query texts remembered as long (they skip the fast lane next time), and for how long; as
+#: many texts that answered within the fast lane are remembered (they wait at the front).
 KNOWN_LONG_QUERIES, KNOWN_LONG_SECONDS = 1024, 600.0
+#: Fast-lane workers at most, per ``workers`` (each may grow by ``--max-memory``).
+FAST_LANE_FACTOR = 4
 
 
 @dataclass(eq=False)
@@ -67,6 +74,7 @@ class _Job:
     client: str
     arrived: float
     deadline: float
+    known_fast: bool = False  # its text answered within the fast lane recently
     worker: _Worker | None = None  # set when a fast-lane worker is handed over
     granted: bool = False  # set when a long slot is handed over
 
@@ -76,13 +84,14 @@ class _Job:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The state of the lanes: idle fast workers, queries waiting for one, and the long
-    queries running and paused as (client, worker pid)."""
+    """The state of the lanes: idle fast workers, queries waiting for one, the long queries
+    running and paused as (client, worker pid), and the busy fast workers."""
 
     idle: int
     waiting: int
     long: tuple[tuple[str, int], ...]
     paused: tuple[tuple[str, int], ...]
+    fast: int = 0  # fast-lane workers busy (running a query, or being forked for one)
 
 
 class _Dead:
@@ -109,12 +118,14 @@ class ProcessEngine:
         fast_limit: float | None = 0.5,
         max_paused: int | None = None,
         max_per_client: int = MAX_PER_CLIENT,
+        max_fast: int | None = None,
         settings: WorkerSettings | None = None,
     ) -> None:
-        """Start the zygote and ``workers`` fast-lane workers.
+        """Start the zygote and ``workers`` fast-lane workers (at most ``max_fast``, by default
+        ``FAST_LANE_FACTOR * workers``, run fast-lane queries at once).
 
-        ``fast_limit=None`` turns the lanes off: a plain first-come pool where every query
-        runs to its end or its timeout (the "before" of ``bench/serve_bench``).
+        ``fast_limit=None`` turns the lanes off: a plain first-come pool of ``workers`` where
+        every query runs to its end or its timeout (the "before" of ``bench/serve_bench``).
         """
         self.settings = settings or WorkerSettings()
         self._store = store
@@ -125,6 +136,12 @@ class ProcessEngine:
         self.long_slots = max(1, long_queries)
         self.max_paused = 2 * self.long_slots if max_paused is None else max_paused
         self.max_per_client = max_per_client
+        self.workers = max(1, workers)
+        if fast_limit is None:
+            self.max_fast = self.workers
+        else:
+            self.max_fast = max(self.workers, max_fast or FAST_LANE_FACTOR * self.workers)
+        self._fast = 0  # fast-lane workers: idle, running a fast-lane query, or being forked
         self._cond = threading.Condition()
         self._idle: list[_Worker] = []
         self._fast_waiting: list[_Job] = []
@@ -135,10 +152,12 @@ class ProcessEngine:
         self._long_running = 0
         self._long_jobs: list[_Job] = []
         self._known_long: OrderedDict[bytes, float] = OrderedDict()
+        self._known_fast: OrderedDict[bytes, float] = OrderedDict()
         self._live: dict[int, _Worker] = {}
         self._closed = False
-        for _ in range(max(1, workers)):
+        for _ in range(self.workers):
             self._idle.append(self._spawn())
+        self._fast = self.workers
 
     # --- workers ---------------------------------------------------------------------
 
@@ -162,39 +181,74 @@ class ProcessEngine:
         self._zygote.kill(worker.pid)
         worker.conn.close()
 
-    def _replace(self) -> None:
-        """Fork a fresh fast-lane worker and hand it to the next waiting query."""
-        if self._closed:
-            return
+    def _refill(self) -> None:
+        """A worker left the fast lane (long, killed, dead): fork another when a query waits
+        for one or the lane is below ``workers``."""
+        with self._cond:
+            self._fast -= 1
+            if self._closed or not (self._fast_waiting or self._fast < self.workers):
+                return
+            self._fast += 1
         try:
             worker = self._spawn()
         except (OSError, EOFError) as exc:  # the zygote is gone: the pool shrinks
             log.error("cannot start a SPARQL worker: %s", exc)
+            with self._cond:
+                self._fast -= 1
             return
-        with self._cond:
-            self._give(worker)
+        self._release(worker)
 
-    def _give(self, worker: _Worker) -> None:
-        """Hand ``worker`` to the fairest waiting query, or make it idle (lock held)."""
+    def _release(self, worker: _Worker) -> None:
+        """Hand a free fast-lane ``worker`` to the fairest waiting query; keep it idle, or end
+        it when the lane has more than ``workers`` without work."""
+        with self._cond:
+            surplus = not self._closed and self._give(worker)
+            if surplus:
+                self._fast -= 1
+        if surplus:
+            self._kill(worker)
+
+    def _give(self, worker: _Worker) -> bool:
+        """Hand ``worker`` to the fairest waiting query or make it idle (lock held); True
+        when nobody needs it and the lane already has ``workers`` idle."""
         if self._closed:
-            return
+            return False
         if self._fast_waiting:
             if self.fast_limit is None:
                 job = self._fast_waiting[0]
             else:
-                job = min(self._fast_waiting, key=lambda j: (self._running[j.client], j.arrived))
+                job = min(
+                    self._fast_waiting,
+                    key=lambda j: (not j.known_fast, self._running[j.client], j.arrived),
+                )
             self._fast_waiting.remove(job)
             job.worker = worker
             self._running[job.client] += 1
             self._cond.notify_all()
-        else:
-            self._idle.append(worker)
+            return False
+        if len(self._idle) >= self.workers:
+            return True
+        self._idle.append(worker)
+        return False
 
     def _acquire(self, job: _Job) -> _Worker | None:
         with self._cond:
             if self._idle and not self._fast_waiting:
                 self._running[job.client] += 1
                 return self._idle.pop()
+            fork = not self._fast_waiting and self._fast < self.max_fast
+            if fork:
+                self._fast += 1
+                self._running[job.client] += 1
+        if fork:
+            try:
+                return self._spawn()
+            except (OSError, EOFError) as exc:
+                log.error("cannot start a SPARQL worker: %s", exc)
+                with self._cond:
+                    self._fast -= 1
+                    self._running[job.client] -= 1
+        with self._cond:
             self._fast_waiting.append(job)
             while job.worker is None:
                 left = job.left()
@@ -253,6 +307,7 @@ class ProcessEngine:
         key = hashlib.blake2b(request.query.encode("utf-8", "surrogatepass"), digest_size=16)
         if self.fast_limit is not None and self._was_long(key.digest()):
             return self._run_known_long(job, request, timeout)
+        job.known_fast = self._was_fast(key.digest())
         worker = job.worker = self._acquire(job)
         if worker is None:
             return text_outcome(
@@ -269,8 +324,9 @@ class ProcessEngine:
             answer = self._answer(worker, first)
         if isinstance(answer, Outcome):
             self._finish(job)
-            with self._cond:
-                self._give(worker)
+            self._release(worker)
+            if self.fast_limit is not None:
+                self._remember(self._known_fast, key.digest())
             return answer
         if isinstance(answer, _Dead) or self.fast_limit is None or job.left() <= 0:
             self._finish(job)
@@ -278,25 +334,33 @@ class ProcessEngine:
             if outcome is None:
                 log.info("killing SPARQL worker %s after %.3g s", worker.pid, timeout)
                 self._kill(worker)
-            self._replace()
+            self._refill()
             return outcome or timeout_outcome(timeout)
-        self._remember_long(key.digest())
+        self._remember(self._known_long, key.digest())
+        with self._cond:
+            self._known_fast.pop(key.digest(), None)
         return self._run_long(job, worker, timeout)
 
     def _was_long(self, key: bytes) -> bool:
+        return self._known(self._known_long, key)
+
+    def _was_fast(self, key: bytes) -> bool:
+        return self._known(self._known_fast, key)
+
+    def _known(self, texts: OrderedDict[bytes, float], key: bytes) -> bool:
         with self._cond:
-            seen = self._known_long.get(key)
+            seen = texts.get(key)
             if seen is None or time.monotonic() - seen > KNOWN_LONG_SECONDS:
                 return False
-            self._known_long.move_to_end(key)
+            texts.move_to_end(key)
             return True
 
-    def _remember_long(self, key: bytes) -> None:
+    def _remember(self, texts: OrderedDict[bytes, float], key: bytes) -> None:
         with self._cond:
-            self._known_long[key] = time.monotonic()
-            self._known_long.move_to_end(key)
-            while len(self._known_long) > KNOWN_LONG_QUERIES:
-                self._known_long.popitem(last=False)
+            texts[key] = time.monotonic()
+            texts.move_to_end(key)
+            while len(texts) > KNOWN_LONG_QUERIES:
+                texts.popitem(last=False)
 
     def _run_known_long(self, job: _Job, request: QueryRequest, timeout: float) -> Outcome:
         """A query that ran long recently goes straight to the long lane, on a worker of its
@@ -335,7 +399,7 @@ class ProcessEngine:
 
     def _run_long(self, job: _Job, worker: _Worker, timeout: float) -> Outcome:
         """The query outlived the fast lane: give it a long slot (or pause it for one)."""
-        self._replace()  # the fast lane gets a new worker; this one stays with the query
+        self._refill()  # the fast lane gets a new worker; this one stays with the query
         slot = self._long_slot(job, worker)
         try:
             if slot is None:
@@ -416,6 +480,7 @@ class ProcessEngine:
                 len(self._fast_waiting),
                 pairs(self._long_jobs),
                 pairs(self._long_waiting),
+                self._fast - len(self._idle),
             )
 
     @property

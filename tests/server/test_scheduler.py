@@ -291,3 +291,45 @@ def test_an_internal_error_is_a_500_and_the_worker_lives(small: ProcessEngine) -
     assert outcome.body.count(b"\n") == 1
     assert small.pids == before
     assert small.run(QueryRequest(LOOKUP), 60, "next").status == 200
+
+
+def test_a_burst_of_slow_queries_from_the_same_address_does_not_queue_a_lookup(
+    store: ox.Store,
+) -> None:
+    """The issue's case: many slow queries at once, from the address the lookups come from
+    too (everything on 127.0.0.1). The fast lane forks a worker for each query up to
+    ``max_fast``, so the lookup runs beside them at once instead of waiting for each."""
+    engine = ProcessEngine(store, 2, long_queries=2, fast_limit=60, max_fast=8)
+    try:
+        slow = Background()
+        for i in range(6):
+            slow.start(lambda i=i: engine.run(QueryRequest(endless(i)), 60, "127.0.0.1"))
+        wait_for(lambda: engine.snapshot().fast == 6, "six slow queries in the fast lane")
+        for _ in range(5):
+            outcome = engine.run(QueryRequest(LOOKUP), 60, "127.0.0.1")
+            assert outcome.status == 200, outcome.body
+        assert slow.running == 6
+        assert engine.snapshot().waiting == 0
+        assert engine.snapshot().idle <= 2  # the surplus workers ended with their lookup
+    finally:
+        engine.close()
+
+
+def test_past_max_fast_a_known_fast_query_goes_first(store: ox.Store) -> None:
+    engine = ProcessEngine(store, 1, long_queries=1, fast_limit=60, max_fast=2)
+    try:
+        assert engine.run(QueryRequest(LOOKUP), 60, "a").status == 200  # now known fast
+        background = Background()
+        background.start(lambda: engine.run(QueryRequest(endless(0)), 3, "a"))  # frees a slot
+        background.start(lambda: engine.run(QueryRequest(endless(1)), 60, "a"))
+        wait_for(lambda: engine.snapshot().fast == 2, "both fast slots taken")
+        background.start(lambda: engine.run(QueryRequest(endless(2)), 60, "a"))
+        wait_for(lambda: engine.snapshot().waiting == 1, "a slow query waits")
+        # The slot the 3 s query frees goes to the lookup, not to the slow query that came
+        # first (first come would hold the lookup until a 60 s deadline: 503 at 20 s).
+        outcome = engine.run(QueryRequest(LOOKUP), 20, "a")
+        assert outcome.status == 200, outcome.body
+        assert [o.status for o in background.outcomes] == [503]  # only the 3 s one ended
+        wait_for(lambda: engine.snapshot().waiting == 0, "the slow query gets the lookup's worker")
+    finally:
+        engine.close()
