@@ -199,6 +199,8 @@ def _convert(node: yaml.Node, path: KeyPath, doc: SourceDoc, loader: yaml.SafeLo
 
 
 _INT = "tag:yaml.org,2002:int"
+#: Characters a YAML number may have (a count of people has at most 10 digits).
+MAX_NUMBER = 40
 _FLOAT = "tag:yaml.org,2002:float"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
@@ -239,6 +241,12 @@ def _scalar(node: yaml.Node, where: Location, loader: yaml.SafeLoader) -> Any:
     """Construct a scalar; refuse the YAML 1.1 number forms that read as another number
     (``010`` is 8, ``1:30`` is 90, ``1_000``, ``0x1F``, ``.nan``) and impossible dates."""
     raw = str(node.value)
+    if node.tag in (_INT, _FLOAT) and len(raw) > MAX_NUMBER:
+        raise SourceError(
+            f"a number of {len(raw):,} characters is far too long",
+            where=where,
+            hint="numbers in kg data are counts and years; quote it if it is text",
+        )
     try:
         value = loader.construct_object(node, deep=True)
     except (yaml.constructor.ConstructorError, ValueError, OverflowError) as exc:

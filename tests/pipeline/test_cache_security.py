@@ -225,3 +225,18 @@ def test_the_cache_refuses_to_store_what_it_cannot_read_back(tmp_path: Path) -> 
     with pytest.raises(TypeError):
         encode({"x": {1, 2}})
     assert cache.get("yaml", "0" * 64, decode_source) is None
+
+
+def test_a_build_directory_that_is_a_symlink_never_writes_through_it(
+    repo: Path, tmp_path: Path
+) -> None:
+    """build -> elsewhere: the swap replaces the link; elsewhere is neither written nor emptied."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "precious.txt").write_text("keep")
+    (repo / "build").symlink_to(elsewhere)
+    pipeline.run(settings(repo))
+    assert not (repo / "build").is_symlink()
+    assert (repo / "build" / "graph.nq").is_file()
+    assert [p.name for p in elsewhere.iterdir()] == ["precious.txt"]
+    assert (elsewhere / "precious.txt").read_text() == "keep"

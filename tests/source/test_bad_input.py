@@ -164,6 +164,18 @@ def test_deep_nesting_is_one_line_not_a_recursion_error(
     )
 
 
+@pytest.mark.parametrize("digits", [41, 5000, 100_000])
+def test_a_huge_number_is_one_line(digits: int, sample_repo: Path, runner: CliRunner) -> None:
+    """Python refuses to convert an integer of more than 4,300 digits; kg says so first."""
+    (sample_repo / BAD).write_text("assessment:\n  year: " + "9" * digits + "\n")
+    result = runner.invoke(cli, ["validate"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {BAD}:2:9: a number of {digits:,} characters is far too long "
+        "(numbers in kg data are counts and years; quote it if it is text)\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "line"),
     [
