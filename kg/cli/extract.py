@@ -23,8 +23,9 @@ from kg.core.errors import display_path
 @click.option("--year", type=click.IntRange(1900, 2100), help="Report year, if the text omits it.")
 @click.option(
     "--factbook",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Draft every narrative of factbook_tip_history.csv instead (needs -o DIR).",
+    type=click.Path(path_type=Path),
+    help="Draft every narrative of factbook_tip_history.csv (or the factbook_tip folder that "
+    "holds it) instead (needs -o DIR).",
 )
 @click.option("-o", "--output", help="Draft file (- is stdout), or the directory for --factbook.")
 @click.option(

@@ -11,6 +11,7 @@ Entities that map to no country (the World entry) are returned for the run repor
 from __future__ import annotations
 
 import csv
+import io
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from kg.extract.errors import ExtractError
 from kg.extract.gazetteer import Gazetteer
 from kg.extract.tokens import tokenize
 
+HISTORY = "factbook_tip_history.csv"
 CROSSWALK = Path("country_centroids") / "countrycode_codelist_without_cldr.csv"
 COLUMNS = (
     "gec",
@@ -102,23 +104,46 @@ def _by_name(name: str, g: Gazetteer) -> str | None:
     return None
 
 
-def read_factbook(path: Path, g: Gazetteer) -> tuple[list[FactbookText], list[str]]:
-    """The narratives of ``factbook_tip_history.csv`` and the entities that map to no country."""
+def history_file(path: Path) -> Path:
+    """``path``, or the ``factbook_tip_history.csv`` inside it when it is the Factbook folder
+    (as ``kg import factbook`` takes the folder)."""
+    return path / HISTORY if path.is_dir() else path
+
+
+def _read_rows(path: Path) -> list[dict[str, str]]:
+    """The rows of a Factbook history CSV; ExtractError (one line, with a place) otherwise."""
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     name = display_path(path)
     try:
-        stream = path.open(encoding="utf-8", newline="")
+        data = path.read_bytes()
     except OSError as exc:
         raise ExtractError(f"{name}: cannot read the file ({exc.strerror})") from exc
-    with stream:
-        reader = csv.DictReader(stream)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ExtractError(
+            f"{name}:{line}:{col}: the file is not UTF-8 text", hint="give factbook_tip_history.csv"
+        ) from exc
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
         missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
             raise ExtractError(
                 f"{name}:1:1: not a Factbook history file (no column {missing[0]!r})",
                 hint="give factbook_tip_history.csv",
             )
-        rows = list(reader)
+        return [{k: v or "" for k, v in row.items() if isinstance(k, str)} for row in reader]
+    except csv.Error as exc:
+        raise ExtractError(f"{name}:{reader.line_num}:1: not a CSV file ({exc})") from exc
+
+
+def read_factbook(path: Path, g: Gazetteer) -> tuple[list[FactbookText], list[str]]:
+    """The narratives of ``factbook_tip_history.csv`` (or the folder that holds it) and the
+    entities that map to no country."""
+    path = history_file(path)
+    rows = _read_rows(path)
     gec_iso = _crosswalk(path)
     texts: list[FactbookText] = []
     unmapped: set[str] = set()
@@ -147,4 +172,4 @@ def read_factbook(path: Path, g: Gazetteer) -> tuple[list[FactbookText], list[st
     return texts, sorted(unmapped)
 
 
-__all__ = ["AGENT", "FactbookText", "read_factbook"]
+__all__ = ["AGENT", "HISTORY", "FactbookText", "history_file", "read_factbook"]

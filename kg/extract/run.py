@@ -19,7 +19,7 @@ from kg.core.vocab import slug
 from kg.extract.draft import DraftOptions, draft_document, dump_draft
 from kg.extract.errors import ExtractError
 from kg.extract.extractor import Extraction, extract
-from kg.extract.factbook import AGENT, read_factbook
+from kg.extract.factbook import AGENT, history_file, read_factbook
 from kg.extract.gazetteer import Gazetteer
 from kg.extract.gazetteer_build import build_gazetteer
 from kg.extract.textfile import read_narrative
@@ -150,7 +150,13 @@ def write_text(target: Path, text: str) -> None:
 
 
 def draft_factbook(csv_path: Path, out_dir: Path, ref: Reference) -> FactbookRun:
-    """Draft every narrative of a Factbook history CSV into ``out_dir``, one YAML per text."""
+    """Draft every narrative of a Factbook history CSV (or the folder that holds it) into
+    ``out_dir``, one YAML per text."""
+    csv_path = history_file(csv_path)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ExtractError(
+            f"{display_path(out_dir)}: is a file, not a directory", hint="give -o a directory"
+        )
     texts, unmapped = read_factbook(csv_path, ref.gazetteer)
     if AGENT not in ref.records.agents:
         raise ExtractError(

@@ -192,3 +192,55 @@ def test_factbook_mode_refuses_another_csv(runner: CliRunner, sample_repo: Path)
     assert result.exit_code == ExitCode.ERROR
     assert "not a Factbook history file" in result.stderr  # type: ignore[attr-defined]
     assert not (sample_repo / "drafts").exists()
+
+
+def test_factbook_mode_takes_the_folder_too(runner: CliRunner, sample_repo: Path) -> None:
+    (sample_repo / "factbook_tip").mkdir()
+    write_factbook(sample_repo / "factbook_tip" / "factbook_tip_history.csv")
+    write_factbook(sample_repo / "history.csv")
+    assert run(runner, "--factbook", "factbook_tip", "-o", "a").exit_code == 0
+    assert run(runner, "--factbook", "history.csv", "-o", "b").exit_code == 0
+    names = sorted(p.name for p in (sample_repo / "a").iterdir())
+    assert len(names) == 2
+    for name in names:
+        text = (sample_repo / "a" / name).read_text()
+        assert "text: factbook_tip_history.csv#rs@" in text
+        assert (
+            text.replace("factbook_tip_history.csv#", "history.csv#")
+            == (sample_repo / "b" / name).read_text()
+        )
+    empty = run(runner, "--factbook", "data", "-o", "c")
+    assert empty.exit_code == ExitCode.ERROR
+    assert empty.stderr == (  # type: ignore[attr-defined]
+        "Error: data/factbook_tip_history.csv: cannot read the file (No such file or directory)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"gec,country_name\nrs,Russ\xe9a\n", "history.csv:2:8: the file is not UTF-8 text"),
+        (b"\x7fELF\x02\x01\x01\x00\x00\x00\xd0\x80\x99", "history.csv:1:13: the file is not UTF-8"),
+        (b"", "history.csv:1:1: not a Factbook history file (no column 'gec')"),
+    ],
+)
+def test_factbook_mode_bad_files_are_one_line(
+    runner: CliRunner, sample_repo: Path, content: bytes, message: str
+) -> None:
+    (sample_repo / "history.csv").write_bytes(content)
+    result = run(runner, "--factbook", "history.csv", "-o", "drafts")
+    assert result.exit_code == ExitCode.ERROR
+    assert result.stderr.startswith(f"Error: {message}")  # type: ignore[attr-defined]
+    assert result.stderr.count("\n") == 1  # type: ignore[attr-defined]
+    assert not (sample_repo / "drafts").exists()
+
+
+def test_factbook_mode_refuses_a_file_as_the_output(runner: CliRunner, sample_repo: Path) -> None:
+    write_factbook(sample_repo / "history.csv")
+    (sample_repo / "taken").write_text("mine")
+    result = run(runner, "--factbook", "history.csv", "-o", "taken")
+    assert result.exit_code == ExitCode.ERROR
+    assert result.stderr == (  # type: ignore[attr-defined]
+        "Error: taken: is a file, not a directory (give -o a directory)\n"
+    )
+    assert (sample_repo / "taken").read_text() == "mine"
