@@ -6,6 +6,7 @@ hosts, TLS that never completes, slow DNS, credentials to another origin, HTTP D
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import http.client
 import http.server
@@ -532,3 +533,43 @@ def test_without_a_query_endpoint_the_counts_are_read_back(
         "no SPARQL query endpoint is known for this store, so kg cannot list the graphs the "
         "build lacks: give --sparql URL"
     ]
+
+
+def gzip_bomb(conn: socket.socket) -> None:
+    """Answer every request with 200 and a gzip body that inflates 1,000-fold."""
+    seen = conn.recv(65536)
+    assert b"Accept-Encoding: identity" in seen  # kg asks for the bytes as they are
+    body = gzip.compress(b"<http://e/s> <http://e/p> <http://e/o> .\n" * 100_000)
+    conn.sendall(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+        b"Content-Encoding: gzip\r\nContent-Length: %d\r\n\r\n" % len(body) + body
+    )
+
+
+def many_headers(conn: socket.socket) -> None:
+    conn.recv(65536)
+    lines = b"".join(b"X-%d: a\r\n" % i for i in range(200))
+    conn.sendall(b"HTTP/1.1 200 OK\r\n" + lines + b"Content-Length: 0\r\n\r\n")
+
+
+def not_http(conn: socket.socket) -> None:
+    conn.recv(65536)
+    conn.sendall(b"SSH-2.0-OpenSSH_9.2\r\n\r\n")
+
+
+@pytest.mark.parametrize(
+    ("handle", "expected"),
+    [
+        (gzip_bomb, "did not answer SPARQL JSON results: Parser error at line 1 column 1"),
+        (many_headers, "HTTPException: got more than 100 headers"),
+        (not_http, "BadStatusLine"),
+    ],
+)
+def test_hostile_answers_are_one_line_and_never_inflated(
+    store: ox.Store, raw: Callable[..., Raw], handle: Callable[[socket.socket], None], expected: str
+) -> None:
+    server = raw(handle)
+    with pytest.raises(RemoteError) as err:
+        push_graphs(store, server.url, client=Client(tries=2, backoff=0.01), sparql=server.url)
+    assert expected in str(err.value)
+    assert str(err.value).endswith("nothing was pushed")
