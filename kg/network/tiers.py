@@ -71,14 +71,22 @@ def tier_facts(store: ox.Store, countries: Sequence[str] | None = None) -> list[
     bind = {"country": list(countries)} if countries is not None else {}
     text = QUERIES.bound("placements", **bind)
     columns = "placement assessment tier country by reportYear original restatedYear source"
+    # TSV cells (kg.core.rq.table), not a Python object per term: thousands of placements.
+    # Sorted here rather than by an ORDER BY (a quarter of the query's time): by placement,
+    # then assessor, source, original, report year, restated year; the first row of each
+    # placement is kept. TSV cells compare as SPARQL orders these terms (unbound first, IRIs
+    # by their text, four-digit years by their value).
+    rows = QUERIES.table(store, "placements", text, columns)
+    rows.sort(key=lambda r: (r[0], r[4], r[8], r[6], r[5], r[7]))
     out: dict[str, TierFact] = {}
-    # TSV cells (kg.core.rq.table), not a Python object per term: thousands of placements
-    for row in QUERIES.table(store, "placements", text, columns):
-        placement, assessment, tier, country, by, year, original, restated, source = (
-            c[1:-1] if c[:1] == "<" else rq.cell_text(c) for c in row
-        )
-        if placement in out:
+    last = None
+    for row in rows:
+        if row[0] == last:
             continue  # a second assessor, source or year of the same placement: the first
+        last = row[0]
+        placement, assessment, tier, country, by, year, original, restated, source = map(
+            rq.cell_text, row
+        )
         assessor = original or by
         name, issues = agents.get(assessor, ("", False))
         title, publishers = sources.get(source, ("", set()))

@@ -205,7 +205,9 @@ def tier_table(store: ox.Store, *, region: str | None = None) -> TierTable:
         found.setdefault(iso3, CountryTiers(iso3, label, sub, region_names.get(sub, "")))
         by_year[iso3, fact.year].setdefault(placement.iri, placement)
     for (iso3, year), placed in by_year.items():
-        ordered = sorted(placed.values(), key=lambda p: (not p.official, p.iri))
+        ordered = list(placed.values())
+        if len(ordered) > 1:
+            ordered.sort(key=lambda p: (not p.official, p.iri))
         found[iso3].years[year] = ordered
     rows = sorted(found.values(), key=lambda c: (c.label.casefold(), c.iso3))
     table = _table(rows, None)
