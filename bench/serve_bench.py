@@ -9,8 +9,9 @@ temporary directory and measures servers started as their own processes on 127.0
   keep-alive.
 
 It reports queries/s, p50/p99 latency and errors for each, the ratios, and checks the target
-(>= 300 q/s, p99 <= 50 ms, 0 errors). Then, under contention -- 4 clients sending queries that
-run into the timeout while 8 clients send the lookup -- it measures the lookups' p99 on
+(>= 300 q/s, p99 <= 50 ms, 0 errors). Then, under contention -- 4 clients (then 20) sending
+queries that run into the timeout, the same text or a new one each time, while 8 clients send
+the lookup, everything from 127.0.0.1 -- it measures the lookups' p99 on
 
 * before: a plain pool of workers (``ProcessEngine(fast_limit=None)``: each query holds its
   worker until it ends or times out, as kg serve did before the lanes);
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import json
 import os
 import platform
@@ -52,6 +54,9 @@ CODES = ("PRK", "CHN", "RUS", "DEU", "FRA", "USA", "BRA", "IND", "NGA", "KOR", "
 #: A four-way cross product of the whole graph: never ends, so it runs into the timeout.
 SLOW = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 CONTENTION_TIMEOUT = 2.0  # --timeout of both servers under contention
+#: (slow clients, a new text each time) of the contention runs.
+SCENARIOS = ((4, False), (4, True), (20, True))
+_SERIAL = itertools.count()
 LOAD_AT_START = 0.0
 
 
@@ -199,11 +204,14 @@ def load(name: str, url: str, *, clients: int, seconds: float, keep_alive: bool)
     return run
 
 
-def _slow_client(url: str, until: float, answers: list[int]) -> None:
-    """Send the never-ending query again and again, each time waiting for its answer."""
+def _slow_client(url: str, until: float, answers: list[int], distinct: bool) -> None:
+    """Send the never-ending query again and again, each time waiting for its answer; with
+    ``distinct``, each time a new text (a comment with a number: the server cannot know it
+    as long from an earlier run)."""
     parts = urlsplit(url)
-    path = "/sparql?query=" + quote(SLOW)
     while time.monotonic() < until:
+        text = f"{SLOW} # {next(_SERIAL)}" if distinct else SLOW
+        path = "/sparql?query=" + quote(text)
         conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=60)
         try:
             conn.request("GET", path)
@@ -216,11 +224,16 @@ def _slow_client(url: str, until: float, answers: list[int]) -> None:
             conn.close()
 
 
-def contention(name: str, url: str, *, clients: int, seconds: float) -> tuple[Run, list[int]]:
-    """Lookups from ``clients`` threads while 4 clients send queries that time out."""
+def contention(
+    name: str, url: str, *, clients: int, seconds: float, slow_clients: int, distinct: bool
+) -> tuple[Run, list[int]]:
+    """Lookups from ``clients`` threads while ``slow_clients`` send queries that time out."""
     answers: list[int] = []
     until = time.monotonic() + seconds
-    slow = [threading.Thread(target=_slow_client, args=(url, until, answers)) for _ in range(4)]
+    slow = [
+        threading.Thread(target=_slow_client, args=(url, until, answers, distinct))
+        for _ in range(slow_clients)
+    ]
     for thread in slow:
         thread.start()
     time.sleep(0.5)  # the slow queries are running
@@ -268,8 +281,7 @@ def report(
     naive: Run,
     fast: Run,
     clients: int,
-    before: tuple[Run, list[int]],
-    after: tuple[Run, list[int]],
+    contended: list[tuple[str, int, bool, tuple[Run, list[int]]]],
     guard: list[tuple[str, int, float, float]],
 ) -> str:
     """The markdown section for bench/RESULTS.md."""
@@ -300,21 +312,28 @@ def report(
             f"{TARGET_QPS:.0f} q/s, p99 <= {TARGET_P99_MS:.0f} ms, 0 errors): "
             f"{'met' if ok else 'NOT met'}.",
             "",
-            "### Lookups while 4 clients send queries that run into the timeout",
+            "### Lookups while other clients send queries that run into the timeout",
             "",
-            f"{clients} lookup clients for {fast.seconds:g} s while 4 other clients each send a "
-            "never-ending query (a four-way cross product of the graph) and, answered 503 at "
-            f"--timeout {CONTENTION_TIMEOUT:g} s, send it again. Both servers: 2 fast workers, "
-            "same process, same run.",
+            f"{clients} lookup clients (keep-alive) for {fast.seconds:g} s while 4 or 20 other "
+            "clients each send a never-ending query (a four-way cross product of the graph) "
+            f"and, answered (503 at --timeout {CONTENTION_TIMEOUT:g} s, or at once when the long "
+            "lane is full), send it again: the same text each time, or a new one each time (so "
+            "the server cannot know it as long from an earlier run). Everything comes from "
+            "127.0.0.1, so a fair share per address cannot tell the lookups from the slow "
+            "queries. before: a plain pool of 2 workers, first come first served (kg serve "
+            "before the lanes); after: `kg serve` (2 fast workers, up to 8 in a burst; 2 long "
+            "slots). Same run, servers in turn; a lookup's latency counts its wait, and a "
+            "refused or late lookup counts as an error.",
             "",
-            "| server | lookups | lookups/s | p50 ms | p99 ms | lookup errors | slow answered |",
-            "|---|---:|---:|---:|---:|---:|---:|",
-            _contention_row("before: plain pool", *before),
-            _contention_row("after: fast + long lanes", *after),
+            "| slow clients | server | lookups | lookups/s | p50 ms | p99 ms | lookup errors | "
+            "slow answered |",
+            "|---|---|---:|---:|---:|---:|---:|---:|",
+            *[
+                _contention_row(f"{n}, {'new text' if d else 'same text'}", name, *result)
+                for name, n, d, result in contended
+            ],
             "",
-            f"p99 of lookups {before[0].pct(99) / max(after[0].pct(99), 1e-9):.0f}x lower with "
-            "the lanes; lookups answered "
-            f"{after[0].qps / max(before[0].qps, 1e-9):.0f}x as often.",
+            *_ratios(contended),
             "",
             "### The guard's cost per query",
             "",
@@ -331,11 +350,27 @@ def report(
     )
 
 
-def _contention_row(name: str, run: Run, slow: list[int]) -> str:
+def _contention_row(scenario: str, name: str, run: Run, slow: list[int]) -> str:
     return (
-        f"| {name} | {len(run.latencies)} | {run.qps:.0f} | {run.pct(50):.1f} | "
+        f"| {scenario} | {name} | {len(run.latencies)} | {run.qps:.0f} | {run.pct(50):.1f} | "
         f"{run.pct(99):.1f} | {run.errors} | {len(slow)} |"
     )
+
+
+def _ratios(contended: list[tuple[str, int, bool, tuple[Run, list[int]]]]) -> list[str]:
+    """One line per scenario: p99 of lookups, before / after."""
+    lines = []
+    for n, distinct in SCENARIOS:
+        found = {name: r[0] for name, k, d, r in contended if (k, d) == (n, distinct)}
+        if {"before", "after"} <= found.keys():
+            before, after = found["before"], found["after"]
+            lines.append(
+                f"- {n} slow clients, {'a new' if distinct else 'the same'} text each time: "
+                f"p99 of lookups {before.pct(99):,.0f} ms before, {after.pct(99):,.0f} ms "
+                f"after ({before.pct(99) / max(after.pct(99), 1e-9):.0f}x lower); lookups "
+                f"answered {after.qps / max(before.qps, 1e-9):.1f}x as often."
+            )
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -403,13 +438,22 @@ def main(argv: list[str] | None = None) -> int:
         ):  # fmt: skip
             proc, url = _start(command)
             try:
-                contended.append(contention(name, url, clients=args.clients, seconds=args.seconds))
+                for n, distinct in SCENARIOS:
+                    result = contention(
+                        name,
+                        url,
+                        clients=args.clients,
+                        seconds=args.seconds,
+                        slow_clients=n,
+                        distinct=distinct,
+                    )
+                    contended.append((name, n, distinct, result))
+                    row = _contention_row(f"{n}, {distinct}", name, *result)
+                    print(row, result[0].first_error, file=sys.stderr, flush=True)
             finally:
                 _stop(proc)
-            run, slow = contended[-1]
-            print(_contention_row(name, run, slow), run.first_error, file=sys.stderr, flush=True)
     guard = guard_cost()
-    text = report(runs[0], runs[1], args.clients, contended[0], contended[1], guard)
+    text = report(runs[0], runs[1], args.clients, contended, guard)
     print(text)
     if not args.no_write:
         write_section(RESULTS, "serve", text)

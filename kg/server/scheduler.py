@@ -12,8 +12,9 @@ answering while long ones run:
   turn; the surplus workers end with their query). Beyond ``max_fast``, queries wait; a freed
   worker goes first to a query whose text recently answered within the fast lane, then to the
   client (address) with the fewest queries running, the earliest first.
-* A query still running after ``fast_limit`` seconds becomes **long**, and its text is
-  remembered for ten minutes: sent again, it goes straight to the long lane (on a worker of its
+* A query still running after ``fast_limit`` seconds becomes **long**, and its text (when it
+  used at least half that in CPU time: not one a loaded machine starved) is remembered for
+  ten minutes: sent again, it goes straight to the long lane (on a worker of its
   own) and never holds a fast worker again. A long query's worker leaves the
   fast lane (a worker forked from the zygote takes its place at once, so the fast lane keeps
   ``workers`` processes), drops to the lowest CPU priority (nice 19) and takes one of
@@ -59,14 +60,16 @@ MAX_PER_CLIENT = 32
 #: Query texts remembered as long (they skip the fast lane next time), and for how long; as
 #: many texts that answered within the fast lane are remembered (they wait at the front).
 KNOWN_LONG_QUERIES, KNOWN_LONG_SECONDS = 1024, 600.0
-#: Fast-lane workers at most, per ``workers`` (each may grow by ``--max-memory``).
-FAST_LANE_FACTOR = 4
+#: Fast-lane workers at most, per ``workers`` (each may grow by ``--max-memory``); the ones
+#: beyond ``workers`` end after this many seconds without a query.
+FAST_LANE_FACTOR, SURPLUS_IDLE_SECONDS = 4, 10.0
 
 
 @dataclass(eq=False)
 class _Worker:
     pid: int
     conn: Connection
+    idle_since: float = 0.0
 
 
 @dataclass(eq=False)
@@ -99,6 +102,16 @@ class _Dead:
 
     def __init__(self, status: int) -> None:
         self.status = status
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time process ``pid`` has used (user + system); infinite when it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return float("inf")  # no /proc: count wall time, as before
 
 
 def _lowest_priority(worker: _Worker) -> None:
@@ -199,20 +212,24 @@ class ProcessEngine:
         self._release(worker)
 
     def _release(self, worker: _Worker) -> None:
-        """Hand a free fast-lane ``worker`` to the fairest waiting query; keep it idle, or end
-        it when the lane has more than ``workers`` without work."""
+        """Hand a free fast-lane ``worker`` to the fairest waiting query or keep it idle; end
+        the idle workers beyond ``workers`` that had no query for SURPLUS_IDLE_SECONDS."""
         with self._cond:
-            surplus = not self._closed and self._give(worker)
-            if surplus:
+            self._give(worker)
+            now = time.monotonic()
+            surplus = [
+                w for w in self._idle[: -self.workers] if now - w.idle_since > SURPLUS_IDLE_SECONDS
+            ]
+            for old in surplus:
+                self._idle.remove(old)
                 self._fast -= 1
-        if surplus:
-            self._kill(worker)
+        for old in surplus:
+            self._kill(old)
 
-    def _give(self, worker: _Worker) -> bool:
-        """Hand ``worker`` to the fairest waiting query or make it idle (lock held); True
-        when nobody needs it and the lane already has ``workers`` idle."""
+    def _give(self, worker: _Worker) -> None:
+        """Hand ``worker`` to the fairest waiting query or make it idle (lock held)."""
         if self._closed:
-            return False
+            return
         if self._fast_waiting:
             if self.fast_limit is None:
                 job = self._fast_waiting[0]
@@ -225,11 +242,9 @@ class ProcessEngine:
             job.worker = worker
             self._running[job.client] += 1
             self._cond.notify_all()
-            return False
-        if len(self._idle) >= self.workers:
-            return True
-        self._idle.append(worker)
-        return False
+            return
+        worker.idle_since = time.monotonic()
+        self._idle.append(worker)  # the last idled is the first taken: the oldest age out
 
     def _acquire(self, job: _Job) -> _Worker | None:
         with self._cond:
@@ -336,9 +351,10 @@ class ProcessEngine:
                 self._kill(worker)
             self._refill()
             return outcome or timeout_outcome(timeout)
-        self._remember(self._known_long, key.digest())
-        with self._cond:
-            self._known_fast.pop(key.digest(), None)
+        if _cpu_seconds(worker.pid) >= self.fast_limit / 2:  # long, not starved by others
+            self._remember(self._known_long, key.digest())
+            with self._cond:
+                self._known_fast.pop(key.digest(), None)
         return self._run_long(job, worker, timeout)
 
     def _was_long(self, key: bytes) -> bool:

@@ -310,7 +310,7 @@ def test_a_burst_of_slow_queries_from_the_same_address_does_not_queue_a_lookup(
             assert outcome.status == 200, outcome.body
         assert slow.running == 6
         assert engine.snapshot().waiting == 0
-        assert engine.snapshot().idle <= 2  # the surplus workers ended with their lookup
+        assert engine.snapshot().fast == 6  # the lookups' workers are free again
     finally:
         engine.close()
 
@@ -331,5 +331,30 @@ def test_past_max_fast_a_known_fast_query_goes_first(store: ox.Store) -> None:
         assert outcome.status == 200, outcome.body
         assert [o.status for o in background.outcomes] == [503]  # only the 3 s one ended
         wait_for(lambda: engine.snapshot().waiting == 0, "the slow query gets the lookup's worker")
+    finally:
+        engine.close()
+
+
+def test_a_query_starved_by_a_busy_machine_is_not_remembered_as_long(
+    store: ox.Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only CPU time makes a query text known as long: a lookup that a loaded machine slowed
+    past the fast lane once must not be sent to the long lane for ten minutes."""
+    from kg.server import scheduler
+
+    engine = ProcessEngine(store, 1, long_queries=1, fast_limit=0.2)
+    try:
+        monkeypatch.setattr(scheduler, "_cpu_seconds", lambda pid: 0.0)  # as if starved
+        assert engine.run(QueryRequest(endless(0)), 1, "a").status == 503
+        again = Background()
+        again.start(lambda: engine.run(QueryRequest(endless(0)), 1, "a"))
+        wait_for(lambda: engine.snapshot().fast == 1, "back in the fast lane")
+        again.threads[0].join()
+        monkeypatch.setattr(scheduler, "_cpu_seconds", lambda pid: 0.2)  # it did use a core
+        assert engine.run(QueryRequest(endless(1)), 1, "a").status == 503
+        known = Background()
+        known.start(lambda: engine.run(QueryRequest(endless(1)), 1, "a"))
+        wait_for(lambda: len(engine.snapshot().long) == 1, "straight to the long lane")
+        assert engine.snapshot().fast == 0
     finally:
         engine.close()
