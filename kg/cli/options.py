@@ -263,16 +263,31 @@ def dirs(ctx: click.Context, data: Path | None, ontology: Path | None) -> tuple[
 
 
 def source_store(ctx: click.Context, source: Source) -> Any:
-    """The pyoxigraph store a read-only command reads (``source`` has no endpoint)."""
+    """The pyoxigraph store a read-only command reads; for an endpoint, a stand-in that runs
+    the readers' SELECT queries on it (``kg.api.endpointstore``)."""
     from kg.api import sources
 
     root = ctx.find_root().params
+    if source.endpoint is not None:
+        from kg.api.endpointstore import EndpointStore
+        from kg.query.endpoint import Endpoint
+
+        return EndpointStore(Endpoint(source.endpoint))
     if source.graph is not None:
         return sources.from_file(source.graph)
     if source.data is not None:
         return sources.from_data(source.data, ontology=root["ontology_dir"])
+    data: Path | None = root["data_dir"]
+    chosen = ctx.find_root().get_parameter_source("data_dir")
+    if (
+        chosen in (None, click.core.ParameterSource.DEFAULT)
+        and data is not None
+        and not data.is_dir()
+        and (source.build_dir / "graph.nq").is_file()
+    ):
+        data = None  # a build away from its project (copied, or --build elsewhere): read as is
     return sources.from_build(
-        source.build_dir, data=root["data_dir"], ontology=root["ontology_dir"], progress=progress()
+        source.build_dir, data=data, ontology=root["ontology_dir"], progress=progress()
     )
 
 

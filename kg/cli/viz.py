@@ -45,7 +45,7 @@ def _chart_format(output: str) -> str:
 @click.option("--form", metavar="FORM", help="Only flows of this form (narrower forms too).")
 @click.option("--year", type=int, help="Only flows of this year.")
 @click.option("--top", type=click.IntRange(min=1), help="Only the N largest flows.")
-@source_options(graph=True)
+@source_options(graph=True, endpoint=True)
 @click.pass_context
 def flows(
     ctx: click.Context,
@@ -61,7 +61,8 @@ def flows(
     PNG, or an interactive HTML page.
 
     The format follows the file suffix; the HTML page works offline (pan, zoom, hover, filters).
-    It reads the build (built first when stale), or what --build, --data or --graph names.
+    It reads the build (built first when stale), or what --build, --data, --graph or
+    --endpoint names.
 
     Example:
 
@@ -90,7 +91,7 @@ def flows(
     metavar="REGION",
     help="Only countries in this UN M49 region or sub-region (name or code: Europe, 035).",
 )
-@source_options(graph=True)
+@source_options(graph=True, endpoint=True)
 @click.pass_context
 def tiers(ctx: click.Context, output: str, region: str | None, source: Source) -> None:
     """Draw the tier heat-map: countries × TIP report years, coloured by tier.
@@ -123,7 +124,7 @@ def tiers(ctx: click.Context, output: str, region: str | None, source: Source) -
     metavar="ID",
     help="The dataset to draw (e.g. unodc-glotip-2023); default: the official statistic.",
 )
-@source_options(graph=True)
+@source_options(graph=True, endpoint=True)
 @click.pass_context
 def detections(
     ctx: click.Context, country: str, output: str, source_id: str | None, source: Source

@@ -226,6 +226,23 @@ def test_an_endpoint_gives_the_same_flows_dossier_and_counts(endpoint: str, g: G
         remote.report("XXZ")
 
 
+@pytest.mark.server
+def test_report_and_viz_read_an_endpoint_as_a_build(
+    endpoint: str, shipped_build_dir: Path, tmp_path: Path
+) -> None:
+    for args in (["report", "PRK"], ["viz", "flows", "PRK"], ["viz", "tiers"]):
+        suffix = ".html" if args[0] == "report" else ".svg"
+        local, remote = tmp_path / f"local{suffix}", tmp_path / f"remote{suffix}"
+        cli_out(shipped_build_dir, *args, "-o", str(local))
+        result = CliRunner().invoke(cli, [*args, "--endpoint", endpoint, "-o", str(remote)])
+        assert result.exit_code == 0, result.output
+        assert remote.read_bytes() == local.read_bytes(), args
+    gone = CliRunner().invoke(cli, ["report", "PRK", "--endpoint", "http://127.0.0.1:9/sparql"])
+    assert gone.exit_code == 1
+    assert gone.stderr.startswith("Error: cannot reach http://127.0.0.1:9/sparql")
+    assert gone.stderr.count("\n") == 1
+
+
 def test_endpoint_rows_become_query_solutions() -> None:
     from kg.api.endpointstore import solutions
 

@@ -22,8 +22,8 @@ READERS = {
     "query": {"--graph", "--endpoint"},
     "serve": {"--graph"},
     "export": {"--graph"},
-    "report": {"--graph"},
-    "viz flows": {"--graph"},
+    "report": {"--graph", "--endpoint"},
+    "viz flows": {"--graph", "--endpoint"},
     "push": set(),  # its --graph is the deprecated spelling of --named-graph for one release
 }
 
@@ -213,3 +213,26 @@ def test_command_bodies_are_adapters_of_at_most_25_lines() -> None:
     assert {"export", "extract", "query", "build"} <= set(sizes)
     long = {name: n for name, n in sizes.items() if n > 25}
     assert set(long) == set(LONG_BODIES), long
+
+
+def test_a_build_away_from_its_project_is_read_as_it_is(
+    runner: CliRunner, shipped_build_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--build DIR from a folder with no data/ reads the build; a --data that is given and
+    missing is still an error."""
+    monkeypatch.chdir(tmp_path)
+    build = ["--build", str(shipped_build_dir)]
+    tiers = runner.invoke(cli, ["query", "tiers", "--format", "csv", *build])
+    assert tiers.exit_code == 0, tiers.output
+    assert ",PRK," in tiers.stdout
+    report = runner.invoke(cli, ["report", "PRK", *build, "-o", "prk.html"])
+    assert report.exit_code == 0, report.output
+    assert not (tmp_path / "build").exists()
+    for args, env in (
+        (["--data", "nope", "query", "tiers", *build], {}),
+        (["query", "tiers", *build], {"KG_DATA": "nope"}),
+        (["query", "tiers"], {}),  # no build here, and no data to make one from
+    ):
+        result = runner.invoke(cli, args, env=env)
+        assert result.exit_code == 1, (args, result.output)
+        assert result.stderr.startswith("Error: data directory ")
