@@ -166,7 +166,7 @@ def parse_size(text: str) -> int | None:
     """``65536``, ``256K``, ``32M``, ``1G`` (powers of 1024) as bytes; None if not a size."""
     text = text.strip().upper().removesuffix("IB").removesuffix("B")
     number, unit = text.rstrip("KMG"), text[len(text.rstrip("KMG")) :]
-    if not number.isdigit() or unit not in _SIZE_UNITS or int(number) <= 0:
+    if not (number.isascii() and number.isdigit()) or unit not in _SIZE_UNITS or int(number) <= 0:
         return None
     return int(number) * _SIZE_UNITS[unit]
 

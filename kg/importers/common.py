@@ -231,14 +231,21 @@ class Count:
         )
 
 
+def is_number(text: str) -> bool:
+    """True for 1 to 15 ASCII digits: a count or a year in a dataset. (``str.isdigit`` is also
+    true for '²' or '١٢', which ``int`` refuses or reads as another number, and ``int`` refuses
+    more than 4,300 digits.)"""
+    return 0 < len(text) <= 15 and text.isascii() and text.isdigit()
+
+
 def parse_count(raw: str) -> Count | None:
     """Read ``"1,282"``, ``"12"``, ``"12.0"`` or a band ``"<5"``; None when not a count."""
     value = raw.strip().replace(",", "").replace(" ", "")
-    if value.startswith("<") and value[1:].isdigit() and int(value[1:]) > 1:
+    if value.startswith("<") and is_number(value[1:]) and int(value[1:]) > 1:
         return Count(1, int(value[1:]) - 1, True)
     if value.endswith(".0"):
         value = value[:-2]
-    if value.isdigit():
+    if is_number(value):
         return Count(int(value), int(value))
     return None
 

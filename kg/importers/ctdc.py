@@ -28,6 +28,7 @@ from kg.importers.common import (
     band_small,
     estimate,
     flow,
+    is_number,
     no_progress,
     source_document,
 )
@@ -140,6 +141,6 @@ def import_ctdc(
 
 def _year(raw: str) -> int | None:
     text = raw.strip().removesuffix(".0")
-    if text.isdigit() and 1900 <= int(text) <= 2100:
+    if is_number(text) and 1900 <= int(text) <= 2100:
         return int(text)
     return None

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from kg.importers.common import ImportReport, Tally
+from kg.importers.common import ImportReport, Tally, is_number
 from kg.importers.csvstream import CsvStream
 from kg.importers.gec import FactbookCountries, clean_name
 
@@ -68,7 +68,7 @@ def _read(stream: CsvStream, report: ImportReport) -> list[_List]:
             report.skip(f"unknown tier {row['tier'].strip()!r}", f"line {line}")
             continue
         tag = row["year_in_text"].strip()
-        key = (row["snapshot_commit"].strip(), tier, int(tag) if tag.isdigit() else None)
+        key = (row["snapshot_commit"].strip(), tier, int(tag) if is_number(tag) else None)
         last = out[-1] if out else None
         if last is None or (last.snapshot, last.tier, last.tag) != key:
             out.append(_List(key[0], row["snapshot_first_seen"].strip(), tier, key[2]))

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.importers.common import ByteProgress, ImportReport, Tally
+from kg.importers.common import ByteProgress, ImportReport, Tally, is_number
 from kg.importers.csvstream import CsvStream
 from kg.importers.factbook_lists import TIER_NAMES, ListPlacement
 from kg.importers.gec import FactbookCountries, Mapped
@@ -124,7 +124,7 @@ def _text(line: int, row: dict[str, str], code: str | None, report: ImportReport
         report.skip(f"per-country text without a tier we read ({rating[:40]!r})", where)
     elif "update pending" in rating.lower():
         report.skip("per-country text is a placeholder ('update pending'): not a placement", where)
-    elif not year.isdigit():
+    elif not is_number(year):
         report.skip("per-country text without a year tag: no report year", where)
     else:
         return _Text(line, code, int(year), tier, row["first_seen_date"], row["last_seen_date"])

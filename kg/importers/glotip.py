@@ -31,6 +31,7 @@ from kg.importers.common import (
     band_small,
     estimate,
     flow,
+    is_number,
     no_progress,
     parse_count,
     source_document,
@@ -144,7 +145,7 @@ def _row(st: _State, line: int, row: dict[str, str]) -> None:
         return
     year_text = row["Year"].strip()
     count = parse_count(row[VALUE])
-    if not year_text.isdigit() or count is None:
+    if not is_number(year_text) or count is None:
         report.skip("year or value is not a number", f"line {line}: {row[VALUE]!r}")
         return
     reporter = _reporter(st, line, row)

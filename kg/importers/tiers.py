@@ -31,6 +31,7 @@ from kg.importers.common import (
     ImportReport,
     ImportResult,
     SourceMeta,
+    is_number,
     no_progress,
     source_document,
 )
@@ -119,7 +120,7 @@ def _special_cases(path: Path, report: ImportReport) -> dict[tuple[str, int], in
     for line, row in stream.rows(side):
         year = row["year"].strip().removesuffix(".0")
         code = row["tierupdated"].strip().removesuffix(".0")
-        if code == CHO_SPECIAL_CASE and year.isdigit():
+        if code == CHO_SPECIAL_CASE and is_number(year):
             found[(row["ccode"].strip().removesuffix(".0"), int(year))] = line
     report.notes.append(
         f"special cases: {len(found)} country-years coded 666 in {CHO} "
@@ -147,7 +148,7 @@ def import_tiers(
         if tier is None:
             report.skip("unknown tier label", f"line {line}: {row['tier'].strip()!r}")
             continue
-        if not year_text.isdigit():
+        if not is_number(year_text):
             report.skip("year is not a number", f"line {line}: {year_text!r}")
             continue
         code = _country(countries, report, line, row)

@@ -183,7 +183,7 @@ class CountryMatcher:
         return Resolution(value, "unmapped")
 
     def _code(self, raw: str) -> tuple[str, str] | None:
-        if raw.isdigit():
+        if raw.isascii() and raw.isdigit() and len(raw) <= 3:
             number = int(raw)
             return (self.numeric[number], "numeric") if number in self.numeric else None
         if raw.isascii() and raw.isalpha() and len(raw) in (2, 3):

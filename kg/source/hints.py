@@ -68,7 +68,7 @@ def _what_it_is(raw: str, records: Records, *, regions: bool) -> str | None:
         if (
             raw == region.id
             or normalise(raw) == normalise(region.name)
-            or (raw.isdigit() and raw.zfill(3) == region.m49)
+            or (raw.isascii() and raw.isdigit() and raw.zfill(3) == region.m49)
         ):
             if not regions:
                 return f"'{raw}' is a region ({region.name}); a country code is needed here"

@@ -193,3 +193,38 @@ def test_huge_fields_and_mixed_encodings_are_one_line(
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: bad.csv:{message}")
     assert result.stderr.count("\n") == 1
+
+
+GLOTIP_ROW = (
+    "GBR,United Kingdom,Europe,Northern Europe,Detected trafficking victims,by citizenship,"
+    "Albania,Total,Total,{year},Counts,{value},GLOTIP\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("year", "value"),
+    [
+        ("2019", "²"),  # str.isdigit() is true, int() refuses it
+        ("2019", "<²"),
+        ("2019", "9" * 5000),  # int() refuses more than 4,300 digits
+        ("²⁰¹⁹", "1705"),
+        ("2019", "١٢"),  # Arabic-Indic digits: not read as 12
+        ("9" * 5000, "1705"),
+    ],
+)
+def test_numbers_that_are_not_ascii_digits_are_skipped_rows(
+    year: str, value: str, repo: Path, runner: CliRunner
+) -> None:
+    (repo / "g.csv").write_text(HEADER + GLOTIP_ROW.format(year=year, value=value))
+    result = runner.invoke(cli, ["import", "glotip", "g.csv"])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    assert "year or value is not a number" in result.output
+    assert "facts written: none" in result.output
+
+
+def test_a_size_option_with_unicode_digits_is_a_usage_error(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["serve", "--max-query-size", "²M"])
+    assert result.exit_code == 2
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "'²M' is not a size (e.g. 65536, 256K, 32M, 1G)" in result.stderr
