@@ -11,7 +11,9 @@ answering while long ones run:
   shares the cores with them for at most ``fast_limit`` seconds instead of waiting for each in
   turn; the surplus workers end with their query). Beyond ``max_fast``, queries wait; a freed
   worker goes first to a query whose text recently answered within the fast lane, then to the
-  client (address) with the fewest queries running, the earliest first.
+  client (address) with the fewest queries running, the earliest first. Such a known-fast
+  query, slowed past ``fast_limit`` by a busy machine (less CPU time than that), keeps its
+  fast-lane worker rather than wait paused behind long queries.
 * A query still running after ``fast_limit`` seconds becomes **long**, and its text (when it
   used at least half that in CPU time: not one a loaded machine starved) is remembered for
   ten minutes: sent again, it goes straight to the long lane (on a worker of its
@@ -337,6 +339,9 @@ class ProcessEngine:
         else:
             first = job.left() if self.fast_limit is None else min(self.fast_limit, job.left())
             answer = self._answer(worker, first)
+            starved = job.known_fast and self.fast_limit is not None and answer is None
+            if starved and _cpu_seconds(worker.pid) < (self.fast_limit or 0):  # not long: stay
+                answer = self._answer(worker, job.left())
         if isinstance(answer, Outcome):
             self._finish(job)
             self._release(worker)

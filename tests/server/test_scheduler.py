@@ -358,3 +358,26 @@ def test_a_query_starved_by_a_busy_machine_is_not_remembered_as_long(
         assert engine.snapshot().fast == 0
     finally:
         engine.close()
+
+
+def test_a_known_fast_query_slowed_by_the_machine_keeps_its_fast_worker(
+    store: ox.Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lookup that answered in the fast lane before, and is now slowed past it by a busy
+    machine, is not paused behind the long queries: it keeps running where it is."""
+    from kg.server import scheduler
+
+    engine = ProcessEngine(store, 1, long_queries=1, fast_limit=0.2)
+    try:
+        query = QueryRequest(endless(0))
+        monkeypatch.setattr(engine, "_was_fast", lambda key: True)  # as if it answered before
+        monkeypatch.setattr(scheduler, "_cpu_seconds", lambda pid: 0.05)  # and is starved now
+        starved = Background()
+        starved.start(lambda: engine.run(query, 60, "a"))
+        wait_for(lambda: engine.snapshot().fast == 1, "in the fast lane")
+        time.sleep(0.5)  # past fast_limit: a query that is not known fast would be long now
+        assert engine.snapshot().long == ()
+        assert engine.snapshot().fast == 1
+        assert starved.running == 1
+    finally:
+        engine.close()
