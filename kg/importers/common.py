@@ -13,6 +13,7 @@ from kg.core import vocab as V
 from kg.core.errors import Location, printable
 from kg.core.terms import RDF_TYPE, RDFS_LABEL, QuadSink, boolean, date, dc, integer, iri, text, tk
 from kg.source.countrymatch import NOT_COUNTRY_KINDS, Resolution
+from kg.source.reader import FIRST_YEAR, next_year
 
 #: Called with (bytes read, total bytes) while a file is read.
 ByteProgress = Callable[[int, int], None]
@@ -236,6 +237,14 @@ def is_number(text: str) -> bool:
     true for '²' or '١٢', which ``int`` refuses or reads as another number, and ``int`` refuses
     more than 4,300 digits.)"""
     return 0 < len(text) <= 15 and text.isascii() and text.isdigit()
+
+
+def year_outside(text: str) -> str | None:
+    """Why ``text`` (1-15 ASCII digits) is not a year data may refer to (1990 to next year,
+    as for the YAML data), or None when it is one."""
+    if FIRST_YEAR <= int(text) <= next_year():
+        return None
+    return f"year outside {FIRST_YEAR}-{next_year()}"
 
 
 def parse_count(raw: str) -> Count | None:

@@ -31,6 +31,7 @@ from kg.importers.common import (
     is_number,
     no_progress,
     source_document,
+    year_outside,
 )
 from kg.importers.csvstream import CsvStream
 from kg.source.countrymatch import CountryMatcher
@@ -141,6 +142,6 @@ def import_ctdc(
 
 def _year(raw: str) -> int | None:
     text = raw.strip().removesuffix(".0")
-    if is_number(text) and 1900 <= int(text) <= 2100:
+    if is_number(text) and year_outside(text) is None:
         return int(text)
     return None

@@ -35,6 +35,7 @@ from kg.importers.common import (
     no_progress,
     parse_count,
     source_document,
+    year_outside,
 )
 from kg.importers.csvstream import CsvStream
 from kg.source.countrymatch import CountryMatcher
@@ -147,6 +148,10 @@ def _row(st: _State, line: int, row: dict[str, str]) -> None:
     count = parse_count(row[VALUE])
     if not is_number(year_text) or count is None:
         report.skip("year or value is not a number", f"line {line}: {row[VALUE]!r}")
+        return
+    outside = year_outside(year_text)
+    if outside is not None:
+        report.skip(outside, f"line {line}: {year_text!r}")
         return
     reporter = _reporter(st, line, row)
     if reporter is None:

@@ -34,6 +34,7 @@ from kg.importers.common import (
     is_number,
     no_progress,
     source_document,
+    year_outside,
 )
 from kg.importers.csvstream import CsvStream
 from kg.source.countrymatch import CountryMatcher, normalise
@@ -150,6 +151,10 @@ def import_tiers(
             continue
         if not is_number(year_text):
             report.skip("year is not a number", f"line {line}: {year_text!r}")
+            continue
+        outside = year_outside(year_text)
+        if outside is not None:
+            report.skip(outside, f"line {line}: {year_text!r}")
             continue
         code = _country(countries, report, line, row)
         cho = special.get((row.get("ccode", "").strip(), int(year_text)))

@@ -3,6 +3,7 @@ files whose report must stay short on a terminal (issue 11, item 18)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -228,3 +229,22 @@ def test_a_size_option_with_unicode_digits_is_a_usage_error(runner: CliRunner) -
     assert result.exit_code == 2
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "'²M' is not a size (e.g. 65536, 256K, 32M, 1G)" in result.stderr
+
+
+@pytest.mark.parametrize("year", ["3000", "0", "1066"])
+def test_a_year_outside_1990_to_next_year_is_a_skipped_row(
+    year: str, repo: Path, runner: CliRunner
+) -> None:
+    """Issue 11, item 12 for imported datasets: the same year range as the YAML data."""
+    rows = GLOTIP_ROW.format(year=year, value="1705") + GLOTIP_ROW.format(year=2019, value="17")
+    (repo / "g.csv").write_text(HEADER + rows)
+    result = runner.invoke(cli, ["import", "glotip", "g.csv"])
+    assert result.exit_code == 0, result.output
+    assert f"year outside 1990-{dt.date.today().year + 1}" in result.output
+    assert "facts written: 1 CrossBorderFlow" in result.output
+    (repo / "t.csv").write_text(
+        f'"countryname","iso","year","ccode","tier"\nNorth Korea,PRK,{year},731,3\n'
+    )
+    result = runner.invoke(cli, ["import", "tiers", "t.csv"])
+    assert result.exit_code == 0, result.output
+    assert "year outside 1990-" in result.output
