@@ -22,9 +22,16 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> synthetic.Corpus:
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    """Every file of a build; the on-disk store (RocksDB files carry their own ids and times)
+    as the sorted N-Quads of what it holds."""
+    files = {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and "store" not in p.relative_to(root).parts
     }
+    if (root / "store").is_dir():
+        files["store"] = "\n".join(sorted(map(str, pipeline.open_build(root)))).encode()
+    return files
 
 
 def settings(

@@ -54,7 +54,7 @@ def from_build(
                 f"{display_path(build)} is not a kg build (no graph.nq)",
                 hint="run 'kg build', or open a data directory or an RDF file",
             )
-        return pipeline.load_build(build)
+        return pipeline.open_build(build)
     config = settings(data, build, ontology=ontology, imports=imports)
     if progress is None:
         return pipeline.ensure_build(config)

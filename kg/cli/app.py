@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
@@ -27,6 +28,21 @@ def show_version(ctx: click.Context) -> None:
 
     click.echo(f"kg, version {__version__}")
     ctx.exit()
+
+
+class _Warnings(logging.Handler):
+    """Shows kg's logged warnings as ``warning: …`` lines on stderr (library code never prints)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"warning: {record.getMessage()}", err=True)
+
+
+def show_warnings() -> None:
+    """Route the ``kg`` loggers' warnings to stderr (once per process)."""
+    logger = logging.getLogger("kg")
+    if not any(isinstance(h, _Warnings) for h in logger.handlers):
+        handler = _Warnings(logging.WARNING)
+        logger.addHandler(handler)
 
 
 class KGGroup(click.Group):
@@ -67,6 +83,7 @@ def cli(ctx: click.Context, traceback: bool, data_dir: Any, ontology_dir: Any) -
     """
     ctx.meta["kg.traceback"] = traceback
     ctx.ensure_object(dict)
+    show_warnings()
 
 
 for command in (init, build, validate, serve, query, export, viz, report, push, import_, extract):

@@ -6,6 +6,7 @@ May import: the stages it runs (``kg.core``, ``kg.source``, ``kg.importers``, ``
 ``kg.shacl``) and any other subpackage below it; never ``kg.cli``.
 """
 
+from kg.pipeline.opening import ensure_build, load_build, open_build
 from kg.pipeline.run import (
     MANIFEST,
     OUTPUTS,
@@ -13,10 +14,8 @@ from kg.pipeline.run import (
     BuildResult,
     Progress,
     Settings,
-    ensure_build,
     graph_counts,
     jsonld_context,
-    load_build,
     run,
 )
 
@@ -31,5 +30,6 @@ __all__ = [
     "graph_counts",
     "jsonld_context",
     "load_build",
+    "open_build",
     "run",
 ]

@@ -5,19 +5,20 @@ from __future__ import annotations
 
 import functools
 import gc
+import hashlib
 import json
 import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
 from kg.core import vocab as V
-from kg.core.errors import KGError, Location, SourceError, display_path
+from kg.core.errors import Location, display_path
 from kg.core.fileio import atomic_dir, check_private_dir
 from kg.core.resources import shipped
 from kg.core.version import __version__
@@ -32,6 +33,7 @@ from kg.pipeline.cache import (
     file_digest,
     load_sources_cached,
 )
+from kg.pipeline.ondisk import STORE, StoreWriter
 from kg.shacl.validate import ValidationReport, validate
 from kg.source.loader import SourceDoc, find_sources
 from kg.source.ontology import Ontology, load_ontology
@@ -43,6 +45,8 @@ log = logging.getLogger(__name__)
 #: Files written into the build directory; later commands read these.
 OUTPUTS = ("graph.ttl", "graph.nt", "graph.jsonld", "graph.trig", "graph.nq")
 MANIFEST = "manifest.json"
+#: The size, modification time and checksum of each input (a cache for ``is_stale``).
+INPUT_STATS = ".inputs.json"
 REPORT = "validation.json"
 
 Progress = Callable[[str], None]
@@ -65,6 +69,9 @@ class Settings:
     #: Per-source cache (kg.cache); None means beside the output: build → .build-cache.
     cache_dir: Path | None = None
     use_cache: bool = True
+    #: Also write the on-disk store build/store/ (kg.pipeline.ondisk) that read-only commands
+    #: open instead of parsing graph.nq.
+    store: bool = True
 
     @property
     def cache(self) -> Path | None:
@@ -158,9 +165,25 @@ def run(settings: Settings, *, write: bool = True, progress: Progress = _noop) -
     directory replaces the build only if the graph conforms.
     """
     started = time.perf_counter()
-    clock = _Clock(progress)
     if write:
         check_private_dir(settings.out_dir, "build directory", "--out DIR")
+    writer = StoreWriter(settings.out_dir) if write and settings.store else None
+    try:
+        result = _run(settings, write, progress, writer)
+    finally:
+        if writer is not None:
+            writer.abort()  # nothing left to do when the store was moved into the build
+    result.timings["total"] = time.perf_counter() - started
+    return result
+
+
+def _run(
+    settings: Settings, write: bool, progress: Progress, writer: StoreWriter | None
+) -> BuildResult:
+    clock = _Clock(progress)
+    if writer is not None:  # the input N-Quads files are most of a big build: start with them
+        for path in settings.nquads:
+            writer.load_file(path)
     cache = BuildCache(settings.cache)
     clock("ontology")
     ontology = load_ontology(settings.ontology_dir)
@@ -173,6 +196,8 @@ def run(settings: Settings, *, write: bool = True, progress: Progress = _noop) -
     store = ox.Store()
     store.extend(ontology.quads)
     store.extend(built.quads)
+    if writer is not None:
+        writer.load_quads([*ontology.quads, *built.quads])
     if settings.nquads:
         clock("load")
         for path in settings.nquads:
@@ -184,8 +209,12 @@ def run(settings: Settings, *, write: bool = True, progress: Progress = _noop) -
     for item in imported:  # each dataset in its own named graph, validated like the rest
         store.extend(item.quads)
         built.origins.update(item.origins)
+        if writer is not None:
+            writer.load_quads(item.quads)
     clock("rules")
     inferred = apply_rules(store)
+    if writer is not None:  # the rules drop the inferred graph and derive it afresh: so here
+        writer.replace_graph(store, V.GRAPH_INFERRED)
     clock.stop()
     result = BuildResult(ontology, docs, records, built, store, inferred, ValidationReport())
     result.imports = imported
@@ -201,13 +230,12 @@ def run(settings: Settings, *, write: bool = True, progress: Progress = _noop) -
         with ThreadPoolExecutor(max_workers=1) as pool:
             pending = pool.submit(check)
             progress("write")
-            result.written = write_outputs(result, settings, pending=pending.result)
+            result.written = write_outputs(result, settings, pending=pending.result, writer=writer)
     else:
         result.report = check()
     cache.prune()  # every input was read: entries this build did not use are stale
     result.cache_stats = {"hits": cache.hits, "misses": cache.misses}
     result.timings.update(clock.timings)
-    result.timings["total"] = time.perf_counter() - started
     return result
 
 
@@ -240,21 +268,30 @@ def write_outputs(
     settings: Settings,
     *,
     pending: Callable[[], ValidationReport] | None = None,
+    writer: StoreWriter | None = None,
 ) -> list[Path]:
     """Write every output into a fresh directory and swap it in atomically.
 
     With ``pending`` (a validation still running), the graph files are written first, then
     the report is awaited: the directory is swapped in only if the graph conforms, and
-    nothing is written (``[]`` is returned) otherwise.
+    nothing is written (``[]`` is returned) otherwise. With ``writer``, its on-disk store
+    (``store/``) joins the other outputs and the manifest names it.
     """
     context = jsonld_context(settings.ontology_dir)
 
+    stats: dict[str, list[int | str]] = {}
+
     def facts() -> dict[str, object]:
+        files = input_files(settings)
+        digests = {p: file_digest(p) for p in files}
+        for p in files:
+            stat = p.stat()
+            stats[str(p.resolve())] = [stat.st_size, stat.st_mtime_ns, digests[p]]
         return {
             "kg_version": __version__,
             "graphs": graph_counts(result.store),
             "inferred_by_rule": result.inferred,
-            "inputs": {display_path(p): file_digest(p) for p in input_files(settings)},
+            "inputs": {display_path(p): digests[p] for p in files},
             "imports": display_path(settings.imports) if settings.imports else None,
         }
 
@@ -272,14 +309,24 @@ def write_outputs(
             result.report = pending()
             if not result.report.conforms:
                 raise _NotConforming
+        if writer is not None:
+            t0 = time.perf_counter()
+            graphs = manifest["graphs"]
+            assert isinstance(graphs, dict)
+            content = json.dumps(manifest, sort_keys=True).encode()
+            manifest["store"] = writer.finish(hashlib.sha256(content).hexdigest(), list(graphs))
+            writer.move_into(tmp)
+            result.timings["store wait"] = time.perf_counter() - t0
         (tmp / REPORT).write_text(json.dumps(result.report.as_dict(), indent=1) + "\n")
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+        (tmp / INPUT_STATS).write_text(json.dumps(stats, sort_keys=True) + "\n")
 
     try:
         atomic_dir(settings.out_dir, fill)
     except _NotConforming:
         return []
-    return [settings.out_dir / n for n in (*OUTPUTS, REPORT, MANIFEST)]
+    names = [*OUTPUTS, REPORT, MANIFEST] + ([STORE] if writer is not None else [])
+    return [settings.out_dir / n for n in names]
 
 
 def jsonld_context(ontology_dir: Path) -> dict[str, object]:
@@ -292,67 +339,4 @@ def jsonld_context(ontology_dir: Path) -> dict[str, object]:
     return context
 
 
-def is_stale(settings: Settings) -> bool:
-    """True when the build is missing or older than any input file."""
-    manifest = settings.out_dir / MANIFEST
-    if not manifest.exists() or not (settings.out_dir / "graph.nq").exists():
-        return True
-    built_at = manifest.stat().st_mtime
-    return any(p.stat().st_mtime > built_at for p in input_files(settings))
-
-
-def recorded_imports(out_dir: Path) -> Path | None:
-    """The import list a build in ``out_dir`` was made with, from its manifest."""
-    try:
-        value = json.loads((out_dir / MANIFEST).read_text()).get("imports")
-    except (OSError, ValueError):
-        return None
-    return Path(value) if isinstance(value, str) and Path(value).exists() else None
-
-
-def load_build(out_dir: Path) -> ox.Store:
-    """Load a build directory's quads into an in-memory store.
-
-    Raises:
-        ConfigError: when another user owns the directory or can write it.
-        SourceError: when its graph.nq cannot be read or parsed.
-    """
-    check_private_dir(out_dir, "build directory", "--build DIR")
-    store = ox.Store()
-    path = out_dir / "graph.nq"
-    hint = f"the build is damaged or incomplete: run 'kg build --out {display_path(out_dir)}'"
-    try:
-        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
-    except SyntaxError as exc:
-        where = Location(display_path(path), exc.lineno or 0, exc.offset or 0)
-        raise SourceError(
-            f"cannot parse: {str(exc).splitlines()[0]}", where=where, hint=hint
-        ) from exc
-    except OSError as exc:
-        raise SourceError(
-            f"cannot read: {exc.strerror or exc}", where=Location(display_path(path)), hint=hint
-        ) from exc
-    return store
-
-
-def ensure_build(settings: Settings, *, progress: Progress = _noop) -> ox.Store:
-    """Return the store of an up-to-date build, building first when needed.
-
-    A rebuild keeps the import list the build was made with (recorded in its manifest), so a
-    read-only command never drops imported datasets from a build.
-    """
-    if settings.imports is None:
-        settings = replace(settings, imports=recorded_imports(settings.out_dir))
-    if is_stale(settings):
-        log.info("build in %s is missing or stale; building", settings.out_dir)
-        result = run(settings, progress=progress)
-        if not result.report.conforms:
-            raise KGError(
-                f"the data does not conform ({len(result.report.violations)} violations)",
-                hint="run 'kg validate' to see them",
-            )
-        return result.store
-    return load_build(settings.out_dir)
-
-
-__all__ = ["BuildResult", "Settings", "ensure_build", "load_build", "run"]
+__all__ = ["BuildResult", "Settings", "input_files", "run", "write_outputs"]

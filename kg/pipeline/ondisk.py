@@ -1,0 +1,193 @@
+"""The on-disk store beside a build: ``build/store/``, a pyoxigraph (RocksDB) store of every quad
+of the build, which read-only commands open read-only instead of parsing ``graph.nq``.
+
+**Writing.** A build starts a helper process (``StoreWriter``) that bulk-loads the store in a
+directory beside the build while the build goes on: the input N-Quads files straight away
+(they are most of a big build), then the quads the build makes (ontology, sources, imports),
+then, once the rules ran, the inferred graph afresh. The helper runs at a lower priority, so it
+takes the cores the build leaves idle. When the graph conforms the finished store is moved
+into the staging directory of the build, which replaces ``build/`` atomically with the other
+outputs: a build never leaves a half-written store, and a reader that has the old store open
+keeps reading it.
+
+**Reading.** ``open_store`` opens ``build/store`` read-only (any number of readers at once)
+after checking it belongs to the build: its ``kg-store.json`` names the same store as
+``build/manifest.json``, the same kg and pyoxigraph versions as the running ones, and the same
+files (names and sizes) as when it was written; nobody holds it open for writing. Otherwise it
+returns the problem in one line, and the caller answers from ``graph.nq`` instead.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any
+
+import pyoxigraph as ox
+
+from kg.core.errors import KGError, display_path
+from kg.core.ondisk import NQ, NT, STAMP, STORE, fingerprint
+from kg.core.version import __version__
+
+_HELPER = "import sys; from kg.core.ondisk import serve_writer; serve_writer(sys.argv[1])"
+
+
+class StoreWriter:
+    """The helper process that writes a build's on-disk store (see the module docstring)."""
+
+    def __init__(self, out_dir: Path) -> None:
+        """Start the helper in a fresh directory beside ``out_dir``."""
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        self.work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.store.", dir=out_dir.parent))
+        self.target = self.work / STORE
+        self.parts = 0
+        root = str(Path(__file__).resolve().parents[2])
+        path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", _HELPER, str(self.target)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": path},
+        )
+
+    def _send(self, line: str) -> None:
+        stdin: IO[bytes] | None = self.proc.stdin
+        if stdin is None or self.proc.poll() is not None:
+            self._failed()
+        assert stdin is not None
+        try:
+            stdin.write((line + "\n").encode())
+            stdin.flush()
+        except (BrokenPipeError, OSError):
+            self._failed()
+
+    def _failed(self) -> None:
+        _, err = self.proc.communicate()
+        lines = err.decode(errors="replace").strip().splitlines() or ["no output"]
+        raise KGError(f"writing the on-disk store failed: {lines[-1]}")
+
+    def _part(self) -> Path:
+        self.parts += 1
+        return self.work / f"part-{self.parts}"
+
+    def load_file(self, path: Path) -> None:
+        """Load an N-Quads input file (read by the helper itself)."""
+        self._send(f"nquads {path.resolve()}")
+
+    def load_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """Load quads the build made."""
+        part = self._part()
+        with part.open("wb") as stream:
+            ox.serialize(quads, stream, format=NQ)
+        self._send(f"nquads {part}")
+
+    def replace_graph(self, store: ox.Store, iri: str) -> None:
+        """Drop graph ``iri`` from the on-disk store and load it afresh from ``store``."""
+        part = self._part()
+        with part.open("wb") as stream:
+            store.dump(stream, format=NT, from_graph=ox.NamedNode(iri))
+        self._send(f"clear {iri}")
+        self._send(f"ntriples {iri} {part}")
+
+    def finish(self, build: str, graphs: list[str]) -> dict[str, Any]:
+        """Wait for the store and stamp it as belonging to ``build`` (an id of the build's
+        content); return what the manifest records of it. ``graphs`` (the build's named
+        graphs) must be the store's too.
+
+        Raises:
+            KGError: the helper failed or the store does not hold the build's graphs.
+        """
+        self._send(f"done {build}")
+        out, err = self.proc.communicate()
+        if self.proc.returncode != 0:
+            lines = err.decode(errors="replace").strip().splitlines() or ["no output"]
+            raise KGError(f"writing the on-disk store failed: {lines[-1]}")
+        answer = json.loads(out.decode().strip().splitlines()[-1])
+        if answer["graphs"] != sorted(graphs):
+            raise KGError(
+                "the on-disk store does not hold the build's named graphs (a bug in kg)",
+                hint="run 'kg build' again; report it if it happens again",
+            )
+        stamp: dict[str, Any] = answer["stamp"]
+        return {k: v for k, v in stamp.items() if k != "files"}  # deterministic: no file times
+
+    def move_into(self, directory: Path) -> None:
+        """Move the finished store into ``directory`` (the build's staging directory)."""
+        os.replace(self.target, directory / STORE)
+        self.abort()
+
+    def abort(self) -> None:
+        """Stop the helper and remove its work (a failed or non-conforming build)."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.communicate()
+        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            if stream is not None:
+                stream.close()
+        shutil.rmtree(self.work, ignore_errors=True)
+
+
+def _locked(lock: Path) -> bool:
+    """True when another process holds the store open for writing (RocksDB's LOCK file)."""
+    try:
+        with lock.open("rb+") as stream:
+            try:
+                fcntl.lockf(stream, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return True
+            fcntl.lockf(stream, fcntl.LOCK_UN)
+    except OSError:
+        return False  # no lock file, or not ours to open: read-only opening needs none
+    return False
+
+
+def problem(out_dir: Path, manifest: dict[str, Any]) -> str | None:
+    """Why ``out_dir/store`` cannot answer for the build described by ``manifest`` (None: it
+    can). One line, naming the store."""
+    where = display_path(out_dir / STORE)
+    path = out_dir / STORE
+    if not path.is_dir():
+        return f"{where} is missing"
+    expected = manifest.get("store")
+    try:
+        stamp = json.loads((path / STAMP).read_text())
+    except (OSError, ValueError):
+        return f"{where} has no readable {STAMP}"
+    if not isinstance(expected, dict) or stamp.get("build") != expected.get("build"):
+        return f"{where} does not belong to this build (not the store its manifest.json names)"
+    if stamp.get("pyoxigraph") != ox.__version__:
+        written = stamp.get("pyoxigraph")
+        return f"{where} was written by pyoxigraph {written} (this is {ox.__version__})"
+    if stamp.get("kg") != __version__:
+        return f"{where} was written by kg {stamp.get('kg')} (this is {__version__})"
+    if fingerprint(path) != stamp.get("files"):
+        return (
+            f"{where} is not as the build wrote it (its files were changed, or copied "
+            "without their times)"
+        )
+    if _locked(path / "LOCK"):
+        return f"{where} is open for writing by another process"
+    return None
+
+
+def open_store(out_dir: Path, manifest: dict[str, Any]) -> tuple[ox.Store | None, str | None]:
+    """The build's on-disk store opened read-only, or (None, the problem in one line)."""
+    issue = problem(out_dir, manifest)
+    if issue is not None:
+        return None, issue
+    try:
+        return ox.Store.read_only(str(out_dir / STORE)), None
+    except (OSError, RuntimeError) as exc:  # RocksDB reports damage as RuntimeError
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return None, f"{display_path(out_dir / STORE)} cannot be opened: {first}"
+
+
+__all__ = ["STAMP", "STORE", "StoreWriter", "open_store", "problem"]

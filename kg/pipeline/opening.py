@@ -1,0 +1,136 @@
+"""Opening a build for reading: is it up to date with its inputs (``is_stale``: the manifest's
+checksums decide), its on-disk store opened read-only or its ``graph.nq`` loaded
+(``open_build``), and building first when needed (``ensure_build``)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import replace
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.core.errors import KGError, Location, SourceError, display_path
+from kg.core.fileio import check_private_dir
+from kg.pipeline.cache import file_digest
+from kg.pipeline.ondisk import open_store
+from kg.pipeline.run import INPUT_STATS, MANIFEST, Progress, Settings, input_files, run
+
+log = logging.getLogger(__name__)
+
+
+def _noop(_: str) -> None:
+    return None
+
+
+def is_stale(settings: Settings) -> bool:
+    """True when the build is missing or any input differs from the one it was made from.
+
+    Checksums decide (the manifest's, kept with each input's size and modification time in
+    ``.inputs.json``): an input whose size and time are as recorded is taken as unchanged, any
+    other is hashed and compared (a file touched but not changed is not stale; one restored
+    with an old date is). A build without them (an older kg) falls back to comparing times.
+    """
+    manifest_path = settings.out_dir / MANIFEST
+    if not manifest_path.exists() or not (settings.out_dir / "graph.nq").exists():
+        return True
+    try:
+        recorded = json.loads((settings.out_dir / INPUT_STATS).read_text())
+    except (OSError, ValueError):
+        recorded = None
+    current = input_files(settings)
+    if not isinstance(recorded, dict):
+        built_at = manifest_path.stat().st_mtime
+        return any(p.stat().st_mtime > built_at for p in current)
+    paths = {str(p.resolve()): p for p in current}
+    if set(paths) != set(recorded):
+        return True
+    for key, path in paths.items():
+        size, mtime, digest = recorded[key]
+        stat = path.stat()
+        if (stat.st_size, stat.st_mtime_ns) != (size, mtime) and file_digest(path) != digest:
+            return True
+    return False
+
+
+def recorded_imports(out_dir: Path) -> Path | None:
+    """The import list a build in ``out_dir`` was made with, from its manifest."""
+    try:
+        value = json.loads((out_dir / MANIFEST).read_text()).get("imports")
+    except (OSError, ValueError):
+        return None
+    return Path(value) if isinstance(value, str) and Path(value).exists() else None
+
+
+def load_build(out_dir: Path) -> ox.Store:
+    """Load a build directory's quads into a new in-memory store (one the caller may change).
+
+    Raises:
+        ConfigError: when another user owns the directory or can write it.
+        SourceError: when its graph.nq cannot be read or parsed.
+    """
+    check_private_dir(out_dir, "build directory", "--build DIR")
+    store = ox.Store()
+    path = out_dir / "graph.nq"
+    hint = f"the build is damaged or incomplete: run 'kg build --out {display_path(out_dir)}'"
+    try:
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    except SyntaxError as exc:
+        where = Location(display_path(path), exc.lineno or 0, exc.offset or 0)
+        raise SourceError(
+            f"cannot parse: {str(exc).splitlines()[0]}", where=where, hint=hint
+        ) from exc
+    except OSError as exc:
+        raise SourceError(
+            f"cannot read: {exc.strerror or exc}", where=Location(display_path(path)), hint=hint
+        ) from exc
+    return store
+
+
+def open_build(out_dir: Path) -> ox.Store:
+    """The store of a build for reading: its on-disk store opened read-only, or, when that is
+    missing or cannot answer for the build (see ``kg.pipeline.ondisk.problem``), its
+    ``graph.nq`` loaded into memory, with a warning naming the problem.
+
+    Raises:
+        ConfigError: when another user owns the directory or can write it.
+    """
+    check_private_dir(out_dir, "build directory", "--build DIR")
+    try:
+        manifest = json.loads((out_dir / MANIFEST).read_text())
+    except (OSError, ValueError):
+        manifest = {}
+    store, issue = open_store(out_dir, manifest if isinstance(manifest, dict) else {})
+    if store is not None:
+        return store
+    log.warning(
+        "%s: reading %s instead (run 'kg build' to rewrite the store)",
+        issue,
+        display_path(out_dir / "graph.nq"),
+    )
+    return load_build(out_dir)
+
+
+def ensure_build(settings: Settings, *, progress: Progress = _noop) -> ox.Store:
+    """Return the store of an up-to-date build, building first when needed; an existing
+    build is opened with ``open_build`` (its on-disk store, read-only).
+
+    A rebuild keeps the import list the build was made with (recorded in its manifest), so a
+    read-only command never drops imported datasets from a build.
+    """
+    if settings.imports is None:
+        settings = replace(settings, imports=recorded_imports(settings.out_dir))
+    if is_stale(settings):
+        log.info("build in %s is missing or stale; building", settings.out_dir)
+        result = run(settings, progress=progress)
+        if not result.report.conforms:
+            raise KGError(
+                f"the data does not conform ({len(result.report.violations)} violations)",
+                hint="run 'kg validate' to see them",
+            )
+        return result.store
+    return open_build(settings.out_dir)
+
+
+__all__ = ["ensure_build", "is_stale", "load_build", "open_build", "recorded_imports"]

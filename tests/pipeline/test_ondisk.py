@@ -1,0 +1,239 @@
+"""The on-disk store beside a build (build/store/): written atomically with the other outputs,
+opened read-only by the read-only commands, safe for readers during a rebuild; a store that
+cannot answer for its build (missing, another build's, another version's, changed, damaged,
+open for writing elsewhere) is one warning line and the answer comes from graph.nq."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from kg import pipeline
+from kg.cli import cli
+from kg.core import vocab as V
+from kg.core.errors import KGError
+from kg.pipeline import opening
+from kg.query.named import discover, load_query, run_query
+
+ROOT = Path(__file__).resolve().parents[2]
+QUERIES = ROOT / "queries"
+PRK = "country-prk,PRK"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of data/ and ontology/ and a build of it (with its store)."""
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    shutil.copytree(ROOT / "ontology", tmp_path / "ontology")
+    result = pipeline.run(settings(tmp_path))
+    assert result.report.conforms
+    return tmp_path
+
+
+def settings(root: Path, **extra: object) -> pipeline.Settings:
+    return pipeline.Settings(
+        data_dir=root / "data", ontology_dir=root / "ontology", out_dir=root / "build", **extra
+    )  # type: ignore[arg-type]
+
+
+def query(root: Path, *args: str) -> object:
+    base = ["--data", str(root / "data"), "--ontology", str(root / "ontology")]
+    return CliRunner().invoke(
+        cli, [*base, "query", "tiers", "--build", str(root / "build"), "--format", "csv", *args]
+    )
+
+
+def quads(store: ox.Store) -> list[str]:
+    return sorted(map(str, store))
+
+
+def test_the_build_writes_a_store_that_answers_like_the_files(project: Path) -> None:
+    build = project / "build"
+    manifest = json.loads((build / "manifest.json").read_text())
+    stamp = json.loads((build / "store" / "kg-store.json").read_text())
+    assert stamp["build"] == manifest["store"]["build"]
+    assert stamp["pyoxigraph"] == ox.__version__ == manifest["store"]["pyoxigraph"]
+    store = pipeline.open_build(build)
+    written = ox.parse(path=build / "graph.nq", format=ox.RdfFormat.N_QUADS)
+    assert quads(store) == sorted(map(str, written))  # blank-node labels included
+    quad = ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.Literal("x"))
+    with pytest.raises(RuntimeError, match="read-write"):  # opened read-only
+        store.add(quad)
+    files = pipeline.load_build(build)
+    for name in sorted(discover(QUERIES)):
+        spec = load_query(QUERIES, name)
+        assert run_query(store, spec).rows == run_query(files, spec).rows, name
+    assert not list(project.glob(".build.store.*"))  # the helper's work is gone
+
+
+def test_read_only_commands_use_the_store(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(out_dir: Path) -> ox.Store:
+        raise AssertionError("graph.nq was parsed")
+
+    monkeypatch.setattr(opening, "load_build", refuse)
+    result = query(project)
+    assert result.exit_code == 0, result.output
+    assert PRK in result.stdout
+    assert "warning" not in result.stderr
+
+
+def expect_fallback(project: Path, problem: str) -> None:
+    result = query(project)
+    assert result.exit_code == 0, result.output
+    assert PRK in result.stdout  # the right answer, from graph.nq
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning")]
+    assert len(warnings) == 1, result.stderr
+    assert problem in warnings[0]
+    assert warnings[0].endswith("instead (run 'kg build' to rewrite the store)")
+    assert "Traceback" not in result.output
+
+
+def edit_stamp(project: Path, **values: str) -> None:
+    for path in (
+        project / "build" / "store" / "kg-store.json",
+        project / "build" / "manifest.json",
+    ):
+        data = json.loads(path.read_text())
+        target = data if path.name == "kg-store.json" else data["store"]
+        target.update(values)
+        path.write_text(json.dumps(data))
+
+
+def test_a_missing_store(project: Path) -> None:
+    shutil.rmtree(project / "build" / "store")
+    expect_fallback(project, "build/store is missing: reading")
+
+
+def test_another_builds_store(project: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    other = tmp_path_factory.mktemp("other")
+    shutil.copytree(ROOT / "ontology", other / "ontology")
+    (other / "data").mkdir()
+    shutil.copytree(ROOT / "data" / "reference", other / "data" / "reference")
+    assert pipeline.run(settings(other)).report.conforms
+    shutil.rmtree(project / "build" / "store")
+    shutil.copytree(other / "build" / "store", project / "build" / "store")
+    expect_fallback(project, "does not belong to this build")
+
+
+def test_another_pyoxigraph_version(project: Path) -> None:
+    edit_stamp(project, pyoxigraph="0.4.11")
+    expect_fallback(project, f"was written by pyoxigraph 0.4.11 (this is {ox.__version__})")
+
+
+def test_another_kg_version(project: Path) -> None:
+    edit_stamp(project, kg="0.0.1")
+    expect_fallback(project, "was written by kg 0.0.1")
+
+
+def test_a_changed_store(project: Path) -> None:
+    sst = max((project / "build" / "store").glob("*.sst"), key=lambda p: p.stat().st_size)
+    with sst.open("r+b") as stream:
+        stream.truncate(sst.stat().st_size // 2)
+    expect_fallback(project, "is not as the build wrote it")
+
+
+def test_a_damaged_store_that_kept_its_dates(project: Path) -> None:
+    """Damage in place (same size, same time): RocksDB's own checks find it at opening."""
+    manifest = next((project / "build" / "store").glob("MANIFEST-*"))
+    stat = manifest.stat()
+    data = bytearray(manifest.read_bytes())
+    for i in range(len(data) // 3, len(data), 7):
+        data[i] ^= 0x5A
+    manifest.write_bytes(bytes(data))
+    os.utime(manifest, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    expect_fallback(project, "build/store")
+
+
+@pytest.mark.skipif(shutil.which("oxigraph") is None, reason="needs the oxigraph server")
+def test_a_store_open_for_writing_elsewhere(project: Path) -> None:
+    from oxiserver import free_port
+
+    location = project / "build" / "store"
+    port = free_port()
+    server = subprocess.Popen(
+        ["oxigraph", "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert server.stderr is not None
+        server.stderr.readline()  # "Listening for requests at …": it holds the lock now
+        expect_fallback(project, "build/store")
+    finally:
+        server.kill()
+        server.wait()
+
+
+def test_a_failed_build_leaves_the_store_as_it_was(project: Path, tmp_path: Path) -> None:
+    stamp = (project / "build" / "store" / "kg-store.json").read_bytes()
+    bad = tmp_path / "bad.nq"  # a country without its codes: the graph does not conform
+    bad.write_text(
+        f"<{V.TKD}country-xxx> <{V.RDF}type> <{V.TK}Country> <{V.source_graph('bad')}> .\n"
+    )
+    result = pipeline.run(settings(project, nquads=(bad,)))
+    assert not result.report.conforms
+    assert result.written == []
+    broken = project / "data" / "broken.yaml"
+    broken.write_text("source: [unclosed\n")
+    with pytest.raises(KGError):
+        pipeline.run(settings(project))
+    assert (project / "build" / "store" / "kg-store.json").read_bytes() == stamp
+    assert quads(pipeline.open_build(project / "build"))
+    assert not [p for p in project.iterdir() if p.name.startswith(".build.")]
+
+
+def test_readers_during_a_rebuild(project: Path) -> None:
+    """A reader that opened the store keeps reading the build it opened while a rebuild
+    replaces build/; the next reader sees the new build."""
+    before = pipeline.open_build(project / "build")
+    old = quads(before)
+    essay = next((project / "data").rglob("prk-essay.yaml"))
+    essay.write_text(essay.read_text() + "\n# a comment changes nothing in the graph\n")
+    extra = project / "extra.nq"
+    extra.write_text(f'<http://e/s> <http://e/p> "new" <{V.source_graph("extra")}> .\n')
+    assert pipeline.run(settings(project, nquads=(extra,))).report.conforms
+    assert quads(before) == old  # still the old build, whole
+    after = pipeline.open_build(project / "build")
+    assert len(quads(after)) == len(old) + 1
+
+
+def test_checksums_decide_staleness(project: Path) -> None:
+    s = settings(project)
+    essay = next((project / "data").rglob("prk-essay.yaml"))
+    assert not opening.is_stale(s)
+    os.utime(essay)  # touched, not changed
+    assert not opening.is_stale(s)
+    stat = essay.stat()
+    essay.write_text(essay.read_text().replace("Korea", "KOREA", 1))
+    os.utime(essay, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # changed, its date restored
+    assert essay.stat().st_size == stat.st_size  # same size, same time: only the checksum tells
+    assert opening.is_stale(s)
+
+
+def test_inferred_quads_in_an_input_are_derived_afresh(project: Path, tmp_path: Path) -> None:
+    """An input N-Quads file that holds an old inferred graph (a build's graph.nq): the rules
+    drop it and derive it again, in memory and in the store alike."""
+    old = tmp_path / "old.nq"
+    shutil.copy(project / "build" / "graph.nq", old)
+    with old.open("a") as stream:
+        stream.write(f'<http://e/stale> <http://e/p> "stale" <{V.GRAPH_INFERRED}> .\n')
+    out = tmp_path / "second"
+    result = pipeline.run(
+        pipeline.Settings(
+            data_dir=project / "data",
+            ontology_dir=project / "ontology",
+            out_dir=out,
+            nquads=(old,),
+        )
+    )
+    assert result.report.conforms
+    written = ox.parse(path=out / "graph.nq", format=ox.RdfFormat.N_QUADS)
+    assert quads(pipeline.open_build(out)) == sorted(map(str, written))
+    assert "stale" not in (out / "graph.nq").read_text()
