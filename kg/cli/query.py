@@ -76,7 +76,6 @@ def query(
         kg query --list && kg query tier-history -p country=PRK --format csv
         kg query tiers --endpoint http://127.0.0.1:7879/query --graph-mode named
     """
-    from kg.query import endpoint as remote
     from kg.query import named as queries
     from kg.query import output
 
@@ -87,6 +86,8 @@ def query(
     spec = queries.resolve(queries_dir, name, text)
     bindings = queries.parse_assignments(params)
     if source.endpoint is not None:
+        from kg.query import endpoint as remote
+
         target = remote.Endpoint(source.endpoint, graph_mode=graph_mode, page_size=page_size)
     else:
         target = source_target(ctx, source)

@@ -1,23 +1,15 @@
 """The only package that knows the order of the stages: sources → records → graph → rules →
-validation → outputs (``run``), with a per-source build cache (``cache``). The CLI, the server
-and push all get their store through here.
+validation → outputs (``run``), with a per-source build cache (``cache``) and the on-disk store
+beside a build (``ondisk``). The CLI, the server and push all get their store through here
+(``opening``); the stages themselves load only when a build runs.
 
 May import: the stages it runs (``kg.core``, ``kg.source``, ``kg.importers``, ``kg.graph``,
 ``kg.shacl``) and any other subpackage below it; never ``kg.cli``.
 """
 
 from kg.pipeline.opening import ensure_build, load_build, open_build
-from kg.pipeline.run import (
-    MANIFEST,
-    OUTPUTS,
-    REPORT,
-    BuildResult,
-    Progress,
-    Settings,
-    graph_counts,
-    jsonld_context,
-    run,
-)
+from kg.pipeline.run import BuildResult, graph_counts, jsonld_context, run
+from kg.pipeline.settings import MANIFEST, OUTPUTS, REPORT, Progress, Settings
 
 __all__ = [
     "MANIFEST",

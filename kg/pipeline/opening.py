@@ -13,9 +13,9 @@ import pyoxigraph as ox
 
 from kg.core.errors import KGError, Location, SourceError, display_path
 from kg.core.fileio import check_private_dir
-from kg.pipeline.cache import file_digest
 from kg.pipeline.ondisk import open_store
-from kg.pipeline.run import INPUT_STATS, MANIFEST, Progress, Settings, input_files, run
+from kg.pipeline.run import run
+from kg.pipeline.settings import INPUT_STATS, MANIFEST, Progress, Settings, input_files
 
 log = logging.getLogger(__name__)
 
@@ -27,10 +27,11 @@ def _noop(_: str) -> None:
 def is_stale(settings: Settings) -> bool:
     """True when the build is missing or any input differs from the one it was made from.
 
-    Checksums decide (the manifest's, kept with each input's size and modification time in
-    ``.inputs.json``): an input whose size and time are as recorded is taken as unchanged, any
-    other is hashed and compared (a file touched but not changed is not stale; one restored
-    with an old date is). A build without them (an older kg) falls back to comparing times.
+    Checksums decide (the manifest's, kept with each input's size, modification and change
+    times in ``.inputs.json``): an input whose size and times are as recorded is taken as
+    unchanged, any other is hashed and compared (a file touched but not changed is not stale;
+    one changed and given back its old date is: its change time, which nobody can set back,
+    moved). A build without them (an older kg) falls back to comparing times.
     """
     manifest_path = settings.out_dir / MANIFEST
     if not manifest_path.exists() or not (settings.out_dir / "graph.nq").exists():
@@ -47,10 +48,13 @@ def is_stale(settings: Settings) -> bool:
     if set(paths) != set(recorded):
         return True
     for key, path in paths.items():
-        size, mtime, digest = recorded[key]
+        *seen, digest = recorded[key]
         stat = path.stat()
-        if (stat.st_size, stat.st_mtime_ns) != (size, mtime) and file_digest(path) != digest:
-            return True
+        if [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns] != seen:
+            from kg.pipeline.cache import file_digest
+
+            if file_digest(path) != digest:
+                return True
     return False
 
 
@@ -61,6 +65,18 @@ def recorded_imports(out_dir: Path) -> Path | None:
     except (OSError, ValueError):
         return None
     return Path(value) if isinstance(value, str) and Path(value).exists() else None
+
+
+def recorded_nquads(out_dir: Path) -> tuple[Path, ...]:
+    """The N-Quads files a build in ``out_dir`` was made with (``Settings.nquads``), from its
+    manifest: those that still exist."""
+    try:
+        value = json.loads((out_dir / MANIFEST).read_text()).get("nquads")
+    except (OSError, ValueError):
+        return ()
+    if not isinstance(value, list):
+        return ()
+    return tuple(Path(v) for v in value if isinstance(v, str) and Path(v).is_file())
 
 
 def load_build(out_dir: Path) -> ox.Store:
@@ -116,11 +132,13 @@ def ensure_build(settings: Settings, *, progress: Progress = _noop) -> ox.Store:
     """Return the store of an up-to-date build, building first when needed; an existing
     build is opened with ``open_build`` (its on-disk store, read-only).
 
-    A rebuild keeps the import list the build was made with (recorded in its manifest), so a
-    read-only command never drops imported datasets from a build.
+    A rebuild keeps the import list and the N-Quads files the build was made with (recorded
+    in its manifest), so a read-only command never drops imported datasets from a build.
     """
     if settings.imports is None:
         settings = replace(settings, imports=recorded_imports(settings.out_dir))
+    if not settings.nquads:
+        settings = replace(settings, nquads=recorded_nquads(settings.out_dir))
     if is_stale(settings):
         log.info("build in %s is missing or stale; building", settings.out_dir)
         result = run(settings, progress=progress)
@@ -133,4 +151,11 @@ def ensure_build(settings: Settings, *, progress: Progress = _noop) -> ox.Store:
     return open_build(settings.out_dir)
 
 
-__all__ = ["ensure_build", "is_stale", "load_build", "open_build", "recorded_imports"]
+__all__ = [
+    "ensure_build",
+    "is_stale",
+    "load_build",
+    "open_build",
+    "recorded_imports",
+    "recorded_nquads",
+]

@@ -13,72 +13,34 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from kg.core import vocab as V
 from kg.core.errors import Location, display_path
 from kg.core.fileio import atomic_dir, check_private_dir
-from kg.core.resources import shipped
 from kg.core.version import __version__
-from kg.graph.build import BuiltGraph, build_graph
-from kg.graph.dump import write_all
-from kg.graph.rules import apply_rules
-from kg.importers import ImportResult, import_inputs
-from kg.pipeline.cache import (
-    BuildCache,
-    build_imports_cached,
-    default_cache_dir,
-    file_digest,
-    load_sources_cached,
-)
 from kg.pipeline.ondisk import STORE, StoreWriter
-from kg.shacl.validate import ValidationReport, validate
-from kg.source.loader import SourceDoc, find_sources
-from kg.source.ontology import Ontology, load_ontology
-from kg.source.parse import parse_records
-from kg.source.records import Records
+from kg.pipeline.settings import (
+    INPUT_STATS,
+    MANIFEST,
+    OUTPUTS,
+    REPORT,
+    Progress,
+    Settings,
+    input_files,
+)
+
+if TYPE_CHECKING:  # the stages load when a build runs: reading a build does not need them
+    from kg.graph.build import BuiltGraph
+    from kg.importers import ImportResult
+    from kg.shacl.validate import ValidationReport
+    from kg.source.loader import SourceDoc
+    from kg.source.ontology import Ontology
+    from kg.source.records import Records
 
 log = logging.getLogger(__name__)
-
-#: Files written into the build directory; later commands read these.
-OUTPUTS = ("graph.ttl", "graph.nt", "graph.jsonld", "graph.trig", "graph.nq")
-MANIFEST = "manifest.json"
-#: The size, modification time and checksum of each input (a cache for ``is_stale``).
-INPUT_STATS = ".inputs.json"
-REPORT = "validation.json"
-
-Progress = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Where a build reads from and writes to."""
-
-    data_dir: Path = Path("data")
-    #: The ontology and shapes: kg's own (shipped with the package) unless a directory is given.
-    ontology_dir: Path = field(default_factory=lambda: shipped("ontology"))
-    out_dir: Path = Path("build")
-    #: SHACL engine: "fast" (shapes compiled to SPARQL on pyoxigraph) or "pyshacl".
-    engine: str = "fast"
-    #: N-Quads files added as they are, each holding its own named graphs (importer outputs).
-    nquads: tuple[Path, ...] = ()
-    #: Import list (YAML of {kind, path, id}) whose datasets are imported into every build.
-    imports: Path | None = None
-    #: Per-source cache (kg.cache); None means beside the output: build → .build-cache.
-    cache_dir: Path | None = None
-    use_cache: bool = True
-    #: Also write the on-disk store build/store/ (kg.pipeline.ondisk) that read-only commands
-    #: open instead of parsing graph.nq.
-    store: bool = True
-
-    @property
-    def cache(self) -> Path | None:
-        """The cache directory in use, or None when caching is off."""
-        if not self.use_cache:
-            return None
-        return self.cache_dir or default_cache_dir(self.out_dir)
 
 
 @dataclass
@@ -180,6 +142,13 @@ def run(settings: Settings, *, write: bool = True, progress: Progress = _noop) -
 def _run(
     settings: Settings, write: bool, progress: Progress, writer: StoreWriter | None
 ) -> BuildResult:
+    from kg.graph.build import build_graph
+    from kg.graph.rules import apply_rules
+    from kg.pipeline.cache import BuildCache, build_imports_cached, load_sources_cached
+    from kg.shacl.validate import ValidationReport, validate
+    from kg.source.ontology import load_ontology
+    from kg.source.parse import parse_records
+
     clock = _Clock(progress)
     if writer is not None:  # the input N-Quads files are most of a big build: start with them
         for path in settings.nquads:
@@ -252,13 +221,6 @@ def graph_counts(store: ox.Store) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def input_files(settings: Settings) -> list[Path]:
-    """The files a build reads, in a stable order."""
-    onto = sorted(p for p in settings.ontology_dir.glob("*.ttl") if p.is_file())
-    inputs = [*onto, *find_sources(settings.data_dir), *settings.nquads]
-    return [*inputs, *import_inputs(settings.imports)]
-
-
 class _NotConforming(Exception):
     """Raised inside the staging step to drop the outputs of a graph that does not conform."""
 
@@ -277,6 +239,9 @@ def write_outputs(
     nothing is written (``[]`` is returned) otherwise. With ``writer``, its on-disk store
     (``store/``) joins the other outputs and the manifest names it.
     """
+    from kg.graph.dump import write_all
+    from kg.pipeline.cache import file_digest
+
     context = jsonld_context(settings.ontology_dir)
 
     stats: dict[str, list[int | str]] = {}
@@ -286,14 +251,14 @@ def write_outputs(
         digests = {p: file_digest(p) for p in files}
         for p in files:
             stat = p.stat()
-            stats[str(p.resolve())] = [stat.st_size, stat.st_mtime_ns, digests[p]]
+            stats[str(p.resolve())] = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, digests[p]]
         return {
             "kg_version": __version__,
             "graphs": graph_counts(result.store),
             "inferred_by_rule": result.inferred,
             "inputs": {display_path(p): digests[p] for p in files},
             "imports": display_path(settings.imports) if settings.imports else None,
-        }
+        } | ({"nquads": [display_path(p) for p in settings.nquads]} if settings.nquads else {})
 
     def fill(tmp: Path) -> None:
         # Sorted dumps done by pyoxigraph and a bytes sort (kg.dump): no Python object per
@@ -339,4 +304,17 @@ def jsonld_context(ontology_dir: Path) -> dict[str, object]:
     return context
 
 
-__all__ = ["BuildResult", "Settings", "input_files", "run", "write_outputs"]
+__all__ = [
+    "INPUT_STATS",
+    "MANIFEST",
+    "OUTPUTS",
+    "REPORT",
+    "BuildResult",
+    "Progress",
+    "Settings",
+    "graph_counts",
+    "input_files",
+    "jsonld_context",
+    "run",
+    "write_outputs",
+]
