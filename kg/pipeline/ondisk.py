@@ -36,6 +36,8 @@ from kg.core.errors import KGError, display_path
 from kg.core.ondisk import NQ, NT, STAMP, STORE, fingerprint
 from kg.core.version import __version__
 
+#: The stamp's record of the build's graph.nq: [size, modification time in ns].
+_GRAPH = "graph.nq"
 _HELPER = "import sys; from kg.core.ondisk import serve_writer; serve_writer(sys.argv[1])"
 
 
@@ -119,6 +121,15 @@ class StoreWriter:
         stamp: dict[str, Any] = answer["stamp"]
         return {k: v for k, v in stamp.items() if k != "files"}  # deterministic: no file times
 
+    def note_graph(self, graph: Path) -> None:
+        """Record in the store's stamp the size and time of the build's ``graph.nq`` (written
+        beside it): a ``graph.nq`` changed later is a build the store no longer matches."""
+        stamp_path = self.target / STAMP
+        stamp = json.loads(stamp_path.read_text())
+        stat = graph.stat()
+        stamp[_GRAPH] = [stat.st_size, stat.st_mtime_ns]
+        stamp_path.write_text(json.dumps(stamp, indent=1, sort_keys=True) + "\n")
+
     def move_into(self, directory: Path) -> None:
         """Move the finished store into ``directory`` (the build's staging directory)."""
         os.replace(self.target, directory / STORE)
@@ -168,6 +179,13 @@ def problem(out_dir: Path, manifest: dict[str, Any]) -> str | None:
         return f"{where} was written by pyoxigraph {written} (this is {ox.__version__})"
     if stamp.get("kg") != __version__:
         return f"{where} was written by kg {stamp.get('kg')} (this is {__version__})"
+    graph = out_dir / "graph.nq"
+    try:
+        stat = graph.stat()
+    except OSError:
+        return f"{display_path(graph)} is missing"
+    if stamp.get(_GRAPH) != [stat.st_size, stat.st_mtime_ns]:
+        return f"{display_path(graph)} was changed after the build wrote it and its store"
     if fingerprint(path) != stamp.get("files"):
         return (
             f"{where} is not as the build wrote it (its files were changed, or copied "

@@ -107,10 +107,12 @@ def load_build(out_dir: Path) -> ox.Store:
 def open_build(out_dir: Path) -> ox.Store:
     """The store of a build for reading: its on-disk store opened read-only, or, when that is
     missing or cannot answer for the build (see ``kg.pipeline.ondisk.problem``), its
-    ``graph.nq`` loaded into memory, with a warning naming the problem.
+    ``graph.nq`` loaded into memory, with a warning naming the problem (none when
+    ``graph.nq`` cannot be read either: its one-line error says to rebuild).
 
     Raises:
         ConfigError: when another user owns the directory or can write it.
+        SourceError: when the store cannot answer and graph.nq cannot be read or parsed.
     """
     check_private_dir(out_dir, "build directory", "--build DIR")
     try:
@@ -120,12 +122,13 @@ def open_build(out_dir: Path) -> ox.Store:
     store, issue = open_store(out_dir, manifest if isinstance(manifest, dict) else {})
     if store is not None:
         return store
+    loaded = load_build(out_dir)
     log.warning(
         "%s: reading %s instead (run 'kg build' to rewrite the store)",
         issue,
         display_path(out_dir / "graph.nq"),
     )
-    return load_build(out_dir)
+    return loaded
 
 
 def ensure_build(settings: Settings, *, progress: Progress = _noop) -> ox.Store:

@@ -280,6 +280,7 @@ def write_outputs(
             assert isinstance(graphs, dict)
             content = json.dumps(manifest, sort_keys=True).encode()
             manifest["store"] = writer.finish(hashlib.sha256(content).hexdigest(), list(graphs))
+            writer.note_graph(tmp / "graph.nq")
             writer.move_into(tmp)
             result.timings["store wait"] = time.perf_counter() - t0
         (tmp / REPORT).write_text(json.dumps(result.report.as_dict(), indent=1) + "\n")
