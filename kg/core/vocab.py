@@ -128,6 +128,13 @@ def iri_problem(value: str, schemes: tuple[str, ...] = WEB_SCHEMES) -> str | Non
         shown = "a space" if char == " " else f"'{char}'" if char.isprintable() else "a control"
         shown += " character" if shown == "a control" else ""
         return f"{shown} (U+{ord(char):04X}) is not allowed in a URL"
+    hidden = next((c for c in value if unicodedata.category(c) == "Cf"), None)
+    if hidden is not None:
+        name = unicodedata.name(hidden, "format character")
+        return (
+            f"the invisible character U+{ord(hidden):04X} ({name}) is not allowed in a URL: "
+            "it makes the address look like another"
+        )
     if _BAD_PERCENT.search(value):
         return "'%' must be followed by two hexadecimal digits"
     if value.count("#") > 1:

@@ -199,3 +199,26 @@ def test_lists_hold_each_item_once_and_only_text(
     result = runner.invoke(cli, ["validate"])
     assert result.exit_code == 1
     assert result.stderr == f"Error: {line}\n"
+
+
+@pytest.mark.parametrize(
+    ("char", "name"),
+    [
+        ("\u200b", "ZERO WIDTH SPACE"),
+        ("\u00ad", "SOFT HYPHEN"),
+        ("\ufeff", "ZERO WIDTH NO-BREAK SPACE"),
+    ],
+)
+def test_an_invisible_character_in_a_url_is_one_line(
+    char: str, name: str, sample_repo: Path, runner: CliRunner
+) -> None:
+    """https://exa\u200bmple.org/ displays as https://example.org/ but is another host."""
+    text = f'agents:\n  - id: a2\n    name: A\n    homepage: "https://exa{char}mple.org/"\n'
+    (sample_repo / BAD).write_text(text)
+    result = runner.invoke(cli, ["validate"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {BAD}:4:15: 'homepage' in an agent is not a valid URL: the invisible character "
+        f"U+{ord(char):04X} ({name}) is not allowed in a URL: it makes the address look like "
+        "another (write an absolute URL such as https://example.org/page, with %20 for a space)\n"
+    )
