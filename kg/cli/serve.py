@@ -49,7 +49,7 @@ from kg.core.errors import ExitCode
     default=2,
     show_default=True,
     envvar="KG_SERVE_WORKERS",
-    help="Query worker processes.",
+    help="Query worker processes kept ready (a burst runs on up to 4x as many).",
 )
 @click.option(
     "--allow-host",

@@ -459,3 +459,17 @@ def test_syntax_errors_are_one_printable_line() -> None:
     message = str(refused.value)
     assert "\\x1b[31m\\x0d\\x07" in message
     assert message.isprintable()
+
+
+def test_http_iris_naming_the_dataset_are_never_fetched(canary: Canary) -> None:
+    """FROM, FROM NAMED and the protocol's default-graph-uri/named-graph-uri name graphs of
+    the store: an http IRI there is a name, not something to download."""
+    before = len(canary.hits)
+    query = f"SELECT * FROM <{canary.url}> FROM NAMED <{canary.url}> {{ ?s ?p ?o }}"
+    assert ask_server(query) == (200, '{"head":{"vars":["o","p","s"]},"results":{"bindings":[]}}')
+    params = {"query": ["SELECT * { ?s ?p ?o }"], "default-graph-uri": [canary.url],
+              "named-graph-uri": [canary.url]}  # fmt: skip
+    response = handle(App(STORE), "GET", "/sparql", params, {})
+    assert response.status == 200, response.text
+    assert json.loads(response.body)["results"]["bindings"] == []
+    assert canary.hits[before:] == []
