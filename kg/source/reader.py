@@ -270,6 +270,8 @@ def _type_hint(value: Any, kinds: tuple[type, ...]) -> str | None:
         return "write numbers without quotes or thousands separators, e.g. 50000"
     if isinstance(value, str) and bool in kinds:
         return "write true or false without quotes"
+    if isinstance(value, str) and dt.date in kinds:
+        return "write the date without quotes, as YYYY-MM-DD, e.g. 2019-06-20"
     if isinstance(value, dict) and str in kinds and len(value) == 1:
         return "text that holds ': ' must be quoted, e.g. \"Note: …\""
     if isinstance(value, bool) and str in kinds:

@@ -99,12 +99,17 @@ def test_bad_input_is_one_line(case: str, sample_repo: Path, runner: CliRunner) 
     assert not (sample_repo / "out").exists()
 
 
+def _tree(root: Path) -> dict[str, bytes]:
+    """Every file below ``root`` (the build holds a store directory too) by relative path."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
 def test_failed_build_leaves_previous_build_intact(sample_repo: Path, runner: CliRunner) -> None:
     assert runner.invoke(cli, ["build", "--out", "out"]).exit_code == 0
-    before = {p.name: p.read_bytes() for p in (sample_repo / "out").iterdir()}
+    before = _tree(sample_repo / "out")
     shutil.copy(INVALID / "unknown_key.yaml", sample_repo / BAD)
     assert runner.invoke(cli, ["build", "--out", "out"]).exit_code == 1
-    after = {p.name: p.read_bytes() for p in (sample_repo / "out").iterdir()}
+    after = _tree(sample_repo / "out")
     assert after == before
 
 
@@ -221,4 +226,18 @@ def test_an_invisible_character_in_a_url_is_one_line(
         f"Error: {BAD}:4:15: 'homepage' in an agent is not a valid URL: the invisible character "
         f"U+{ord(char):04X} ({name}) is not allowed in a URL: it makes the address look like "
         "another (write an absolute URL such as https://example.org/page, with %20 for a space)\n"
+    )
+
+
+def test_a_quoted_date_says_to_drop_the_quotes(sample_repo: Path, runner: CliRunner) -> None:
+    text = (
+        "sources:\n  - id: s2\n    title: T\n    doc_type: dataset\n"
+        '    reliability: official\n    issued: "2019-01-01"\n'
+    )
+    (sample_repo / BAD).write_text(text)
+    result = runner.invoke(cli, ["validate"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {BAD}:6:13: 'issued' in a source must be a date, not a string "
+        "(write the date without quotes, as YYYY-MM-DD, e.g. 2019-06-20)\n"
     )
