@@ -13,6 +13,8 @@ from kg.importers.common import ByteProgress, ImportReport
 
 #: Bytes one line of a CSV file may hold (a dataset row is a few hundred).
 MAX_LINE = 1 << 20
+#: Bytes one record (a row, over several lines when a quoted field holds line breaks) may hold.
+MAX_RECORD = 1 << 17
 
 
 class CsvStream:
@@ -23,6 +25,8 @@ class CsvStream:
         self.name = display_path(path)
         self._sha = hashlib.sha256()
         self.header: list[str] = []
+        self._pending = 0  # bytes of the record being read
+        self._record_start = 1
         if printable(self.name) != self.name:  # the name goes into locators and the report
             raise ImportError_(
                 f"the file name {printable(self.name)} holds a control or bidi character",
@@ -60,6 +64,15 @@ class CsvStream:
                     where=Location(self.name, number, 1),
                     hint="is this the dataset's CSV file?",
                 )
+            if not self._pending:
+                self._record_start = number
+            self._pending += len(raw)
+            if self._pending > MAX_RECORD:  # whatever csv.field_size_limit says (it is global)
+                raise ImportError_(
+                    f"a CSV record of more than {MAX_RECORD:,} bytes starts here",
+                    where=Location(self.name, self._record_start, 1),
+                    hint="a quote that is never closed? dataset rows are a few hundred bytes",
+                )
             self._sha.update(raw)
             done += len(raw)
             if number == 1 and raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -87,6 +100,7 @@ class CsvStream:
             reader = csv.reader(self._lines(stream))
             try:
                 first = next(reader)
+                self._pending = 0
             except StopIteration:
                 raise ImportError_(
                     "file is empty", where=Location(self.name, 1, 1), hint="expected a CSV header"
@@ -105,6 +119,7 @@ class CsvStream:
             while True:
                 try:
                     cells = next(reader)
+                    self._pending = 0
                 except StopIteration:
                     return
                 except csv.Error as exc:
