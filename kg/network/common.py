@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from types import NoneType
 from typing import IO, Any
@@ -25,15 +25,51 @@ DECLARATION = "<?xml version='1.0' encoding='utf-8'?>\n"
 Edge = tuple[str, str, str, dict[str, Any]]
 
 
-def sorted_edges(graph: nx.MultiDiGraph) -> list[Edge]:
+class Network:
+    """A network as the writers read it, already in their order: the graph's attributes, the
+    nodes by id and the edges by source, target and key. ``kg.network.flows.flow_rows`` makes
+    one straight from the flows it read, without building a networkx graph and copying it into
+    sorted lists again; every writer takes a MultiDiGraph in its place and writes the same
+    bytes."""
+
+    def __init__(
+        self, attrs: dict[str, Any], nodes: list[tuple[str, dict[str, Any]]], edges: list[Edge]
+    ) -> None:
+        self.graph = attrs
+        self.node_rows = nodes
+        self.edge_rows = edges
+
+    def nodes(self, data: bool = True) -> list[tuple[str, dict[str, Any]]]:
+        """(id, attributes) of every node, by id (as ``MultiDiGraph.nodes(data=True)``)."""
+        return self.node_rows
+
+    def edges(self, keys: bool = False, data: bool = True) -> Iterator[Any]:
+        """The edges as ``MultiDiGraph.edges(keys=..., data=True)`` gives them."""
+        if keys:
+            return iter(self.edge_rows)
+        return ((u, v, d) for u, v, _, d in self.edge_rows)
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """The same network as a networkx MultiDiGraph."""
+        g = nx.MultiDiGraph(**self.graph)
+        g.add_nodes_from(self.node_rows)
+        g.add_edges_from(self.edge_rows)
+        return g
+
+
+def sorted_edges(graph: nx.MultiDiGraph | Network) -> list[Edge]:
     """(source, target, key, attributes) of every edge, by source, target and key."""
+    if isinstance(graph, Network):
+        return graph.edge_rows
     rows = [(str(u), str(v), str(k), d) for u, v, k, d in graph.edges(keys=True, data=True)]
     rows.sort(key=itemgetter(0, 1, 2))
     return rows
 
 
-def sorted_nodes(graph: nx.MultiDiGraph) -> list[tuple[str, dict[str, Any]]]:
+def sorted_nodes(graph: nx.MultiDiGraph | Network) -> list[tuple[str, dict[str, Any]]]:
     """(id, attributes) of every node, by id."""
+    if isinstance(graph, Network):
+        return graph.node_rows
     return sorted(((str(n), d) for n, d in graph.nodes(data=True)), key=itemgetter(0))
 
 
@@ -145,6 +181,7 @@ __all__ = [
     "DECLARATION",
     "Declared",
     "Edge",
+    "Network",
     "XmlOut",
     "attr_types",
     "cell",

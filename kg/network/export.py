@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from kg.core.errors import QueryError, choices_hint
 from kg.core.rdfio import serialize, sorted_quads, sorted_triples
+from kg.network.common import Network
 from kg.network.gexf import GEXF_NS, GEXF_VIZ, gexf_bytes, write_gexf
 from kg.network.graphml import GRAPHML_NS, graphml_bytes, write_graphml
 from kg.network.tables import CSV_FIRST, csv_bytes, csv_zip, edges_csv, nodes_csv
@@ -25,14 +26,15 @@ FORMATS = RDF_FORMATS + NETWORK_FORMATS
 NETWORKS = ("flows", "full")
 
 
-def network_of(store: ox.Store, network: str = "flows") -> nx.MultiDiGraph:
-    """The ``flows`` network or the ``full`` RDF graph as a network."""
+def network_of(store: ox.Store, network: str = "flows") -> nx.MultiDiGraph | Network:
+    """The ``flows`` network (as sorted rows, ``kg.network.common.Network``: the writers need
+    no networkx graph) or the ``full`` RDF graph as a network."""
     if network not in NETWORKS:
         raise QueryError(f"unknown network {network!r}", hint=choices_hint(network, NETWORKS))
     if network == "flows":
-        from kg.network.flows import flow_network
+        from kg.network.flows import flow_rows
 
-        return flow_network(store)
+        return flow_rows(store)
     from kg.network.full import full_network
 
     return full_network(store)
@@ -64,7 +66,7 @@ def export(
 
 
 def write_network(
-    graph: nx.MultiDiGraph,
+    graph: nx.MultiDiGraph | Network,
     fmt: str,
     stream: IO[bytes],
     *,

@@ -24,6 +24,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from kg.core import vocab as V
+from kg.network.common import Network
 from kg.network.read import (
     Flow,
     latest_tiers,
@@ -88,6 +89,21 @@ def flow_network(
     forms match too), ``year`` a flow year, ``top`` keeps the N largest flows (components rank
     with their aggregate). Unknown codes or forms raise ``QueryError`` with a did-you-mean hint.
     """
+    rows = flow_rows(store, origin=origin, form=form, year=year, top=top, country=country)
+    return rows.to_networkx()
+
+
+def flow_rows(
+    store: ox.Store,
+    *,
+    origin: str | None = None,
+    form: str | None = None,
+    year: int | None = None,
+    top: int | None = None,
+    country: str | None = None,
+) -> Network:
+    """The network of ``flow_network`` as sorted rows (``kg.network.common.Network``), for the
+    writers: no networkx graph is built."""
     places = read_places(store)
     origin_iri = resolve_country(store, origin, places) if origin else None
     country_iri = resolve_country(store, country, places) if country else None
@@ -100,9 +116,9 @@ def flow_network(
     matching = len(chosen)
     if top is not None:
         chosen = select_flows({f.iri: f for f in chosen}, top=top, ranks=every)
-    graph = build_network(chosen, places, latest_tiers(store))
-    graph.graph["flows_matching"] = matching
-    return graph
+    rows = network_rows(chosen, places, latest_tiers(store))
+    rows.graph["flows_matching"] = matching
+    return rows
 
 
 def rank_size(flow: Flow, every: dict[str, Flow]) -> int | None:
@@ -151,6 +167,13 @@ def build_network(
     flows: list[Flow], places: dict[str, dict[str, Any]], tiers: dict[str, dict[str, Any]]
 ) -> nx.MultiDiGraph:
     """Assemble the MultiDiGraph from already selected flows (nodes and edges sorted)."""
+    return network_rows(flows, places, tiers).to_networkx()
+
+
+def network_rows(
+    flows: list[Flow], places: dict[str, dict[str, Any]], tiers: dict[str, dict[str, Any]]
+) -> Network:
+    """The network of already selected flows as sorted rows (see ``build_network``)."""
     ids: dict[str, str] = {}  # place IRI → node id
     texts = _Texts()
     edges: list[tuple[str, str, str, dict[str, Any]]] = []
@@ -168,19 +191,18 @@ def build_network(
             edges.append((origin, dest, f.iri, _edge_attrs(f, i, dests, texts)))
     edges.sort(key=itemgetter(0, 1, 2))
     by_id = {_node_id(iri, places): iri for iri in places}
-    g = nx.MultiDiGraph(title="kg trafficking flows", flows=len(flows))
     ends = sorted({e[0] for e in edges} | {e[1] for e in edges})
     senders = {u for u, v, _, _ in edges if u != v}
     receivers = {v for u, v, _, _ in edges if u != v}
+    nodes: list[tuple[str, dict[str, Any]]] = []
     for node in ends:
         place = by_id.get(node)
         attrs = dict(places[place]) if place else {"label": node, "name": node, "kind": "place"}
         if place in tiers:
             attrs.update(tiers[place])
         attrs["role"] = _role(node in senders, node in receivers)
-        g.add_node(node, **attrs)
-    g.add_edges_from(edges)
-    return g
+        nodes.append((node, attrs))
+    return Network({"title": "kg trafficking flows", "flows": len(flows)}, nodes, edges)
 
 
 def _role(out: bool, into: bool) -> str:
@@ -288,8 +310,10 @@ __all__ = [
     "Flow",
     "build_network",
     "flow_network",
+    "flow_rows",
     "latest_tiers",
     "map_flows",
+    "network_rows",
     "rank_size",
     "read_flows",
     "read_forms",

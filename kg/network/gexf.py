@@ -17,6 +17,7 @@ from kg.network.common import (
     CACHED,
     DECLARATION,
     Declared,
+    Network,
     XmlOut,
     attr_types,
     element,
@@ -83,7 +84,7 @@ def _node(node: str, d: dict[str, Any], x: NodeLook, declared: list[Declared]) -
     return f'\n   <node id="{escape_attr(node)}" label="{label}">{inner}\n   </node>'
 
 
-def write_gexf(graph: nx.MultiDiGraph, stream: IO[bytes]) -> None:
+def write_gexf(graph: nx.MultiDiGraph | Network, stream: IO[bytes]) -> None:
     """Write the network as GEXF 1.2 with ``viz:position``, ``viz:size`` and ``viz:color``,
     streamed in exactly the bytes of kg's former ElementTree writer (tests/network)."""
     nodes, edges = sorted_nodes(graph), sorted_edges(graph)
@@ -136,7 +137,7 @@ def write_gexf(graph: nx.MultiDiGraph, stream: IO[bytes]) -> None:
     out.flush()
 
 
-def gexf_bytes(graph: nx.MultiDiGraph) -> bytes:
+def gexf_bytes(graph: nx.MultiDiGraph | Network) -> bytes:
     """The network as GEXF 1.2 bytes (see :func:`write_gexf`)."""
     buf = io.BytesIO()
     write_gexf(graph, buf)

@@ -17,6 +17,7 @@ from kg.network.common import (
     CACHED,
     DECLARATION,
     Declared,
+    Network,
     XmlOut,
     attr_types,
     element,
@@ -55,7 +56,7 @@ def _data_lines(indent: str, keys: list[Declared], values: dict[str, Any], out: 
             append(_data_line(indent, key_id, value, typ))
 
 
-def write_graphml(graph: nx.MultiDiGraph, stream: IO[bytes]) -> None:
+def write_graphml(graph: nx.MultiDiGraph | Network, stream: IO[bytes]) -> None:
     """Write ``graph`` as GraphML to ``stream``."""
     nodes, edges = sorted_nodes(graph), sorted_edges(graph)
     domains = {
@@ -99,7 +100,7 @@ def write_graphml(graph: nx.MultiDiGraph, stream: IO[bytes]) -> None:
     out.flush()
 
 
-def graphml_bytes(graph: nx.MultiDiGraph) -> bytes:
+def graphml_bytes(graph: nx.MultiDiGraph | Network) -> bytes:
     """``graph`` as GraphML bytes."""
     buf = io.BytesIO()
     write_graphml(graph, buf)

@@ -18,6 +18,8 @@ from typing import Any
 
 import networkx as nx
 
+from kg.network.common import Network
+
 #: Plane units per degree of longitude (the world is 9,000 units wide).
 SCALE = 25.0
 #: Latitudes beyond this are clamped (Mercator grows without bound at the poles).
@@ -56,7 +58,7 @@ def project(lon: float, lat: float) -> tuple[float, float]:
     return round(lon * SCALE, 2), round(y * SCALE, 2)
 
 
-def node_totals(graph: nx.MultiDiGraph) -> dict[str, tuple[int, str]]:
+def node_totals(graph: nx.MultiDiGraph | Network) -> dict[str, tuple[int, str]]:
     """Node → (total, unit): the sum of the numbers on its flows (in and out, an internal flow
     once) in the unit with the largest such sum. Each number is counted once: only the edge that
     carries it (``weight``) counts, never an edge that shares an aggregate's number."""
@@ -82,7 +84,7 @@ def tier_colour(attrs: dict[str, Any]) -> tuple[int, int, int]:
     return TIER_COLOURS.get(str(attrs.get("tier_id", "")), NO_TIER)
 
 
-def looks(graph: nx.MultiDiGraph) -> dict[str, NodeLook]:
+def looks(graph: nx.MultiDiGraph | Network) -> dict[str, NodeLook]:
     """The look of every node of a flow network (from ``kg.network.flows.flow_network``)."""
     totals = node_totals(graph)
     largest = max((t for t, _ in totals.values()), default=0)

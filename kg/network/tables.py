@@ -17,7 +17,7 @@ import networkx as nx
 
 from kg.core.cells import spreadsheet_safe
 from kg.core.errors import QueryError, choices_hint
-from kg.network.common import attr_types, cell, sorted_edges, sorted_nodes
+from kg.network.common import Network, attr_types, cell, sorted_edges, sorted_nodes
 from kg.network.look import looks
 
 TABLES = ("both", "nodes", "edges")
@@ -78,7 +78,7 @@ def _columns(names: list[str], first: tuple[str, ...]) -> list[str]:
     return head + [n for n in names if n not in head]
 
 
-def edges_csv(graph: nx.MultiDiGraph, *, excel: bool = False) -> bytes:
+def edges_csv(graph: nx.MultiDiGraph | Network, *, excel: bool = False) -> bytes:
     """The edges table: ``source``, ``target``, then every edge attribute."""
     edges = sorted_edges(graph)
     columns = ["source", "target", *_columns(list(attr_types([d for *_, d in edges])), CSV_FIRST)]
@@ -86,7 +86,7 @@ def edges_csv(graph: nx.MultiDiGraph, *, excel: bool = False) -> bytes:
     return _table(columns, rows, excel)
 
 
-def nodes_csv(graph: nx.MultiDiGraph, *, excel: bool = False) -> bytes:
+def nodes_csv(graph: nx.MultiDiGraph | Network, *, excel: bool = False) -> bytes:
     """The nodes table: ``id`` (ISO3 or M49 code), then every node attribute and the total flow
     behind the node's size in the maps and in Gephi (in one unit, named beside it)."""
     look = looks(graph)
@@ -102,7 +102,7 @@ def nodes_csv(graph: nx.MultiDiGraph, *, excel: bool = False) -> bytes:
     return _table(columns, rows, excel)
 
 
-def csv_zip(graph: nx.MultiDiGraph, *, excel: bool = False) -> bytes:
+def csv_zip(graph: nx.MultiDiGraph | Network, *, excel: bool = False) -> bytes:
     """A zip of ``nodes.csv`` and ``edges.csv``."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -117,7 +117,9 @@ def csv_zip(graph: nx.MultiDiGraph, *, excel: bool = False) -> bytes:
     return buf.getvalue()
 
 
-def csv_bytes(graph: nx.MultiDiGraph, table: str = "both", *, excel: bool = False) -> bytes:
+def csv_bytes(
+    graph: nx.MultiDiGraph | Network, table: str = "both", *, excel: bool = False
+) -> bytes:
     """The ``nodes`` table, the ``edges`` table, or ``both`` as a zip."""
     if table == "nodes":
         return nodes_csv(graph, excel=excel)

@@ -5,6 +5,8 @@ flows are exactly the flows from or to it."""
 
 from __future__ import annotations
 
+import io
+
 import pyoxigraph as ox
 import pytest
 from flowdata import synthetic_store
@@ -148,8 +150,8 @@ def test_generated_graphs(graph: ox.Store) -> None:
 
 
 def test_network_files_are_unchanged(store: ox.Store) -> None:
-    """GraphML and GEXF of the flow network: the same bytes as the old reader, network and
-    ElementTree writers gave."""
+    """GraphML, GEXF and CSV of the flow network, from a networkx graph and from the sorted rows
+    kg export writes: the same bytes as the old reader, network and ElementTree writers gave."""
     from etree_reference import gexf_bytes, graphml_bytes
     from flows_reference import flow_network as reference_network
 
@@ -161,6 +163,15 @@ def test_network_files_are_unchanged(store: ox.Store) -> None:
         assert export.graphml_bytes(new) == graphml_bytes(old)
         assert export.gexf_bytes(new) == gexf_bytes(old)
         assert export.csv_bytes(new) == export.csv_bytes(old)
+        rows = export.network_of(graph)  # what kg export writes: sorted rows, no networkx
+        assert export.graphml_bytes(rows) == graphml_bytes(old)
+        assert export.gexf_bytes(rows) == gexf_bytes(old)
+        for table in ("nodes", "edges", "both"):
+            assert export.csv_bytes(rows, table) == export.csv_bytes(old, table)
+        for fmt, expected in (("graphml", graphml_bytes(old)), ("gexf", gexf_bytes(old))):
+            buf = io.BytesIO()
+            export.export(graph, fmt, buf)
+            assert buf.getvalue() == expected
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -172,4 +183,6 @@ def test_generated_network_files(graph: ox.Store) -> None:
     from kg.network import export
     from kg.network.flows import flow_network
 
-    assert export.graphml_bytes(flow_network(graph)) == graphml_bytes(reference_network(graph))
+    expected = graphml_bytes(reference_network(graph))
+    assert export.graphml_bytes(flow_network(graph)) == expected
+    assert export.graphml_bytes(export.network_of(graph)) == expected
