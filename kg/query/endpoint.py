@@ -215,9 +215,15 @@ class Endpoint:
     def graphs(self) -> list[str]:
         """The endpoint's named graphs (listed once)."""
         if self._graphs is None:
-            text = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } } ORDER BY ?g"
-            _, rows = parse_results(self._post(text, dataset=False).body, self.url)
-            self._graphs = [r[0].value for r in rows if isinstance(r[0], ox.NamedNode)]
+            self._graphs = []
+            # GRAPH ?g { } is the cheap form; Virtuoso 7 answers it with no rows, so the graphs
+            # that hold a triple are listed then
+            for pattern in ("{ }", "{ ?s ?p ?o }"):
+                text = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {pattern} }} ORDER BY ?g"
+                _, rows = parse_results(self._post(text, dataset=False).body, self.url)
+                self._graphs = [r[0].value for r in rows if isinstance(r[0], ox.NamedNode)]
+                if self._graphs:
+                    break
             if not self._graphs:
                 raise RemoteError(
                     f"{self.url} has no named graphs to query with --graph-mode named",
