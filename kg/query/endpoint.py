@@ -59,7 +59,7 @@ class Answer:
     max_rows: int | None = None
 
 
-class _SameOrigin(urllib.request.HTTPRedirectHandler):
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
     """Refuse every redirect: the answer is an error naming where it pointed."""
 
     def redirect_request(
@@ -73,7 +73,7 @@ class _SameOrigin(urllib.request.HTTPRedirectHandler):
         )
 
 
-_OPENER = urllib.request.build_opener(_SameOrigin())
+_OPENER = urllib.request.build_opener(_NoRedirect())
 
 
 def _read_capped(response: Any, url: str, cap: int, timeout: float) -> bytes:
