@@ -178,10 +178,17 @@ def table_html(
             f'<a href="{e(link)}">{e(_human(name))}</a>{mark}</th>'
         )
     body = []
+    made: dict[object, str] = {}  # the same IRIs fill many cells: each made once
+
+    def cell(term: object) -> str:
+        found = made.get(term)
+        if found is None:
+            found = made[term] = term_html(term, labels)
+        return found
+
     for r in shown:
         cells = "".join(
-            f"<td{' class=num' if numbers[i] else ''}>{term_html(t, labels)}</td>"
-            for i, t in enumerate(r)
+            f"<td{' class=num' if numbers[i] else ''}>{cell(t)}</td>" for i, t in enumerate(r)
         )
         body.append(f"<tr>{cells}</tr>")
     table = (

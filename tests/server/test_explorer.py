@@ -169,6 +169,25 @@ def test_country_page_is_the_live_dossier_with_charts(app: App) -> None:
     assert get(app, "/country/QQQ").status == 404
 
 
+def test_country_pages_read_once_what_every_dossier_shares(store: ox.Store) -> None:
+    # kg serve reads places, latest tiers and every flow once for all the country pages: each
+    # page is the dossier kg report makes on its own.
+    from kg.network.read import read_flows, read_places
+    from kg.network.tiers import latest_tiers
+    from kg.report.dossier import dossier
+
+    places, latest, flows = read_places(store), latest_tiers(store), read_flows(store)
+    drawn = 0
+    for iso in ("THA", "PRK", "NGA", "DEU"):
+        alone = dossier(store, iso)
+        shared = dossier(store, iso, places=places, latest=latest, flows=flows)
+        assert shared.flows == alone.flows
+        assert shared.flow_svg == alone.flow_svg
+        assert shared.charts == alone.charts
+        drawn += bool(alone.flow_svg)
+    assert drawn >= 2
+
+
 def test_heatmap_page_and_svg(app: App) -> None:
     page = get(app, "/charts").text
     assert 'class="chart heatmap"' in page
