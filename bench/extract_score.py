@@ -69,12 +69,15 @@ class Row:
 
 def load_rows(gold_path: Path, csv_path: Path) -> list[Row]:
     """Gold rows joined to their narratives (rows without a country are left out)."""
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    with csv_path.open(encoding="utf-8", newline="") as stream:
-        texts = {
-            (r["gec"], r["first_seen_commit"]): r["current_situation_text"]
-            for r in csv.DictReader(stream)
-        }
+    limit = csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # process-wide: put back below
+    try:
+        with csv_path.open(encoding="utf-8", newline="") as stream:
+            texts = {
+                (r["gec"], r["first_seen_commit"]): r["current_situation_text"]
+                for r in csv.DictReader(stream)
+            }
+    finally:
+        csv.field_size_limit(limit)
     rows = []
     for line in gold_path.read_text(encoding="utf-8").splitlines():
         g = json.loads(line)

@@ -112,7 +112,6 @@ def history_file(path: Path) -> Path:
 
 def _read_rows(path: Path) -> list[dict[str, str]]:
     """The rows of a Factbook history CSV; ExtractError (one line, with a place) otherwise."""
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     name = display_path(path)
     try:
         data = path.read_bytes()
@@ -127,6 +126,9 @@ def _read_rows(path: Path) -> list[dict[str, str]]:
             f"{name}:{line}:{col}: the file is not UTF-8 text", hint="give factbook_tip_history.csv"
         ) from exc
     reader = csv.DictReader(io.StringIO(text, newline=""))
+    # Narratives exceed the csv module's 128 KiB field limit; the limit is process-wide, so it
+    # is put back (the importers rely on it to refuse huge fields).
+    limit = csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     try:
         missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
@@ -137,6 +139,8 @@ def _read_rows(path: Path) -> list[dict[str, str]]:
         return [{k: v or "" for k, v in row.items() if isinstance(k, str)} for row in reader]
     except csv.Error as exc:
         raise ExtractError(f"{name}:{reader.line_num}:1: not a CSV file ({exc})") from exc
+    finally:
+        csv.field_size_limit(limit)
 
 
 def read_factbook(path: Path, g: Gazetteer) -> tuple[list[FactbookText], list[str]]:

@@ -244,3 +244,15 @@ def test_factbook_mode_refuses_a_file_as_the_output(runner: CliRunner, sample_re
         "Error: taken: is a file, not a directory (give -o a directory)\n"
     )
     assert (sample_repo / "taken").read_text() == "mine"
+
+
+def test_factbook_mode_leaves_the_csv_field_limit_as_it_was(
+    runner: CliRunner, sample_repo: Path
+) -> None:
+    """The csv module's field limit is process-wide: the importers refuse huge fields by it."""
+    before = csv.field_size_limit()
+    write_factbook(sample_repo / "history.csv")
+    assert run(runner, "--factbook", "history.csv", "-o", "drafts").exit_code == 0
+    (sample_repo / "other.csv").write_text("a,b\n1,2\n")
+    assert run(runner, "--factbook", "other.csv", "-o", "x").exit_code == ExitCode.ERROR
+    assert csv.field_size_limit() == before
