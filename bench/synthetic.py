@@ -48,7 +48,7 @@ SYNTH_YEARS = tuple(range(1900, 2025))
 INDICATORS = ("persons-prosecuted", "persons-convicted", "persons-suspected")
 FLOWS_PER_SOURCE = 50_000
 
-XSD_INT, XSD_YEAR, XSD_BOOL = (f"<{V.XSD}{t}>" for t in ("integer", "gYear", "boolean"))
+XSD_INT, XSD_YEAR, XSD_BOOL = (f"<{V.XSD}{t}>" for t in ("integer", "integer", "boolean"))
 RDF_TYPE, RDFS_LABEL = f"<{V.RDF}type>", f"<{V.RDFS}label>"
 DC = {k: f"<{V.DCTERMS}{k}>" for k in ("title", "publisher", "issued")}
 

@@ -8,7 +8,7 @@ import random
 import pyoxigraph as ox
 
 from kg.core import vocab as V
-from kg.core.terms import boolean, gyear, integer, tk
+from kg.core.terms import boolean, integer, tk, year_literal
 
 UNITS = ("unit-identified-victims", "unit-overseas-workers")
 FORMS = (
@@ -51,7 +51,7 @@ def synthetic_store(base: ox.Store, n: int = 3000, seed: int = 7) -> ox.Store:
         add(flow, "origin", ox.NamedNode(V.mint_iri("country", origin)))
         add(flow, "destination", ox.NamedNode(V.mint_iri("country", dest)))
         add(flow, "concernsForm", ox.NamedNode(V.concept(rnd.choice(FORMS))))
-        add(flow, "year", gyear(rnd.randint(2015, 2020)))
+        add(flow, "year", year_literal(rnd.randint(2015, 2020)))
         estimate = ox.NamedNode(V.mint_iri("estimate", "synthetic", i))
         add(flow, "hasEstimate", estimate)
         add(estimate, V.RDF + "type", tk("Estimate"))
@@ -119,11 +119,11 @@ def add_tiers(store: ox.Store, countries: int = 40, seed: int = 11) -> None:
                 add(assessment, "assessor", restater)
                 add(assessment, "publishedIn", restating_doc)
                 add(placement, "restates", JTIP)
-                add(placement, "restatedReportYear", gyear(year))
+                add(placement, "restatedReportYear", year_literal(year))
                 add(placement, "statedIn", restating_doc)
             else:
                 add(assessment, "assessor", JTIP)
-                add(assessment, "reportYear", gyear(year))
+                add(assessment, "reportYear", year_literal(year))
                 add(assessment, "publishedIn", official_doc)
                 add(placement, "statedIn", official_doc)
     store.extend(quads)
@@ -186,7 +186,7 @@ def add_detections(store: ox.Store) -> None:
         add(node, V.RDF + "type", tk(kind))
         add(node, "origin", ox.NamedNode(V.mint_iri("country", origin)))
         add(node, "destination", ox.NamedNode(V.mint_iri("country", dest)))
-        add(node, "year", gyear(year))
+        add(node, "year", year_literal(year))
         add(node, "statedIn", doc)
         est = ox.NamedNode(V.mint_iri("estimate", "synthetic-det", key))
         add(node, "hasEstimate", est)
@@ -197,7 +197,7 @@ def add_detections(store: ox.Store) -> None:
         add(node, V.RDF + "type", tk("CountryStatistic"))
         add(node, "statisticOf", ox.NamedNode(V.mint_iri("country", "THA")))
         add(node, "indicator", ox.NamedNode(V.concept("indicator-victims-detected")))
-        add(node, "year", gyear(year))
+        add(node, "year", year_literal(year))
         est = ox.NamedNode(V.mint_iri("estimate", "synthetic-det", f"tha_total_{year}"))
         add(node, "hasEstimate", est)
         estimate(est, total, "method-official-statistic", docs["glotip"][0])

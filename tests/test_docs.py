@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 from kg.source import assessment as parse_assessment
-from kg.source import parse
+from kg.source import curation, parse
 from kg.source.ontology import load_ontology
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,7 +68,10 @@ KEY_TUPLES = {
     "estimate": parse_assessment._ESTIMATE_KEYS,
     "policy": parse_assessment._POLICY_KEYS,
     "claim": parse_assessment._CLAIM_KEYS,
-    "resolution": parse_assessment._RESOLUTION_KEYS,
+    "curation": curation.CURATION_KEYS,
+    "curated claim": curation._CLAIM_KEYS,
+    "resolution": curation._RESOLUTION_KEYS,
+    "curated link": curation._LINK_KEYS,
     "recommendation": parse_assessment._REC_KEYS,
     "tier": parse_assessment._TIER_KEYS,
     "top": parse_assessment.ASSESSMENT_KEYS + parse.REFERENCE_KEYS,
@@ -133,3 +136,29 @@ def test_readme_quick_start_has_exactly_two_commands() -> None:
     assert len(commands) == 2, commands
     ci = (ROOT / ".ci" / "run").read_text()
     assert commands[1].strip() in ci, ".ci/run must run the README test command verbatim"
+
+
+ESSAY_COUNTS = {
+    "flows": "?x a tk:TraffickingFlow ; tk:statedIn tkd:source-essay-prk",
+    "policies": "?x a tk:Policy ; tk:statedIn tkd:source-essay-prk",
+    "claims": "?x a tk:Claim ; tk:statedIn tkd:source-essay-prk",
+    "recommendations": "?x a tk:Recommendation ; tk:statedIn tkd:source-essay-prk",
+    "curated claim": "GRAPH tkg:curation-essay-prk { ?x a tk:CuratedClaim }",
+    "resolution": "GRAPH tkg:curation-essay-prk { ?x a tk:Resolution }",
+    "curator links": "GRAPH tkg:curation-essay-prk { ?x a tk:CuratorLink }",
+}
+
+
+@pytest.mark.parametrize("what", sorted(ESSAY_COUNTS))
+def test_readme_counts_come_from_the_build(shipped_build: object, what: str) -> None:
+    """The essay's counts in README.md and data/README.md are the build's, not typed by hand."""
+    from kg.core import vocab as V
+
+    prefixes = "\n".join(f"PREFIX {k}: <{v}>" for k, v in V.PREFIXES.items())
+    query = f"{prefixes}\nSELECT (COUNT(DISTINCT ?x) AS ?n) {{ {ESSAY_COUNTS[what]} }}"
+    rows = shipped_build.store.query(query, use_default_graph_as_union=True)  # type: ignore[attr-defined]
+    n = int(next(iter(rows))["n"].value)
+    readme = (ROOT / "README.md").read_text()
+    assert f"**{n} {what}**" in readme, f"README.md should say **{n} {what}**"
+    if what == "claims":
+        assert f"as shipped: {n} claims" in DATA_README

@@ -14,7 +14,6 @@ XSD_INTEGER = NamedNode(V.XSD + "integer")
 XSD_DECIMAL = NamedNode(V.XSD + "decimal")
 XSD_BOOLEAN = NamedNode(V.XSD + "boolean")
 XSD_DATE = NamedNode(V.XSD + "date")
-XSD_GYEAR = NamedNode(V.XSD + "gYear")
 RDF_TYPE = NamedNode(V.RDF + "type")
 RDFS_LABEL = NamedNode(V.RDFS + "label")
 
@@ -61,9 +60,13 @@ def boolean(value: bool) -> Literal:
     return Literal("true" if value else "false", datatype=XSD_BOOLEAN)
 
 
-def gyear(value: int) -> Literal:
-    """Return an ``xsd:gYear`` literal."""
-    return Literal(f"{int(value):04d}", datatype=XSD_GYEAR)
+def year_literal(value: int) -> Literal:
+    """Return a calendar year as an ``xsd:integer`` literal.
+
+    Years are integers, not ``xsd:gYear``: gYear is not in the OWL 2 datatype map, so an OWL 2
+    DL reasoner cannot read it, and integers compare and subtract in SPARQL without casts.
+    """
+    return Literal(str(int(value)), datatype=XSD_INTEGER)
 
 
 def date(value: dt.date) -> Literal:

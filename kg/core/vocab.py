@@ -65,6 +65,9 @@ KINDS: Final = frozenset(
         "recommendation",
         "claim",
         "resolution",
+        "curation",
+        "link",
+        "membership",
         "treaty",
         "participation",
     }
@@ -149,6 +152,12 @@ def iri_problem(value: str, schemes: tuple[str, ...] = WEB_SCHEMES) -> str | Non
 def source_graph(source_id: str) -> str:
     """Return the named-graph IRI that holds the facts of one source document."""
     return f"{TKG}source-{slug(source_id)}"
+
+
+def curation_graph(source_id: str) -> str:
+    """Return the named-graph IRI that holds kg curators' content about one source document:
+    re-readings of its claims, resolutions and links it does not make itself."""
+    return f"{TKG}curation-{slug(source_id)}"
 
 
 def concept(local: str) -> str:

@@ -18,13 +18,14 @@ from kg.core.terms import (
     date,
     dc,
     decimal,
-    gyear,
     integer,
     iri,
     text,
     tk,
+    year_literal,
 )
 from kg.graph import review
+from kg.graph.curation import claim_subject, curation_quads
 from kg.source.records import (
     Assessment,
     Claim,
@@ -38,7 +39,6 @@ from kg.source.records import (
 )
 
 PROV_USED = iri(V.PROV + "used")
-PROV_DERIVED = iri(V.PROV + "wasDerivedFrom")
 SKOS_ALT = iri(V.SKOS + "altLabel")
 POLICY_CLASS = {
     "law": "Law",
@@ -84,6 +84,13 @@ def build_graph(records: Records) -> BuiltGraph:
             _assessment(a, records, sink, out.origins)
         out.quads.extend(sink.quads)
         out.graphs.append(V.source_graph(sid))
+        curated = [a for a in by_source.get(sid, []) if a.curation is not None]
+        if curated:
+            cur = QuadSink(V.curation_graph(sid))
+            for a in curated:
+                curation_quads(a, records, cur, out.origins)
+            out.quads.extend(cur.quads)
+            out.graphs.append(V.curation_graph(sid))
     return out
 
 
@@ -136,7 +143,7 @@ def _source(s: Source, g: QuadSink, origins: dict[str, Location]) -> None:
     g.add(node, tk("reliability"), iri(s.reliability))
     g.opt(node, dc("publisher"), iri(V.mint_iri("agent", s.publisher)) if s.publisher else None)
     g.opt(node, dc("issued"), date(s.issued) if s.issued else None)
-    g.opt(node, tk("year"), gyear(s.year) if s.year else None)
+    g.opt(node, tk("year"), year_literal(s.year) if s.year else None)
     g.opt(
         node, dc("license"), iri(s.license) if s.license and V.looks_like_url(s.license) else None
     )
@@ -182,8 +189,7 @@ class _Scope:
         self.g.add(n, RDF_TYPE, tk(cls))
         self.g.add(n, tk("statedIn"), self.doc)
         self.g.add(n, tk("locator"), _Lit(locator))
-        if cls != "Resolution":
-            self.g.add(n, tk("inAssessment"), self.node)
+        self.g.add(n, tk("inAssessment"), self.node)
         if self.a.draft is not None:
             review.mark(self.g, n, self.a.draft, self.activity)
         return n
@@ -203,7 +209,7 @@ def _assessment(a: Assessment, records: Records, g: QuadSink, origins: dict[str,
     g.add(node, tk("assessedCountry"), country_iri(a.country))
     g.add(node, tk("assessor"), iri(V.mint_iri("agent", a.assessor)))
     g.add(node, tk("publishedIn"), sc.doc)
-    g.opt(node, tk("reportYear"), gyear(a.year) if a.year else None)
+    g.opt(node, tk("reportYear"), year_literal(a.year) if a.year else None)
     g.opt(node, tk("principalForm"), iri(a.principal_form) if a.principal_form else None)
     g.opt(node, dc("description"), text(a.summary) if a.summary else None)
     sc.many(node, "profileRole", map(iri, a.profile_roles))
@@ -224,12 +230,6 @@ def _assessment(a: Assessment, records: Records, g: QuadSink, origins: dict[str,
         _policy(sc, p)
     for c in a.claims:
         _claim(sc, c)
-    for r in a.resolutions:
-        n = sc.fact("resolution", r.id, "Resolution", r.locator, r.where)
-        g.add(n, tk("rationale"), _Lit(r.rationale))
-        for claim_id in r.claims:
-            g.add(sc.mint("claim", claim_id), tk("resolvedBy"), n)
-        sc.many(n, "preferredClaim", (sc.mint("claim", c) for c in r.preferred))
     for rec in a.recommendations:
         _recommendation(sc, rec)
 
@@ -252,7 +252,7 @@ def _tier(sc: _Scope, t: Tier) -> None:
     pp = t.policy_or_pattern
     g.opt(n, tk("governmentPolicyOrPattern"), boolean(pp) if pp is not None else None)
     g.opt(n, tk("restates"), iri(V.mint_iri("agent", t.restates)) if t.restates else None)
-    g.opt(n, tk("restatedReportYear"), gyear(t.restated_year) if t.restated_year else None)
+    g.opt(n, tk("restatedReportYear"), year_literal(t.restated_year) if t.restated_year else None)
 
 
 def _flow(sc: _Scope, f: Flow) -> None:
@@ -266,7 +266,7 @@ def _flow(sc: _Scope, f: Flow) -> None:
         g.add(n, tk("isAggregate"), boolean(True))
     sc.many(n, "concernsForm", map(iri, f.forms))
     g.opt(n, tk("partOfFlow"), sc.mint("flow", f.part_of) if f.part_of else None)
-    g.opt(n, tk("year"), gyear(f.year) if f.year else None)
+    g.opt(n, tk("year"), year_literal(f.year) if f.year else None)
     g.opt(n, dc("description"), text(f.description) if f.description else None)
     sc.many(n, "facilitatedBy", (sc.mint("policy", p) for p in f.facilitated_by))
     sc.many(n, "supportedBy", (sc.mint("claim", c) for c in f.supported_by))
@@ -292,20 +292,15 @@ def _policy(sc: _Scope, p: Policy) -> None:
 def _claim(sc: _Scope, c: Claim) -> None:
     g = sc.g
     n = sc.fact("claim", c.id, "Claim", c.locator, c.where)
-    if c.subject in sc.records.countries:
-        subject = country_iri(c.subject)
-    else:
-        is_flow = any(f.id == c.subject for f in sc.a.flows)
-        subject = sc.mint("flow" if is_flow else "policy", c.subject)
-    g.add(n, tk("claimSubject"), subject)
+    g.add(n, tk("claimSubject"), claim_subject(sc.a, sc.records, c.subject))
     g.add(n, tk("aspect"), iri(c.aspect))
-    g.add(n, tk("polarity"), boolean(c.polarity))
+    g.opt(n, tk("polarity"), boolean(c.polarity) if c.polarity is not None else None)
+    g.add(n, tk("evidenceStatus"), iri(c.evidence))
     g.add(n, tk("extractedBy"), sc.activity)
     g.opt(n, tk("section"), iri(c.section) if c.section else None)
     g.opt(n, dc("description"), text(c.summary) if c.summary else None)
     g.opt(n, tk("confidence"), decimal(c.confidence) if c.confidence is not None else None)
     sc.many(n, "contradicts", (sc.mint("claim", o) for o in c.contradicts))
-    g.opt(n, PROV_DERIVED, sc.mint("claim", c.derived_from) if c.derived_from else None)
 
 
 def _recommendation(sc: _Scope, rec: Recommendation) -> None:

@@ -13,6 +13,7 @@ tier-change                                ``?placement tk:previousTier ?tier`` 
 opposed-claims                             ``?positiveClaim tk:opposedBy ?negativeClaim``
 provenance-gaps                            ``?fact tk:provenanceGap "source"`` (or "locator"…)
 size-rank                                  ``?estimate tk:sizeRank 1`` … 25 (per kind, unit, year)
+role-evidence                              ``?country tk:roleEvidence ?e`` (kg.graph.evidence)
 ========================================  =================================================
 
 Each rule also writes ``tkg:inferred tk:appliedRule tkv:rule-<name>``. A named query reads a
@@ -34,6 +35,7 @@ import pyoxigraph as ox
 
 from kg.core import rq
 from kg.core import vocab as V
+from kg.graph import evidence
 
 _XSD_INTEGER = ox.NamedNode(V.XSD + "integer")
 Estimate = ox.NamedNode | ox.BlankNode
@@ -59,7 +61,7 @@ SIZE_RANK = "size-rank"
 #: How many estimates of each partition get a tk:sizeRank (queries/largest-flows.rq lists 25).
 TOP = 25
 #: Every rule's name, as in ``tkv:rule-<name>``.
-NAMES: tuple[str, ...] = (*(d.name for d in CONSTRUCTED), SIZE_RANK)
+NAMES: tuple[str, ...] = (*(d.name for d in CONSTRUCTED), SIZE_RANK, evidence.NAME)
 
 
 def rule_iri(name: str) -> ox.NamedNode:
@@ -75,7 +77,10 @@ def derive(store: ox.Store, *, workers: int = 2) -> dict[str, int]:
     a query without holding the GIL) and added to the store once all are done. The inferred
     graph should hold no earlier conclusions of these rules (``apply_rules`` clears it first).
     """
-    jobs: dict[str, Callable[[], list[ox.Quad]]] = {SIZE_RANK: partial(size_ranks, store)}
+    jobs: dict[str, Callable[[], list[ox.Quad]]] = {
+        SIZE_RANK: partial(size_ranks, store),
+        evidence.NAME: partial(evidence.role_evidence, store),
+    }
     for rule in CONSTRUCTED:
         jobs[rule.name] = partial(_construct, store, rule.query)
     with ThreadPoolExecutor(max_workers=workers) as pool:

@@ -15,6 +15,7 @@ from kg.core import vocab as V
 from kg.graph.derive import derive
 
 _PREFIXES = f"""PREFIX tk: <{V.TK}>
+PREFIX tkv: <{V.TKV}>
 PREFIX rdf: <{V.RDF}>
 PREFIX rdfs: <{V.RDFS}>
 """
@@ -55,6 +56,20 @@ RULES: tuple[Rule, ...] = (
         "contradicts-symmetric",
         "tk:contradicts holds in both directions",
         _insert("?b tk:contradicts ?a .", "GRAPH ?g { ?a tk:contradicts ?b }"),
+    ),
+    Rule(
+        "claim-direction",
+        "a claim's direction (tkv:directions) follows from its aspect and polarity; a claim "
+        "without a polarity is not known",
+        _insert(
+            "?claim tk:direction ?direction .",
+            "GRAPH ?g1 { ?claim tk:aspect ?aspect }"
+            " OPTIONAL { GRAPH ?g2 { ?claim tk:polarity ?polarity } }"
+            " OPTIONAL { GRAPH ?g3 { ?aspect tk:trueDirection ?ifTrue } }"
+            " OPTIONAL { GRAPH ?g4 { ?aspect tk:falseDirection ?ifFalse } }"
+            " BIND(IF(BOUND(?polarity), IF(?polarity, ?ifTrue, ?ifFalse),"
+            " tkv:direction-not-known) AS ?direction) FILTER(BOUND(?direction))",
+        ),
     ),
     _role("DestinationCountry", "destination", "CrossBorderFlow"),
     _role("SourceCountry", "origin", "CrossBorderFlow"),

@@ -11,8 +11,20 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.core import vocab as V
 from kg.core.errors import Location, printable
-from kg.core.terms import RDF_TYPE, RDFS_LABEL, QuadSink, boolean, date, dc, integer, iri, text, tk
-from kg.source.countrymatch import NOT_COUNTRY_KINDS, Resolution
+from kg.core.terms import (
+    RDF_TYPE,
+    RDFS_LABEL,
+    QuadSink,
+    boolean,
+    date,
+    dc,
+    integer,
+    iri,
+    text,
+    tk,
+    year_literal,
+)
+from kg.source.countrymatch import NOT_COUNTRY_KINDS, REPAIRED, Resolution
 from kg.source.reader import FIRST_YEAR, next_year
 
 #: Called with (bytes read, total bytes) while a file is read.
@@ -62,6 +74,8 @@ class ImportReport:
     skipped: dict[str, Tally] = field(default_factory=dict)
     unmapped: dict[str, Tally] = field(default_factory=dict)
     not_countries: dict[str, Tally] = field(default_factory=dict)
+    #: Values read as a country only after a repair (a leading number dropped, one edit).
+    corrected: dict[str, Tally] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -71,9 +85,12 @@ class ImportReport:
 
     def country(self, res: Resolution, role: str, line: int) -> str | None:
         """Return the code of a resolved country, or record why the value is not one."""
-        if res.code is not None:
-            return res.code
         shown = repr(res.value.strip())
+        if res.code is not None:
+            if res.how in REPAIRED:
+                key = f"{role} {shown} read as {res.code} ({res.how})"
+                self.corrected.setdefault(key, Tally()).add(f"line {line}")
+            return res.code
         if res.kind in NOT_COUNTRY_KINDS:
             self.not_countries.setdefault(f"{role}: {res.kind}", Tally()).add(shown)
         else:
@@ -102,7 +119,11 @@ class ImportReport:
             out.insert(2 + SHOWN, f"  … and {len(self.counts) - SHOWN} more counts")
         ranked = sorted(self.skipped.items(), key=lambda kv: (-kv[1].count, kv[0]))
         out.extend(_shown(ranked, "reasons", "rows", "; "))
-        for title, table in (("not countries", self.not_countries), ("unmapped", self.unmapped)):
+        for title, table in (
+            ("not countries", self.not_countries),
+            ("unmapped", self.unmapped),
+            ("read after a repair", self.corrected),
+        ):
             total = sum(t.count for t in table.values())
             out.append(f"  {title}: {total} values in {len(table)} groups")
             ranked = sorted(table.items(), key=lambda kv: (-kv[1].count, kv[0]))
@@ -132,6 +153,7 @@ class ImportReport:
             "skipped": table(self.skipped),
             "not_countries": table(self.not_countries),
             "unmapped": table(self.unmapped),
+            "corrected": table(self.corrected),
             "notes": self.notes,
         }
 
@@ -302,6 +324,6 @@ def flow(
     g.add(node, tk("origin"), iri(V.mint_iri("country", origin)))
     g.add(node, tk("destination"), iri(V.mint_iri("country", destination)))
     g.add(node, tk("concernsForm"), iri(V.concept(form)))
-    g.add(node, tk("year"), Literal(f"{year:04d}", datatype=iri(V.XSD + "gYear")))
+    g.add(node, tk("year"), year_literal(year))
     g.add(node, tk("statedIn"), doc)
     g.opt(node, RDFS_LABEL, text(label) if label else None)

@@ -4,8 +4,12 @@ Victim records are counted per citizenship → country of exploitation × form �
 registration. Each count becomes a flow with an Estimate in identified victims (method:
 aggregated records); counts below 10 are published only as the censored band 1–9 (CTDC's
 ``<10``). The all-forms flow (trafficking in persons) counts every record; a record also counts
-in the flow of each form it is flagged with (``isSexAndLabour`` in both forced labour and sex
-trafficking). ``0``, ``-99`` and empty country codes mean unknown, never a country.
+in the flow of each form it is flagged with, a breakdown that is ``tk:partOfFlow`` the all-forms
+flow (so exports carry the number once, on the total; the parts can overlap and need not add
+up to it) (``isSexAndLabour`` in both labour trafficking and
+sex trafficking; every CTDC record is a trafficking case, so ``isForcedLabour`` is labour
+trafficking, not forced labour at large). ``0``, ``-99`` and empty country codes mean unknown,
+never a country.
 """
 
 from __future__ import annotations
@@ -42,14 +46,14 @@ YEAR, CITIZENSHIP, EXPLOITED_IN = "yearOfRegistration", "citizenship", "CountryO
 ALL_FORMS = "form-trafficking-in-persons"
 #: CTDC flag column → forms (the skos:notation "…"^^tkv:ctdcField of each form concept).
 FORM_FLAGS: dict[str, tuple[str, ...]] = {
-    "isForcedLabour": ("form-forced-labour",),
+    "isForcedLabour": ("form-labour-trafficking",),
     "isSexualExploit": ("form-sex-trafficking",),
     "isForcedMarriage": ("form-forced-marriage",),
     "isForcedMilitary": ("form-child-soldiering",),
     "isOrganRemoval": ("form-organ-removal",),
     "isSlaveryAndPractices": ("form-slavery-practices",),
-    "isSexAndLabour": ("form-forced-labour", "form-sex-trafficking"),
-    "isOtherExploit": (),
+    "isSexAndLabour": ("form-labour-trafficking", "form-sex-trafficking"),
+    "isOtherExploit": ("form-other-exploitation",),
 }
 _YES = frozenset({"1", "1.0", "true", "yes"})
 
@@ -126,6 +130,9 @@ def import_ctdc(
         )
         g.add(node, tk("locator"), Literal(locator))
         g.add(node, tk("hasEstimate"), est)
+        if form != ALL_FORMS:  # a breakdown by form is a part of the all-forms total
+            whole = V.mint_iri("flow", source_id, origin, destination, year, ALL_FORMS)
+            g.add(node, tk("partOfFlow"), iri(whole))
         n = counts[key]
         count = band_small(Count(n, n), report)
         estimate(g, est, count, "unit-identified-victims", "method-aggregated-records", source.node)

@@ -25,7 +25,7 @@ from pyoxigraph import Literal
 
 from kg.core import vocab as V
 from kg.core.errors import ImportError_, Location, display_path
-from kg.core.terms import RDF_TYPE, RDFS_LABEL, QuadSink, gyear, iri, text, tk
+from kg.core.terms import RDF_TYPE, RDFS_LABEL, QuadSink, iri, text, tk, year_literal
 from kg.importers.common import (
     ByteProgress,
     ImportReport,
@@ -170,11 +170,11 @@ def _write(
     g.add(node, tk("assessedCountry"), iri(V.mint_iri("country", code)))
     g.add(node, tk("assessor"), iri(V.mint_iri("agent", ASSESSOR)))
     g.add(node, tk("publishedIn"), doc)
-    g.add(node, tk("reportYear"), gyear(year))
+    g.add(node, tk("reportYear"), year_literal(year))
     g.add(node, tk("hasTierPlacement"), placement)
     g.add(placement, RDF_TYPE, tk("TierPlacement"))
     g.add(placement, tk("tier"), iri(V.concept(tier)))
     g.add(placement, tk("statedIn"), doc)
     g.add(placement, tk("locator"), Literal(locator))
     g.add(placement, tk("restates"), iri(V.mint_iri("agent", JTIP)))
-    g.add(placement, tk("restatedReportYear"), gyear(year))
+    g.add(placement, tk("restatedReportYear"), year_literal(year))

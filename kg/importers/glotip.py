@@ -6,9 +6,14 @@
   only as the band 1–9. Citizens of the detecting country (``Nationals``) give an InternalFlow.
 * National totals of persons prosecuted, convicted and brought into formal contact (suspected),
   and of detected victims, become CountryStatistics of the detecting country.
+* Breakdowns by form of exploitation (detected victims and persons convicted: sexual
+  exploitation, forced labour, other forms) become CountryStatistics for that form, each
+  ``tk:partOfStatistic`` the country's total for the indicator and year (the number is carried
+  once: the parts need not add up to the total, and are never added to it). GLOTIP counts
+  trafficking victims, so its "forced labour" is labour trafficking.
 * Only totals are imported (Sex = Total, Age = Total): crossing sex, age and citizenship would
-  publish tiny cells. Breakdowns by form of exploitation and by country of repatriation are
-  left out (the ontology has no per-form country statistic); every left-out row is reported.
+  publish tiny cells. Breakdowns by country of repatriation are left out; every left-out row
+  is reported.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from pathlib import Path
 from pyoxigraph import Literal
 
 from kg.core import vocab as V
-from kg.core.terms import RDF_TYPE, QuadSink, gyear, iri, tk
+from kg.core.terms import RDF_TYPE, QuadSink, iri, tk, year_literal
 from kg.importers.common import (
     ByteProgress,
     Count,
@@ -50,6 +55,13 @@ VICTIMS = "detected trafficking victims"
 DIMENSIONS = frozenset(
     {"total", "by citizenship", "by form of exploitation", "by country of repatriation"}
 )
+BY_FORM = "by form of exploitation"
+#: GLOTIP form of exploitation -> form concept (all are forms of trafficking in persons).
+FORMS = {
+    "sexual exploitation": "form-sex-trafficking",
+    "forced labour": "form-labour-trafficking",
+    "other forms of exploitation": "form-other-exploitation",
+}
 #: GLOTIP indicator → (tkv indicator, tkv count unit).
 INDICATORS = {
     "persons prosecuted": ("indicator-persons-prosecuted", "unit-persons-prosecuted"),
@@ -90,6 +102,8 @@ class _State:
     matcher: CountryMatcher
     flows: dict[tuple[str, str, int, str], _Fact] = field(default_factory=dict)
     stats: dict[tuple[str, str, int], _Fact] = field(default_factory=dict)
+    parts: dict[tuple[str, str, int, str], _Fact] = field(default_factory=dict)
+    part_conflicts: set[tuple[str, str, int, str]] = field(default_factory=set)
     conflicts: set[tuple[str, str, int]] = field(default_factory=set)
 
 
@@ -138,7 +152,8 @@ def _row(st: _State, line: int, row: dict[str, str]) -> None:
         return
     is_flow = dimension == "by citizenship" and indicator == VICTIMS
     is_total = dimension == "total" and row["Category"].strip().lower() == "total"
-    if not (is_flow or is_total):
+    form = FORMS.get(row["Category"].strip().lower()) if dimension == BY_FORM else None
+    if not (is_flow or is_total or form):
         if dimension in DIMENSIONS:  # the reason names a known breakdown, never raw text
             report.skip(f"{indicator} {dimension} (not imported)", f"line {line}")
         else:
@@ -159,6 +174,18 @@ def _row(st: _State, line: int, row: dict[str, str]) -> None:
     year = int(year_text)
     if is_total:
         _statistic(st, (reporter, indicator, year), count, line)
+        return
+    if form is not None:
+        key = (reporter, indicator, year, form)
+        old = st.parts.get(key)
+        if old is None:
+            st.parts[key] = _Fact(count, [line])
+        elif old.count == count:
+            st.report.skip("duplicate breakdown row (kept once)", f"line {line}")
+        else:
+            st.part_conflicts.add(key)
+            old.lines.append(line)
+            st.report.skip("conflicting breakdown rows (none kept)", f"line {line}")
         return
     res = st.matcher.resolve(row["Category"])
     if res.kind == "own-country":
@@ -241,13 +268,36 @@ def _write(st: _State, g: QuadSink, result: ImportResult) -> None:
         g.add(node, RDF_TYPE, tk("CountryStatistic"))
         g.add(node, tk("statisticOf"), iri(V.mint_iri("country", country)))
         g.add(node, tk("indicator"), iri(V.concept(concept)))
-        g.add(node, tk("year"), gyear(year))
+        g.add(node, tk("year"), year_literal(year))
         g.add(node, tk("statedIn"), doc)
         g.add(node, tk("locator"), Literal(_locator(st, fact)))
         g.add(node, tk("hasEstimate"), est)
         count = band_small(fact.count, report) if indicator == VICTIMS else fact.count
         estimate(g, est, count, unit, "method-official-statistic", doc)
         report.facts[f"CountryStatistic {concept}"] += 1
+        result.origins[node.value] = result.origins[est.value] = st.stream.where(fact.lines[0])
+    for (country, indicator, year, form), fact in sorted(st.parts.items()):
+        if (country, indicator, year, form) in st.part_conflicts:
+            report.skip("conflicting breakdown rows (none kept)", f"line {fact.lines[0]}")
+            continue
+        concept, unit = INDICATORS[indicator]
+        node = iri(V.mint_iri("statistic", sid, country, concept, year, form))
+        est = iri(V.mint_iri("estimate", sid, "statistic", country, concept, year, form))
+        g.add(node, RDF_TYPE, tk("CountryStatistic"))
+        g.add(node, tk("statisticOf"), iri(V.mint_iri("country", country)))
+        g.add(node, tk("indicator"), iri(V.concept(concept)))
+        g.add(node, tk("concernsForm"), iri(V.concept(form)))
+        g.add(node, tk("year"), year_literal(year))
+        g.add(node, tk("statedIn"), doc)
+        g.add(node, tk("locator"), Literal(_locator(st, fact)))
+        total = (country, indicator, year)
+        if total in st.stats and total not in st.conflicts:
+            whole = V.mint_iri("statistic", sid, country, concept, year)
+            g.add(node, tk("partOfStatistic"), iri(whole))
+        g.add(node, tk("hasEstimate"), est)
+        count = band_small(fact.count, report) if indicator == VICTIMS else fact.count
+        estimate(g, est, count, unit, "method-official-statistic", doc)
+        report.facts[f"CountryStatistic {concept} by form"] += 1
         result.origins[node.value] = result.origins[est.value] = st.stream.where(fact.lines[0])
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from pyoxigraph import Literal
 
 from kg.core import vocab as V
-from kg.core.terms import RDF_TYPE, RDFS_LABEL, QuadSink, gyear, iri, text, tk
+from kg.core.terms import RDF_TYPE, RDFS_LABEL, QuadSink, iri, text, tk, year_literal
 from kg.importers.common import (
     ByteProgress,
     ImportReport,
@@ -267,7 +267,7 @@ def _assessment(
     g.add(node, tk("assessedCountry"), iri(V.mint_iri("country", code)))
     g.add(node, tk("assessor"), iri(V.mint_iri("agent", COMPILERS)))
     g.add(node, tk("publishedIn"), doc)
-    g.add(node, tk("reportYear"), gyear(year))
+    g.add(node, tk("reportYear"), year_literal(year))
     g.add(node, tk("hasTierPlacement"), tier)
     g.add(tier, RDF_TYPE, tk("TierPlacement"))
     g.add(tier, tk("tier"), iri(V.concept(row.tier)))
@@ -277,7 +277,7 @@ def _assessment(
         locator += f" ('NA'); {CHO} line {row.cho_line} (666, special case)"
     g.add(tier, tk("locator"), Literal(locator))
     g.add(tier, tk("restates"), iri(V.mint_iri("agent", JTIP)))
-    g.add(tier, tk("restatedReportYear"), gyear(year))
+    g.add(tier, tk("restatedReportYear"), year_literal(year))
     g.opt(tier, tk("tierChange"), iri(V.concept(change)) if change else None)
     result.report.facts["Assessment with TierPlacement (restating J/TIP)"] += 1
     if row.tier == "tier-special-case":

@@ -6,11 +6,13 @@
 * nodes are keyed by ISO 3166 alpha-3 code (countries) or M49 code (regions);
 * each edge is one flow to one destination, keyed by the flow IRI, so parallel flows between the
   same pair (other years, forms or sources) stay apart and nothing is merged or summed;
-* a number is carried once per flow: a component flow (``tk:partOfFlow``) carries none and points
-  at its aggregate with ``estimate_shared_with``; a flow to several destinations carries its
-  number on the edge to its first destination (in code order) and the other edges point at the
-  flow itself with ``estimate_shared_with``. Summing ``estimate_point`` per unit never double
-  counts; different units are never added up.
+* a number is carried once per flow: a component flow (``tk:partOfFlow``: a named destination of
+  an aggregate, or a breakdown by form of a total) carries none and points at its aggregate
+  with ``estimate_shared_with`` while the aggregate is among the edges; a breakdown with a
+  number of its own carries it when its total is not (a map of one form). A flow to several
+  destinations carries its number on the edge to its first destination (in code order) and the
+  other edges point at the flow itself with ``estimate_shared_with``. Summing
+  ``estimate_point`` per unit never double counts; different units are never added up.
 
 Absent values are left out (no None), so GraphML/GEXF writers can declare every type.
 """
@@ -177,6 +179,7 @@ def network_rows(
     ids: dict[str, str] = {}  # place IRI → node id
     texts = _Texts()
     edges: list[tuple[str, str, str, dict[str, Any]]] = []
+    selected = {f.iri for f in flows}
     for f in flows:
         for iri in (f.origin, *f.destinations):
             if iri not in ids:
@@ -187,8 +190,10 @@ def network_rows(
             if len(f.destinations) > 1
             else [ids[d] for d in f.destinations]
         )
+        alone = f.part_of is not None and f.part_of not in selected
         for i, dest in enumerate(dests):
-            edges.append((origin, dest, f.iri, _edge_attrs(f, i, dests, texts)))
+            attrs = _edge_attrs(f, i, dests, texts, whole_absent=alone)
+            edges.append((origin, dest, f.iri, attrs))
     edges.sort(key=itemgetter(0, 1, 2))
     by_id = {_node_id(iri, places): iri for iri in places}
     ends = sorted({e[0] for e in edges} | {e[1] for e in edges})
@@ -252,7 +257,9 @@ class _Texts:
         return found
 
 
-def _edge_attrs(f: Flow, index: int, dests: list[str], texts: _Texts) -> dict[str, Any]:
+def _edge_attrs(
+    f: Flow, index: int, dests: list[str], texts: _Texts, *, whole_absent: bool = False
+) -> dict[str, Any]:
     forms, form_ids, what = texts.of_forms(f)
     a: dict[str, Any] = {
         "flow": f.iri,
@@ -261,7 +268,9 @@ def _edge_attrs(f: Flow, index: int, dests: list[str], texts: _Texts) -> dict[st
         "flow_class": f.flow_class,
         "flow_type": f.flow_type,
     }
-    carries = f.part_of is None and index == 0
+    # a part (a named destination, a breakdown by form) carries its own number only when its
+    # aggregate or total is not among the edges
+    carries = index == 0 and (f.part_of is None or (whole_absent and f.magnitude is not None))
     point, low, high = f.point, f.low, f.high
     if carries:
         if point is not None:
@@ -273,7 +282,9 @@ def _edge_attrs(f: Flow, index: int, dests: list[str], texts: _Texts) -> dict[st
         if high is not None:
             a["estimate_high"] = high
     if f.part_of:
-        a["part_of"] = a["estimate_shared_with"] = f.part_of
+        a["part_of"] = f.part_of
+        if not carries:
+            a["estimate_shared_with"] = f.part_of
     elif not carries and f.magnitude is not None:
         a["estimate_shared_with"] = f.iri
     for key, value in (

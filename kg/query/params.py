@@ -115,7 +115,7 @@ def parse_value(query: str, param: Param, value: str) -> Term:
         term = ox.NamedNode(TKV + local) if _SLUG.match(value) else _iri(value)
         expects = f"a concept id (e.g. {prefix}-…) or an IRI"
     elif kind == "year":
-        term = _typed(value, "gYear") if _YEAR.match(value) else None
+        term = _typed(str(int(value)), "integer") if _YEAR.match(value) else None
         expects = "a four-digit year"
     elif kind == "int":
         term = _typed(value, "integer") if _INTEGER.match(value) else None

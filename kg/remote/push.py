@@ -85,7 +85,9 @@ class PushError(RemoteError):
 
 
 def _order(iri: str) -> tuple[int, str]:
-    rank = {V.GRAPH_ONTOLOGY: 0, V.GRAPH_REFERENCE: 1, V.GRAPH_INFERRED: 3}
+    rank = {V.GRAPH_ONTOLOGY: 0, V.GRAPH_REFERENCE: 1, V.GRAPH_INFERRED: 4}
+    if iri.startswith(V.curation_graph("")):
+        return 3, iri  # curator content after the sources it is about
     return rank.get(iri, 2), iri  # sources between reference and inferred
 
 

@@ -79,6 +79,7 @@ def dossier(
         p["left"], p["right"] = by_claim.get(str(p["a"])), by_claim.get(str(p["b"]))
     d.contradictions = [p for p in pairs if p["left"] and p["right"]]
     d.statistics = group(QUERIES.select(store, "statistics", **c), "statistic")
+    d.roles = group(QUERIES.select(store, "roles", **c), "evidence")
     d.sources = group(QUERIES.select(store, "sources", **c), "doc")
     for r in QUERIES.select(store, "review", **c):
         d.review[rq.text(r, "fact")] = rq.text(r, "status").rsplit("review-", 1)[-1]

@@ -101,6 +101,24 @@ def flow_number(f: Flow, by_iri: dict[str, Flow], d: Dossier) -> str:
     return '<span class="note">not quantified</span>'
 
 
+def roles(d: Dossier) -> str:
+    """What each derived role of the country (destination, source, transit) rests on."""
+    items = []
+    for r in d.roles:
+        largest = r.get("largest")
+        weak = r.get("allCensored") is True or (largest is not None and int(str(largest)) < 10)
+        number = f"largest number {e(largest)}" if largest is not None else "no number of its own"
+        censored = ", all censored bands" if r.get("allCensored") is True else ""
+        items.append(
+            f"<li><strong>{e(r.get('roleLabel'))} country</strong>: {e(r.get('flows'))} flow(s) "
+            f"from {e(r.get('sources'))} source(s), {e(r.get('estimated'))} with a number, "
+            f"{number}{censored}" + (f" {badge('weak evidence', 'warn')}" if weak else "") + "</li>"
+        )
+    if not items:
+        return ""
+    return f'<ul class="roles">{"".join(items)}</ul>'
+
+
 def _flows(d: Dossier) -> str:
     if not d.flows:
         return '<p class="none">No flow to or from this country is in the graph.</p>'
@@ -122,7 +140,7 @@ def _flows(d: Dossier) -> str:
             ]
         )
     head = ["Route", "Forms", "Kind", "Number", "Unit", "Method", "Year", "Source", "Locator"]
-    return f'<figure class="map">{d.flow_svg}</figure>' + table(head, rows)
+    return f'<figure class="map">{d.flow_svg}</figure>' + roles(d) + table(head, rows)
 
 
 def _statistics(d: Dossier) -> str:

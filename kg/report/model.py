@@ -42,6 +42,7 @@ class Dossier:
     tiers: list[Record] = field(default_factory=list)
     assessments: list[Record] = field(default_factory=list)
     flows: list[F.Flow] = field(default_factory=list)
+    roles: list[Record] = field(default_factory=list)
     places: dict[str, dict[str, Any]] = field(default_factory=dict)
     policies: list[Record] = field(default_factory=list)
     recommendations: list[Record] = field(default_factory=list)

@@ -70,13 +70,34 @@ def recommendations(d: Dossier) -> str:
     return "".join(parts)
 
 
-def _claim_card(c: Record) -> str:
-    yes = c.get("polarity") is True
+def _polarity(c: Record) -> str:
+    """A claim's polarity as a badge: holds, does not hold, or not known."""
+    value = c.get("polarity")
+    if value is None:
+        return badge("not known", "unknown")
+    return badge("holds", "yes") if value is True else badge("does not hold", "no")
+
+
+def said_by(c: Record) -> str:
+    """Who says a claim: its source (title, locator, reliability, evidence status) or, for a
+    curator's reading, the curator with the date and the rationale."""
+    if c.get("curatorName"):
+        return (
+            f"{badge('curator', 'curator')} {e(c.get('curatorName'))}, {e(c.get('date'))}"
+            f'<br><span class="note">{e(c.get("rationale"))}</span>'
+        )
     return (
-        f'<div class="claim">{badge("holds" if yes else "does not hold", "yes" if yes else "no")}'
-        f" <strong>{e(c.get('aspectLabel'))}</strong><p>{e(c.get('text'))}</p>"
-        f'<p class="note">{e(c.get("sectionLabel"))} section · {e(c.get("locator"))} · '
-        f"{e('; '.join(map(str, c['sourceTitle'])))} {rel(c.get('reliability'))}</p>"
+        f"{e('; '.join(map(str, c['sourceTitle'])))} {e(c.get('locator'))} "
+        f"{rel(c.get('reliability'))} {badge(str(c.get('evidenceLabel') or 'stated'), 'evidence')}"
+    )
+
+
+def _claim_card(c: Record) -> str:
+    return (
+        f'<div class="claim">{_polarity(c)}'
+        f" <strong>{e(c.get('aspectLabel'))}</strong>"
+        f"<p>{e(c.get('text') or c.get('rationale'))}</p>"
+        f'<p class="note">{e(c.get("sectionLabel") or "—")} section · {said_by(c)}</p>'
         f"{iri_code(c['claim'])}</div>"
     )
 
@@ -95,8 +116,13 @@ def contradictions(d: Dossier) -> str:
                 else iri_code(x)
                 for x in p["preferred"]
             )
+            by = (
+                f" (by {e(p.get('curatorName'))}, {e(p.get('date'))})"
+                if p.get("curatorName")
+                else ""
+            )
             resolution = (
-                f'<div class="resolution"><strong>Resolution:</strong> '
+                f'<div class="resolution"><strong>Resolution{by}:</strong> '
                 f"{e(' '.join(map(str, p['rationale'])))}"
                 f"<br><strong>Preferred:</strong> {preferred or '—'}</div>"
             )
@@ -112,24 +138,22 @@ def claims(d: Dossier) -> str:
         return '<p class="none">No claim about this country is in the graph.</p>'
     rows = [
         [
-            e(c.get("sectionLabel")),
+            e(c.get("sectionLabel") or "—"),
             e(c.get("aspectLabel")),
-            badge("holds", "yes") if c.get("polarity") is True else badge("does not hold", "no"),
-            e(c.get("text"))
+            _polarity(c),
+            e(c.get("directionLabel")),
+            e(c.get("text") or c.get("rationale"))
             + review_badge(d.review, c.get("claim"))
             + (
                 f' <span class="note">(confidence {e(c["confidence"])})</span>'
                 if c.get("confidence")
                 else ""
             ),
-            e(c.get("locator")),
-            rel(c.get("reliability")),
+            said_by(c),
         ]
         for c in d.claims
     ]
-    return table(
-        ["Section", "Aspect", "", "Claim", "Locator", "Source reliability"], rows, "claims"
-    )
+    return table(["Section", "Aspect", "", "Direction", "Claim", "Said by"], rows, "claims")
 
 
 def sources(d: Dossier) -> str:

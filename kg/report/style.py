@@ -40,6 +40,8 @@ table.claims td:nth-child(4) { width: 45%; }
 .badge.effect { background: #fee2e2; color: #7f1d1d; margin: 1px 0; }
 .badge.yes { background: #dcfce7; color: #166534; }
 .badge.no { background: #fee2e2; color: #991b1b; }
+.badge.unknown, .badge.evidence { background: #f1f5f9; color: #334155; }
+.badge.curator { background: #ede9fe; color: #4c1d95; }
 .badge.rel-official, .badge.rel-peer-reviewed { background: #dcfce7; color: #14532d; }
 .badge.rel-ngo, .badge.rel-unknown { background: #f1f5f9; color: #334155; }
 .note, .def { color: #64748b; font-size: 13px; }

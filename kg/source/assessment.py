@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Mapping
-
-from kg.core.errors import Location, RecordError
+from kg.core.errors import RecordError
 from kg.source.checks import check_parts, check_small_count, not_itself
+from kg.source.curation import CURATION_KEYS, claim_subject, confidence, parse_curation, polarity
 from kg.source.draft import parse_draft
-from kg.source.hints import place_hint
 from kg.source.loader import SourceDoc
 from kg.source.reader import Obj
 from kg.source.records import (
@@ -19,73 +16,36 @@ from kg.source.records import (
     Policy,
     Recommendation,
     Records,
-    Resolution,
     Tier,
     Vocabulary,
     ref,
     unique,
 )
+from kg.source.scope import Ctx
 
 ASSESSMENT_KEYS = (
-    "draft", "assessment", "flows", "policies", "claims", "resolutions", "recommendations",
+    "draft", "assessment", "flows", "policies", "claims", "recommendations", "curation",
 )  # fmt: skip
+#: Keys of earlier versions of the format, with where their content goes now.
+MOVED_KEYS = {
+    "resolutions": "a resolution is curator content: move it under 'curation: resolutions:' "
+    "with a curator, a date and a rationale (see data/README.md)",
+}
 PLACE = "country code or region id"
 POLICY_KINDS = ("law", "bilateral-agreement", "state-practice", "action-plan")
 
 
-class _Ctx:
-    """What an assessment file may refer to while it is parsed."""
-
-    def __init__(self, records: Records, vocab: Vocabulary):
-        self.records, self.vocab = records, vocab
-        self.geo = records.geo_ids()
-        #: Hints for unknown places: anything (country or region), or countries only.
-        self.place = functools.partial(place_hint, records=records, regions=True)
-        self.country = functools.partial(place_hint, records=records, regions=False)
-        self.ids: dict[str, dict[str, Location]] = {
-            k: {} for k in ("flow", "policy", "claim", "resolution", "recommendation")
-        }
-
-    def concepts(
-        self, obj: Obj, key: str, scheme: str, kind: str, *, required: bool = False
-    ) -> tuple[str, ...]:
-        """Map a list of short names to concept IRIs."""
-        names = obj.str_list(key, required=required)
-        return tuple(
-            obj.choice(
-                key, self.vocab[scheme], kind, index=None if isinstance(obj.data[key], str) else i
-            )
-            for i, _ in enumerate(names)
-        )
-
-    def concept(
-        self, obj: Obj, key: str, scheme: str, kind: str, *, required: bool = False
-    ) -> str | None:
-        """Map one short name to its concept IRI."""
-        if obj.string(key, required=required) is None:
-            return None
-        return obj.choice(key, self.vocab[scheme], kind)
-
-    def refs(
-        self,
-        obj: Obj,
-        key: str,
-        valid: Mapping[str, object],
-        kind: str,
-        *,
-        required: bool = False,
-        hint: Callable[[str], str] | None = None,
-    ) -> tuple[str, ...]:
-        """Check a list of identifiers against ``valid``."""
-        names = obj.str_list(key, required=required)
-        if isinstance(obj.data.get(key), str):
-            return (ref(obj, key, valid, kind, hint=hint),)
-        return tuple(ref(obj, key, valid, kind, index=i, hint=hint) for i, _ in enumerate(names))
-
-
 def parse_assessment(doc: SourceDoc, records: Records, vocab: Vocabulary) -> Assessment:
     """Parse one assessment file (see data/README.md for the format)."""
-    ctx = _Ctx(records, vocab)
+    ctx = Ctx(records, vocab)
+    if isinstance(doc.data, dict):
+        for key, hint in MOVED_KEYS.items():
+            if key in doc.data:
+                raise RecordError(
+                    f"'{key}' is no longer a top-level key",
+                    where=doc.loc((key,), key=True),
+                    hint=hint,
+                )
     top = Obj(doc, (), "an assessment file", ASSESSMENT_KEYS)
     head = top.obj(
         "assessment",
@@ -105,7 +65,6 @@ def parse_assessment(doc: SourceDoc, records: Records, vocab: Vocabulary) -> Ass
         "flow": top.objs("flows", "a flow", _FLOW_KEYS),
         "policy": top.objs("policies", "a policy", _POLICY_KEYS),
         "claim": top.objs("claims", "a claim", _CLAIM_KEYS),
-        "resolution": top.objs("resolutions", "a resolution", _RESOLUTION_KEYS),
         "recommendation": top.objs("recommendations", "a recommendation", _REC_KEYS),
     }
     for kind, objs in sections.items():
@@ -129,8 +88,8 @@ def parse_assessment(doc: SourceDoc, records: Records, vocab: Vocabulary) -> Ass
         ),
         policies=tuple(_policy(o, ctx) for o in sections["policy"]),
         claims=tuple(_claim(o, ctx) for o in sections["claim"]),
-        resolutions=tuple(_resolution(o, ctx) for o in sections["resolution"]),
         recommendations=tuple(_recommendation(o, ctx, country) for o in sections["recommendation"]),
+        curation=parse_curation(top.obj("curation", "the curation block", CURATION_KEYS), ctx),
         where=head.loc(),
         draft=parse_draft(top, records),
     )
@@ -146,10 +105,9 @@ _POLICY_KEYS = (
     "supported_by", "locator",
 )  # fmt: skip
 _CLAIM_KEYS = (
-    "id", "subject", "aspect", "polarity", "section", "summary", "confidence", "contradicts",
-    "derived_from", "locator",
+    "id", "subject", "aspect", "polarity", "evidence", "section", "summary", "confidence",
+    "contradicts", "locator", "derived_from",
 )  # fmt: skip
-_RESOLUTION_KEYS = ("id", "claims", "preferred", "rationale", "locator")
 _REC_KEYS = (
     "id", "text", "target", "ordinal", "actions", "pillars", "forms", "policies", "treaties",
     "status", "locator",
@@ -161,7 +119,7 @@ _TIER_KEYS = (
 )  # fmt: skip
 
 
-def _tier(head: Obj, ctx: _Ctx, assessor: str) -> Tier | None:
+def _tier(head: Obj, ctx: Ctx, assessor: str) -> Tier | None:
     obj = head.obj("tier", "the tier placement", _TIER_KEYS)
     if obj is None:
         return None
@@ -198,7 +156,7 @@ def _tier(head: Obj, ctx: _Ctx, assessor: str) -> Tier | None:
     )
 
 
-def _flow(obj: Obj, ctx: _Ctx) -> Flow:
+def _flow(obj: Obj, ctx: Ctx) -> Flow:
     kind = obj.req_string("kind")
     if kind not in ("cross-border", "internal"):
         raise RecordError(
@@ -283,7 +241,7 @@ def _flow(obj: Obj, ctx: _Ctx) -> Flow:
     )
 
 
-def _policy(obj: Obj, ctx: _Ctx) -> Policy:
+def _policy(obj: Obj, ctx: Ctx) -> Policy:
     kind = obj.req_string("kind")
     if kind not in POLICY_KINDS:
         raise RecordError(
@@ -316,53 +274,46 @@ def _policy(obj: Obj, ctx: _Ctx) -> Policy:
     )
 
 
-def _claim(obj: Obj, ctx: _Ctx) -> Claim:
-    obj.req_string("subject")
-    subjects = {**ctx.records.countries, **ctx.ids["flow"], **ctx.ids["policy"]}
-    confidence = obj.number("confidence")
-    if confidence is not None and not 0 <= confidence <= 1:
-        raise RecordError("'confidence' must be between 0 and 1", where=obj.loc("confidence"))
-    polarity = obj.boolean("polarity", required=True)
-    derived = (
-        ref(obj, "derived_from", ctx.ids["claim"], "claim") if obj.has("derived_from") else None
-    )
+def _claim(obj: Obj, ctx: Ctx) -> Claim:
+    if "derived_from" in obj.data:
+        raise RecordError(
+            "'derived_from' is curator content, not something the source says",
+            where=obj.loc("derived_from"),
+            hint="write the re-reading under 'curation: claims:' with 'reading_of:'",
+        )
+    pol = polarity(obj)
+    status = ctx.concept(obj, "evidence", "evidence-statuses", "evidence status")
+    not_known = ctx.vocab["evidence-statuses"]["not-known"]
+    if pol is None and status not in (None, not_known):
+        raise RecordError(
+            "a claim with polarity unknown has no evidence status",
+            where=obj.loc("evidence"),
+            hint="the source reports nothing either way: drop 'evidence' (it is 'not-known')",
+        )
+    if pol is not None and status == not_known:
+        raise RecordError(
+            "evidence 'not-known' belongs to claims with polarity unknown",
+            where=obj.loc("evidence"),
+            hint="write 'polarity: unknown', or an evidence status such as reported",
+        )
     not_itself(obj, "contradicts", "contradicts itself")
-    not_itself(obj, "derived_from", "is derived from itself")
+    default = "not-known" if pol is None else "stated"
     return Claim(
         id=obj.req_string("id"),
         locator=obj.req_string("locator"),
         where=obj.loc(),
-        subject=ref(obj, "subject", subjects, "claim subject (country code, flow or policy id)"),
+        subject=claim_subject(obj, ctx),
         aspect=ctx.concept(obj, "aspect", "aspects", "aspect", required=True) or "",
-        polarity=bool(polarity),
+        polarity=pol,
+        evidence=status or ctx.vocab["evidence-statuses"][default],
         section=ctx.concept(obj, "section", "sections", "section"),
         summary=obj.string("summary", required=False),
-        confidence=confidence,
+        confidence=confidence(obj),
         contradicts=ctx.refs(obj, "contradicts", ctx.ids["claim"], "claim"),
-        derived_from=derived,
     )
 
 
-def _resolution(obj: Obj, ctx: _Ctx) -> Resolution:
-    claims = ctx.refs(obj, "claims", ctx.ids["claim"], "claim", required=True)
-    preferred = ctx.refs(obj, "preferred", ctx.ids["claim"], "claim", required=True)
-    stray = [c for c in preferred if c not in claims]
-    if stray:
-        raise RecordError(
-            f"preferred claim '{stray[0]}' is not among the resolved claims",
-            where=obj.loc("preferred"),
-        )
-    return Resolution(
-        id=obj.req_string("id"),
-        locator=obj.string("locator", required=False) or "curator",
-        where=obj.loc(),
-        claims=claims,
-        preferred=preferred,
-        rationale=obj.req_string("rationale"),
-    )
-
-
-def _recommendation(obj: Obj, ctx: _Ctx, country: str) -> Recommendation:
+def _recommendation(obj: Obj, ctx: Ctx, country: str) -> Recommendation:
     text = obj.req_string("text")
     if len(text) > 500:
         raise RecordError("recommendation text is over 500 characters", where=obj.loc("text"))

@@ -132,7 +132,8 @@ NOT_COUNTRIES: Final[dict[str, tuple[str, ...]]] = {
     ),
     "own-country": ("Nationals", "Own country", "Ciudadanos de su país", "Citizens"),
     "abroad": ("Abroad",),
-    "stateless": ("Stateless", "Apatride", "Apátrida"),
+    # An ethnic group most of whose members are denied citizenship (not a country to map to).
+    "stateless": ("Stateless", "Apatride", "Apátrida", "Rohingya"),
     "aggregate": (
         "Total",
         "Otros",

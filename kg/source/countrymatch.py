@@ -9,6 +9,13 @@ case-, accent-, whitespace- and punctuation-insensitively, with ``"Korea, Republ
 one character only when exactly one country fits. Nothing is guessed: every value that does not
 resolve uniquely is returned as ``unmapped`` or ``ambiguous`` for the import report, and values
 that are not countries by design (``Unknown``, ``Nationals``, ``0``, regions…) as their kind.
+
+Two repairs come last, each reported with ``how`` so an import report can list them: a leading
+number that national spreadsheets put before a name (``"97 albanian"``: a code, not a count) is
+dropped when the rest names one country; and a value that matches nothing is compared with
+every name and alias of four letters or more at one edit (a letter changed, added, dropped or
+two swapped: ``"PERO"`` → Peru), and accepted only when exactly one country, and no sentinel
+such as ``Unknown``, is that close.
 """
 
 from __future__ import annotations
@@ -39,6 +46,9 @@ Kind = Literal[
 NOT_COUNTRY_KINDS: tuple[Kind, ...] = ("unknown", "own-country", "abroad", "stateless", "aggregate")
 
 _PUNCT = re.compile(r"[^\w\ufffd]+")
+_LEADING_NUMBER = re.compile(r"^\s*\(?\d+\)?[\s.:)\-]+(?=\D)")
+#: How values repaired by the last two steps are marked (an import report lists them).
+REPAIRED = ("number-stripped", "one-edit")
 _LOST = "\ufffd"
 
 
@@ -180,7 +190,12 @@ class CountryMatcher:
                 return Resolution(value, named.kind, named.code, "mojibake+" + named.how)
         if _LOST in raw:
             return self._wildcard(value, raw)
-        return Resolution(value, "unmapped")
+        rest = _LEADING_NUMBER.sub("", raw)
+        if rest != raw:
+            named = self._named(rest)
+            if named is not None and named.code is not None:
+                return Resolution(value, "country", named.code, "number-stripped")
+        return self._one_edit(value, raw)
 
     def _code(self, raw: str) -> tuple[str, str] | None:
         if raw.isascii() and raw.isdigit() and len(raw) <= 3:
@@ -214,6 +229,23 @@ class CountryMatcher:
                 return Resolution(raw, "ambiguous", candidates=tuple(sorted(codes)))
         return None
 
+    def _one_edit(self, value: str, raw: str) -> Resolution:
+        """Match a misspelt name (one edit) when exactly one country, and no sentinel, fits."""
+        key = normalise(raw)
+        if len(key) < 4:
+            return Resolution(value, "unmapped")
+        codes: set[str] = set()
+        for name, found in self.names.items():
+            if len(name) >= 4 and one_edit(key, name):
+                codes.update(found)
+        codes.update(code for name, code in self.aliases.items() if one_edit(key, name))
+        near_sentinel = any(one_edit(key, s) for s in self.sentinels if len(s) >= 4)
+        if len(codes) == 1 and not near_sentinel:
+            return Resolution(value, "country", next(iter(codes)), "one-edit")
+        if len(codes) > 1:
+            return Resolution(value, "ambiguous", candidates=tuple(sorted(codes)))
+        return Resolution(value, "unmapped")
+
     def _wildcard(self, value: str, raw: str) -> Resolution:
         """Match a value with lost characters (U+FFFD) when exactly one target fits."""
         key = normalise(raw)
@@ -237,4 +269,30 @@ class CountryMatcher:
         return Resolution(value, "unmapped")
 
 
-__all__ = ["NOT_COUNTRY_KINDS", "CountryMatcher", "Resolution", "normalise", "repair_mojibake"]
+def one_edit(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` differ by exactly one edit: a character changed, inserted,
+    deleted, or two neighbours swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        if len(diff) == 1:
+            return True
+        i = diff[0]
+        return len(diff) == 2 and diff[1] == i + 1 and a[i] == b[i + 1] and a[i + 1] == b[i]
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long_[i]:
+        i += 1
+    return short[i:] == long_[i + 1 :]
+
+
+__all__ = [
+    "NOT_COUNTRY_KINDS",
+    "REPAIRED",
+    "CountryMatcher",
+    "Resolution",
+    "normalise",
+    "one_edit",
+    "repair_mojibake",
+]

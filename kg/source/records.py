@@ -27,6 +27,7 @@ SCHEME_PREFIXES: dict[str, str] = {
     "reliability-levels": "reliability-",
     "sections": "section-",
     "review-statuses": "review-",
+    "evidence-statuses": "evidence-",
 }
 
 #: Vocabulary: scheme name -> short name -> concept IRI.
@@ -169,25 +170,68 @@ class Policy(Fact):
 
 @dataclass(frozen=True)
 class Claim(Fact):
-    """What a source says about one aspect of a subject, with a polarity."""
+    """What a source says about one aspect of a subject: true, false or not known (None),
+    and how the source presents it (evidence status: stated, reported, alleged...)."""
 
     subject: str = ""
     aspect: str = ""
-    polarity: bool = True
+    polarity: bool | None = True
+    evidence: str = ""  # concept IRI of tkv:evidence-statuses
     section: str | None = None
     summary: str | None = None
     confidence: float | None = None
     contradicts: tuple[str, ...] = ()
-    derived_from: str | None = None
 
 
 @dataclass(frozen=True)
-class Resolution(Fact):
+class Curated(Fact):
+    """Fields of every piece of curator content: who decided, when, and why."""
+
+    curator: str = ""  # agent id
+    date: dt.date | None = None
+    rationale: str = ""
+
+
+@dataclass(frozen=True)
+class CuratedClaim(Curated):
+    """A curator's reading of a source claim (a re-coding); never stated in the source."""
+
+    reading_of: str = ""  # claim id
+    subject: str = ""
+    aspect: str = ""
+    polarity: bool | None = True
+    confidence: float | None = None
+
+
+@dataclass(frozen=True)
+class Resolution(Curated):
     """A curator's decision between claims; neither claim is deleted."""
 
     claims: tuple[str, ...] = ()
     preferred: tuple[str, ...] = ()
-    rationale: str = ""
+
+
+@dataclass(frozen=True)
+class CuratedLink(Curated):
+    """Links a curator adds to a flow, policy or recommendation that the source does not make."""
+
+    subject: str = ""  # a flow, policy or recommendation id
+    kind: str = ""  # "flow", "policy" or "recommendation"
+    forms: tuple[str, ...] = ()
+    effects: tuple[str, ...] = ()
+    policies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Curation:
+    """The curator content of one assessment file (the ``curation:`` block)."""
+
+    curator: str
+    date: dt.date
+    claims: tuple[CuratedClaim, ...]
+    resolutions: tuple[Resolution, ...]
+    links: tuple[CuratedLink, ...]
+    where: Location
 
 
 @dataclass(frozen=True)
@@ -236,8 +280,8 @@ class Assessment:
     flows: tuple[Flow, ...]
     policies: tuple[Policy, ...]
     claims: tuple[Claim, ...]
-    resolutions: tuple[Resolution, ...]
     recommendations: tuple[Recommendation, ...]
+    curation: Curation | None
     where: Location
     draft: Draft | None = None  # set for a machine-extracted draft (kg extract)
 

@@ -30,10 +30,15 @@ def ask(store: ox.Store, body: str) -> bool:
     return bool(result)
 
 
-def claim(aspect: str, polarity: bool, locator: str) -> str:
-    return f"""?c a tk:Claim ; tk:claimSubject tkd:country-prk ; tk:aspect tkv:aspect-{aspect} ;
-       tk:polarity {str(polarity).lower()} ; tk:locator "{locator}" ; tk:statedIn {ESSAY} ;
-       tk:inAssessment {ASSESSMENT} ."""
+def claim(aspect: str, polarity: bool | None, locator: str, evidence: str = "stated") -> str:
+    """A claim of the essay in the essay's graph; polarity None: not known (no tk:polarity)."""
+    known = "" if polarity is None else f"tk:polarity {str(polarity).lower()} ;"
+    status = "not-known" if polarity is None else evidence
+    unknown = "" if polarity is not None else "FILTER NOT EXISTS { ?c tk:polarity ?p }"
+    return f"""GRAPH tkg:source-essay-prk {{ ?c a tk:Claim ; tk:claimSubject tkd:country-prk ;
+       tk:aspect tkv:aspect-{aspect} ; {known} tk:locator "{locator}" ;
+       tk:evidenceStatus tkv:evidence-{status} ;
+       tk:statedIn {ESSAY} ; tk:inAssessment {ASSESSMENT} . }} {unknown}"""
 
 
 #: Each fact the source states, as a graph pattern that must match.
@@ -44,7 +49,8 @@ FACTS = {
         tk:assessor tkd:agent-essay-author . ?t tk:tier tkv:tier-3 ; tk:locator "¶1" .
         tkd:agent-essay-author tk:issuesTiers false .""",
     "no deliberate effort": claim("significant-efforts", False, "¶1"),
-    "main form forced labour": f"{ASSESSMENT} tk:principalForm tkv:form-forced-labour .",
+    "main form: trafficking for forced labour": f"{ASSESSMENT} tk:principalForm"
+    " tkv:form-labour-trafficking .",
     "prison camp forced labour is internal and state-imposed": """
         ?f a tk:InternalFlow ; tk:origin tkd:country-prk ; tk:destination tkd:country-prk ;
            tk:concernsForm ?form ; tk:locator "¶1" .
@@ -68,7 +74,8 @@ FACTS = {
     "no law prohibits trafficking": claim("comprehensive-law", False, "¶2"),
     "no prosecutions": claim("prosecutions", False, "¶2"),
     "no data published": claim("data-published", False, "¶2"),
-    "no known training": claim("official-training", False, "¶2"),
+    "training: information hard to obtain (not known)": claim("official-training", None, "¶2"),
+    "no training on prevention": claim("official-training", False, "¶4"),
     "laws declare trafficking illegal (kept)": claim("comprehensive-law", True, "¶3"),
     "no protection efforts": claim("victim-protection", False, "¶3"),
     "NGOs not permitted": claim("ngos-permitted", False, "¶3"),
@@ -77,12 +84,48 @@ FACTS = {
     "no prevention": claim("prevention-efforts", False, "¶4"),
     "no awareness campaigns": claim("awareness-campaigns", False, "¶4"),
     "leavers treated as defectors": claim("exit-penalized", True, "¶4")
-    + " ?p tk:policyEffect tkv:effect-penalizes-victims ; tk:locator '¶4' .",
-    "officials torture and abuse victims": claim("official-complicity", True, "¶4"),
+    + " ?p tk:policyEffect tkv:effect-penalizes-exit ; tk:locator '¶4' .",
+    "officials torture and abuse victims, as reported": claim(
+        "official-complicity", True, "¶4", "reported"
+    ),
     "not recognised as a crime": claim("recognized-as-crime", False, "¶6"),
     "among the worst performers": claim("worst-performer", True, "¶6"),
     "the source is unverified": f"""{ESSAY} a tk:SourceDocument ;
         tk:reliability tkv:reliability-unverified ; tk:docType tkv:doc-derived-essay .""",
+    "the curators' re-reading is theirs, not the essay's": """
+        GRAPH tkg:curation-essay-prk { ?r a tk:CuratedClaim ;
+          tk:aspect tkv:aspect-some-penal-provision ; tk:polarity true ;
+          prov:wasDerivedFrom tkd:claim-essay-prk_prk_laws-exist ;
+          prov:wasAttributedTo tkd:agent-kg-curators ; dcterms:date ?d ; tk:rationale ?why . }
+        FILTER NOT EXISTS { ?r tk:statedIn ?any }""",
+    "the law-status resolution is the curators'": """
+        GRAPH tkg:curation-essay-prk { ?r a tk:Resolution ;
+          prov:wasAttributedTo tkd:agent-kg-curators ; dcterms:date ?d ; tk:rationale ?why ;
+          tk:preferredClaim tkd:claim-essay-prk_prk_no-law . }
+        FILTER NOT EXISTS { ?r tk:statedIn ?any }
+        FILTER NOT EXISTS { GRAPH tkg:source-essay-prk { ?r ?p ?o } }""",
+    "labour export as state-imposed forced labour is a curator link": """
+        GRAPH tkg:curation-essay-prk {
+          tkd:policy-essay-prk_prk_labour-export tk:concernsForm
+            tkv:form-state-imposed-forced-labour .
+          ?l a tk:CuratorLink ; tk:linkSubject tkd:policy-essay-prk_prk_labour-export ;
+             tk:addedForm tkv:form-state-imposed-forced-labour ;
+             prov:wasAttributedTo tkd:agent-kg-curators ; tk:rationale ?why . }
+        FILTER NOT EXISTS { GRAPH tkg:source-essay-prk {
+          tkd:policy-essay-prk_prk_labour-export tk:concernsForm
+            tkv:form-state-imposed-forced-labour } }""",
+    "the essay does not say defection punishes victims": """
+        FILTER NOT EXISTS { GRAPH tkg:source-essay-prk {
+          tkd:policy-essay-prk_prk_exit-as-defection tk:policyEffect
+            tkv:effect-penalizes-victims } }
+        GRAPH tkg:curation-essay-prk {
+          tkd:policy-essay-prk_prk_exit-as-defection tk:policyEffect
+            tkv:effect-penalizes-victims } """,
+    "every claim has a direction": """?c a tk:Claim .
+        FILTER NOT EXISTS { ?x a tk:Claim . FILTER NOT EXISTS { ?x tk:direction ?d } }
+        tkd:claim-essay-prk_prk_victims-punished tk:direction tkv:direction-harm-reported .
+        tkd:claim-essay-prk_prk_no-prosecutions tk:direction tkv:direction-effort-missing .
+        tkd:claim-essay-prk_prk_training-unknown tk:direction tkv:direction-not-known .""",
 }
 
 RECOMMENDATIONS = {
@@ -129,8 +172,14 @@ def test_contradiction_is_two_claims_and_resolved(shipped_build: pipeline.BuildR
 
 def test_every_fact_has_source_and_locator(shipped_build: pipeline.BuildResult) -> None:
     body = """?x tk:inAssessment ?a .
+              FILTER NOT EXISTS { ?x a tk:CuratedClaim }
               FILTER NOT EXISTS { ?x tk:statedIn ?d . ?x tk:locator ?l }"""
     assert not ask(shipped_build.store, body)
+    curated = """VALUES ?class { tk:CuratedClaim tk:Resolution tk:CuratorLink } ?x a ?class .
+              FILTER (EXISTS { ?x tk:statedIn ?d }
+                      || NOT EXISTS { ?x prov:wasAttributedTo ?who ; dcterms:date ?when ;
+                                         tk:rationale ?why })"""
+    assert not ask(shipped_build.store, curated)
 
 
 def test_derived_classes_only_in_inferred_graph(shipped_build: pipeline.BuildResult) -> None:

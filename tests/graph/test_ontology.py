@@ -39,6 +39,7 @@ CLASSES = {
     "TraffickingForm", "TraffickingFlow", "CrossBorderFlow", "InternalFlow", "Estimate",
     "CountryStatistic", "Policy", "Law", "BilateralAgreement", "StatePractice", "ActionPlan",
     "Recommendation", "Claim", "Resolution", "Treaty", "TreatyParticipation",
+    "CuratedClaim", "CuratorLink", "CurationActivity", "RoleEvidence",
 }  # fmt: skip
 OBJECT_PROPERTIES = {
     "assessedCountry", "assessor", "publishedIn", "hasTierPlacement", "profileRole",
@@ -48,6 +49,9 @@ OBJECT_PROPERTIES = {
     "appliesTo", "party", "policyEffect", "treaty", "treatyAction", "inAssessment",
     "targetsCountry", "addressesPolicy", "addressesTreaty", "actionType", "pillar", "status",
     "repeats", "claimSubject", "aspect", "claimObject", "section", "extractedBy", "supportedBy",
+    "legalBasis", "evidenceStatus", "direction", "trueDirection", "falseDirection",
+    "linkSubject", "addedForm", "addedEffect", "addedPolicy", "roleEvidence", "forRole",
+    "evidenceSource", "partOfStatistic",
     "contradicts", "corroborates", "resolvedBy", "preferredClaim", "docType", "reliability",
     "inRegion", "wikidataItem", "appliedRule", "latestTierPlacement", "previousTier",
     "computedTierChange", "opposedBy", "restates", "reviewStatus", "reviewedBy",
@@ -58,7 +62,8 @@ DATATYPE_PROPERTIES = {
     "censored", "ordinal", "polarity", "locator", "excerptSha256", "confidence", "iso3166Alpha2",
     "iso3166Alpha3", "iso3166Numeric", "m49Code", "latitude", "longitude", "rank", "issuesTiers",
     "sha256", "rationale", "provenanceGap", "sizeRank", "restatedReportYear",
-    "previousReportYear", "reviewedOn", "textSha256",
+    "previousReportYear", "textSha256", "flowCount", "sourceCount",
+    "estimatedFlowCount", "allCensored", "largestEstimate",
 }  # fmt: skip
 SCHEMES: dict[str, set[str]] = {
     "forms": {
@@ -67,6 +72,7 @@ SCHEMES: dict[str, set[str]] = {
         "form-forced-child-labour", "form-forced-begging", "form-forced-criminality",
         "form-sex-trafficking", "form-child-sex-trafficking", "form-forced-marriage",
         "form-child-soldiering", "form-organ-removal", "form-slavery-practices",
+        "form-labour-trafficking", "form-other-exploitation",
     },
     "tiers": {"tier-1", "tier-2", "tier-2wl", "tier-3", "tier-special-case"},
     "tier-changes": {
@@ -79,7 +85,16 @@ SCHEMES: dict[str, set[str]] = {
     "profile-roles": {"role-source", "role-transit", "role-destination", "role-internal"},
     "policy-effects": {
         "effect-criminalizes", "effect-partial-prohibition", "effect-protects", "effect-prevents",
-        "effect-facilitates-exploitation", "effect-penalizes-victims",
+        "effect-facilitates-exploitation", "effect-penalizes-victims", "effect-penalizes-exit",
+    },
+    "evidence-statuses": {
+        "evidence-stated", "evidence-reported", "evidence-alleged", "evidence-confirmed",
+        "evidence-estimated", "evidence-not-known",
+    },
+    "directions": {
+        "direction-effort-made", "direction-effort-missing", "direction-harm-reported",
+        "direction-harm-denied", "direction-fact-reported", "direction-fact-denied",
+        "direction-not-known",
     },
     "aspects": {
         "aspect-comprehensive-law", "aspect-some-penal-provision", "aspect-prosecutions",
@@ -129,7 +144,7 @@ SCHEMES: dict[str, set[str]] = {
     },
     "rules": {
         "rule-latest-tier-placement", "rule-tier-change", "rule-opposed-claims",
-        "rule-provenance-gaps", "rule-size-rank",
+        "rule-provenance-gaps", "rule-size-rank", "rule-role-evidence",
     },
     "review-statuses": {"review-unreviewed", "review-reviewed"},
 }  # fmt: skip
@@ -217,7 +232,16 @@ SHAPE_CASES: list[tuple[str, str, set[tuple[str, str]]]] = [
         ("TreatyParticipationShape-date", "Datatype")}),
     ("claim", "ClaimShape", {
         ("ClaimShape", "SPARQL"), ("ClaimShape-confidence", "MaxInclusive"),
-        ("ClaimShape-extractedBy", "MinCount"), ("ClaimShape-aspect", "In")}),
+        ("ClaimShape-aspect", "In")}),
+    ("curatedclaim", "CuratedClaimShape", {
+        ("CuratedClaimShape-notStated", "MaxCount"), ("CuratedClaimShape-attributedTo", "MinCount"),
+        ("CuratedClaimShape-rationale", "MinCount")}),
+    ("roleevidence", "RoleEvidenceShape", {
+        ("RoleEvidenceShape-role", "In"), ("RoleEvidenceShape-flows", "MinInclusive")}),
+    ("curationactivity", "CurationActivityShape", {("CurationActivityShape-curator", "MinCount")}),
+    ("curatorlink", "CuratorLinkShape", {
+        ("CuratorLinkShape-notStated", "MaxCount"), ("CuratorLinkShape-attributedTo", "MinCount"),
+        ("CuratorLinkShape-date", "MinCount"), ("CuratorLinkShape-subject", "MinCount")}),
     ("resolution", "ResolutionShape", {
         ("ResolutionShape-preferred", "Class"), ("ResolutionShape-rationale", "MinCount")}),
     ("supportedby", "SupportedByShape", {("SupportedByShape-claim", "Class")}),
@@ -451,6 +475,7 @@ def test_ontology_declares_exactly_the_contract_terms() -> None:
     assert tk_terms(graph, OWL.Class) == CLASSES
     assert tk_terms(graph, OWL.ObjectProperty) == OBJECT_PROPERTIES
     assert tk_terms(graph, OWL.DatatypeProperty) == DATATYPE_PROPERTIES
+    assert tk_terms(graph, OWL.AnnotationProperty) == {"reviewedOn"}  # a date: see kg.ttl
 
 
 def test_every_term_has_label_and_comment() -> None:
@@ -600,9 +625,42 @@ def test_form_hierarchy() -> None:
     for child in ("debt-bondage", "domestic-servitude", "forced-child-labour", "forced-begging",
                   "forced-criminality"):  # fmt: skip
         assert parents[f"form-{child}"] == "form-forced-labour"
-    for child in ("forced-labour", "sex-trafficking", "forced-marriage", "child-soldiering",
-                  "organ-removal", "slavery-practices"):  # fmt: skip
+    for child in ("labour-trafficking", "sex-trafficking", "forced-marriage", "child-soldiering",
+                  "organ-removal", "slavery-practices", "other-exploitation"):  # fmt: skip
         assert parents[f"form-{child}"] == "form-trafficking-in-persons"
+
+
+def test_forced_labour_and_trafficking_overlap_without_containing_each_other() -> None:
+    """ILO C29 forced labour and Palermo trafficking are two families: labour trafficking is
+    under trafficking and only related to forced labour; state-imposed forced labour is under
+    forced labour and not under trafficking. Each family cites its instrument as a tk:Treaty."""
+    graph = vocab()
+    tops = set(graph.objects(TKV.forms, SKOS.hasTopConcept))
+    assert tops == {TKV["form-trafficking-in-persons"], TKV["form-forced-labour"]}
+
+    def ancestors(form: URIRef) -> set[URIRef]:
+        return set(graph.transitive_objects(form, SKOS.broader)) - {form}
+
+    assert TKV["form-forced-labour"] not in ancestors(TKV["form-labour-trafficking"])
+    assert TKV["form-trafficking-in-persons"] not in ancestors(TKV["form-forced-labour"])
+    assert TKV["form-trafficking-in-persons"] not in ancestors(
+        TKV["form-forced-labour-in-detention"]
+    )
+    assert (TKV["form-labour-trafficking"], SKOS.related, TKV["form-forced-labour"]) in graph
+    for concept in graph.subjects(SKOS.inScheme, TKV.forms):  # SKOS: related ∩ broader* = ∅
+        for other in graph.objects(concept, SKOS.related):
+            assert other not in ancestors(concept)
+            assert concept not in ancestors(other)
+    tkd = "https://w3id.org/kg-tip/id/"
+    assert (TKV["form-forced-labour"], TK.legalBasis, URIRef(tkd + "treaty-ilo-c29")) in graph
+    assert (
+        TKV["form-trafficking-in-persons"],
+        TK.legalBasis,
+        URIRef(tkd + "treaty-un-tip-protocol"),
+    ) in graph
+    treaties = (ROOT / "data" / "reference" / "treaties.yaml").read_text(encoding="utf-8")
+    for basis in set(graph.objects(None, TK.legalBasis)):
+        assert f"id: {str(basis).removeprefix(tkd + 'treaty-')}\n" in treaties, basis
 
 
 def test_form_notations_are_typed() -> None:
@@ -612,10 +670,10 @@ def test_form_notations_are_typed() -> None:
         for s, n in graph.subject_objects(SKOS.notation)
         if n.datatype == TKV.ctdcField
     }
-    assert ctdc["isForcedLabour"] == "form-forced-labour"
+    assert ctdc["isForcedLabour"] == "form-labour-trafficking"
     assert ctdc["isForcedMarriage"] == "form-forced-marriage"
     assert ctdc["meansOfControlDebtBondage"] == "form-debt-bondage"
-    assert len(ctdc) == 10
+    assert len(ctdc) == 11
     for notation in graph.objects(None, SKOS.notation):
         assert notation.datatype in {TKV.ctdcField, TKV.htcdsValue}, notation
     for datatype in (TKV.ctdcField, TKV.htcdsValue):
@@ -696,7 +754,7 @@ def test_context_round_trip() -> None:
     tkd = Namespace("https://w3id.org/kg-tip/id/")
     assert (tkd["assessment-x"], RDF.type, TK.Assessment) in graph
     assert (tkd["assessment-x"], TK.assessedCountry, tkd["country-XAA"]) in graph
-    assert (tkd["assessment-x"], TK.reportYear, Literal("2019", datatype=XSD.gYear)) in graph
+    assert (tkd["assessment-x"], TK.reportYear, Literal("2019", datatype=XSD.integer)) in graph
     assert (tkd["estimate-x"], TK.pointValue, Literal(50000)) in graph
     assert (tkd["estimate-x"], TK.countUnit, TKV["unit-trafficking-victims"]) in graph
     assert (tkd["estimate-x"], TK.censored, Literal(False)) in graph

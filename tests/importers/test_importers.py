@@ -244,11 +244,11 @@ def test_glotip_source_document(store: ox.Store, imported: dict[str, ImportResul
 def tier_of(store: ox.Store, code: str, year: int) -> tuple[str, str | None] | None:
     rows = store.query(
         f"""{PREFIXES} SELECT ?tier ?change WHERE {{
-          ?a tk:assessedCountry tkd:country-{code.lower()} ; tk:reportYear "{year}"^^xsd:gYear ;
+          ?a tk:assessedCountry tkd:country-{code.lower()} ; tk:reportYear {year} ;
              tk:assessor tkd:agent-tip-tier-compilers ; tk:publishedIn ?doc ;
              tk:hasTierPlacement ?p .
           ?p tk:tier ?tier ; tk:statedIn ?doc ; tk:restates tkd:agent-us-dos-jtip ;
-             tk:restatedReportYear "{year}"^^xsd:gYear .
+             tk:restatedReportYear {year} .
           ?doc dcterms:publisher tkd:agent-tip-tier-compilers .
           OPTIONAL {{ ?p tk:tierChange ?change }} }}""",
         use_default_graph_as_union=True,
@@ -324,7 +324,9 @@ def test_tiers_report(imported: dict[str, ImportResult]) -> None:
 def test_ctdc_aggregates_records_by_pair_form_and_year(store: ox.Store) -> None:
     total = estimate(store, flow_iri("ctdc", "UKR", "RUS", 2016))
     assert (total["v"], total["method"]) == (17, "tkv:method-aggregated-records")
-    assert estimate(store, flow_iri("ctdc", "UKR", "RUS", 2016, "form-forced-labour"))["v"] == 12
+    assert (
+        estimate(store, flow_iri("ctdc", "UKR", "RUS", 2016, "form-labour-trafficking"))["v"] == 12
+    )
     sexual = estimate(store, flow_iri("ctdc", "UKR", "RUS", 2016, "form-sex-trafficking"))
     assert (sexual["v"], sexual["lo"], sexual["hi"], sexual["c"]) == (None, 1, 9, "true")
     assert has_type(store, flow_iri("ctdc", "PHL", "PHL", 2017), "InternalFlow")
@@ -339,7 +341,7 @@ def test_ctdc_composite_and_missing_form_columns(
         return V.mint_iri("flow", "ctdc-full", "KHM", "CHN", 2021, form)
 
     assert estimate(store, flow(FLOW_ALL))["v"] == 13
-    assert estimate(store, flow("form-forced-labour"))["v"] == 10  # isSexAndLabour
+    assert estimate(store, flow("form-labour-trafficking"))["v"] == 10  # isSexAndLabour
     assert estimate(store, flow("form-sex-trafficking"))["v"] == 10
     assert estimate(store, flow("form-forced-marriage"))["hi"] == 9
     report = imported["ctdc_full"].report

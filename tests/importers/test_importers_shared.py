@@ -362,3 +362,81 @@ def test_thailand_and_sudan_disagreements_are_kept_as_contradictions(
     assert text_tiers["th", "2014"] == text_tiers["th", "2015"] == "Tier 2 Watch List"
     assert table_tiers["THA", "2014"] == table_tiers["THA", "2015"] == "Tier 3"
     assert (text_tiers["su", "2014"], table_tiers["SDN", "2014"]) == ("Tier 3", "Watchlist")
+
+
+def test_ctdc_exports_carry_each_number_once(build: pipeline.BuildResult) -> None:
+    """Breakdowns by form are parts of their all-forms total: summing the exported flows'
+    estimate_point per unit gives the sum of the totals, not totals plus parts."""
+    from kg.network import flows as F
+
+    doc = result_of(build, "ctdc").source.node.value
+    exported: Counter[str] = Counter()
+    for _, _, d in F.flow_network(build.store).edges(data=True):
+        if d.get("source_iri") == doc and "estimate_point" in d:
+            exported[str(d["unit"]).rpartition("unit-")[2]] += d["estimate_point"]
+    totals: Counter[str] = Counter()
+    every: Counter[str] = Counter()
+    answer = build.store.query(
+        f"""PREFIX tk: <{V.TK}> SELECT ?form ?unit ?v ?part WHERE {{
+          ?f tk:statedIn <{doc}> ; tk:concernsForm ?form ; tk:hasEstimate ?e .
+          ?e tk:pointValue ?v ; tk:countUnit ?unit .
+          OPTIONAL {{ ?f tk:partOfFlow ?part }} }}""",
+        use_default_graph_as_union=True,
+    )
+    assert isinstance(answer, ox.QuerySolutions)
+    for row in answer:
+        every[row["unit"].value.rpartition("unit-")[2]] += int(row["v"].value)  # type: ignore[union-attr]
+        if row["form"].value.endswith("form-trafficking-in-persons"):  # type: ignore[union-attr]
+            assert row["part"] is None
+            totals[row["unit"].value.rpartition("unit-")[2]] += int(row["v"].value)  # type: ignore[union-attr]
+        else:
+            assert row["part"] is not None  # every breakdown names its total
+    assert exported == totals
+    assert sum(every.values()) > sum(totals.values())  # the parts would double count
+
+
+def test_glotip_breakdowns_by_form_are_parts_of_their_total(build: pipeline.BuildResult) -> None:
+    """GLOTIP's detected victims by form of exploitation, for a few countries, as parts of the
+    national total, each equal to its CSV cell (counts 1-9 banded)."""
+    sid = result_of(build, "glotip").source.id
+    forms = {
+        "Sexual exploitation": "form-sex-trafficking",
+        "Forced labour": "form-labour-trafficking",
+        "Other forms of exploitation": "form-other-exploitation",
+    }
+    wanted = ("Detected trafficking victims", "by form of exploitation", "Total", "Total")
+    cells = [
+        r for r in rows("glotip") if (r["Indicator"], r["Dimension"], r["Sex"], r["Age"]) == wanted
+    ]
+    values: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for r in cells:
+        values[(r["Iso3_code"], r["Year"], r["Category"])].add(r["txtVALUE"])
+    checked = 0
+    for r in cells:
+        if len(values[(r["Iso3_code"], r["Year"], r["Category"])]) > 1:
+            continue  # conflicting rows: none is imported (the import report says so)
+        if r["Iso3_code"] not in ("DEU", "GBR", "USA", "THA") or r["Category"] not in forms:
+            continue
+        concept = "indicator-victims-detected"
+        node = V.mint_iri(
+            "statistic", sid, r["Iso3_code"], concept, r["Year"], forms[r["Category"]]
+        )
+        whole = V.mint_iri("statistic", sid, r["Iso3_code"], concept, r["Year"])
+        answer = build.store.query(
+            f"PREFIX tk: <{V.TK}> SELECT ?v ?lo ?hi ?whole WHERE {{ <{node}> tk:hasEstimate ?e . "
+            "OPTIONAL { ?e tk:pointValue ?v } OPTIONAL { ?e tk:lowerBound ?lo } "
+            "OPTIONAL { ?e tk:upperBound ?hi } "
+            f"OPTIONAL {{ <{node}> tk:partOfStatistic ?whole }} }}",
+            use_default_graph_as_union=True,
+        )
+        assert isinstance(answer, ox.QuerySolutions)
+        (sol,) = list(answer)
+        value = number(r["txtVALUE"])
+        if value is None or 1 <= value <= 9:
+            assert sol["v"] is None
+        else:
+            assert int(sol["v"].value) == value  # type: ignore[union-attr]
+        if sol["whole"] is not None:
+            assert sol["whole"].value == whole  # type: ignore[union-attr]
+        checked += 1
+    assert checked > 50

@@ -28,6 +28,12 @@ from kg import pipeline
 from kg.core import vocab as V
 
 SOURCE = V.source_graph("essay-prk")
+CURATION = V.curation_graph("essay-prk")
+#: The graphs of the shipped build: ontology, reference, the essay, its curation, inferred.
+GRAPHS = 5
+AFTER_ONTOLOGY = (
+    "not pushed: tkg:reference, tkg:source-essay-prk, tkg:curation-essay-prk, tkg:inferred"
+)
 
 
 def free_port() -> int:

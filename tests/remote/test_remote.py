@@ -16,6 +16,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from remote_helpers import (  # noqa: F401 (fixtures: used as test parameters)
+    AFTER_ONTOLOGY,
+    CURATION,
+    GRAPHS,
     SOURCE,
     Oxigraph,
     Proxy,
@@ -48,7 +51,13 @@ PFX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in V.PREFIXES.items())
 def test_push_then_query_the_store(oxigraph: Oxigraph, store: ox.Store) -> None:
     result = push_graphs(store, oxigraph.store)
     counts = pipeline.graph_counts(store)
-    assert result.pushed == [V.GRAPH_ONTOLOGY, V.GRAPH_REFERENCE, SOURCE, V.GRAPH_INFERRED]
+    assert result.pushed == [
+        V.GRAPH_ONTOLOGY,
+        V.GRAPH_REFERENCE,
+        SOURCE,
+        CURATION,
+        V.GRAPH_INFERRED,
+    ]
     assert sorted(result.pushed) == sorted(counts)
     rows = oxigraph.select("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
     assert {r["g"]: int(r["n"]) for r in rows} == counts
@@ -73,12 +82,12 @@ def test_push_then_query_the_store(oxigraph: Oxigraph, store: ox.Store) -> None:
 
 def test_second_push_sends_nothing(oxigraph: Oxigraph, store: ox.Store) -> None:
     first = push_graphs(store, oxigraph.store)
-    assert methods(first.requests).count("PUT") == 4
+    assert methods(first.requests).count("PUT") == GRAPHS
     again = push_graphs(store, oxigraph.store)
-    assert methods(again.requests) == ["GET"] * 4
+    assert methods(again.requests) == ["GET"] * GRAPHS
     assert again.pushed == []
     assert again.unchanged == first.pushed
-    assert report_lines(again)[-1] == "pushed 0 of 4 graphs (4 unchanged)"
+    assert report_lines(again)[-1] == f"pushed 0 of {GRAPHS} graphs ({GRAPHS} unchanged)"
 
 
 def test_dry_run_diffs_and_sends_nothing(oxigraph: Oxigraph, store: ox.Store) -> None:
@@ -94,7 +103,7 @@ def test_dry_run_diffs_and_sends_nothing(oxigraph: Oxigraph, store: ox.Store) ->
         )
     )
     dry = push_graphs(changed, oxigraph.store, dry_run=True)
-    assert methods(dry.requests) == ["GET"] * 4
+    assert methods(dry.requests) == ["GET"] * GRAPHS
     by_iri = {d.iri: d for d in dry.diffs}
     ref = by_iri[V.GRAPH_REFERENCE]
     assert ref.added == (f'<{V.GRAPH_REFERENCE}> <{V.RDFS}label> "added here"',)
@@ -105,7 +114,7 @@ def test_dry_run_diffs_and_sends_nothing(oxigraph: Oxigraph, store: ox.Store) ->
         f"<{V.GRAPH_REFERENCE}>: {ref.local} triples here, {ref.remote} in the store: +1 -1" in text
     )
     assert f'  - <{V.TKD}country-prk> <{V.TK}iso3166Alpha3> "PRK" .' in text
-    assert text.endswith("dry run: 4 of 4 graphs would be sent")
+    assert text.endswith(f"dry run: {GRAPHS} of {GRAPHS} graphs would be sent")
     assert same_graph(oxigraph.graph(V.GRAPH_REFERENCE), local_graph(store, V.GRAPH_REFERENCE))
     assert oxigraph.graph(SOURCE) is None
 
@@ -133,13 +142,15 @@ def test_store_dies_mid_push(oxigraph: Oxigraph, store: ox.Store) -> None:
         push_graphs(store, oxigraph.store, client=Client(backoff=0.01), on_graph=crash_after_first)
     message = str(err.value)
     assert "pushed: tkg:ontology;" in message
-    assert "not pushed: tkg:reference, tkg:source-essay-prk, tkg:inferred" in message
+    assert AFTER_ONTOLOGY in message
     assert err.value.result.pushed == [V.GRAPH_ONTOLOGY]
     oxigraph.start()  # same location: what survived the crash
     assert same_graph(oxigraph.graph(V.GRAPH_ONTOLOGY), local_graph(store, V.GRAPH_ONTOLOGY))
-    assert [oxigraph.graph(g) for g in (V.GRAPH_REFERENCE, SOURCE, V.GRAPH_INFERRED)] == [None] * 3
+    assert [oxigraph.graph(g) for g in (V.GRAPH_REFERENCE, SOURCE, CURATION, V.GRAPH_INFERRED)] == [
+        None
+    ] * 4
     finish = push_graphs(store, oxigraph.store)
-    assert finish.pushed == [V.GRAPH_REFERENCE, SOURCE, V.GRAPH_INFERRED]
+    assert finish.pushed == [V.GRAPH_REFERENCE, SOURCE, CURATION, V.GRAPH_INFERRED]
 
 
 # --- failure injection ---------------------------------------------------------------------
@@ -332,7 +343,7 @@ def test_cli_dry_run(
     counts = pipeline.graph_counts(store)
     for iri, n in counts.items():
         assert f"<{iri}>: {n} triples here, absent in the store: +" in result.stdout
-    assert result.stdout.endswith("dry run: 4 of 4 graphs would be sent\n")
+    assert result.stdout.endswith(f"dry run: {GRAPHS} of {GRAPHS} graphs would be sent\n")
     assert oxigraph.graph(V.GRAPH_REFERENCE) is None
 
 

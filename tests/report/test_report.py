@@ -139,7 +139,8 @@ def test_self_contained_and_escaped(store: ox.Store, page: str) -> None:
     assert not re.search(r"<(script|img|link|iframe)\b", page)
     hostile = ox.Store()
     hostile.extend(store)
-    claim = ox.NamedNode(values(store, "SELECT ?c { ?c a tk:Claim }")[0])
+    described = "SELECT ?c { ?c a tk:Claim ; dcterms:description ?d } ORDER BY ?c"
+    claim = ox.NamedNode(values(store, described)[0])
     desc = ox.NamedNode(V.DCTERMS + "description")
     graph = next(q.graph_name for q in hostile.quads_for_pattern(claim, desc, None))
     for q in list(hostile.quads_for_pattern(claim, desc, None)):
@@ -190,3 +191,18 @@ def test_dossier_in_chromium(page: str, tmp_path: Path) -> None:
         assert seen.page.locator("figure.map svg path.flow").count() >= 1
         assert seen.errors == []
         assert seen.foreign_requests == []
+
+
+def test_the_dossier_says_who_says_what_and_how_strong(store: ox.Store, page: str) -> None:
+    """Curators' readings are shown as theirs, hedges and 'not known' are kept, and a derived
+    role shows what it rests on."""
+    assert "kg curators" in page  # the re-reading of "laws declare trafficking illegal"
+    assert "not known" in page  # information on training is hard to obtain
+    assert "reported" in page  # officials' abuse, as the essay reports it
+    assert "effort missing" in page
+    assert "harm reported" in page
+    assert "Resolution (by kg curators, 2026-11-26)" in page
+    assert "source country</strong>: 3 flow(s) from 1 source(s)" in page
+    china = render_report(store, "CHN").decode()
+    assert "destination country</strong>: 1 flow(s)" in china
+    assert "no number of its own" in china
