@@ -6,7 +6,7 @@ import pytest
 
 from kg import pipeline
 from kg.importers import load_matcher
-from kg.source.countrymatch import CountryMatcher, normalise, repair_mojibake
+from kg.source.countrymatch import REPAIRED, CountryMatcher, normalise, repair_mojibake
 from kg.source.records import Country
 from tests.conftest import DATA, ONTOLOGY
 
@@ -98,10 +98,30 @@ def test_values_that_are_not_countries_by_design(
     assert res.code is None
 
 
-@pytest.mark.parametrize("value", ["Atlantis", "97 albanian", "PERO", "Rohingya", "ZZ", "999"])
+@pytest.mark.parametrize("value", ["Atlantis", "ZZ", "999", "97", "Xanadu", "12 atlantean"])
 def test_unmappable_values_are_refused_not_guessed(matcher: CountryMatcher, value: str) -> None:
     res = matcher.resolve(value)
     assert (res.kind, res.code) == ("unmapped", None)
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("97 albanian", "ALB"),  # a leading code before the demonym (GLOTIP, Albania 2019)
+        ("PERO", "PER"),  # one letter wrong, and only Peru is that close (GLOTIP, Ecuador 2017)
+    ],
+)
+def test_repairs_are_read_when_exactly_one_country_fits(
+    matcher: CountryMatcher, value: str, code: str
+) -> None:
+    res = matcher.resolve(value)
+    assert (res.kind, res.code) == ("country", code)
+    assert res.how in REPAIRED  # listed in the import report as read after a repair
+
+
+def test_rohingya_are_stateless_not_a_country(matcher: CountryMatcher) -> None:
+    res = matcher.resolve("Rohingya")
+    assert (res.kind, res.code) == ("stateless", None)
 
 
 def test_ambiguous_values_name_their_candidates(matcher: CountryMatcher) -> None:
