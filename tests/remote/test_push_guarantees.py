@@ -293,7 +293,7 @@ def test_an_interrupted_push_names_the_graph_it_committed(
     assert err.value.result.pushed == [V.GRAPH_ONTOLOGY, V.GRAPH_REFERENCE]
     message = str(err.value)
     assert "pushed: tkg:ontology, tkg:reference;" in message
-    assert "not pushed: tkg:source-essay-prk, tkg:inferred" in message
+    assert "not pushed: tkg:source-essay-prk, tkg:curation-essay-prk, tkg:inferred" in message
     assert same_graph(oxigraph.graph(V.GRAPH_REFERENCE), local_graph(store, V.GRAPH_REFERENCE))
 
 
@@ -315,7 +315,7 @@ def test_a_store_that_dies_after_receiving_is_unknown_not_unpushed(
     message = str(err.value)
     assert "pushed: tkg:ontology;" in message
     assert "unknown (the store stopped answering after receiving it): tkg:reference" in message
-    assert "not pushed: tkg:source-essay-prk, tkg:inferred" in message
+    assert "not pushed: tkg:source-essay-prk, tkg:curation-essay-prk, tkg:inferred" in message
     oxigraph.start()  # it had in fact committed it before dying
     assert same_graph(oxigraph.graph(V.GRAPH_REFERENCE), local_graph(store, V.GRAPH_REFERENCE))
 
