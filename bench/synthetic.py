@@ -35,9 +35,9 @@ ESSAY = DATA / "assessments" / "prk-essay.yaml"
 #: Named sizes accepted by ``python -m bench --sizes``.
 SIZES = {"5k": 5_000, "20k": 20_000, "100k": 100_000, "1M": 1_000_000, "5M": 5_000_000}
 #: Rough triples per unit (asserted + inferred), used to split a target size.
-PER_ESSAY, PER_TIER, PER_FLOW, PER_STAT = 530, 13.2, 16.5, 12.5
+PER_ESSAY, PER_TIER, PER_FLOW, PER_STAT = 560, 13.2, 16.5, 12.5
 #: Ontology, vocabularies, reference data and what the rules derive from them.
-BASE = 4_700
+BASE = 5_870
 FORMS = ("forced-labour", "sex-trafficking", "forced-criminality", "domestic-servitude",
          "forced-marriage", "child-sex-trafficking", "forced-begging", "debt-bondage")  # fmt: skip
 TIERS = ("tier-1", "tier-2", "tier-2wl", "tier-3", "tier-special-case")
@@ -282,7 +282,7 @@ def generate(root: Path, triples: int, *, seed: int = 5) -> Corpus:
     shutil.copytree(DATA / "reference", data / "reference")
     (root / "imports").mkdir(parents=True)
     codes = _country_codes()
-    budget = max(triples - BASE, 2_000)
+    budget = max(triples - BASE, 1_000)
     essays = max(1, round(budget * 0.1 / PER_ESSAY))
     tiers = min(round(budget * 0.1 / PER_TIER), len(codes) * len(YEARS))
     stats = min(round(budget * 0.15 / PER_STAT), len(codes) * len(SYNTH_YEARS) * len(INDICATORS))
