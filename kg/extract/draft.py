@@ -183,18 +183,21 @@ def draft_document(x: Extraction, g: Gazetteer, opts: DraftOptions) -> dict[str,
 
 def _claims(x: Extraction) -> list[dict[str, Any]]:
     by_index = {s.index: s for s in x.sentences}
-    return [
-        {
+    out: list[dict[str, Any]] = []
+    for c in x.claims:
+        claim: dict[str, Any] = {
             "id": f"{c.aspect}-s{c.sentence}",
             "subject": x.country,
             "aspect": c.aspect,
-            "polarity": c.polarity,
-            "section": c.section,
-            "summary": c.summary,
-            "locator": by_index[c.sentence].span_locator,
+            "polarity": "unknown" if c.polarity is None else c.polarity,
         }
-        for c in x.claims
-    ]
+        if c.evidence is not None:
+            claim["evidence"] = c.evidence
+        claim.update(
+            section=c.section, summary=c.summary, locator=by_index[c.sentence].span_locator
+        )
+        out.append(claim)
+    return out
 
 
 def _summary(x: Extraction, g: Gazetteer, roles: list[str]) -> str:

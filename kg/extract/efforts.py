@@ -6,6 +6,16 @@ sentence; a sentence that reports some effort ("investigated fewer cases") gives
 one that says there was none ("did not report prosecuting any traffickers") false, as the
 aspects' scope notes in ontology/vocab.ttl define. Summaries are fixed paraphrases, never
 the source's words.
+
+Doubt is kept, as the source gives it (data/README.md, "Evidence status"): a finding the text
+says is hard to obtain or not known ("information on training is hard to obtain") has polarity
+unknown, not false (but the data it lacks are data not published); one it only reports or
+alleges ("officials reportedly ...", "allegedly complicit", "it is reported that ...") keeps
+that status (``reported``, ``alleged``). An estimate qualifies a number, not a finding, so
+drafts leave ``estimated`` (and ``confirmed``) to the person who reviews them. "No prosecutions were
+reported" is a plain statement that there were none, not a hedge; nor is "alleged traffickers"
+(the usual word for suspects): an allegation qualifies a harm (complicity, punished victims),
+not an effort against the crime alleged.
 """
 
 from __future__ import annotations
@@ -22,10 +32,11 @@ class ClaimFinding:
     """One stated finding about the government's efforts."""
 
     aspect: str
-    polarity: bool
+    polarity: bool | None  # None: the text says it is not known
     section: str
     summary: str
     sentence: int
+    evidence: str | None = None  # reported, alleged, estimated; None: stated (or not known)
 
 
 _NEG = re.compile(
@@ -109,6 +120,33 @@ _CLAUSE_CUT = re.compile(
     r",?\s+(?:but|however|while|although|though)\b,?|\s+and\s+(?=did\s+not)", re.I
 )
 _POSITIVE_COMPLICITY_ONLY = re.compile(r"\bno\s+(?:evidence|reports?)\s+of\s+complicity", re.I)
+#: The text says it does not know: the finding is neither true nor false.
+_NOT_KNOWN = re.compile(
+    r"\b(?:hard|difficult|impossible)\s+to\s+(?:obtain|verify|ascertain|assess|confirm)\b|"
+    r"\b(?:no|little|limited|scarce)\s+(?:reliable\s+|verifiable\s+)?(?:information|data)\s+"
+    r"(?:is|was|were|are)\s+available\b|"
+    r"\b(?:information|data)\s+(?:\w+\s+){0,4}(?:is|was|were|are|remained?)\s+"
+    r"(?:unavailable|not\s+available|scarce|unknown)\b|"
+    r"\b(?:unknown|unclear|not\s+known)\s+(?:whether|if)\b|\bcould\s+not\s+be\s+verified\b",
+    re.I,
+)
+#: Findings of harm: an allegation qualifies them ("officials allegedly complicit"); for an
+#: effort ("prosecuted alleged traffickers") the allegation is about the crime, not the effort.
+_HARM = frozenset({"official-complicity", "victims-penalized"})
+_ALLEGED = re.compile(
+    r"\ballegedly\b|\ballegations?\s+(?:of|that)\b|\bit\s+is\s+alleged\b|"
+    r"\balleged(?!\s+(?:traffickers?|perpetrators?|offenders?|slaveholders?|victims?|cases?|"
+    r"trafficking\s+(?:cases?|offen\w+|crimes?)))\b",
+    re.I,
+)
+_REPORTEDLY = re.compile(r"\breportedly\b", re.I)
+#: A report hedge that covers the whole clause, wherever the finding sits in it.
+_REPORTED_CLAUSE = re.compile(
+    r"\bit\s+(?:is|was|has\s+been)\s+reported\b|"
+    r"\baccording\s+to\s+(?:\w+\s+){0,2}(?:reports?|NGOs?|media|observers)\b|"
+    r"\breports\s+(?:indicate|indicated|suggest|suggested)\b",
+    re.I,
+)
 
 
 def _polarity(aspect: str, clause: str, cue: re.Match[str]) -> bool:
@@ -122,6 +160,35 @@ def _polarity(aspect: str, clause: str, cue: re.Match[str]) -> bool:
     return not _NEG.search(window)
 
 
+def _evidence(aspect: str, clause: str, cue: re.Match[str]) -> str | None:
+    """The hedge the text puts on this finding: the status, or None when it states it. A
+    hedge word counts when it stands just before the finding's cue or inside it."""
+    near = clause[max(0, cue.start() - 30) : cue.end()]
+    if aspect in _HARM and _ALLEGED.search(near):
+        return "alleged"
+    if _REPORTEDLY.search(near) or _REPORTED_CLAUSE.search(clause[: cue.end()]):
+        return "reported"
+    return None
+
+
+def _not_known_summary(yes: str) -> str:
+    """'Officials were trained …' -> 'Whether officials were trained … is not known.'"""
+    return f"Whether {yes[0].lower()}{yes[1:].rstrip('.')} is not known (the text says so)."
+
+
+_Vote = tuple[bool | None, str | None]
+
+
+def _decide(votes: list[_Vote]) -> _Vote:
+    """One finding per aspect and sentence: any effort beats none, a stated finding beats a
+    hedged one, and the finding is unknown only when no clause says either way."""
+    for wanted in (True, False):
+        found = [e for p, e in votes if p is wanted]
+        if found:
+            return wanted, None if None in found else found[0]
+    return None, None
+
+
 def find_claims(sentences: list[Sentence], tier_paragraph: int | None) -> list[ClaimFinding]:
     """Effort findings of the tier paragraph and of sentences about the government."""
     out: list[ClaimFinding] = []
@@ -129,19 +196,25 @@ def find_claims(sentences: list[Sentence], tier_paragraph: int | None) -> list[C
         in_tier = tier_paragraph is not None and s.paragraph == tier_paragraph
         if not in_tier and not _GOVERNMENT.search(s.text):
             continue
-        votes: dict[str, list[bool]] = {}
+        votes: dict[str, list[_Vote]] = {}
         for clause in _CLAUSE_CUT.split(s.text):
+            unknown = _NOT_KNOWN.search(clause) is not None
             for aspect, cue in _CUES.items():
                 m = cue.search(clause)
                 if m is None:
                     continue
                 if aspect == "prosecutions" and _CUES["official-complicity"].search(clause):
                     continue  # "no complicit officials were prosecuted" is about complicity
-                votes.setdefault(aspect, []).append(_polarity(aspect, clause, m))
+                if unknown:  # "poor data made it difficult to assess prosecutions"
+                    vote: _Vote = (False if aspect == "data-published" else None, None)
+                else:
+                    vote = (_polarity(aspect, clause, m), _evidence(aspect, clause, m))
+                votes.setdefault(aspect, []).append(vote)
         for aspect in sorted(votes):
-            polarity = any(votes[aspect])
+            polarity, evidence = _decide(votes[aspect])
             section, _, yes, no = ASPECTS[aspect]
-            out.append(ClaimFinding(aspect, polarity, section, yes if polarity else no, s.index))
+            summary = _not_known_summary(yes) if polarity is None else yes if polarity else no
+            out.append(ClaimFinding(aspect, polarity, section, summary, s.index, evidence))
     return out
 
 

@@ -25,7 +25,9 @@ from tests.conftest import DATA, ONTOLOGY, QUERIES, SHARED_DATA, needs_shared_da
 FACTBOOK = SHARED_DATA / "factbook_tip" / "factbook_tip_history.csv"
 
 NARRATIVE = """Tier 2 Watch List — Kenya does not fully meet the minimum standards but is making \
-significant efforts to do so; authorities convicted more traffickers (2021)
+significant efforts to do so; authorities convicted more traffickers; information on the \
+training of officials is hard to obtain; some officials reportedly were complicit in trafficking \
+(2021)
 
 Kenya is a source, transit, and destination country for men, women, and children subjected to \
 forced labor and sex trafficking; Kenyan women are exploited in domestic servitude in Oman and \
@@ -77,6 +79,32 @@ def test_the_draft_is_deterministic_and_marked(gazetteer: Gazetteer) -> None:
     for fact in (*doc["flows"], *doc["claims"], doc["assessment"]["tier"]):
         assert re.fullmatch(r"s\d+ \[\d+:\d+\](; s\d+ \[\d+:\d+\])*", fact["locator"])
     assert any("Congolese" in n for n in doc["draft"]["notes"])
+
+
+def test_the_draft_keeps_the_texts_doubt(gazetteer: Gazetteer, built: pipeline.BuildResult) -> None:
+    claims = {c["aspect"]: c for c in yaml.safe_load(draft_yaml(gazetteer))["claims"]}
+    assert claims["official-training"]["polarity"] == "unknown"  # "hard to obtain", not "no"
+    assert "evidence" not in claims["official-training"]  # not-known, the default
+    assert claims["official-complicity"]["polarity"] is True
+    assert claims["official-complicity"]["evidence"] == "reported"
+    assert "evidence" not in claims["prosecutions"]  # stated
+    rows = built.store.query(
+        PREFIX
+        + f"""SELECT ?aspect ?status ?polarity WHERE {{ GRAPH <{V.source_graph("draft-kenya")}> {{
+          ?c a tk:Claim ; tk:aspect ?aspect ; tk:evidenceStatus ?status .
+          OPTIONAL {{ ?c tk:polarity ?polarity }} }} }}"""
+    )
+    assert isinstance(rows, ox.QuerySolutions)
+    got = {
+        str(r["aspect"].value).rsplit("aspect-", 1)[-1]: (
+            str(r["status"].value).rsplit("evidence-", 1)[-1],
+            None if r["polarity"] is None else r["polarity"].value,
+        )
+        for r in rows
+    }
+    assert got["official-training"] == ("not-known", None)
+    assert got["official-complicity"] == ("reported", "true")
+    assert got["prosecutions"] == ("stated", "true")
 
 
 def test_every_fact_of_a_built_draft_is_unreviewed_and_machine_made(

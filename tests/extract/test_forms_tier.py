@@ -136,3 +136,57 @@ def test_effort_findings_with_polarity() -> None:
         ("awareness-campaigns", True),
         ("official-complicity", True),
     } <= found
+
+
+def test_doubt_is_kept_unknown_reported_alleged() -> None:
+    text = (
+        "Tier 3 — the government does not fully meet the minimum standards and is not making "
+        "significant efforts to do so; information on the training of officials is hard to "
+        "obtain; it is reported that officials torture returned victims and victims were "
+        "punished for crimes; senior officials allegedly were complicit in trafficking; "
+        "authorities reportedly identified five victims (2023)"
+    )
+    found = {(c.aspect, c.polarity, c.evidence) for c in find_claims(segment(text), 1)}
+    assert {
+        ("significant-efforts", False, None),  # stated plainly
+        ("official-training", None, None),  # not known: neither true nor false
+        ("victims-penalized", True, "reported"),
+        ("official-complicity", True, "alleged"),
+        ("victim-protection", True, "reported"),
+    } <= found
+    unknown = next(c for c in find_claims(segment(text), 1) if c.polarity is None)
+    assert unknown.summary.startswith("Whether officials were trained")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "were reported" is how TIP says there were none: a plain statement, not a hedge
+        ("the government did not prosecute traffickers, and no convictions were reported",
+         ("prosecutions", False, None)),
+        # "alleged traffickers" names suspects: the prosecution itself is stated
+        ("authorities prosecuted and convicted more alleged traffickers",
+         ("prosecutions", True, None)),
+        # an allegation about the crime does not hedge the effort against it
+        ("Quranic teachers have not been prosecuted for allegedly forcing child begging",
+         ("prosecutions", False, None)),
+        # the lack of data is itself the finding about data; what it hides is not known
+        ("limited anti-trafficking data makes it difficult to assess law enforcement efforts "
+         "to prosecute traffickers",
+         ("data-published", False, None)),
+        ("limited anti-trafficking data makes it difficult to assess law enforcement efforts "
+         "to prosecute traffickers",
+         ("prosecutions", None, None)),
+        # an estimate qualifies a number, not the finding that the campaign ran
+        ("the government ran an awareness campaign that reached an estimated 3,000 people",
+         ("awareness-campaigns", True, None)),
+        # a report hedge at the head of the clause covers the finding after it
+        ("according to NGO reports, victims were punished by the police for prostitution",
+         ("victims-penalized", True, "reported")),
+    ],
+)  # fmt: skip
+def test_hedges_that_are_not_doubt(
+    text: str, expected: tuple[str, bool | None, str | None]
+) -> None:
+    found = {(c.aspect, c.polarity, c.evidence) for c in find_claims(segment(text), 1)}
+    assert expected in found
