@@ -162,3 +162,27 @@ def test_readme_counts_come_from_the_build(shipped_build: object, what: str) -> 
     assert f"**{n} {what}**" in readme, f"README.md should say **{n} {what}**"
     if what == "claims":
         assert f"as shipped: {n} claims" in DATA_README
+
+
+def _shown_queries(text: str) -> list[tuple[list[str], str]]:
+    """Every ``$ kg query …`` line of a ```text block of data/README.md, with the lines shown
+    under it (up to the next command or the end of the block)."""
+    shown: list[tuple[list[str], str]] = []
+    for block in re.findall(r"```text\n(.*?)```", text, flags=re.S):
+        for part in re.split(r"^\$ ", block, flags=re.M)[1:]:
+            command, _, output = part.partition("\n")
+            if command.startswith("kg query "):
+                shown.append((command.split()[1:], output))
+    return shown
+
+
+def test_data_readme_query_output_is_real(runner: CliRunner, shipped_build_dir: Path) -> None:
+    """The claims and who says them, as data/README.md shows them, are the shipped build's."""
+    shown = _shown_queries(DATA_README)
+    assert len(shown) >= 3
+    for args, output in shown:
+        args = [a.strip("'\"") for a in args]
+        result = runner.invoke(cli, [*args, "--build", str(shipped_build_dir)])
+        assert result.exit_code == 0, result.output
+        got = [line.rstrip() for line in result.stdout.splitlines()]
+        assert got == [line.rstrip() for line in output.splitlines()], " ".join(args)
