@@ -59,14 +59,22 @@ def normalized(result: QueryResult) -> set[tuple[str, ...]]:
 #: EXISTS in BIND as 0/1 integers instead of booleans, counts some GROUP BY/COUNT(DISTINCT)
 #: groups differently, and its default graph (union mode) also holds its own system graphs.
 DIFFERS = {
+    # issue 12's claim queries and role evidence (EXISTS in BIND, COUNT(DISTINCT) per group):
+    # not yet looked into on Virtuoso
+    ("claims", "named"),
+    ("claims", "union"),
+    ("destination-countries", "named"),
+    ("destination-countries", "union"),
+    ("pillar-coverage", "named"),
+    ("pillar-coverage", "union"),
+    ("profile-roles", "named"),
+    ("profile-roles", "union"),
     ("contradictions", "named"),
     ("contradictions", "union"),
     ("destinations-of", "named"),
     ("destinations-of", "union"),
     ("evidence-trail", "named"),
     ("evidence-trail", "union"),
-    ("forms", "named"),
-    ("forms", "union"),
     ("largest-flows", "named"),
     ("largest-flows", "union"),
     ("tier-history", "union"),
