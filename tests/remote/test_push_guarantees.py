@@ -366,7 +366,7 @@ def test_tls_that_never_completes_is_cut_off(store: ox.Store, raw: Callable[...,
     started = time.monotonic()
     with pytest.raises(RemoteError, match="no complete answer within"):
         push_graphs(store, url, client=Client(timeout=1.0, tries=1), sparql=url)
-    assert time.monotonic() - started < 6
+    assert time.monotonic() - started < 20  # cut at 1 s; the server waits 30 s (slack: load)
 
 
 def test_slow_name_resolution_is_cut_off(store: ox.Store, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -380,7 +380,7 @@ def test_slow_name_resolution_is_cut_off(store: ox.Store, monkeypatch: pytest.Mo
     started = time.monotonic()
     with pytest.raises(RemoteError, match=r"resolving slow\.example"):
         push_graphs(store, "http://slow.example:7878/store", client=Client(timeout=1.0, tries=1))
-    assert time.monotonic() - started < 6
+    assert time.monotonic() - started < 15  # cut at 1 s; the resolver takes 20 s (slack: load)
 
 
 def test_credentials_stay_with_the_endpoint(oxigraph: Oxigraph, store: ox.Store) -> None:
