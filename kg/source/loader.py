@@ -121,6 +121,10 @@ def read_yaml(path: Path, text: str | None = None) -> SourceDoc:
         _check_events(text, name)
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
+        if "nesting depth" in str(getattr(exc, "problem", "")):
+            # libyaml's own limit, met while it reads ahead: find the first node too deep
+            # with the pure-Python parser, which has none, so the line is the same everywhere.
+            _check_events(text, name, loader=yaml.SafeLoader)
         raise yaml_error(exc, text, name) from exc
     doc = SourceDoc(path=path, name=name, data=None)
     if node is None:
@@ -130,11 +134,34 @@ def read_yaml(path: Path, text: str | None = None) -> SourceDoc:
     return doc
 
 
-def _check_events(text: str, name: str) -> None:
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.CollectionStartEvent)
+
+
+def _check_events(text: str, name: str, loader: type[yaml.SafeLoader] = _Loader) -> None:
     """Refuse anchors, aliases and tags: anchors make alias bombs possible and hide where
     values live; a tag (``!!python/tuple``, ``!!binary``, ``!mine``, even ``!!str``) asks for a
-    type that kg data never has."""
-    for event in yaml.parse(text, Loader=_Loader):
+    type that kg data never has. Nesting deeper than MAX_DEPTH is refused here too, at the
+    first node too deep, before libyaml's own limit (1000 levels, in some builds only) is met."""
+    open_nodes: list[list[int]] = []  # per open collection: [is mapping, children so far]
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, _NODE_EVENTS):
+            parent = open_nodes[-1] if open_nodes else None
+            is_key = parent is not None and parent[0] == 1 and parent[1] % 2 == 0
+            if parent is not None:
+                parent[1] += 1
+            if len(open_nodes) > MAX_DEPTH and not is_key:
+                mark = event.start_mark
+                raise SourceError(
+                    f"the data is nested more than {MAX_DEPTH} levels deep",
+                    where=Location(name, mark.line + 1, mark.column + 1)
+                    if mark
+                    else Location(name),
+                    hint="kg data files are a few levels deep; see data/README.md",
+                )
+            if isinstance(event, yaml.CollectionStartEvent):
+                open_nodes.append([int(isinstance(event, yaml.MappingStartEvent)), 0])
+        elif isinstance(event, yaml.CollectionEndEvent):
+            open_nodes.pop()
         anchor = getattr(event, "anchor", None)
         tag = getattr(event, "tag", None)
         if anchor is None and tag is None:

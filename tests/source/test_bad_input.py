@@ -155,16 +155,17 @@ def test_a_duplicate_is_blamed_on_the_file_written_last(
     )
 
 
-@pytest.mark.parametrize(("depth", "col"), [(100, 68), (990, 68), (1500, 1003)])
+@pytest.mark.parametrize("depth", [65, 100, 990, 1500])
 def test_deep_nesting_is_one_line_not_a_recursion_error(
-    depth: int, col: int, sample_repo: Path, runner: CliRunner
+    depth: int, sample_repo: Path, runner: CliRunner
 ) -> None:
+    """The same line whatever libyaml's own limit (1000 levels in some builds, none in others):
+    the first list too deep is at column 4 + 64."""
     (sample_repo / BAD).write_text("a: " + "[" * depth + "]" * depth + "\n")
     result = runner.invoke(cli, ["validate"])
     assert result.exit_code == 1
-    levels = 64 if depth < 1000 else 1000
     assert result.stderr == (
-        f"Error: {BAD}:1:{col}: the data is nested more than {levels} levels deep "
+        f"Error: {BAD}:1:68: the data is nested more than 64 levels deep "
         "(kg data files are a few levels deep; see data/README.md)\n"
     )
 
