@@ -186,6 +186,7 @@ def test_an_endless_line_is_one_line_and_never_read_whole(repo: Path, runner: Cl
         (b'"unclosed,PRK,2005,731,3\n' + b"a,b,c,d,e\n" * 50_000, "2:1: a CSV record of more"),
         (b"C\xf4te d'Ivoire,CIV,2005,437,2\n", "2:2: file is not valid UTF-8 (byte 0xf4)"),
     ],
+    ids=["huge-field", "unclosed-quote", "latin-1"],
 )
 def test_huge_fields_and_mixed_encodings_are_one_line(
     body: bytes, message: str, repo: Path, runner: CliRunner
