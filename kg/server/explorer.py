@@ -184,6 +184,8 @@ def _labels(
         iris = json.loads(body or b"[]") if method == "POST" else list(params.get("iri") or [])
     except ValueError as exc:
         return _text(400, f"POST a JSON list of IRIs: {exc}")
+    except RecursionError:  # a body of 100,000 '[' nests past the parser's stack
+        return _text(400, "POST a JSON list of IRIs: the JSON is nested too deeply")
     if not isinstance(iris, list) or len(iris) > 20_000:
         return _text(400, "POST a JSON list of at most 20,000 IRIs")
     labels = state.labels()

@@ -218,6 +218,11 @@ def test_labels_endpoint(app: App) -> None:
     }
     bad = handle(app, "POST", "/labels", {}, {}, b"{not json")
     assert bad.status == 400
+    deep = handle(app, "POST", "/labels", {}, {}, b"[" * 100_000)  # RecursionError: a 500
+    assert (deep.status, deep.body) == (
+        400,
+        b"POST a JSON list of IRIs: the JSON is nested too deeply\n",
+    )
     assert handle(app, "POST", "/", {}, {}, b"").status == 405
 
 
