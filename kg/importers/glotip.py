@@ -22,6 +22,7 @@ import datetime as dt
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from pyoxigraph import Literal
 
@@ -45,6 +46,7 @@ from kg.importers.common import (
 from kg.importers.csvstream import CsvStream
 from kg.source.countrymatch import CountryMatcher
 
+K = TypeVar("K", bound=tuple[object, ...])
 KIND = "glotip"
 DEFAULT_ID = "unodc-glotip-2023"
 COLUMNS = ("Iso3_code", "Country", "Indicator", "Dimension", "Category", "Sex", "Age", "Year")
@@ -177,15 +179,7 @@ def _row(st: _State, line: int, row: dict[str, str]) -> None:
         return
     if form is not None:
         key = (reporter, indicator, year, form)
-        old = st.parts.get(key)
-        if old is None:
-            st.parts[key] = _Fact(count, [line])
-        elif old.count == count:
-            st.report.skip("duplicate breakdown row (kept once)", f"line {line}")
-        else:
-            st.part_conflicts.add(key)
-            old.lines.append(line)
-            st.report.skip("conflicting breakdown rows (none kept)", f"line {line}")
+        _keep_once(st, st.parts, st.part_conflicts, key, count, line, "breakdown")
         return
     res = st.matcher.resolve(row["Category"])
     if res.kind == "own-country":
@@ -234,15 +228,29 @@ def _merge_flow(st: _State, key: tuple[str, str, int, str], count: Count, line: 
 
 
 def _statistic(st: _State, key: tuple[str, str, int], count: Count, line: int) -> None:
-    old = st.stats.get(key)
+    _keep_once(st, st.stats, st.conflicts, key, count, line, "total")
+
+
+def _keep_once(
+    st: _State,
+    facts: dict[K, _Fact],
+    conflicts: set[K],
+    key: K,
+    count: Count,
+    line: int,
+    what: str,
+) -> None:
+    """Record ``count`` under ``key``; a repeat of the same count is kept once, a different
+    count makes the key a conflict (none kept)."""
+    old = facts.get(key)
     if old is None:
-        st.stats[key] = _Fact(count, [line])
+        facts[key] = _Fact(count, [line])
     elif old.count == count:
-        st.report.skip("duplicate total row (kept once)", f"line {line}")
+        st.report.skip(f"duplicate {what} row (kept once)", f"line {line}")
     else:
-        st.conflicts.add(key)
+        conflicts.add(key)
         old.lines.append(line)
-        st.report.skip("conflicting total rows (none kept)", f"line {line}")
+        st.report.skip(f"conflicting {what} rows (none kept)", f"line {line}")
 
 
 def _write(st: _State, g: QuadSink, result: ImportResult) -> None:
