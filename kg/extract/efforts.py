@@ -16,6 +16,11 @@ drafts leave ``estimated`` (and ``confirmed``) to the person who reviews them. "
 reported" is a plain statement that there were none, not a hedge; nor is "alleged traffickers"
 (the usual word for suspects): an allegation qualifies a harm (complicity, punished victims),
 not an effort against the crime alleged.
+
+A contrast with an earlier period is not a negation of the current effort: in "identified 24
+victims, as opposed to none in the previous year" (also "compared with zero in 2019", "up
+from none the prior period") the "none" is the earlier period's, so the phrase is blanked out
+before the polarity is read, and the finding is that victims were identified.
 """
 
 from __future__ import annotations
@@ -116,6 +121,16 @@ ASPECTS: Final[dict[str, tuple[str, str, str, str]]] = {
     ),
 }
 _CUES = {a: re.compile(v[1], re.I) for a, v in ASPECTS.items()}
+#: "…, as opposed to none in 2013": the negation belongs to an earlier period (see above).
+_EARLIER_NONE = re.compile(
+    r"\b(?:as\s+opposed\s+to|(?:as\s+)?compared\s+(?:with|to)|in\s+contrast\s+(?:with|to)|"
+    r"versus|vs\.?|(?:up|an?\s+increase|a\s+rise)\s+from|than)\s+"
+    r"(?:none|zero|nil|no(?:\s+\w+){0,2}|not\s+any(?:\s+\w+){0,2})\s+"
+    r"(?:(?:in|during|for|over|from)\s+)?(?:the\s+|a\s+)?"
+    r"(?:(?:19|20)\d\d|(?:previous|prior|preceding|last|past|earlier)\s+"
+    r"(?:(?:reporting|rating|review)\s+)?(?:period|year|cycle|report)|year\s+before)\b",
+    re.I,
+)
 _CLAUSE_CUT = re.compile(
     r",?\s+(?:but|however|while|although|though)\b,?|\s+and\s+(?=did\s+not)", re.I
 )
@@ -149,8 +164,13 @@ _REPORTED_CLAUSE = re.compile(
 )
 
 
+def _blank_earlier(clause: str) -> str:
+    """The clause with contrasts to an earlier period's "none" blanked out (same length)."""
+    return _EARLIER_NONE.sub(lambda m: " " * len(m.group(0)), clause)
+
+
 def _polarity(aspect: str, clause: str, cue: re.Match[str]) -> bool:
-    window = clause[max(0, cue.start() - 60) : cue.end() + 40]
+    window = _blank_earlier(clause)[max(0, cue.start() - 60) : cue.end() + 40]
     if aspect == "official-complicity":
         return not _POSITIVE_COMPLICITY_ONLY.search(window)
     if aspect == "significant-efforts":

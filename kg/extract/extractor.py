@@ -20,7 +20,7 @@ from kg.extract.tier import TierFinding, find_tier, find_year
 from kg.extract.tokens import tokenize
 
 #: The extractor's version; drafts record it. Bump it whenever a rule changes output.
-VERSION = "1.0.0"
+VERSION = "1.0.1"
 ROLES = ("source", "transit", "destination", "internal")
 _ANAPHOR = re.compile(
     r"\b(?:these|those|such)\s+(?:\w+\s+)?(?:migrants|workers|women|men|children|victims|"
