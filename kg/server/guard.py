@@ -27,8 +27,8 @@ from functools import lru_cache
 from kg.core import vocab as V
 from kg.core.errors import QueryError
 from kg.server.sparql import lexical
-from kg.server.sparql.patterns import (
-    Patterns,
+from kg.server.sparql.query import (
+    Query,
     QueryTooComplexError,
     SparqlSyntaxError,
     parse_query,
@@ -156,7 +156,7 @@ def _check(query: str, prefixes: tuple[tuple[str, str], ...], limits: QueryLimit
 
 def _update_word(text: str, prefixes: dict[str, str]) -> str | None:
     """The update keyword after the prologue (``INSERT`` …), if the text starts like one."""
-    parser = Patterns(text, prefixes, MAX_DEPTH, MAX_TREE)
+    parser = Query(text, prefixes, MAX_DEPTH, MAX_TREE)
     start = parser.ws(parser.prologue(parser.ws(0)))
     words = (*_UPDATE_WORDS, "WITH")
     return next((w for w in words if lexical.keyword(text, start, w) >= 0), None)

@@ -32,7 +32,7 @@ from kg.server.guard import (
     check_query,
 )
 from kg.server.http import App, handle
-from kg.server.sparql.patterns import SparqlSyntaxError, parse_query
+from kg.server.sparql.query import SparqlSyntaxError, parse_query
 from tests.server.support import (  # the canary fixture, by name
     EX,
     Canary,

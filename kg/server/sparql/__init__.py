@@ -10,6 +10,7 @@ checked with pyoxigraph's own IRI parser). It records what the guard needs: the 
 every ``SERVICE`` pattern, and how deeply the query nests.
 
 Modules: ``lexical`` (terminals), ``base`` (parser state and terms), ``expressions``,
-``triples`` (triple patterns and property paths), ``patterns`` (graph patterns, query forms and
-the entry point :func:`parse_query`).
+``triples`` (triple patterns and property paths), ``patterns`` (graph patterns), ``modifiers``
+(the WHERE clause and solution modifiers), ``query`` (query forms and the entry point
+:func:`parse_query`).
 """
