@@ -46,9 +46,13 @@ class WorkerSettings:
     guard: bool = True  # tests switch it off to show the sandbox holds without it
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in a worker
+def _die_with_parent(parent: int) -> None:  # pragma: no cover - runs in a worker
+    """Be killed when the zygote dies; exit now if it died between the fork and this call
+    (the signal is only armed for a death after ``prctl``: the worker would outlive it)."""
     if sys.platform.startswith("linux"):
         ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(0)
 
 
 def _address_space() -> int:  # pragma: no cover - runs in a worker
@@ -56,9 +60,11 @@ def _address_space() -> int:  # pragma: no cover - runs in a worker
         return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def _worker(fd: int, store: ox.Store, settings: WorkerSettings) -> None:  # pragma: no cover
+def _worker(  # pragma: no cover - runs in a worker
+    fd: int, store: ox.Store, settings: WorkerSettings, parent: int
+) -> None:
     """A forked worker: answer requests from the server until it hangs up."""
-    _die_with_parent()
+    _die_with_parent(parent)
     conn = Connection(fd)
     start = threading.Event()
 
@@ -112,11 +118,12 @@ def zygote_main(  # pragma: no cover - runs in the zygote
         kind, pid = message
         if kind == "spawn":
             fd = reduction.recv_handle(conn)
+            parent = os.getpid()
             child = os.fork()
             if child == 0:
                 try:
                     conn.close()
-                    _worker(fd, store, settings)
+                    _worker(fd, store, settings, parent)
                 finally:
                     os._exit(0)
             os.close(fd)

@@ -18,7 +18,7 @@ import pytest
 from kg.server.engine import Outcome, QueryRequest
 from kg.server.guard import QueryLimits
 from kg.server.scheduler import ProcessEngine
-from kg.server.workers import WorkerSettings
+from kg.server.workers import WorkerSettings, _die_with_parent
 
 pytestmark = pytest.mark.server
 
@@ -268,6 +268,20 @@ def test_a_dead_zygote_is_replaced(store: ox.Store) -> None:
         assert engine._zygote.alive
     finally:
         engine.close()
+
+
+@pytest.mark.parametrize("parent_alive", [True, False])
+def test_a_worker_whose_zygote_died_before_it_armed_pdeathsig_exits(parent_alive: bool) -> None:
+    """PR_SET_PDEATHSIG only fires for a parent that dies after it is set: a worker whose
+    zygote was killed between the fork and the prctl would outlive it (and the pool would
+    never notice the zygote is gone). The worker compares its parent with the zygote's pid."""
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the forked child
+        zygote = os.getppid() if parent_alive else os.getppid() + 1_000_000
+        _die_with_parent(zygote)
+        os._exit(3)  # still running: the parent is the zygote
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == (3 if parent_alive else 0)
 
 
 def test_an_evaluation_error_is_a_400_and_the_worker_lives(small: ProcessEngine) -> None:
