@@ -3,8 +3,9 @@
 The draft carries a top-level ``draft:`` block that says it was machine-extracted and is
 unreviewed, by which extractor version, from which text (its SHA-256), where each profile role
 and form was read, and notes for the reviewer (ambiguous names left out, regions outside M49,
-transit without a stated origin). Every flow, claim and the tier has a locator ``sN [start:end]``
-(sentence N, character span). Output is deterministic: same text and options, same bytes.
+transit without a stated origin). Every flow, claim, recommendation and the tier has a locator
+``sN [start:end]`` (sentence N, character span; for a recommendation, the item's own span).
+Output is deterministic: same text and options, same bytes.
 """
 
 from __future__ import annotations
@@ -178,7 +179,29 @@ def draft_document(x: Extraction, g: Gazetteer, opts: DraftOptions) -> dict[str,
     claims = _claims(x)
     if claims:
         doc["claims"] = claims
+    recommendations = _recommendations(x)
+    if recommendations:
+        doc["recommendations"] = recommendations
     return doc
+
+
+def _recommendations(x: Extraction) -> list[dict[str, Any]]:
+    """One entry per recommendation, in the format of data/README.md; the text is a fixed
+    paraphrase built from the terms, as claim summaries are."""
+    out: list[dict[str, Any]] = []
+    for n, r in enumerate(x.recommendations, 1):
+        rec: dict[str, Any] = {"id": f"rec-{n}", "text": r.text}
+        if r.ordinal is not None:
+            rec["ordinal"] = r.ordinal
+        rec["actions"] = list(r.reading.actions)
+        rec["pillars"] = list(r.reading.pillars)
+        if r.forms:
+            rec["forms"] = list(r.forms)
+        if r.reading.treaties:
+            rec["treaties"] = list(r.reading.treaties)
+        rec["locator"] = r.locator
+        out.append(rec)
+    return out
 
 
 def _claims(x: Extraction) -> list[dict[str, Any]]:

@@ -1,26 +1,36 @@
-"""Extract roles, forms, flows, tier, year and effort findings from one narrative."""
+"""Extract roles, forms, flows, tier, year, effort findings and recommendations from one
+narrative.
+
+Recommendations (kg.extract.recommend) are found first and their text is blanked out (same
+length, so sentence numbers and character spans stay those of the original text) before the
+roles, forms, flows, tier, year and effort findings are read: what a government is asked to do
+is not a fact about the situation.
+"""
 
 from __future__ import annotations
 
 import bisect
 import hashlib
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kg.core.errors import choices_hint
+from kg.extract.actions import treaty_names
 from kg.extract.clauses import Place, mask_risks, read_clauses
 from kg.extract.direction import Finding, clause_findings
 from kg.extract.efforts import ClaimFinding, find_claims
 from kg.extract.errors import ExtractError
 from kg.extract.forms import COARSE, clause_forms, with_parents
 from kg.extract.gazetteer import Gazetteer
+from kg.extract.recommend import RecommendationFinding, blank_spans, find_recommendations
 from kg.extract.segment import Sentence, segment
 from kg.extract.tier import TierFinding, find_tier, find_year
 from kg.extract.tokens import tokenize
 
 #: The extractor's version; drafts record it. Bump it whenever a rule changes output.
-VERSION = "1.0.1"
+VERSION = "1.1.0"
 ROLES = ("source", "transit", "destination", "internal")
 _ANAPHOR = re.compile(
     r"\b(?:these|those|such)\s+(?:\w+\s+)?(?:migrants|workers|women|men|children|victims|"
@@ -48,6 +58,7 @@ class Extraction:
     year: int | None = None
     year_sentence: int | None = None
     claims: list[ClaimFinding] = field(default_factory=list)
+    recommendations: list[RecommendationFinding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def codes(self, kind: str) -> list[str]:
@@ -91,8 +102,11 @@ def extract(
     *,
     year: int | None = None,
     where: str = "<text>",
+    treaties: Iterable[tuple[str, str, str | None]] = (),
 ) -> Extraction:
-    """Extract what ``text`` says about ``country`` (ISO3). Deterministic and pure."""
+    """Extract what ``text`` says about ``country`` (ISO3). Deterministic and pure.
+    ``treaties`` are ``(id, title, short_name)`` of the instruments a recommendation may name
+    (data/reference/treaties.yaml)."""
     if country not in gazetteer.countries:
         raise ExtractError(
             f"unknown country code '{country}'", hint=choices_hint(country, gazetteer.countries)
@@ -100,6 +114,11 @@ def extract(
     check_text(text, where)
     sentences = segment(text)
     x = Extraction(country, hashlib.sha256(text.encode("utf-8")).hexdigest(), sentences)
+    recs = find_recommendations(text, sentences, treaty_names(treaties))
+    x.recommendations, x.notes = recs.found, list(recs.notes)
+    if recs.spans:  # read facts from the text without its recommendations
+        text = blank_spans(text, recs.spans)
+        sentences = [replace(s, text=text[s.start : s.end]) for s in sentences]
     x.tier = find_tier(sentences)
     tier_paragraph = summary_paragraph = None
     if x.tier is not None:

@@ -118,7 +118,7 @@ def draft_file(
             f"unknown agent '{assessor}'", hint=choices_hint(assessor, ref.records.agents)
         )
     text = read_narrative(path)
-    x = extract(text, code, g, year=year, where=display_path(path))
+    x = extract(text, code, g, year=year, where=display_path(path), treaties=_treaties(ref))
     known = ref.records.sources.get(source) if source else None
     entry = None
     if known is None:
@@ -132,6 +132,11 @@ def draft_file(
     opts = DraftOptions(entry["id"] if entry else str(source), agent, path.name, entry, notes)
     opts.restates = _tier_issuer(ref, agent, known.publisher if known else None)
     return DraftResult(x, dump_draft(draft_document(x, g, opts)), path.name)
+
+
+def _treaties(ref: Reference) -> list[tuple[str, str, str | None]]:
+    """The reference treaties a recommendation may name: (id, title, short name)."""
+    return [(t.id, t.title, t.short_name) for t in ref.records.treaties.values()]
 
 
 def _tier_issuer(ref: Reference, assessor: str, publisher: str | None) -> str | None:
@@ -164,7 +169,16 @@ def draft_factbook(csv_path: Path, out_dir: Path, ref: Reference) -> FactbookRun
         )
     run = FactbookRun(unmapped=unmapped, texts=len(texts))
     done = [
-        (t, extract(t.text, t.country, ref.gazetteer, where=f"{display_path(csv_path)}:{t.key}"))
+        (
+            t,
+            extract(
+                t.text,
+                t.country,
+                ref.gazetteer,
+                where=f"{display_path(csv_path)}:{t.key}",
+                treaties=_treaties(ref),
+            ),
+        )
         for t in texts
     ]
     versions: dict[tuple[str, int | None], list[str]] = {}

@@ -1,0 +1,263 @@
+"""Recommendations a narrative states, and the text they cover.
+
+Two forms are recognised:
+
+- A **recommendations section**: a line that starts with "PRIORITIZED RECOMMENDATIONS" (colon
+  optional), "Recommendations for <country>:" or "RECOMMENDATIONS" followed by a colon or the
+  end of the line. Its items follow on the heading's line and on the next lines, separated by
+  bullets (•, ◦, ▪, ●, and "-", "*", "1." at the start of a line), semicolons, line breaks and
+  full stops; a line that starts in lower case continues the item before it. After the first
+  line, the section goes on while lines start with a bullet or an imperative ("Increase …",
+  "Vigorously investigate …"), and ends at a heading ("PROSECUTION", a short line ending in a
+  colon) or at any other line. Items are numbered in order (``ordinal``: the source's priority
+  order). An item without words (a bare bullet) is skipped; a heading with no item is noted.
+- A **recommendation sentence** elsewhere: "should" (not "should have"), "is / are urged to",
+  "urges … to", "recommend(s/ed) that", "it is recommended". It runs from the start of its
+  clause (the sentence start, or after ", but", ", however", ", while", ", although", a
+  semicolon or a colon) to the end of the sentence, and on over the next sentences that a
+  semicolon joins to it when they start in lower case or with an imperative.
+
+Recommendations are not facts about the situation: the extractor blanks out every span this
+module returns before it reads roles, forms, flows, the tier or effort findings, so "Increase
+efforts to identify forced labour victims among <nationality> migrant workers" names no origin
+and no form of the country. At most ``MAX_ITEMS`` recommendations are drafted per text (the rest
+are still blanked out, and a note says how many were left out).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from kg.extract.actions import Reading, TreatyName, paraphrase, read_item
+from kg.extract.forms import PARENT, with_parents
+from kg.extract.lexicon import words
+from kg.extract.segment import Sentence
+
+MAX_ITEMS = 100
+_HEADING = re.compile(
+    r"^[ \t]*(?:prioriti[sz]ed[ \t]+recommendations[ \t]*:?|"
+    r"recommendations[ \t]+for[ \t]+[^\n:]{1,80}:|recommendations[ \t]*(?::|(?=[ \t]*(?:\n|$))))",
+    re.I | re.M,
+)
+_BULLET = re.compile(r"[ \t]*(?:[-*–—•◦▪●·]|\d{1,2}[.)])(?:[ \t]|$)")
+#: Where one item ends and the next begins inside a section.
+_SEP = re.compile(r"\n(?![ \t]*[a-z])|[;•◦▪●·]|(?<=[.!?])[ \t]+(?=[\"“(]?[A-Z])")
+_LEAD = re.compile(r"^[\s\-*–—•◦▪●·]*(?:\d{1,2}[.)]\s+)?(?:(?:and|or)\s+)?", re.I)
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_KNOWN_HEADINGS = frozenset(
+    {"prosecution", "protection", "prevention", "partnership", "trafficking profile",
+     "country narrative", "summary", "government efforts"}
+)  # fmt: skip
+#: Verbs that open recommendation items ("Increase …", "Train …"); an adverb in -ly may
+#: come first ("Vigorously investigate …").
+IMPERATIVES = words(
+    """abolish accede acknowledge adopt allocate allow amend apply approve assign assist become
+    build cease codify collect conduct consider continue convict cooperate coordinate create
+    criminalize criminalise dedicate designate develop draft educate eliminate empower enact end
+    enforce engage enhance ensure establish expand extend facilitate finalize finalise formalize
+    formalise fund give grant guarantee harmonize hold identify implement improve incorporate
+    increase inspect institute institutionalize intensify introduce investigate invest issue join
+    launch maintain make monitor negotiate offer operationalize oversee partner pass permit
+    promote prohibit prosecute protect provide publish raise ratify recognize recognise reduce
+    refer reform regulate remove report require respect revise screen seek sentence share sign
+    stop streamline strengthen support take train undertake update use utilize work"""
+)
+_MODAL = re.compile(
+    r"\bshould\b(?!\s+(?:not\s+)?have\b)|\b(?:is|are|was|were)\s+(?:strongly\s+)?urged\s+to\b|"
+    r"\burges?\s+(?:[\w-]+\s+){0,3}?to\b|\brecommend(?:s|ed)?\s+that\b|\bit\s+is\s+recommended\b",
+    re.I,
+)
+_CLAUSE_START = re.compile(
+    r",?\s+(?:but|however|while|although|though|whereas)\b,?\s*|[;:]\s*", re.I
+)
+
+
+@dataclass(frozen=True)
+class RecommendationFinding:
+    """One recommendation: its character span, sentence, priority and what it asks for."""
+
+    start: int
+    end: int
+    sentence: int
+    ordinal: int | None
+    reading: Reading
+    forms: tuple[str, ...]  # most specific with coarse parents, or trafficking-in-persons
+    text: str  # the fixed paraphrase (never the source's words)
+
+    @property
+    def locator(self) -> str:
+        """``sN [start:end]``: the sentence the item starts in and the item's span."""
+        return f"s{self.sentence} [{self.start}:{self.end}]"
+
+
+@dataclass
+class Recommendations:
+    """The recommendations of a text and every span of text they cover."""
+
+    found: list[RecommendationFinding] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _imperative(line: str) -> bool:
+    first = re.match(r"([A-Za-z]+)(?:\s+([A-Za-z]+))?", line)
+    if first is None:
+        return False
+    one, two = first.group(1).lower(), (first.group(2) or "").lower()
+    return one in IMPERATIVES or (one.endswith("ly") and two in IMPERATIVES)
+
+
+def _is_heading(line: str) -> bool:
+    if _BULLET.match(line):
+        return False
+    bare = line.rstrip(":").strip().lower()
+    letters = [c for c in line if c.isalpha()]
+    return (
+        bare in _KNOWN_HEADINGS
+        or (bool(letters) and line.isupper() and len(line) <= 80)
+        or (len(line) <= 60 and line.endswith(":"))
+    )
+
+
+def _section_end(text: str, body: int) -> int:
+    """Where the section whose body starts at ``body`` ends (see the module docstring)."""
+    nl = text.find("\n", body)
+    if nl == -1:
+        return len(text)
+    end, pos = nl, nl + 1
+    first = not text[body:nl].strip()  # nothing on the heading's line: the next line belongs
+    blank = False
+    while pos < len(text):
+        nl = text.find("\n", pos)
+        line_end = len(text) if nl == -1 else nl
+        line = text[pos:line_end].strip()
+        if not line:
+            blank = True
+        elif _is_heading(line):
+            break
+        elif first or _BULLET.match(line) or _imperative(line) or (not blank and line[0].islower()):
+            end, blank, first = line_end, False, False
+        else:
+            break
+        pos = line_end + 1
+    return end
+
+
+def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The item spans of a section body ``text[start:end]``, without bullets or empty items."""
+    out = []
+    cuts = [m.span() for m in _SEP.finditer(text, start, end)]
+    a = start
+    for b, nxt in [*cuts, (end, end)]:
+        piece = text[a:b]
+        lead = _LEAD.match(piece)
+        s = a + (lead.end() if lead else 0)
+        e = b
+        while e > s and (text[e - 1].isspace() or text[e - 1] in ".,;:"):
+            e -= 1
+        if e > s and _WORD.search(text, s, e):
+            out.append((s, e))
+        a = nxt
+    return out
+
+
+def _sentence_at(starts: list[int], pos: int) -> int:
+    return max(1, bisect.bisect_right(starts, pos))
+
+
+def find_recommendations(
+    text: str, sentences: list[Sentence], treaties: list[TreatyName]
+) -> Recommendations:
+    """The recommendations of ``text`` (sections and sentences) and the spans they cover."""
+    out = Recommendations()
+    starts = [s.start for s in sentences]
+    items: list[tuple[int, int, int | None]] = []
+    for m in _HEADING.finditer(text):
+        if out.spans and m.start() < out.spans[-1][1]:
+            continue  # a heading inside the previous section's items
+        body = m.end()
+        end = _section_end(text, body)
+        found = _items(text, body, end)
+        if not found:
+            out.notes.append(
+                f"s{_sentence_at(starts, m.start())}: a recommendations heading with no item "
+                "after it"
+            )
+        items += [(a, b, k) for k, (a, b) in enumerate(found, 1)]
+        out.spans.append((m.start(), max(end, body)))
+    sections = list(out.spans)  # in order, not overlapping
+    section_starts = [a for a, _ in sections]
+    covered = 0  # end of the last recommendation sentence
+    for s in sentences:
+        i = bisect.bisect_left(section_starts, s.end) - 1
+        if s.start < covered or (i >= 0 and sections[i][1] > s.start):
+            continue
+        modal = _MODAL.search(text, s.start, s.end)
+        if modal is None:
+            continue
+        cut = [c.end() for c in _CLAUSE_START.finditer(text, s.start, modal.start())]
+        a, b = (cut[-1] if cut else s.start), s.end
+        for nxt in sentences[s.index :]:
+            gap = text[b : nxt.start]
+            if ";" not in gap or "\n\n" in gap:
+                break
+            if not (nxt.text[:1].islower() or _imperative(nxt.text)):
+                break
+            b = nxt.end
+        covered = b
+        out.spans.append((a, b))
+        items.append((a, b, None))
+    items.sort()
+    labels = {t.id: t.label for t in treaties}
+    for a, b, ordinal in items[:MAX_ITEMS]:
+        sentence = _sentence_at(starts, a)
+        reading = read_item(text[a:b], treaties)
+        forms = set(reading.forms)
+        full = sorted(forms | {p for p in with_parents(forms) if p not in PARENT})
+        if not full and not reading.treaties:
+            full = ["trafficking-in-persons"]
+        if reading.pillar_guessed:
+            out.notes.append(
+                f"s{sentence}: a recommendation names no pillar; drafted as prevention"
+            )
+        out.found.append(
+            RecommendationFinding(
+                a, b, sentence, ordinal, reading, tuple(full), paraphrase(reading, full, labels)
+            )
+        )
+    if len(items) > MAX_ITEMS:
+        out.notes.append(
+            f"{len(items) - MAX_ITEMS} recommendations after the first {MAX_ITEMS} were left "
+            "out of the draft (their text is still not read as facts)"
+        )
+    out.spans.sort()
+    return out
+
+
+def blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with every span replaced by spaces (line breaks kept): same length, so every
+    character position, sentence span and locator stays valid."""
+    if not spans:
+        return text
+    out, pos = [], 0
+    for a, b in sorted(spans):
+        a = max(a, pos)
+        if b <= a:
+            continue
+        out.append(text[pos:a])
+        out.append(re.sub(r"[^\n]", " ", text[a:b]))
+        pos = b
+    out.append(text[pos:])
+    return "".join(out)
+
+
+__all__ = [
+    "IMPERATIVES",
+    "MAX_ITEMS",
+    "RecommendationFinding",
+    "Recommendations",
+    "blank_spans",
+    "find_recommendations",
+]
