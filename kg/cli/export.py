@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from kg.cli.options import (
@@ -70,14 +72,30 @@ def export(
 
     _check_options(fmt in netio.RDF_FORMATS, fmt, network, output, nodes, edges, excel)
     store = source_store(ctx, source)
+    if fmt in netio.RDF_FORMATS:
+        with output_stream(output) as stream:
+            netio.export(store, fmt, stream)
+        return
+    graph = _network(store, source, network or "flows")
     if fmt == "csv" and (nodes or edges):
-        graph = netio.network_of(store, network or "flows")
         for table, target in {"nodes": nodes, "edges": edges}.items():
             if target:
                 write_output(target, netio.csv_bytes(graph, table, excel=excel))
         return
     with output_stream(output) as stream:
-        netio.export(store, fmt, stream, network=network or "flows", excel=excel)
+        netio.write_network(graph, fmt, stream, excel=excel)
+
+
+def _network(store: Any, source: Source, network: str) -> Any:
+    """The network to write: a build's flow network is kept beside it once read
+    (``kg.api.netcache``), so the next export of the same build does not read it again."""
+    from kg.network import export as netio
+
+    if network == "flows" and source.endpoint is None and source.graph is None and not source.data:
+        from kg.api.netcache import build_flow_network
+
+        return build_flow_network(source.build_dir, store)
+    return netio.network_of(store, network)
 
 
 def _check_options(

@@ -11,9 +11,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from types import NoneType
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-import networkx as nx
+if TYPE_CHECKING:  # networkx loads only where a networkx graph is made
+    import networkx as nx
+
 
 _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
@@ -51,6 +53,8 @@ class Network:
 
     def to_networkx(self) -> nx.MultiDiGraph:
         """The same network as a networkx MultiDiGraph."""
+        import networkx as nx
+
         g = nx.MultiDiGraph(**self.graph)
         g.add_nodes_from(self.node_rows)
         g.add_edges_from(self.edge_rows)

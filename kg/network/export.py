@@ -8,9 +8,8 @@ Edge ids are ``e0``, ``e1``, … in that sorted order; the flow or predicate IRI
 
 from __future__ import annotations
 
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-import networkx as nx
 import pyoxigraph as ox
 
 from kg.core.errors import QueryError, choices_hint
@@ -19,6 +18,9 @@ from kg.network.common import Network
 from kg.network.gexf import GEXF_NS, GEXF_VIZ, gexf_bytes, write_gexf
 from kg.network.graphml import GRAPHML_NS, graphml_bytes, write_graphml
 from kg.network.tables import CSV_FIRST, csv_bytes, csv_zip, edges_csv, nodes_csv
+
+if TYPE_CHECKING:  # networkx loads only where a networkx graph is made
+    import networkx as nx
 
 RDF_FORMATS = ("turtle", "ntriples", "jsonld", "trig")
 NETWORK_FORMATS = ("graphml", "gexf", "csv")

@@ -20,9 +20,8 @@ Absent values are left out (no None), so GraphML/GEXF writers can declare every 
 from __future__ import annotations
 
 from operator import itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import pyoxigraph as ox
 
 from kg.core import vocab as V
@@ -37,6 +36,9 @@ from kg.network.read import (
     resolve_country,
     resolve_form,
 )
+
+if TYPE_CHECKING:  # networkx loads only where a networkx graph is made
+    import networkx as nx
 
 FLOW_TYPES = ("aggregate", "component", "unknown")
 ROLES = ("source", "destination", "both", "internal")

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import io
 import math
-from typing import IO, Any
-
-import networkx as nx
+from typing import IO, TYPE_CHECKING, Any
 
 from kg.network.common import (
     CACHED,
@@ -28,6 +26,9 @@ from kg.network.common import (
     xml_text,
 )
 from kg.network.look import NodeLook, looks
+
+if TYPE_CHECKING:  # networkx loads only where a networkx graph is made
+    import networkx as nx
 
 GEXF_NS = "http://www.gexf.net/1.2draft"
 GEXF_VIZ = "http://www.gexf.net/1.2draft/viz"

@@ -9,9 +9,7 @@ about a second and in constant extra memory.
 from __future__ import annotations
 
 import io
-from typing import IO, Any
-
-import networkx as nx
+from typing import IO, TYPE_CHECKING, Any
 
 from kg.network.common import (
     CACHED,
@@ -26,6 +24,9 @@ from kg.network.common import (
     sorted_edges,
     sorted_nodes,
 )
+
+if TYPE_CHECKING:  # networkx loads only where a networkx graph is made
+    import networkx as nx
 
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 

@@ -14,11 +14,12 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from kg.network.common import Network
+
+if TYPE_CHECKING:  # networkx loads only where a networkx graph is made
+    import networkx as nx
 
 #: Plane units per degree of longitude (the world is 9,000 units wide).
 SCALE = 25.0

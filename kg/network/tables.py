@@ -11,14 +11,15 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from kg.core.cells import spreadsheet_safe
 from kg.core.errors import QueryError, choices_hint
 from kg.network.common import Network, attr_types, cell, sorted_edges, sorted_nodes
 from kg.network.look import looks
+
+if TYPE_CHECKING:  # networkx loads only where a networkx graph is made
+    import networkx as nx
 
 TABLES = ("both", "nodes", "edges")
 BOM = "\ufeff"
