@@ -53,11 +53,12 @@ def extract(
 
     The draft (data/README.md, "Machine-extracted drafts") gives the country's roles, the
     forms, where its nationals are exploited, where foreign victims come from, transit, the
-    tier and report year when stated, and effort findings; every fact has a sentence locator
-    (s3 = third sentence). It is marked unreviewed: moved into data/ it builds, and queries
-    and the dossier show its facts as unreviewed until draft.review says reviewed. Ambiguous
-    names are left out and listed as notes. Refused: empty or binary files, texts that are not
-    about trafficking, unknown countries (one line, exit 1, nothing written).
+    tier and report year when stated, effort findings, and the recommendations the text makes
+    (never read as facts); every fact has a sentence locator (s3 = third sentence). It is
+    marked unreviewed: moved into data/ it builds, and queries and the dossier show its facts
+    as unreviewed until draft.review says reviewed. Ambiguous names are left out and listed as
+    notes. Refused: empty or binary files, texts that are not about trafficking, unknown
+    countries (one line, exit 1, nothing written).
 
     Example:
 

@@ -50,7 +50,10 @@ def recommendations(d: Dossier) -> str:
     parts = []
     for pillar in order:
         items = []
-        for r in sorted(by_pillar[pillar], key=lambda r: r.get("ordinal") or 0):
+        ranked = sorted(
+            by_pillar[pillar], key=lambda r: (r.get("ordinal") is None, r.get("ordinal") or 0)
+        )
+        for r in ranked:
             details = [
                 ("Action", r["actionLabel"]),
                 ("Forms", r["formLabel"]),
@@ -59,8 +62,10 @@ def recommendations(d: Dossier) -> str:
                 ("Status", r["statusLabel"]),
             ]
             meta = " · ".join(f"{k}: {e('; '.join(map(str, v)))}" for k, v in details if v)
+            ordinal = r.get("ordinal")
+            rank = "" if ordinal is None else f'<span class="ord">#{e(ordinal)}</span> '
             items.append(
-                f'<li><span class="ord">#{e(r.get("ordinal"))}</span> {e(r.get("text"))}'
+                f"<li>{rank}{e(r.get('text'))}"
                 f"{review_badge(d.review, r.get('recommendation'))}"
                 f'<div class="note">{meta} · {e(r.get("sourceTitle"))} '
                 f"{e(r.get('locator'))}</div></li>"

@@ -93,3 +93,5 @@ def test_the_query_and_the_dossier_show_them_as_unreviewed(built: pipeline.Build
     section = page[page.index("Recommendations by pillar") :]
     assert "Asks the government to accede to a treaty" in section
     assert section.count("machine-extracted, unreviewed") >= 5
+    assert '<span class="ord">#3</span> Asks the government to accede' in section
+    assert '<span class="ord">#</span>' not in section  # a "should" sentence has no rank
