@@ -5,17 +5,21 @@ Two forms are recognised:
 - A **recommendations section**: a line that starts with "PRIORITIZED RECOMMENDATIONS" (colon
   optional), "Recommendations for <country>:" or "RECOMMENDATIONS" followed by a colon or the
   end of the line. Its items follow on the heading's line and on the next lines, separated by
-  bullets (•, ◦, ▪, ●, and "-", "*", "1." at the start of a line), semicolons, line breaks and
-  full stops; a line that starts in lower case continues the item before it. After the first
-  line, the section goes on while lines start with a bullet or an imperative ("Increase …",
-  "Vigorously investigate …"), and ends at a heading ("PROSECUTION", a short line ending in a
-  colon) or at any other line. Items are numbered in order (``ordinal``: the source's priority
-  order). An item without words (a bare bullet) is skipped; a heading with no item is noted.
-- A **recommendation sentence** elsewhere: "should" (not "should have"), "is / are urged to",
-  "urges … to", "recommend(s/ed) that", "it is recommended". It runs from the start of its
-  clause (the sentence start, or after ", but", ", however", ", while", ", although", a
-  semicolon or a colon) to the end of the sentence, and on over the next sentences that a
-  semicolon joins to it when they start in lower case or with an imperative.
+  bullets (•, ◦, ▪, ●, a lone "*", and "-", "1." at the start of a line), semicolons, full
+  stops and line breaks; a line continues the item before it when it starts in lower case, or
+  when the line before did not end with a stop and it starts with neither a bullet nor an
+  imperative (text wrapped inside an item). After the first line, the section goes on over
+  lines that start with a bullet or an imperative ("Increase …", "Vigorously investigate …")
+  and over lines that continue an item; it ends at a heading ("PROSECUTION", a short line
+  ending in a colon), or at any other line. Items are numbered in order (``ordinal``: the
+  source's priority order). An item without words (a bare bullet) is skipped; a heading with
+  no item is noted.
+- A **recommendation sentence** elsewhere: "should" (not "should have"), "is / are urged
+  (encouraged, called upon) to", "urges … to", "recommend(s/ed) that", "it is recommended".
+  It runs from the start of its clause (the sentence start, or after ", but", ", however",
+  ", while", ", although", a semicolon or a colon) to the end of the sentence, and on over the
+  next sentences that a semicolon joins to it when they start in lower case or with an
+  imperative.
 
 Recommendations are not facts about the situation: the extractor blanks out every span this
 module returns before it reads roles, forms, flows, the tier or effort findings, so "Increase
@@ -42,8 +46,8 @@ _HEADING = re.compile(
     re.I | re.M,
 )
 _BULLET = re.compile(r"[ \t]*(?:[-*–—•◦▪●·]|\d{1,2}[.)])(?:[ \t]|$)")
-#: Where one item ends and the next begins inside a section.
-_SEP = re.compile(r"\n(?![ \t]*[a-z])|[;•◦▪●·]|(?<=[.!?])[ \t]+(?=[\"“(]?[A-Z])")
+#: Where one item ends and the next begins inside a line of a section (line breaks: _new_item).
+_SEP = re.compile(r"[;•◦▪●·]|(?<=\s)\*(?=\s)|(?<=[.!?])[ \t]+(?=[\"“(]?[A-Z])")
 _LEAD = re.compile(r"^[\s\-*–—•◦▪●·]*(?:\d{1,2}[.)]\s+)?(?:(?:and|or)\s+)?", re.I)
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _KNOWN_HEADINGS = frozenset(
@@ -65,7 +69,8 @@ IMPERATIVES = words(
     stop streamline strengthen support take train undertake update use utilize work"""
 )
 _MODAL = re.compile(
-    r"\bshould\b(?!\s+(?:not\s+)?have\b)|\b(?:is|are|was|were)\s+(?:strongly\s+)?urged\s+to\b|"
+    r"\bshould\b(?!\s+(?:not\s+)?have\b)|"
+    r"\b(?:is|are)\s+(?:strongly\s+)?(?:urged|encouraged|called\s+upon)\s+to\b|"
     r"\burges?\s+(?:[\w-]+\s+){0,3}?to\b|\brecommend(?:s|ed)?\s+that\b|\bit\s+is\s+recommended\b",
     re.I,
 )
@@ -121,13 +126,26 @@ def _is_heading(line: str) -> bool:
     )
 
 
+def _new_item(previous: str, line: str) -> bool:
+    """Whether ``line`` (stripped, not blank) starts a new item rather than continuing the
+    item of the line before it (``previous``, stripped): it starts with a bullet or an
+    imperative, or the line before ended its item with a stop and this one is not in lower
+    case. A line wrapped inside an item ("… among" / "Burmese migrant workers") continues it."""
+    if _BULLET.match(line) or _imperative(line):
+        return True
+    if line[0].islower():
+        return False
+    return previous.endswith((".", ";", "!", "?", ":"))
+
+
 def _section_end(text: str, body: int) -> int:
     """Where the section whose body starts at ``body`` ends (see the module docstring)."""
     nl = text.find("\n", body)
     if nl == -1:
         return len(text)
     end, pos = nl, nl + 1
-    first = not text[body:nl].strip()  # nothing on the heading's line: the next line belongs
+    previous = text[body:nl].strip()
+    first = not previous  # nothing on the heading's line: the next line belongs
     blank = False
     while pos < len(text):
         nl = text.find("\n", pos)
@@ -137,8 +155,13 @@ def _section_end(text: str, body: int) -> int:
             blank = True
         elif _is_heading(line):
             break
-        elif first or _BULLET.match(line) or _imperative(line) or (not blank and line[0].islower()):
-            end, blank, first = line_end, False, False
+        elif (
+            first
+            or _BULLET.match(line)
+            or _imperative(line)
+            or (not blank and not _new_item(previous, line))
+        ):
+            end, blank, first, previous = line_end, False, False, line
         else:
             break
         pos = line_end + 1
@@ -147,10 +170,24 @@ def _section_end(text: str, body: int) -> int:
 
 def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The item spans of a section body ``text[start:end]``, without bullets or empty items."""
-    out = []
     cuts = [m.span() for m in _SEP.finditer(text, start, end)]
+    pos, previous = start, ""
+    while pos < end:  # line breaks that start a new item (see _new_item)
+        nl = text.find("\n", pos, end)
+        if nl == -1:
+            break
+        previous = text[pos:nl].strip() or previous
+        after = text.find("\n", nl + 1, end)
+        line = text[nl + 1 : end if after == -1 else after].strip()
+        if not line or not previous or _new_item(previous, line):
+            cuts.append((nl, nl + 1))
+        pos = nl + 1
+    cuts.sort()
+    out = []
     a = start
     for b, nxt in [*cuts, (end, end)]:
+        if b < a:
+            continue
         piece = text[a:b]
         lead = _LEAD.match(piece)
         s = a + (lead.end() if lead else 0)

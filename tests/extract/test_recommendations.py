@@ -94,11 +94,38 @@ def test_items_on_the_headings_line_are_read_too(gazetteer: Gazetteer) -> None:
     ]
 
 
+def test_wrapped_lines_stay_one_item_and_plain_lines_are_items(gazetteer: Gazetteer) -> None:
+    text = (
+        "PRIORITIZED RECOMMENDATIONS:\n"
+        "Increase efforts to identify forced labour victims among\n"
+        "Burmese migrant workers and refer them to care. * Adopt a\n"
+        "national action plan\n"
+        "Fund shelters for child victims\n"
+        "Screen Ugandan girls in\n"
+        "Kenyan bars for sex trafficking indicators\n\n"
+        "The government maintained efforts. " + PROFILE
+    )
+    x = run(gazetteer, text)
+    assert items(x, text) == [
+        "Increase efforts to identify forced labour victims among\n"
+        "Burmese migrant workers and refer them to care",
+        "Adopt a\nnational action plan",
+        "Fund shelters for child victims",
+        "Screen Ugandan girls in\nKenyan bars for sex trafficking indicators",
+    ]
+    got = x.summary()
+    assert got == extract(PROFILE, "KEN", gazetteer).summary()  # the narrative after it counts
+    assert "sex-trafficking" not in got["forms"]
+
+
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
         ("The government should increase funding for victim shelters.", 1),
         ("Authorities are urged to end the forced labour of conscripts.", 1),
+        ("The ministry is strongly encouraged to fund shelters for victims.", 1),
+        # past tense: what someone was urged to do is a fact about the past, not a request
+        ("In 2019 donors were urged to fund shelters, and victims were exploited in Oman.", 0),
         ("Observers recommended that officials screen returnees for trafficking.", 1),
         ("The report urges the government to ratify ILO Convention No. 29.", 1),
         # a criticism of what happened, not a recommendation
