@@ -1,0 +1,33 @@
+"""The GraphML/GEXF and push benchmarks render their sections (the runs themselves need big
+builds and real servers: the coordinator runs them, see bench/RESULTS.md)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench import network_bench, push_bench
+
+
+def test_network_section_names_targets_and_ratios() -> None:
+    inside = {
+        "scan": 2.0, "optional": 8.0, "kept": 0.3, "edges": 41223,
+        "graphml": 0.5, "graphml networkx": 5.0, "gexf": 0.6, "gexf networkx": 3.0,
+    }  # fmt: skip
+    commands = {"graphml, first (store)": (9.0, 300.0), "graphml, next (kept)": (1.5, 200.0)}
+    r = {"commands": commands, "inside": inside, "same bytes": True, "triples": 914628}
+    text = network_bench.render(
+        {"1M": r, "5M": r | {"commands": {"graphml, next (kept)": (11.0, 1)}}}, "1.0"
+    )
+    assert "| 1M | 914,628 | `graphml, next (kept)` | 1.50 | 200 | ≤ 2 s: met |" in text
+    assert "| 5M | 914,628 | `graphml, next (kept)` | 11.00 | 1 | ≤ 10 s: not met |" in text
+    for part in ("| 4.0× |", "| 10.0× |", "| yes |"):
+        assert part in text
+
+
+def test_push_section(monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = {"Oxigraph": {"first": 3.0, "again": 1.0, "dry": 1.1, "prune": 1.2}}
+    manifest = {"triples": 313114, "graphs": {"a": 1, "b": 2}}
+    monkeypatch.setattr(push_bench, "startup", lambda: 0.3)
+    text = push_bench.render(12.0, manifest, rows)
+    assert "313,114 triples in 2 named graphs" in text
+    assert "| Oxigraph | 3.00 | 1.00 | 1.10 | 1.20 |" in text
