@@ -10,6 +10,8 @@ from pathlib import Path
 from bench import startup
 from kg.importers import IMPORTERS, KINDS
 
+ROOT = Path(__file__).resolve().parent.parent
+
 #: Libraries and stages that only a command that runs needs.
 HEAVY = {"pyoxigraph", "rdflib", "pyshacl", "networkx", "yaml", "pandas", "importlib.metadata"}
 #: The kg modules ``kg --help`` may load: the command line, errors, the importer kinds.
@@ -50,9 +52,27 @@ def test_constants_written_out_for_the_command_line_agree() -> None:
     assert query.PAGE_SIZE == endpoint.PAGE_SIZE
 
 
-def test_version_is_read_only_when_asked() -> None:
+def test_version_is_the_installed_packages_without_a_metadata_look_up() -> None:
+    from importlib.metadata import version
+
+    from kg.core.version import __version__
+
     code = "from kg.cli import cli\ncli(['--version'], standalone_mode=False)"
-    assert "importlib.metadata" in modules_after(code)
+    assert "importlib.metadata" not in modules_after(code)
+    assert __version__ == version("kg-tip")  # pyproject.toml reads it from kg.core.version
+
+
+def test_a_query_on_a_build_loads_neither_the_build_stages_nor_yaml(
+    shipped_build_dir: Path,
+) -> None:
+    """``kg query`` on an up-to-date build opens its store: it checks the inputs (by their
+    sizes and times, hashing only a changed one) without loading the YAML reader or a stage."""
+    args = ["--data", str(ROOT / "data"), "query", "tiers", "--build", str(shipped_build_dir)]
+    code = f"from kg.cli import cli\ncli({args!r}, standalone_mode=False)"
+    loaded = modules_after(code)
+    stages = {"kg.pipeline.run", "kg.source.loader", "kg.graph", "kg.shacl.fast", "kg.network"}
+    assert not {"yaml", "rdflib", "pyshacl", "networkx", "importlib.metadata"} & loaded
+    assert not stages & loaded
 
 
 def test_the_startup_benchmark_runs(tmp_path: Path) -> None:

@@ -8,7 +8,6 @@ override them (see ``kg.query.named.query_dirs`` and ``kg.source.loader.find_sou
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 from typing import Final, Literal
 
@@ -30,8 +29,9 @@ def shipped(name: Resource) -> Path:
     Raises:
         ConfigError: when the installation lacks it (a broken install, not a user mistake).
     """
-    packaged = resources.files("kg").joinpath("_resources", name)
-    if isinstance(packaged, Path) and packaged.is_dir():
+    # kg is a regular package on disk (importlib.resources would say the same, at a cost)
+    packaged = Path(__file__).resolve().parents[1] / "_resources" / name
+    if packaged.is_dir():
         return packaged
     checkout = Path(__file__).resolve().parents[2] / CHECKOUT[name]
     if checkout.is_dir():

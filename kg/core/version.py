@@ -1,12 +1,8 @@
-"""kg's version, read from the installed package's metadata."""
+"""kg's version: the one place it is written (pyproject.toml reads it from here, as
+``[tool.setuptools.dynamic]``), so that knowing it costs no package-metadata look-up at start-up."""
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("kg-tip")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0"
+__version__ = "0.1.0"
 
 __all__ = ["__version__"]

@@ -7,9 +7,20 @@ May import: the stages it runs (``kg.core``, ``kg.source``, ``kg.importers``, ``
 ``kg.shacl``) and any other subpackage below it; never ``kg.cli``.
 """
 
+from __future__ import annotations
+
+import importlib
+
 from kg.pipeline.opening import ensure_build, load_build, open_build
-from kg.pipeline.run import BuildResult, graph_counts, jsonld_context, run
 from kg.pipeline.settings import MANIFEST, OUTPUTS, REPORT, Progress, Settings
+
+#: False at run time; type checkers read the imports below. The build's stages (``run``)
+#: load on first use, so that a read-only command opening a build does not load them.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from kg.pipeline.run import BuildResult, graph_counts, jsonld_context, run
 
 __all__ = [
     "MANIFEST",
@@ -25,3 +36,13 @@ __all__ = [
     "open_build",
     "run",
 ]
+
+_LAZY = ("BuildResult", "graph_counts", "jsonld_context", "run")
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'kg.pipeline' has no attribute {name!r}")
+    value = getattr(importlib.import_module("kg.pipeline.run"), name)
+    globals()[name] = value
+    return value

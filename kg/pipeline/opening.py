@@ -14,7 +14,6 @@ import pyoxigraph as ox
 from kg.core.errors import KGError, Location, SourceError, display_path
 from kg.core.fileio import check_private_dir
 from kg.pipeline.ondisk import open_store
-from kg.pipeline.run import run
 from kg.pipeline.settings import INPUT_STATS, MANIFEST, Progress, Settings, input_files
 
 log = logging.getLogger(__name__)
@@ -144,6 +143,8 @@ def ensure_build(settings: Settings, *, progress: Progress = _noop) -> ox.Store:
         settings = replace(settings, nquads=recorded_nquads(settings.out_dir))
     if is_stale(settings):
         log.info("build in %s is missing or stale; building", settings.out_dir)
+        from kg.pipeline.run import run  # the build's stages load only when it runs
+
         result = run(settings, progress=progress)
         if not result.report.conforms:
             raise KGError(

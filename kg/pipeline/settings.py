@@ -53,7 +53,7 @@ class Settings:
 
 def input_files(settings: Settings) -> list[Path]:
     """The files a build reads, in a stable order."""
-    from kg.source.loader import find_sources
+    from kg.source.files import find_sources  # not the YAML reader: no PyYAML to load
 
     onto = sorted(p for p in settings.ontology_dir.glob("*.ttl") if p.is_file())
     inputs = [*onto, *find_sources(settings.data_dir), *settings.nquads]

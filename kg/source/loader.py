@@ -10,6 +10,8 @@ from typing import Any
 import yaml
 
 from kg.core.errors import Location, SourceError, display_path
+from kg.source.files import find_sources as find_sources
+from kg.source.files import shipped_reference as shipped_reference
 from kg.source.yamlerrors import char_name, yaml_error
 
 try:  # libyaml is ~10x faster; both are safe loaders
@@ -50,33 +52,6 @@ class SourceDoc:
             if not probe:
                 return Location(self.name, 1, 1)
             probe = probe[:-1]
-
-
-def find_sources(data_dir: Path) -> list[Path]:
-    """Return every ``*.yaml``/``*.yml`` file below ``data_dir`` in a stable order, then kg's
-    shipped reference data (countries, regions, agents, treaties) unless ``data_dir`` has its
-    own ``reference/`` folder, which then replaces it."""
-    if not data_dir.is_dir():
-        raise SourceError(
-            f"data directory {display_path(data_dir)} does not exist",
-            hint="pass --data DIR, or start a project with 'kg init DIR'",
-        )
-    own = _yaml_files(data_dir)
-    if (data_dir / "reference").is_dir():
-        return own
-    return [*own, *shipped_reference()]
-
-
-def shipped_reference() -> list[Path]:
-    """kg's own reference files (countries, regions, agents, treaties)."""
-    from kg.core.resources import shipped
-
-    return _yaml_files(shipped("reference"))
-
-
-def _yaml_files(directory: Path) -> list[Path]:
-    files = [p for p in directory.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file()]
-    return sorted(files, key=lambda p: p.relative_to(directory).as_posix())
 
 
 def load_sources(data_dir: Path) -> list[SourceDoc]:
