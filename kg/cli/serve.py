@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import click
@@ -179,7 +180,10 @@ def serve(
         return
     if not server.is_loopback(host):
         click.echo(f"warning: listening on {host}: other machines can query this graph", err=True)
-    app = server.open_app(store, config, workers, long_queries=long_queries, fast_lane=fast_lane)
+    on_disk = source.endpoint is None and source.graph is None and source.data is None
+    app = server.open_app(
+        store, config, workers, long_queries=long_queries, fast_lane=fast_lane, in_memory=on_disk
+    )
     confinement = server.confinement(app)
     if not confinement.confined:
         click.echo(
@@ -187,6 +191,11 @@ def serve(
             f"{confinement.describe()}); SERVICE is still refused by the query check",
             err=True,
         )
+    from kg.server.explorer import prepare
+
+    started = time.perf_counter()
+    prepare(app)  # the explorer's index: every page a render, from the first visit
+    index_seconds = time.perf_counter() - started
     if warm_up:
         import threading
 
@@ -199,7 +208,8 @@ def serve(
         port,
         ready=lambda url: click.echo(
             f"serving {url} (SPARQL endpoint {url}sparql); press Ctrl+C to stop\n"
-            f"query workers cut off the network by: {confinement.describe()}",
+            f"query workers cut off the network by: {confinement.describe()}\n"
+            f"explorer index read in {index_seconds:.1f} s",
             err=True,
         ),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -198,8 +199,20 @@ def where_braces(text: str) -> list[int]:
     """Indexes of the ``{`` opening each WHERE group (the query's and every subquery's).
 
     Comments, strings and IRIs are skipped. A query written without the WHERE keyword gets
-    its first top-level brace.
+    its first top-level brace. Remembered for the last texts seen (a named query is bound
+    again and again: scanning it costs milliseconds).
     """
+    if len(text) > 65_536:  # not kept: a few large texts would hold much memory
+        return list(_scan_braces(text))
+    return list(_where_braces(text))
+
+
+@lru_cache(maxsize=256)
+def _where_braces(text: str) -> tuple[int, ...]:
+    return _scan_braces(text)
+
+
+def _scan_braces(text: str) -> tuple[int, ...]:
     found: list[int] = []
     i, depth, after_where, first = 0, 0, False, -1
     while i < len(text):
@@ -232,7 +245,7 @@ def where_braces(text: str) -> list[int]:
         elif not ch.isspace():
             after_where = False
         i += 1
-    return found or ([first] if first >= 0 else [])
+    return tuple(found or ([first] if first >= 0 else []))
 
 
 def inject_values(text: str, bound: Mapping[str, Term]) -> str:

@@ -7,6 +7,7 @@ graph; the page only adds headings and explanations of how to read it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pyoxigraph as ox
@@ -28,29 +29,36 @@ def dossier(
     places: dict[str, dict[str, Any]] | None = None,
     latest: dict[str, dict[str, Any]] | None = None,
     flows: dict[str, Any] | None = None,
+    rows: Mapping[str, Mapping[str, list[Record]]] | None = None,
 ) -> Dossier:
     """Read everything the dossier of country ``code`` (ISO3) shows; QueryError if unknown.
 
     A caller that shows many dossiers of the same store (kg serve) passes what does not depend
     on the country, read once: ``places`` (``kg.network.read_places``), ``latest``
     (``kg.network.latest_tiers`` of every country) and ``flows`` (``kg.network.read_flows`` of
-    the whole store: the country's own are picked from them)."""
+    the whole store: the country's own are picked from them), and ``rows``: query name →
+    country IRI → that country's rows of the dossier query of that name, read for every
+    country at once (``kg.server.siteindex``); a query not in ``rows`` runs for the country."""
     places = places if places is not None else F.read_places(store)
     iri = F.resolve_country(store, code, places)
     if places[iri]["kind"] != "country":
         raise QueryError(f"{code!r} is a region, not a country", hint="give an ISO3 code")
     c = {"country": iri}
-    country = group(QUERIES.select(store, "country", **c), "country", ("alt", "regionLabel"))
+
+    def select(name: str) -> list[Record]:
+        if rows is not None and name in rows:
+            return [dict(r) for r in rows[name].get(iri, ())]
+        return QUERIES.select(store, name, **c)
+
+    country = group(select("country"), "country", ("alt", "regionLabel"))
     d = Dossier(iri=iri, code=str(places[iri]["code"]), country=country[0], places=places)
     d.tiers = sorted(
         [r for r in NETWORK_QUERIES.select(store, "tiers", **c)],
         key=lambda r: (rq.integer(r, "year") or 0, rq.text(r, "assessment")),
     )
-    d.assessments = group(
-        QUERIES.select(store, "assessments", **c), "assessment", ("roleLabel", "form")
-    )
+    d.assessments = group(select("assessments"), "assessment", ("roleLabel", "form"))
     forms: dict[str, Record] = {}
-    for r in QUERIES.select(store, "assessments", **c):
+    for r in select("assessments"):
         if r.get("form"):
             entry = forms.setdefault(rq.text(r, "form"), dict(r))
             entry["principal"] = entry.get("principal") is True or r.get("principal") is True
@@ -59,29 +67,29 @@ def dossier(
     every = flows if flows is not None else F.read_flows(store, country=iri)
     d.flows = F.select_flows(every, country=iri)
     d.policies = group(
-        QUERIES.select(store, "policies", **c),
+        select("policies"),
         "policy",
         ("effectLabel", "formLabel", "flow", "ordinal", "kindLabel"),
     )
     d.recommendations = group(
-        QUERIES.select(store, "recommendations", **c),
+        select("recommendations"),
         "recommendation",
         ("formLabel", "policyLabel", "treatyLabel", "actionLabel", "pillarLabel", "statusLabel"),
     )
-    d.claims = group(QUERIES.select(store, "claims", **c), "claim", ("sourceTitle",))
+    d.claims = group(select("claims"), "claim", ("sourceTitle",))
     by_claim = {str(x["claim"]): x for x in d.claims}
     pairs = group(
-        [{**r, "pair": f"{r['a']} {r['b']}"} for r in QUERIES.select(store, "contradictions", **c)],
+        [{**r, "pair": f"{r['a']} {r['b']}"} for r in select("contradictions")],
         "pair",
         ("resolution", "rationale", "preferred"),
     )
     for p in pairs:
         p["left"], p["right"] = by_claim.get(str(p["a"])), by_claim.get(str(p["b"]))
     d.contradictions = [p for p in pairs if p["left"] and p["right"]]
-    d.statistics = group(QUERIES.select(store, "statistics", **c), "statistic")
-    d.roles = group(QUERIES.select(store, "roles", **c), "evidence")
-    d.sources = group(QUERIES.select(store, "sources", **c), "doc")
-    for r in QUERIES.select(store, "review", **c):
+    d.statistics = group(select("statistics"), "statistic")
+    d.roles = group(select("roles"), "evidence")
+    d.sources = group(select("sources"), "doc")
+    for r in select("review"):
         d.review[rq.text(r, "fact")] = rq.text(r, "status").rsplit("review-", 1)[-1]
         if r.get("tool") and str(r["tool"]) not in d.review_tools:
             d.review_tools.append(str(r["tool"]))

@@ -32,6 +32,7 @@ from kg.server.htmlkit import (
     page,
     url,
 )
+from kg.server.siteindex import dossier_rows
 from kg.server.state import Explorer, explorer_of
 
 HTML = "text/html; charset=utf-8"
@@ -83,7 +84,7 @@ def _cached(state: Explorer, key: Any, render: Any) -> bytes:
     (compressed pages are about a tenth of their size: many more fit in the cache)."""
     hit = state.pages.get(key)
     if hit is None:
-        hit = gzip.compress(render().encode(), compresslevel=6, mtime=0)
+        hit = gzip.compress(render().encode(), compresslevel=1, mtime=0)
         state.pages.put(key, hit)
     assert isinstance(hit, bytes)
     return hit
@@ -256,6 +257,7 @@ def country_page(state: Explorer, iso: str, gz: bool = False) -> Answer:
             places=state.places(),
             latest=state.latest_tiers(),
             flows=state.flows(),
+            rows=dossier_rows(state),
         )
         links = "".join(f'<a href="{href}">{e(name)}</a>' for href, name in (
             ("/", "← All countries"), ("/queries", "Questions"), ("/charts", "Tier heat-map"),
@@ -321,6 +323,15 @@ def resource_page(state: Explorer, iri: str) -> Answer:
     return _html(200, page(title, body))
 
 
+def prepare(app: Any) -> dict[str, float]:
+    """Read the explorer's per-store index now (:mod:`kg.server.siteindex`): ``kg serve``
+    calls it before it reports ready, so that no visitor waits for it. Returns the seconds
+    each part took."""
+    from kg.server.siteindex import prepare as read_index
+
+    return read_index(explorer_of(app, app.store, app.config.queries_dir))
+
+
 def warm_up(app: Any, *, pause: float = 0.02) -> int:
     """Render the explorer's pages ahead of the first visit (the index, the heat-map, the
     editor, every named query with its defaults, then every country page in index order) into
@@ -352,4 +363,4 @@ def editor_page(app: Any, state: Explorer) -> str:
     return render_editor(read_named_queries(app.config.queries_dir), assessed)
 
 
-__all__ = ["Answer", "handles", "route", "warm_up"]
+__all__ = ["Answer", "handles", "prepare", "route", "warm_up"]

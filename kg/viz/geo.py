@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cache
 
 from kg.viz import worldmap
 
@@ -47,21 +48,31 @@ def fit_view(points: list[tuple[float, float]], width: float = WIDTH) -> View:
     return View(lon0, lon0 + dlon, lat0, lat0 + dlat, width, round(width * dlat / dlon))
 
 
-def land_svg(view: View) -> str:
-    parts: dict[int, list[str]] = {worldmap.LAND: [], worldmap.LAKE: []}
+@cache
+def _rings() -> tuple[tuple[int, float, float, float, float, worldmap.Ring], ...]:
+    """(level, west, east, south, north, ring) of every outline ring: the extents read once."""
+    out = []
     for level, ring in worldmap.polygons():
         lons, lats = [p[0] for p in ring], [p[1] for p in ring]
-        if max(lons) < view.lon0 or min(lons) > view.lon1:
-            continue
-        if max(lats) < view.lat0 or min(lats) > view.lat1:
+        out.append((level, min(lons), max(lons), min(lats), max(lats), ring))
+    return tuple(out)
+
+
+def land_svg(view: View) -> str:
+    parts: dict[int, list[str]] = {worldmap.LAND: [], worldmap.LAKE: []}
+    lon0, lat1, w, h = view.lon0, view.lat1, view.w, view.h
+    dlon, dlat = view.lon1 - view.lon0, view.lat1 - view.lat0
+    for level, west, east, south, north, ring in _rings():
+        if east < view.lon0 or west > view.lon1 or north < view.lat0 or south > view.lat1:
             continue
         pts: list[str] = []
-        last = (math.inf, math.inf)
-        for lon, lat in ring:
-            x, y = view.xy(lon, lat)
-            if abs(x - last[0]) + abs(y - last[1]) >= 1.2:
+        lx, ly = math.inf, math.inf
+        for lon, lat in ring:  # View.xy inline, the same arithmetic: a map has 60,000 points
+            x = (lon - lon0) / dlon * w
+            y = (lat1 - lat) / dlat * h
+            if abs(x - lx) + abs(y - ly) >= 1.2:
                 pts.append(f"{x:.1f},{y:.1f}")
-                last = (x, y)
+                lx, ly = x, y
         if len(pts) > 2:
             parts[level].append("M" + "L".join(pts) + "Z")
     out = []
