@@ -10,8 +10,8 @@ action                 cue (case-insensitive)
                        (penalize, punish, arrest, detain, deport, prosecute, fine, jail,
                        imprison) near "victims"; "victims … are not punished";
                        "non-punishment"; "solely for (unlawful) acts"
-``end-practice``       end, cease, stop, halt, abolish, eliminate, prohibit, discontinue
-                       (outside a stop-penalizing phrase)
+``end-practice``       end, cease, stop, halt, abolish, eliminate, prohibit, discontinue,
+                       ban, and their forms (outside a stop-penalizing phrase)
 ``accede-to-treaty``   accede, accession, ratify, "become a party", join + protocol /
                        convention / treaty
 ``enact-law``          enact, adopt, pass, amend, draft, revise, finalize, introduce,
@@ -72,7 +72,9 @@ _STOP_PENALIZING = re.compile(
 )
 ACTION_CUES: Final[dict[str, re.Pattern[str]]] = {
     "end-practice": re.compile(
-        r"\b(?:end|ending|cease|stop|halt|abolish|eliminate|prohibit|discontinue)\b", re.I
+        r"\b(?:end(?:s|ing)?|ceas\w*|stop(?:s|ping)?|halt\w*|abolish\w*|eliminat\w*|"
+        r"prohibit\w*|discontinu\w*|ban(?:s|ning)?)\b",
+        re.I,
     ),
     "accede-to-treaty": re.compile(
         r"\b(?:accede|accession|ratif\w*|become\s+(?:a\s+)?(?:state\s+)?party|join)\b"

@@ -13,7 +13,9 @@ Two forms are recognised:
   and over lines that continue an item; it ends at a heading ("PROSECUTION", a short line
   ending in a colon), or at any other line. Items are numbered in order (``ordinal``: the
   source's priority order). An item without words (a bare bullet) is skipped; a heading with
-  no item is noted.
+  no item is noted. In text whose line breaks were lost, the heading may follow a sentence on
+  the same line ("… to do so. PRIORITIZED RECOMMENDATIONS: …", in capitals or with a colon),
+  and a pillar heading in capitals ("PROSECUTION") ends the section where it stands.
 - A **recommendation sentence** elsewhere: "should" (not "should have"), "is / are urged
   (encouraged, called upon) to", "urges … to", "recommend(s/ed) that", "it is recommended".
   It runs from the start of its clause (the sentence start, or after ", but", ", however",
@@ -42,9 +44,14 @@ from kg.extract.segment import Sentence
 MAX_ITEMS = 100
 _HEADING = re.compile(
     r"^[ \t]*(?:prioriti[sz]ed[ \t]+recommendations[ \t]*:?|"
-    r"recommendations[ \t]+for[ \t]+[^\n:]{1,80}:|recommendations[ \t]*(?::|(?=[ \t]*(?:\n|$))))",
+    r"recommendations[ \t]+for[ \t]+[^\n:]{1,80}:|recommendations[ \t]*(?::|(?=[ \t]*(?:\n|$))))|"
+    # inside a line (text whose line breaks were lost), after a sentence: capitals or a colon
+    r"(?<=[.!?] )(?:(?-i:PRIORITI[SZ]ED[ \t]+RECOMMENDATIONS)[ \t]*:?|(?-i:RECOMMENDATIONS)[ \t]*:|"
+    r"Recommendations[ \t]+for[ \t]+[^\n:.;]{1,80}:)",
     re.I | re.M,
 )
+#: A pillar heading inside a line (text whose line breaks were lost) ends a section there.
+_INLINE_HEADING = re.compile(r"\b(?:PROSECUTION|PROTECTION|PREVENTION|TRAFFICKING PROFILE)\b")
 _BULLET = re.compile(r"[ \t]*(?:[-*–—•◦▪●·]|\d{1,2}[.)])(?:[ \t]|$)")
 #: Where one item ends and the next begins inside a line of a section (line breaks: _new_item).
 _SEP = re.compile(r"[;•◦▪●·]|(?<=\s)\*(?=\s)|(?<=[.!?])[ \t]+(?=[\"“(]?[A-Z])")
@@ -66,7 +73,13 @@ IMPERATIVES = words(
     launch maintain make monitor negotiate offer operationalize oversee partner pass permit
     promote prohibit prosecute protect provide publish raise ratify recognize recognise reduce
     refer reform regulate remove report require respect revise screen seek sentence share sign
-    stop streamline strengthen support take train undertake update use utilize work"""
+    stop streamline strengthen support take train undertake update use utilize work
+    address advance align appoint ban bolster boost broaden clarify close combat complete
+    conclude deploy disburse disseminate distribute document elevate employ enable equip
+    expedite explore hire include inform initiate integrate mandate modify organize organise
+    prioritize prioritise pursue punish reinstate repeal rescind resolve restore review revoke
+    safeguard scale set specify staff standardize submit suspend systematize target tighten
+    track translate uphold verify waive"""
 )
 _MODAL = re.compile(
     r"\bshould\b(?!\s+(?:not\s+)?have\b)|"
@@ -141,6 +154,9 @@ def _new_item(previous: str, line: str) -> bool:
 def _section_end(text: str, body: int) -> int:
     """Where the section whose body starts at ``body`` ends (see the module docstring)."""
     nl = text.find("\n", body)
+    inline = _INLINE_HEADING.search(text, body, len(text) if nl == -1 else nl)
+    if inline:
+        return inline.start()
     if nl == -1:
         return len(text)
     end, pos = nl, nl + 1
@@ -161,6 +177,9 @@ def _section_end(text: str, body: int) -> int:
             or _imperative(line)
             or (not blank and not _new_item(previous, line))
         ):
+            inline = _INLINE_HEADING.search(text, pos, line_end)
+            if inline:
+                return inline.start()
             end, blank, first, previous = line_end, False, False, line
         else:
             break

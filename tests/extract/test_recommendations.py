@@ -118,6 +118,37 @@ def test_wrapped_lines_stay_one_item_and_plain_lines_are_items(gazetteer: Gazett
     assert "sex-trafficking" not in got["forms"]
 
 
+def test_a_section_in_text_that_lost_its_line_breaks(gazetteer: Gazetteer) -> None:
+    text = (
+        "The government of Kenya made significant efforts to combat trafficking in persons. "
+        "PRIORITIZED RECOMMENDATIONS: Increase efforts to identify forced "
+        "labour victims among Burmese migrant workers. • Disseminate guidance on screening "
+        "Ugandan girls in bars for sex trafficking. PROSECUTION " + PROFILE
+    )
+    x = run(gazetteer, text)
+    assert items(x, text) == [
+        "Increase efforts to identify forced labour victims among Burmese migrant workers",
+        "Disseminate guidance on screening Ugandan girls in bars for sex trafficking",
+    ]
+    got = x.summary()
+    assert got["origins"] == []
+    assert "sex-trafficking" not in got["forms"]
+    assert got["destinations"] == ["OMN"]  # the profile after the PROSECUTION heading counts
+
+
+def test_items_without_bullets_one_a_line(gazetteer: Gazetteer) -> None:
+    text = (
+        "PRIORITIZED RECOMMENDATIONS:\n"
+        "Disseminate guidance on victim identification.\n"
+        "Expedite trafficking cases in the courts.\n"
+        "Systematize data collection on prosecutions.\n"
+        "The government convicted two traffickers. " + PROFILE
+    )
+    x = run(gazetteer, text)
+    assert len(x.recommendations) == 3
+    assert any(c.aspect == "prosecutions" and c.polarity for c in x.claims)
+
+
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
@@ -160,6 +191,11 @@ def test_a_recommendation_clause_starts_after_but(gazetteer: Gazetteer) -> None:
         ),
         ("Amend the law to criminalize forced labour", ("enact-law",), ("prosecution",)),
         ("End the use of forced labour in state cotton harvests", ("end-practice",), None),
+        (
+            "Regulate recruitment agencies, including by eliminating fees charged to workers",
+            ("end-practice",),
+            ("prevention",),
+        ),
         (
             "Ensure victims are not punished for unlawful acts traffickers compelled them to "
             "commit",
