@@ -214,6 +214,7 @@ def _assessment(a: Assessment, records: Records, g: QuadSink, origins: dict[str,
     g.opt(node, dc("description"), text(a.summary) if a.summary else None)
     sc.many(node, "profileRole", map(iri, a.profile_roles))
     sc.many(node, "reportsForm", map(iri, a.forms))
+    sc.many(node, "victimGroup", map(iri, a.victims))
     origins[sc.activity.value] = a.where
     g.add(sc.activity, RDF_TYPE, tk("ExtractionActivity"))
     if a.draft is None:
@@ -265,6 +266,7 @@ def _flow(sc: _Scope, f: Flow) -> None:
     if len(f.destinations) > 1:
         g.add(n, tk("isAggregate"), boolean(True))
     sc.many(n, "concernsForm", map(iri, f.forms))
+    sc.many(n, "victimGroup", map(iri, f.victims))
     g.opt(n, tk("partOfFlow"), sc.mint("flow", f.part_of) if f.part_of else None)
     g.opt(n, tk("year"), year_literal(f.year) if f.year else None)
     g.opt(n, dc("description"), text(f.description) if f.description else None)

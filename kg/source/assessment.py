@@ -51,7 +51,7 @@ def parse_assessment(doc: SourceDoc, records: Records, vocab: Vocabulary) -> Ass
         "assessment",
         "the assessment",
         ("source", "country", "assessor", "year", "profile_roles", "principal_form", "forms",
-         "summary", "tier"),
+         "victims", "summary", "tier"),
         required=True,
     )  # fmt: skip
     assert head is not None
@@ -92,12 +92,13 @@ def parse_assessment(doc: SourceDoc, records: Records, vocab: Vocabulary) -> Ass
         curation=parse_curation(top.obj("curation", "the curation block", CURATION_KEYS), ctx),
         where=head.loc(),
         draft=parse_draft(top, records),
+        victims=ctx.concepts(head, "victims", "victim-groups", "victim group"),
     )
 
 
 _FLOW_KEYS = (
     "id", "kind", "origin", "destinations", "transit", "forms", "part_of", "year", "description",
-    "facilitated_by", "supported_by", "estimate", "locator",
+    "facilitated_by", "supported_by", "estimate", "victims", "locator",
 )  # fmt: skip
 _ESTIMATE_KEYS = ("value", "lower", "upper", "unit", "method", "censored")
 _POLICY_KEYS = (
@@ -238,6 +239,7 @@ def _flow(obj: Obj, ctx: Ctx) -> Flow:
         facilitated_by=ctx.refs(obj, "facilitated_by", ctx.ids["policy"], "policy"),
         supported_by=ctx.refs(obj, "supported_by", ctx.ids["claim"], "claim"),
         estimate=estimate,
+        victims=ctx.concepts(obj, "victims", "victim-groups", "victim group"),
     )
 
 

@@ -62,9 +62,11 @@ def parse_draft(top: Obj, records: Records) -> Draft | None:
         )
     if reviewed_on is not None and reviewed_on > dt.date(2100, 1, 1):
         raise RecordError("'reviewed_on' is not a plausible date", where=d.loc("reviewed_on"))
-    evidence = d.obj("evidence", "the draft's evidence", ("profile_roles", "forms", "year"))
+    evidence = d.obj(
+        "evidence", "the draft's evidence", ("profile_roles", "forms", "victims", "year")
+    )
     if evidence is not None:
-        for key in ("profile_roles", "forms"):
+        for key in ("profile_roles", "forms", "victims"):
             inner = evidence.obj(key, f"evidence.{key}", _keys(evidence, key))
             if inner is not None:
                 for name in inner.data:

@@ -17,6 +17,7 @@ SCHEME_PREFIXES: dict[str, str] = {
     "tier-changes": "change-",
     "pillars": "pillar-",
     "profile-roles": "role-",
+    "victim-groups": "group-",
     "policy-effects": "effect-",
     "aspects": "aspect-",
     "action-types": "action-",
@@ -152,6 +153,7 @@ class Flow(Fact):
     facilitated_by: tuple[str, ...] = ()
     supported_by: tuple[str, ...] = ()
     estimate: Estimate | None = None
+    victims: tuple[str, ...] = ()  # victim-group concept IRIs the source ties to this flow
 
 
 @dataclass(frozen=True)
@@ -284,6 +286,7 @@ class Assessment:
     curation: Curation | None
     where: Location
     draft: Draft | None = None  # set for a machine-extracted draft (kg extract)
+    victims: tuple[str, ...] = ()  # victim-group concept IRIs: who the source says is exploited
 
 
 @dataclass

@@ -48,7 +48,8 @@ OBJECT_PROPERTIES = {
     "facilitatedBy", "countUnit", "estimateMethod", "statedIn", "statisticOf", "indicator",
     "appliesTo", "party", "policyEffect", "treaty", "treatyAction", "inAssessment",
     "targetsCountry", "addressesPolicy", "addressesTreaty", "actionType", "pillar", "status",
-    "repeats", "claimSubject", "aspect", "claimObject", "section", "extractedBy", "supportedBy",
+    "repeats", "victimGroup", "claimSubject", "aspect", "claimObject", "section", "extractedBy",
+    "supportedBy",
     "legalBasis", "evidenceStatus", "direction", "trueDirection", "falseDirection",
     "linkSubject", "addedForm", "addedEffect", "addedPolicy", "roleEvidence", "forRole",
     "evidenceSource", "partOfStatistic",
@@ -83,6 +84,9 @@ SCHEMES: dict[str, set[str]] = {
         "pillar-prosecution", "pillar-protection", "pillar-prevention", "pillar-partnership",
     },
     "profile-roles": {"role-source", "role-transit", "role-destination", "role-internal"},
+    "victim-groups": {
+        "group-men", "group-women", "group-boys", "group-girls", "group-children", "group-adults",
+    },
     "policy-effects": {
         "effect-criminalizes", "effect-partial-prohibition", "effect-protects", "effect-prevents",
         "effect-facilitates-exploitation", "effect-penalizes-victims", "effect-penalizes-exit",
@@ -184,7 +188,7 @@ SHAPE_CASES: list[tuple[str, str, set[tuple[str, str]]]] = [
         ("ExtractionActivityShape-label", "MinCount")}),
     ("assessment", "AssessmentShape", {
         ("AssessmentShape", "Or"), ("AssessmentShape", "SPARQL"),
-        ("AssessmentShape-profileRole", "In")}),
+        ("AssessmentShape-profileRole", "In"), ("AssessmentShape-victimGroup", "In")}),
     ("tierplacement", "TierPlacementShape", {
         ("TierPlacementShape", "SPARQL"), ("TierPlacementShape-restates", "Class"),
         ("TierPlacementShape-tier", "MaxCount"),
@@ -201,7 +205,7 @@ SHAPE_CASES: list[tuple[str, str, set[tuple[str, str]]]] = [
         ("ReviewedAssessmentShape-status", "MinCount")}),
     ("traffickingflow", "TraffickingFlowShape", {
         ("TraffickingFlowShape", "Xone"), ("TraffickingFlowShape", "SPARQL"),
-        ("TraffickingFlowShape-statedIn", "MinCount")}),
+        ("TraffickingFlowShape-statedIn", "MinCount"), ("TraffickingFlowShape-victimGroup", "In")}),
     ("crossborderflow", "CrossBorderFlowShape", {("CrossBorderFlowShape-destination", "Disjoint")}),
     ("internalflow", "InternalFlowShape", {("InternalFlowShape-destination", "Equals")}),
     ("estimate", "EstimateShape", {

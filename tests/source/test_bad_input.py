@@ -31,6 +31,10 @@ CASES = {
     "'CHE' (Switzerland), 'CHL' (Chile), 'CHN' (China), 'COM' (Comoros), 'CYM' (Cayman "
     "Islands) or 'KHM' (Cambodia)?)",
     "unknown_term": f"{BAD}:6:11: unknown tier 'tier-2-watch-list' (did you mean 'tier-2wl'?)",
+    "unknown_victim_group": f"{BAD}:5:20: unknown victim group 'kids' (valid: adults, boys, "
+    "children, girls, men, women)",
+    "unknown_flow_victim_group": f"{BAD}:11:14: unknown victim group 'vulnerable-migrants' "
+    "(valid: adults, boys, children, girls, men, women)",
     "dangling_reference": f"{BAD}:11:22: unknown policy 'labour-exports' "
     "(did you mean 'labour-export'?)",
     "alias_bomb": f"{BAD}:1:4: YAML anchor 'a' is not allowed "
