@@ -62,8 +62,11 @@ def dossier(
         if r.get("form"):
             entry = forms.setdefault(rq.text(r, "form"), dict(r))
             entry["principal"] = entry.get("principal") is True or r.get("principal") is True
+    victims = QUERIES.select(store, "victims", **c)
     for a in d.assessments:
         a["forms"] = [forms[str(f)] for f in a["form"]]
+        mine = [r for r in victims if r.get("assessment") == a.get("assessment")]
+        a["victims"] = group(mine, "fact", ("groupLabel",))
     every = flows if flows is not None else F.read_flows(store, country=iri)
     d.flows = F.select_flows(every, country=iri)
     d.policies = group(

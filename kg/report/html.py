@@ -65,22 +65,18 @@ def _assessments(d: Dossier) -> str:
             for f in a["forms"]
         )
         roles = ", ".join(e(r) for r in a["roleLabel"]) or "—"
+        victims = S.victims(d, a)
         cards.append(
             f'<div class="card"><p class="meta">Assessed by <strong>{e(a.get("assessorName"))}'
             f"</strong> · {e(a.get('year') or 'not dated')} · in <em>{e(a.get('sourceTitle'))}"
             f"</em>{review_badge(d.review, a.get('assessment'))}</p><p>{e(a.get('summary'))}</p>"
-            f"<p><strong>Profile:</strong> {roles}</p>"
+            f"<p><strong>Profile:</strong> {roles}</p>{victims}"
             f'<h3>Forms reported</h3><ul class="forms">{forms}</ul></div>'
         )
     return "".join(cards) or '<p class="none">No assessment of this country is in the graph.</p>'
 
 
-def _place(d: Dossier, iri: str) -> str:
-    p = d.places.get(iri)
-    if not p:
-        return e(V.shorten(iri))
-    suffix = " (region)" if p["kind"] == "region" else ""
-    return f"{e(p['label'])}{suffix}"
+_place = S.place
 
 
 def flow_number(f: Flow, by_iri: dict[str, Flow], d: Dossier) -> str:

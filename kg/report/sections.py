@@ -1,11 +1,70 @@
-"""Dossier sections about policies, recommendations, claims and sources (HTML fragments)."""
+"""Dossier sections about who is exploited, policies, recommendations, claims and sources (HTML
+fragments)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
+from kg.core import vocab as V
 from kg.report.model import Dossier, Record
 from kg.report.parts import PILLARS, badge, e, iri_code, rel, review_badge, table
+
+
+def place(d: Dossier, iri: str) -> str:
+    p = d.places.get(iri)
+    if not p:
+        return e(V.shorten(iri))
+    suffix = " (region)" if p["kind"] == "region" else ""
+    return f"{e(p['label'])}{suffix}"
+
+
+#: Victim groups in the order of the scheme (adults' groups, children's groups, then the broad).
+_GROUP_ORDER = ("men", "women", "boys", "girls", "children", "adults")
+
+
+def _group_labels(labels: list[Any]) -> str:
+    def key(label: Any) -> tuple[int, str]:
+        text = str(label)
+        return (_GROUP_ORDER.index(text) if text in _GROUP_ORDER else len(_GROUP_ORDER), text)
+
+    return ", ".join(e(x) for x in sorted(labels, key=key))
+
+
+def victims(d: Dossier, a: dict[str, Any]) -> str:
+    """Who is exploited, as the assessment says (and per flow), each fact with its review
+    status; "not stated" when the source names no group (never "nobody")."""
+    facts = a.get("victims") or []
+    own = [v for v in facts if v.get("fact") == a.get("assessment")]
+    by_iri = {f.iri: f for f in d.flows}
+    lines = []
+    if own:
+        lines.append(
+            f"<p><strong>Who is exploited:</strong> {_group_labels(own[0]['groupLabel'])}"
+            f"{review_badge(d.review, a.get('assessment'))}</p>"
+        )
+    else:
+        lines.append(
+            '<p><strong>Who is exploited:</strong> <span class="note">not stated</span></p>'
+        )
+    items = []
+    for v in facts:
+        if v.get("fact") == a.get("assessment"):
+            continue
+        f = by_iri.get(str(v.get("fact")))
+        route = (
+            f"{place(d, f.origin)} → {', '.join(place(d, x) for x in f.destinations)}"
+            f' <span class="note">{e(f.locator)}</span>'
+            if f is not None
+            else iri_code(v.get("fact"))
+        )
+        items.append(
+            f"<li>{_group_labels(v['groupLabel'])}: {route}"
+            f"{review_badge(d.review, v.get('fact'))}</li>"
+        )
+    if items:
+        lines.append(f'<ul class="victims">{"".join(items)}</ul>')
+    return "".join(lines)
 
 
 def policies(d: Dossier) -> str:
@@ -180,4 +239,6 @@ def sources(d: Dossier) -> str:
     return table(head, rows)
 
 
-__all__ = ["claims", "contradictions", "policies", "recommendations", "sources"]
+__all__ = [
+    "claims", "contradictions", "place", "policies", "recommendations", "sources", "victims",
+]  # fmt: skip
