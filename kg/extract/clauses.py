@@ -213,6 +213,11 @@ def _clause(text: str, toks: list[Token], g: Gazetteer) -> Clause:
     return c
 
 
+def exploit_cue(text: str) -> bool:
+    """Whether ``text`` (risk phrases masked) names exploitation ("subjected to", "forced" …)."""
+    return bool(_EXPLOIT.search(text))
+
+
 def _is_adjective(m: Mention, r: TokenReader) -> bool:
     """A region named as an adjective ("West African children") rather than as a place."""
     return m.surface.endswith(("an", "ans")) and r.direction(m.first)[0] == "none"
@@ -240,4 +245,4 @@ def _markers(c: Clause, toks: list[Token], r: TokenReader) -> None:
             c.victims.append(Place(None, None, OWN, "none"))
 
 
-__all__ = ["FOREIGN", "OWN", "Clause", "Place", "mask_risks", "read_clauses"]
+__all__ = ["FOREIGN", "OWN", "Clause", "Place", "exploit_cue", "mask_risks", "read_clauses"]

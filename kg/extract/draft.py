@@ -1,11 +1,12 @@
 """Write an extraction as a draft assessment file (the format of data/README.md).
 
 The draft carries a top-level ``draft:`` block that says it was machine-extracted and is
-unreviewed, by which extractor version, from which text (its SHA-256), where each profile role
-and form was read, and notes for the reviewer (ambiguous names left out, regions outside M49,
-transit without a stated origin). Every flow, claim, recommendation and the tier has a locator
-``sN [start:end]`` (sentence N, character span; for a recommendation, the item's own span).
-Output is deterministic: same text and options, same bytes.
+unreviewed, by which extractor version, from which text (its SHA-256), where each profile role,
+form and victim group (``assessment.victims``: who is exploited) was read, and notes for the
+reviewer (ambiguous names left out, regions outside M49, transit without a stated origin).
+Every flow, claim, recommendation and the tier has a locator ``sN [start:end]`` (sentence N,
+character span; for a recommendation, the item's own span). Output is deterministic: same text
+and options, same bytes.
 """
 
 from __future__ import annotations
@@ -146,6 +147,9 @@ def draft_document(x: Extraction, g: Gazetteer, opts: DraftOptions) -> dict[str,
         "profile_roles": {r: _sentences(x.roles[r]) for r in roles},
         "forms": {f: _sentences(x.forms[f]) for f in sorted(x.forms)},
     }
+    victims = x.victim_groups()
+    if victims:
+        draft["evidence"]["victims"] = {v: _sentences(x.victims[v]) for v in victims}
     if x.year_sentence is not None:
         draft["evidence"]["year"] = f"s{x.year_sentence}"
     if notes:
@@ -157,6 +161,8 @@ def draft_document(x: Extraction, g: Gazetteer, opts: DraftOptions) -> dict[str,
         head["profile_roles"] = roles
     if forms:
         head["forms"] = forms
+    if victims:
+        head["victims"] = victims
     head["summary"] = _summary(x, g, roles)
     if x.tier is not None:
         tier: dict[str, Any] = {"tier": x.tier.tier}

@@ -28,6 +28,7 @@ from kg.extract.recommend import RecommendationFinding, blank_spans, find_recomm
 from kg.extract.segment import Sentence, segment
 from kg.extract.tier import TierFinding, find_tier, find_year
 from kg.extract.tokens import tokenize
+from kg.extract.victims import GROUPS, clause_groups
 
 #: The extractor's version; drafts record it. Bump it whenever a rule changes output.
 VERSION = "1.1.0"
@@ -60,6 +61,12 @@ class Extraction:
     claims: list[ClaimFinding] = field(default_factory=list)
     recommendations: list[RecommendationFinding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: Who is exploited: victim group -> sentence numbers (not part of ``summary()``).
+    victims: dict[str, list[int]] = field(default_factory=dict)
+
+    def victim_groups(self) -> list[str]:
+        """The victim groups found, in the scheme's order (men, women, boys, girls, …)."""
+        return [g for g in GROUPS if g in self.victims]
 
     def codes(self, kind: str) -> list[str]:
         """ISO3 codes of the flows of one kind (destination, origin, transit), sorted."""
@@ -149,6 +156,8 @@ def extract(
                 previous = (c.victims, c.domestic_work)
             for form in c.forms:
                 x.forms.setdefault(form, []).append(s.index)
+            for gm in clause_groups(c):
+                x.victims.setdefault(gm.group, []).append(s.index)
             findings, notes = clause_findings(c, country, s.index, context)
             x.notes.extend(notes)
             for f in findings:
@@ -162,7 +171,7 @@ def extract(
 
 def _tidy(x: Extraction) -> None:
     """Sort, de-duplicate, and drop an origin that is also a destination in the same clause."""
-    for d in (x.roles, x.forms):
+    for d in (x.roles, x.forms, x.victims):
         for k in d:
             d[k] = sorted(set(d[k]))
     seen: set[tuple[str, str | None, str | None, int]] = set()

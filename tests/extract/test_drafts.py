@@ -143,6 +143,40 @@ def test_every_fact_of_a_built_draft_is_unreviewed_and_machine_made(
     assert not bool(curated)
 
 
+def test_a_draft_with_victims_builds_and_conforms(
+    gazetteer: Gazetteer, built: pipeline.BuildResult
+) -> None:
+    """Who is exploited goes into the draft (with the sentences it was read from) and, once
+    built, onto the assessment, unreviewed like every other fact of the draft."""
+    doc = yaml.safe_load(draft_yaml(gazetteer))
+    assert doc["assessment"]["victims"] == ["men", "women", "children"]
+    assert doc["draft"]["evidence"]["victims"] == {
+        "men": "s5, s8",
+        "women": "s5, s6, s7",
+        "children": "s5",
+    }
+    rows = built.store.query(
+        PREFIX
+        + f"""SELECT ?group WHERE {{ GRAPH <{V.source_graph("draft-kenya")}> {{
+          ?a a tk:Assessment ; tk:victimGroup ?group ;
+             tk:reviewStatus <{V.concept("review-unreviewed")}> . }} }} ORDER BY ?group"""
+    )
+    assert isinstance(rows, ox.QuerySolutions)
+    assert [str(r["group"].value).rsplit("group-", 1)[-1] for r in rows] == [
+        "children", "men", "women",
+    ]  # fmt: skip
+
+
+def test_the_dossier_shows_who_is_exploited_as_unreviewed(built: pipeline.BuildResult) -> None:
+    page = render_report(built.store, "KEN").decode()
+    assert (
+        "<p><strong>Who is exploited:</strong> men, women, children "
+        '<span class="badge warn">⚠ machine-extracted, unreviewed</span></p>'
+    ) in page
+    essay = render_report(built.store, "PRK").decode()  # curated, and names no group
+    assert '<strong>Who is exploited:</strong> <span class="note">not stated</span>' in essay
+
+
 def column(built: pipeline.BuildResult, name: str, country: str) -> list[str]:
     result = run_query(built.store, load_query(QUERIES, name), {"country": country})
     at = result.vars.index("review")

@@ -1,0 +1,108 @@
+"""Who is exploited (issue 13 §2): victim groups stated in a narrative, with sentence numbers.
+
+Every sentence below is written for these tests in the style of TIP narratives; none is taken
+from a source."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract.extractor import extract
+from kg.extract.gazetteer import Gazetteer
+
+
+def groups(g: Gazetteer, text: str) -> list[str]:
+    return extract(text, "KEN", g).victim_groups()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The opening formula, in both orders of its list.
+        (
+            "Kenya is a source, transit, and destination country for men, women, and children "
+            "subjected to forced labor and sex trafficking.",
+            ["men", "women", "children"],
+        ),
+        (
+            "Kenya is a destination country for adults and children subjected to forced labor.",
+            ["children", "adults"],
+        ),
+        ("Women and girls are exploited in sex trafficking in coastal towns.", ["women", "girls"]),
+        ("Traffickers force boys to herd cattle and to beg.", ["boys"]),
+        ("Minors are forced into begging in the capital.", ["children"]),
+        ("Teenage girls are sold into domestic servitude.", ["girls"]),
+        (
+            "Young women are lured abroad with false job offers and forced into prostitution.",
+            ["women"],
+        ),
+        ("Female migrants are held in forced prostitution in bars.", ["women"]),
+        ("Child sex trafficking occurs in tourist areas.", ["children"]),
+        ("Armed groups recruit and use child soldiers.", ["children"]),
+        # Past tense and "reportedly" state the fact.
+        ("Men were reportedly held in debt bondage on fishing boats.", ["men"]),
+        # A sentence joined by a semicolon and a second clause.
+        (
+            "Boys are subjected to forced labor in mines; girls are exploited in domestic "
+            "servitude.",
+            ["boys", "girls"],
+        ),
+    ],
+)
+def test_stated_groups_are_found(gazetteer: Gazetteer, text: str, expected: list[str]) -> None:
+    assert groups(gazetteer, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Only vulnerable, at risk or susceptible: not victims.
+        "Women and children displaced by floods are vulnerable to trafficking.",
+        "Girls who leave school early are at high risk of sex trafficking.",
+        "Unaccompanied minors remain susceptible to forced labor.",
+        # Hedged: not stated as happening.
+        "Children may be subjected to forced labor as beggars.",
+        "Boys are allegedly forced to fight for armed groups.",
+        # Offenders and recruiters are not victims.
+        "Women recruiters deceive job seekers with offers of work abroad, and traffickers "
+        "subject them to forced labor.",
+        "Victims were recruited by men posing as employment agents and forced into labor.",
+        # A group word that is not about people exploited.
+        "The government opened shelters for women's groups and trafficking victims.",
+        "Traffickers target young women in rural areas.",
+    ],
+)
+def test_groups_that_are_not_victims(gazetteer: Gazetteer, text: str) -> None:
+    assert groups(gazetteer, text) == []
+
+
+def test_customers_are_not_victims(gazetteer: Gazetteer) -> None:
+    """The men are customers; the girls, and the children of "child sex tourism", are
+    exploited."""
+    text = "Men from Europe travel to the coast for child sex tourism and exploit local girls."
+    assert groups(gazetteer, text) == ["girls", "children"]
+
+
+def test_risk_and_statement_in_one_sentence(gazetteer: Gazetteer) -> None:
+    """A risk phrase masks its own group only: the stated group of the next clause stays."""
+    text = (
+        "Refugee women are vulnerable to sex trafficking, while boys are forced to work on farms."
+    )
+    assert groups(gazetteer, text) == ["boys"]
+
+
+def test_sentence_numbers(gazetteer: Gazetteer) -> None:
+    text = (
+        "Kenya is a source country for men and women subjected to forced labor. Girls are "
+        "exploited in sex trafficking. Traffickers also subject women to domestic servitude."
+    )
+    x = extract(text, "KEN", gazetteer)
+    assert x.victims == {"men": [1], "women": [1, 3], "girls": [2]}
+
+
+def test_victims_are_not_in_the_summary_json(gazetteer: Gazetteer) -> None:
+    """Evaluation tools read exactly the keys of issue 13: no new key."""
+    x = extract("Men are subjected to forced labor.", "KEN", gazetteer)
+    assert set(x.summary()) == {
+        "country", "roles", "forms", "destinations", "origins", "transit_to", "tier", "year",
+    }  # fmt: skip
