@@ -4,7 +4,6 @@ facts without a review badge (drafted ones carry it: tests/extract/test_drafts.p
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
