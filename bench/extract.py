@@ -35,11 +35,24 @@ from bench.extract_score import (
     run_all,
     score,
 )
-from kg.extract.extractor import VERSION, extract
+from bench.extract_victims import (
+    errors as victim_errors,
+)
+from bench.extract_victims import (
+    load_victims,
+    naive_victims,
+    run_victims,
+    score_victims,
+)
+from bench.extract_victims import (
+    table as victim_table,
+)
+from kg.extract.extractor import VERSION, Extraction, extract
 from kg.extract.gazetteer_build import load_gazetteer
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "data" / "extract_gold" / "gold.jsonl"
+VICTIMS = GOLD.with_name("victims.jsonl")
 CSV = ROOT.parent / "shared" / "data" / "factbook_tip" / "factbook_tip_history.csv"
 RESULTS = ROOT / "bench" / "RESULTS.md"
 FIELDS = ("roles", "coarse forms", "specific forms", "pairs")
@@ -107,6 +120,34 @@ def errors(scores: dict[str, Score]) -> list[str]:
     return out
 
 
+def victims_section(rows: list[Row], splits: list[str], done: dict[str, Extraction]) -> list[str]:
+    """Who is exploited, scored on victims.jsonl when it is present (skipped, said, if not)."""
+    head = ["### Who is exploited (victim groups)", ""]
+    gold = load_victims(VICTIMS)
+    if gold is None:
+        return [*head, f"skipped: {VICTIMS.relative_to(ROOT)} is absent", ""]
+    ours = run_victims(rows, lambda r: done[r.key].victim_groups())
+    naive = run_victims(rows, lambda r: naive_victims(r.text))
+    lines = [
+        *head,
+        "Gold: `tests/data/extract_gold/victims.jsonl` (annotated independently of the "
+        'extractor by another person; GUIDELINES.md, "Victims"). (narrative, group) pairs, '
+        "micro-averaged over the rows that assess a country; *exact* counts the term as "
+        "written, *closed* first adds the broader group (boys and girls also count as "
+        "children, men and women as adults). Naive baseline: every group word anywhere in "
+        "the text.",
+        "",
+    ]
+    for split in splits:
+        chosen = [r for r in rows if split == "all" or r.split == split]
+        mine = score_victims(chosen, gold, ours)
+        base = score_victims(chosen, gold, naive)
+        lines += [f"{split} ({len(chosen)} rows):", "", *victim_table(mine, base), ""]
+    every = score_victims(rows, gold, ours)["victims"]
+    lines += ["Errors by kind (all rows, exact terms, row keys gec@commit):", ""]
+    return lines + (victim_errors(every) or ["none"]) + [""]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Score, time and (unless --no-write) write the extract section of RESULTS.md."""
     parser = argparse.ArgumentParser(prog="python -m bench.extract", description=__doc__)
@@ -120,7 +161,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     rows = load_rows(GOLD, CSV)
     g = load_gazetteer(ROOT / "data")
-    ours = run_all(rows, lambda r: extract(r.text, r.country, g).summary())
+    done: dict[str, Extraction] = {r.key: extract(r.text, r.country, g) for r in rows}
+    ours = run_all(rows, lambda r: done[r.key].summary())
     naive = run_all(rows, lambda r: naive_summary(r.text, r.country, g))
     lines = [
         "## kg extract on the gold set: `python -m bench.extract`",
@@ -154,6 +196,7 @@ def main(argv: list[str] | None = None) -> int:
                 *(found or ["none"]),
                 "",
             ]
+    lines += victims_section(rows, splits, done)
     runs = [timed_run(rows) for _ in range(3)]
     build = statistics.median(r[0] for r in runs)
     best = min(runs, key=lambda r: r[1])

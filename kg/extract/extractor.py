@@ -147,7 +147,8 @@ def extract(
         if s.paragraph == summary_paragraph:
             continue
         own = tokens[bisect.bisect_left(starts, s.start) : bisect.bisect_left(starts, s.end)]
-        for c in read_clauses(text, s.start, s.end, gazetteer, own):
+        clauses = read_clauses(text, s.start, s.end, gazetteer, own)
+        for n, c in enumerate(clauses):
             if not c.victims and previous and _ANAPHOR.search(c.text):
                 c.victims = list(previous[0])  # "… upon arrival some of these migrants are …"
                 if previous[1] and not c.hedged:
@@ -156,7 +157,7 @@ def extract(
                 previous = (c.victims, c.domestic_work)
             for form in c.forms:
                 x.forms.setdefault(form, []).append(s.index)
-            for gm in clause_groups(c):
+            for gm in clause_groups(c, clauses[n + 1] if n + 1 < len(clauses) else None):
                 x.victims.setdefault(gm.group, []).append(s.index)
             findings, notes = clause_findings(c, country, s.index, context)
             x.notes.extend(notes)

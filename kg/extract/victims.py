@@ -59,7 +59,7 @@ _CHILD_FORMS = words(
 )
 #: "adult" as an adjective of things, not people ("adult entertainment").
 _ADULT_THINGS = words("entertainment industry industries establishments clubs venues content")
-_OFFENDER_AFTER = L.OFFENDER | words("who whom recruit recruited exploit exploiting")
+_OFFENDER_AFTER = L.OFFENDER | words("recruit exploit")
 _OFFENDER_VERB = re.compile(
     r"^\s*(?:who\s+)?(?:recruit|traffic|exploit|force|sell|operate|run|own|buy|purchase|"
     r"pimp|lure)s?\b",
@@ -68,6 +68,14 @@ _OFFENDER_VERB = re.compile(
 _TARGET = words("target targets targeted targeting")
 #: Exploitation cues, without "traffickers" (people who traffic, not people trafficked).
 _NOT_CUES = re.compile(r"\btraffickers?\b|\banti-trafficking\b|\bcounter-trafficking\b", re.I)
+#: Cues for children used by armed groups that the shared cues do not hold.
+_MORE_CUES = re.compile(r"\bconscript\w*", re.I)
+#: "the scope of … is unknown": what the clause names is not stated as happening.
+_UNKNOWN_SCOPE = re.compile(r"\b(?:scope|extent)\b.*\b(?:unknown|unclear)\b", re.I)
+_HEDGE_WINDOW = 6
+#: Where a list item ends going back from a group word: a hedge before it is another item's
+#: ("and possibly Burmese, adults and girls"; "possible transit country for men").
+_ITEM_END = words(", ; for country countries")
 
 
 @dataclass(frozen=True)
@@ -79,12 +87,14 @@ class GroupMention:
     end: int
 
 
-def clause_groups(c: Clause) -> list[GroupMention]:
-    """The victim groups clause ``c`` states are exploited (spans index the whole text)."""
+def clause_groups(c: Clause, following: Clause | None = None) -> list[GroupMention]:
+    """The victim groups clause ``c`` states are exploited (spans index the whole text).
+    ``following`` is the next clause of the sentence: when it is hedged, the groups that end
+    ``c`` belong to its subject ("… beg, and adults and | children may be coerced …")."""
     if c.hedged:
         return []
     masked = mask_risks(c.text)
-    if not _exploit(masked):
+    if not _exploit(masked) or _UNKNOWN_SCOPE.search(masked):
         return []
     toks = tokenize(masked)
     out: list[GroupMention] = []
@@ -108,15 +118,33 @@ def clause_groups(c: Clause) -> list[GroupMention]:
             continue  # "women's shelters", "children's homes"
         if w != "child" and _offender(toks, i, masked, c):
             continue
-        before = [toks[k].lower for k in range(max(0, i - 3), i)]
-        if any(b in ITEM_HEDGES or b in _TARGET for b in before):
-            continue  # "possibly women", "traffickers target young women"
+        if _hedged_item(toks, i):
+            continue  # "possibly women and girls", "traffickers target young women"
+        if following is not None and following.hedged and _ends_clause(toks, i):
+            continue
         out.append(GroupMention(group, c.start + t.start, c.start + t.end))
     return out
 
 
+def _hedged_item(toks: list[Token], i: int) -> bool:
+    """A hedge word or "target" before the group, in the same list item (no comma between)."""
+    for k in range(i - 1, max(-1, i - 1 - _HEDGE_WINDOW), -1):
+        w = toks[k].lower
+        if w in _ITEM_END:
+            return False
+        if w in ITEM_HEDGES or w in _TARGET:
+            return True
+    return False
+
+
+def _ends_clause(toks: list[Token], i: int) -> bool:
+    """Only "and", "or" and commas follow the group word to the end of the clause."""
+    return all(t.lower in ("and", "or", ",") for t in toks[i + 1 :]) and i + 1 < len(toks)
+
+
 def _exploit(masked: str) -> bool:
-    return exploit_cue(_NOT_CUES.sub(lambda m: " " * len(m.group(0)), masked))
+    plain = _NOT_CUES.sub(lambda m: " " * len(m.group(0)), masked)
+    return exploit_cue(plain) or bool(_MORE_CUES.search(plain))
 
 
 def _offender(toks: list[Token], i: int, masked: str, c: Clause) -> bool:

@@ -41,6 +41,27 @@ def groups(g: Gazetteer, text: str) -> list[str]:
         ("Armed groups recruit and use child soldiers.", ["children"]),
         # Past tense and "reportedly" state the fact.
         ("Men were reportedly held in debt bondage on fishing boats.", ["men"]),
+        (
+            "Trafficking is a problem in the north. Rebel factions conscript boys as young as "
+            "twelve.",
+            ["boys"],
+        ),
+        # A hedge on a role or on another item of the list does not hedge the group.
+        (
+            "Kenya is a source, destination, and possible transit country for men and women "
+            "subjected to forced labor.",
+            ["men", "women"],
+        ),
+        (
+            "Somali, and possibly Ethiopian, adults and girls pass through Kenya for labor and "
+            "sexual exploitation in Europe.",
+            ["girls", "adults"],
+        ),
+        # Only the unhedged part of a sentence counts.
+        (
+            "Boys are forced to herd livestock and women and girls may be coerced into theft.",
+            ["boys"],
+        ),
         # A sentence joined by a semicolon and a second clause.
         (
             "Boys are subjected to forced labor in mines; girls are exploited in domestic "
@@ -67,6 +88,8 @@ def test_stated_groups_are_found(gazetteer: Gazetteer, text: str, expected: list
         "Women recruiters deceive job seekers with offers of work abroad, and traffickers "
         "subject them to forced labor.",
         "Victims were recruited by men posing as employment agents and forced into labor.",
+        # A trade whose scope the text says is unknown.
+        "The extent of trafficking of men and women for forced labor is unknown.",
         # A group word that is not about people exploited.
         "The government opened shelters for women's groups and trafficking victims.",
         "Traffickers target young women in rural areas.",
