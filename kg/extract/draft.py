@@ -21,6 +21,7 @@ from kg.extract.direction import Finding
 from kg.extract.extractor import ROLES, VERSION, Extraction
 from kg.extract.forms import PARENT, with_parents
 from kg.extract.gazetteer import Gazetteer
+from kg.extract.victims import GROUPS
 
 TOOL = "kg-extract"
 HEADER = (
@@ -76,6 +77,10 @@ def _flows(x: Extraction, g: Gazetteer, notes: list[str]) -> list[dict[str, Any]
     for (kind, place), found in sorted(groups.items()):
         named = {form for f in found for form in f.forms}
         forms = _with_coarse(named) or ["trafficking-in-persons"]
+        tied = {
+            v for f in found for v in x.flow_victims.get((f.sentence, f.kind, f.code, f.region), ())
+        }
+        victims = [v for v in GROUPS if v in tied]
         spans = [(f.sentence, f.start, f.end) for f in found]
         name = g.countries.get(place) or g.regions.get(place, place)
         if kind == "destination":
@@ -109,6 +114,7 @@ def _flows(x: Extraction, g: Gazetteer, notes: list[str]) -> list[dict[str, Any]
                         "destinations": [place],
                         "transit": [x.country],
                         "forms": forms,
+                        **({"victims": victims} if victims else {}),
                         "description": f"People passing through on to {name}.",
                         "locator": _locator(spans),
                     }
@@ -121,6 +127,7 @@ def _flows(x: Extraction, g: Gazetteer, notes: list[str]) -> list[dict[str, Any]
                 "origin": flow["origin"],
                 "destinations": flow["destinations"],
                 "forms": forms,
+                **({"victims": victims} if victims else {}),
                 "description": flow["description"],
                 "locator": _locator(spans),
             }

@@ -63,6 +63,10 @@ class Extraction:
     notes: list[str] = field(default_factory=list)
     #: Who is exploited: victim group -> sentence numbers (not part of ``summary()``).
     victims: dict[str, list[int]] = field(default_factory=dict)
+    #: Groups a clause ties to a flow finding: (sentence, kind, code, region) -> groups.
+    flow_victims: dict[tuple[int, str, str | None, str | None], set[str]] = field(
+        default_factory=dict
+    )
 
     def victim_groups(self) -> list[str]:
         """The victim groups found, in the scheme's order (men, women, boys, girls, …)."""
@@ -157,7 +161,8 @@ def extract(
                 previous = (c.victims, c.domestic_work)
             for form in c.forms:
                 x.forms.setdefault(form, []).append(s.index)
-            for gm in clause_groups(c, clauses[n + 1] if n + 1 < len(clauses) else None):
+            said = clause_groups(c, clauses[n + 1] if n + 1 < len(clauses) else None)
+            for gm in said:
                 x.victims.setdefault(gm.group, []).append(s.index)
             findings, notes = clause_findings(c, country, s.index, context)
             x.notes.extend(notes)
@@ -166,6 +171,9 @@ def extract(
                     x.roles.setdefault(str(f.code), []).append(s.index)
                 else:
                     x.flows.append(f)
+                    if said:  # "Kenyan women are exploited in Oman": women on that flow
+                        key = (f.sentence, f.kind, f.code, f.region)
+                        x.flow_victims.setdefault(key, set()).update(g.group for g in said)
     _tidy(x)
     return x
 

@@ -150,6 +150,8 @@ def test_a_draft_with_victims_builds_and_conforms(
     built, onto the assessment, unreviewed like every other fact of the draft."""
     doc = yaml.safe_load(draft_yaml(gazetteer))
     assert doc["assessment"]["victims"] == ["men", "women", "children"]
+    flows = {f["id"]: f.get("victims") for f in doc["flows"]}  # the clause's own groups
+    assert flows == {"to-omn": ["women"], "to-qat": ["women"], "from-uga": ["women"]}
     assert doc["draft"]["evidence"]["victims"] == {
         "men": "s5, s8",
         "women": "s5, s6, s7",
