@@ -52,13 +52,14 @@ def extract(
     """Draft an assessment from a TIP-style narrative TEXTFILE, for a person to review.
 
     The draft (data/README.md, "Machine-extracted drafts") gives the country's roles, the
-    forms, where its nationals are exploited, where foreign victims come from, transit, the
-    tier and report year when stated, effort findings, and the recommendations the text makes
-    (never read as facts); every fact has a sentence locator (s3 = third sentence). It is
-    marked unreviewed: moved into data/ it builds, and queries and the dossier show its facts
-    as unreviewed until draft.review says reviewed. Ambiguous names are left out and listed as
-    notes. Refused: empty or binary files, texts that are not about trafficking, unknown
-    countries (one line, exit 1, nothing written).
+    forms, who is exploited (men, women, boys, girls, children, adults), where its nationals
+    are exploited, where foreign victims come from, transit, the tier and report year when
+    stated, effort findings, and the recommendations the text makes (never read as facts);
+    every fact has a sentence locator (s3 = third sentence). It is marked unreviewed: moved
+    into data/ it builds, and queries and the dossier show its facts as unreviewed until
+    draft.review says reviewed. Ambiguous names are left out and listed as notes. Refused:
+    empty or binary files, texts that are not about trafficking, unknown countries (one line,
+    exit 1, nothing written).
 
     Example:
 
