@@ -129,3 +129,12 @@ def test_victims_are_not_in_the_summary_json(gazetteer: Gazetteer) -> None:
     assert set(x.summary()) == {
         "country", "roles", "forms", "destinations", "origins", "transit_to", "tier", "year",
     }  # fmt: skip
+
+
+def test_a_recommendation_is_not_a_statement_of_who_is_exploited(gazetteer: Gazetteer) -> None:
+    """A recommendation's words are never read as facts (kg.extract.recommend blanks them)."""
+    text = (
+        "Kenya is a source country for men subjected to forced labor. The government should "
+        "identify girls exploited in sex trafficking and refer them to care."
+    )
+    assert groups(gazetteer, text) == ["men"]
