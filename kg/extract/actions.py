@@ -16,7 +16,7 @@ action                 cue (case-insensitive)
                        convention / treaty
 ``enact-law``          enact, adopt, pass, amend, draft, revise, finalize, introduce,
                        update, reform, approve + law / legislation / bill / code /
-                       provision / statute / decree; criminalize; legislative
+                       provision / statute / decree / act; criminalize; legislative
 ``cooperate``          cooperate, collaborate, partner, jointly, bilateral, memorandum of
                        understanding / MOU, information sharing, "work / engage /
                        coordinate with"
@@ -84,7 +84,7 @@ ACTION_CUES: Final[dict[str, re.Pattern[str]]] = {
     "enact-law": re.compile(
         r"\b(?:enact|adopt|pass|amend|draft|revise|finali[sz]e|introduce|update|reform|approve)"
         r"\w*\s+(?:[\w-]+\s+){0,6}?(?:laws?|legislation|bills?|code|provisions?|statutes?|"
-        r"decrees?)\b|\bcriminali[sz]\w*|\blegislat\w*",
+        r"decrees?|acts?)\b|\bcriminali[sz]\w*|\blegislat\w*",
         re.I,
     ),
     "cooperate": re.compile(
@@ -188,6 +188,18 @@ def treaty_names(treaties: Iterable[tuple[str, str, str | None]]) -> list[Treaty
     return out
 
 
+#: "Prosecute trafficking crimes": the crime of trafficking, not forced criminality.
+_OFFENCES = re.compile(
+    r"\b(?:trafficking|traffickers?'?)\s+(?:crimes?|offen[cs]es?)\b|"
+    r"\bcrimes?\s+of\s+(?:human\s+)?trafficking\b|\bunlawful\s+acts\b",
+    re.I,
+)
+
+
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group(0))
+
+
 @dataclass(frozen=True)
 class Reading:
     """What one recommendation item asks for, in vocabulary terms."""
@@ -205,7 +217,7 @@ def read_item(text: str, treaties: list[TreatyName]) -> Reading:
     rest = text
     if _STOP_PENALIZING.search(text):
         actions.append("stop-penalizing")
-        rest = _STOP_PENALIZING.sub(lambda m: " " * len(m.group(0)), text)
+        rest = _STOP_PENALIZING.sub(_blank, text)
     for action, cue in ACTION_CUES.items():
         if cue.search(rest):
             actions.append(action)
@@ -220,7 +232,7 @@ def read_item(text: str, treaties: list[TreatyName]) -> Reading:
     if guessed:
         pillars.add("prevention")
     ordered = tuple(a for a in ACTIONS if a in actions) or ("other",)
-    forms = frozenset(clause_forms(mask_risks(text)))
+    forms = frozenset(clause_forms(mask_risks(_OFFENCES.sub(_blank, text))))
     return Reading(ordered, tuple(p for p in PILLARS if p in pillars), forms, named, guessed)
 
 

@@ -1,7 +1,9 @@
 """The tier placement and report year a text states, and the details of the placement.
 
 Only a placement counts: a paragraph that opens with "Tier 2 Watch List —" (the Factbook and
-TIP summary form), or "X is placed on / remained on / was downgraded to Tier N". A tier named
+TIP summary form), the heading of a TIP Report country narrative ("KENYA: Tier 2", "KENYA
+(Tier 2 Watch List)": a line of its own), or "X is placed on / remained on / was downgraded
+to Tier N". A tier named
 in any other way ("an otherwise required downgrade to Tier 3") is not a placement. The report
 year is a trailing "(2015)" year tag, a "2024 Trafficking in Persons Report" or its link slug.
 """
@@ -21,6 +23,11 @@ _OPENING = re.compile(rf"^\s*({_TIER_NAME})\s*(?:[-–—:]|\(|$)", re.I)
 _PLACED = re.compile(
     rf"\b(placed|ranked|remain(?:ed|s)?|downgraded|upgraded|moved|kept|is|was)\s+"
     rf"(?:on|to|at|in)\s+(?:the\s+)?({_TIER_NAME})",
+    re.I,
+)
+#: The heading of a TIP Report country narrative: "KENYA: Tier 2", "KENYA (Tier 2 Watch List)".
+_HEADING = re.compile(
+    rf"^\s*[A-Z][\w .,'’&-]{{1,60}}?(?::\s*({_TIER_NAME})|\s*\(\s*({_TIER_NAME})\s*\))\s*$",
     re.I,
 )
 _NOT_PLACEMENT = re.compile(r"otherwise|would\s+(?:be|have)|required\s+downgrade|automatic", re.I)
@@ -82,6 +89,9 @@ def find_tier(sentences: list[Sentence]) -> TierFinding | None:
         paragraph = s.paragraph
         name = tier_name(opening.group(1)) if opening else None
         change = None
+        heading = _HEADING.match(s.text) if name is None else None
+        if heading:
+            name = tier_name(heading.group(1) or heading.group(2))
         if name is None:
             m = _PLACED.search(s.text)
             if m and not _NOT_PLACEMENT.search(s.text):

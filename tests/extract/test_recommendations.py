@@ -229,6 +229,11 @@ def test_a_recommendation_clause_starts_after_but(gazetteer: Gazetteer) -> None:
             ("train-officials", "protect-victims"),
             ("protection", "prevention"),
         ),
+        (
+            "Amend the anti-trafficking act to remove the force requirement in child cases",
+            ("enact-law",),
+            ("prosecution",),
+        ),
         ("Allocate sufficient funding", ("other",), ("prevention",)),
     ],
 )
@@ -255,6 +260,53 @@ def test_the_action_rule_table(
 )
 def test_treaties_are_named_from_the_reference_data(item: str, treaty: str) -> None:
     assert treaty in read_item(item, treaty_names(treaties())).treaties
+
+
+def test_trafficking_crimes_are_not_forced_criminality() -> None:
+    reading = read_item(
+        "Investigate and prosecute trafficking crimes and seek adequate penalties",
+        treaty_names(treaties()),
+    )
+    assert reading.forms == frozenset()
+
+
+FULL = """RURITANIA: Tier 2
+
+The Government of Kenya does not fully meet the minimum standards for the elimination of \
+trafficking but is making significant efforts to do so.
+
+PRIORITIZED RECOMMENDATIONS:
+Increase efforts to identify victims among Burmese fishermen. * Prosecute trafficking crimes.
+
+PROSECUTION
+Authorities investigated 40 cases, compared with none in the previous reporting period.
+
+TRAFFICKING PROFILE
+Traffickers exploit Kenyan women in domestic servitude in Qatar.
+"""
+
+
+@pytest.mark.parametrize(
+    ("heading", "tier"),
+    [
+        ("RURITANIA: Tier 2", "tier-2"),
+        ("RURITANIA: TIER 3", "tier-3"),
+        ("Ruritania (Tier 2 Watch List)", "tier-2wl"),
+        ("RURITANIA: Special Case", "tier-special-case"),
+    ],
+)
+def test_a_full_tip_country_narrative(gazetteer: Gazetteer, heading: str, tier: str) -> None:
+    text = FULL.replace("RURITANIA: Tier 2", heading)
+    x = run(gazetteer, text)
+    got = x.summary()
+    assert got["tier"] == tier  # the narrative's heading states the placement
+    assert got["destinations"] == ["QAT"]
+    assert got["origins"] == []
+    assert got["forms"] == ["domestic-servitude", "forced-labour"]
+    assert len(x.recommendations) == 2
+    claims = {(c.aspect, c.polarity) for c in x.claims}
+    assert ("prosecutions", True) in claims
+    assert ("significant-efforts", True) in claims
 
 
 def test_forms_are_read_from_the_item() -> None:
