@@ -25,9 +25,9 @@ def test_network_section_names_targets_and_ratios() -> None:
 
 
 def test_push_section(monkeypatch: pytest.MonkeyPatch) -> None:
-    rows = {"Oxigraph": {"first": 3.0, "again": 1.0, "dry": 1.1, "prune": 1.2}}
+    rows = {"Oxigraph": {"first": 3.0, "again": 1.0, "resent": 0, "dry": 1.1, "prune": 1.2}}
     manifest = {"triples": 313114, "graphs": {"a": 1, "b": 2}}
     monkeypatch.setattr(push_bench, "startup", lambda: 0.3)
     text = push_bench.render(12.0, manifest, rows)
     assert "313,114 triples in 2 named graphs" in text
-    assert "| Oxigraph | 3.00 | 1.00 | 1.10 | 1.20 |" in text
+    assert "| Oxigraph | 3.00 | 1.00 | 0 | 1.10 | 1.20 |" in text

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from typing import IO, TYPE_CHECKING, Any
 
 from kg.network.common import (
@@ -32,6 +33,8 @@ if TYPE_CHECKING:  # networkx loads only where a networkx graph is made
 
 GEXF_NS = "http://www.gexf.net/1.2draft"
 GEXF_VIZ = "http://www.gexf.net/1.2draft/viz"
+#: Anything in an attribute value that ``xml_text`` drops or ``escape_attr`` escapes.
+_ATTR_PLAIN = re.compile('[&<>"\r\n\t\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]').search
 #: Edge thickness range (Gephi's units) for numbered edges; others get the minimum.
 THICKNESS_MIN, THICKNESS_MAX = 1.0, 10.0
 
@@ -50,11 +53,21 @@ def _attvalues(indent: str, types: list[Declared], d: dict[str, Any]) -> str:
         value = get(name)
         if value is None:
             continue
-        line = seen.get(value) if type(value) is str else None
-        if line is None:
+        kind = type(value)
+        if kind is str:
+            line = seen.get(value)
+            if line is None:
+                if typ != "boolean" and _ATTR_PLAIN(value) is None:  # nothing to drop or escape
+                    line = f'{indent} <attvalue for="{i}" value="{value}" />'
+                else:
+                    text = escape_attr(xml_text(value, typ))
+                    line = f'{indent} <attvalue for="{i}" value="{text}" />'
+                if len(seen) < CACHED:
+                    seen[value] = line
+        elif (kind is int or kind is float) and typ != "boolean":  # digits, '.', '-', 'e'
+            line = f'{indent} <attvalue for="{i}" value="{value!s}" />'
+        else:
             line = f'{indent} <attvalue for="{i}" value="{escape_attr(xml_text(value, typ))}" />'
-            if type(value) is str and len(seen) < CACHED:
-                seen[value] = line
         values.append(line)
     if not values:
         return ""
