@@ -139,8 +139,9 @@ def victims_section(rows: list[Row], splits: list[str], done: dict[str, Extracti
         "gold file was read; scored once (exact F1 0.981 dev, 0.993 test, 0.989 all), they were "
         "then fixed for the systematic errors seen on both splits (a relative clause 'who are "
         "subjected' read as offenders, conscription not read as exploitation, 'the scope … is "
-        "unknown', a hedge on a role or on another list item taken for the group's): the test "
-        "split is not blind for victims.",
+        "unknown', a hedge on a role or on another list item taken for the group's; then "
+        "'subjected to sexual abuse' read as exploitation): the test split is not blind for "
+        "victims.",
         "",
     ]
     for split in splits:

@@ -67,7 +67,13 @@ _OFFENDER_VERB = re.compile(
 )
 _TARGET = words("target targets targeted targeting")
 #: Exploitation cues, without "traffickers" (people who traffic, not people trafficked).
-_NOT_CUES = re.compile(r"\btraffickers?\b|\banti-trafficking\b|\bcounter-trafficking\b", re.I)
+#: Abuse or violence that the text does not call exploitation is not a cue either ("subjected to
+#: sexual abuse": abuse, not trafficking).
+_NOT_CUES = re.compile(
+    r"\btraffickers?\b|\banti-trafficking\b|\bcounter-trafficking\b|\bsubject(?:ed)?\s+to\s+"
+    r"(?:\w+\s+){0,2}(?:abuse|violence|harassment|discrimination|mistreatment)\b",
+    re.I,
+)
 #: Cues for children used by armed groups that the shared cues do not hold.
 _MORE_CUES = re.compile(r"\bconscript\w*", re.I)
 #: "the scope of … is unknown": what the clause names is not stated as happening.

@@ -88,6 +88,8 @@ def test_stated_groups_are_found(gazetteer: Gazetteer, text: str, expected: list
         "Women recruiters deceive job seekers with offers of work abroad, and traffickers "
         "subject them to forced labor.",
         "Victims were recruited by men posing as employment agents and forced into labor.",
+        # Abuse that the text does not call exploitation.
+        "Trafficking is reported in the south. Girls are subjected to sexual abuse in schools.",
         # A trade whose scope the text says is unknown.
         "The extent of trafficking of men and women for forced labor is unknown.",
         # A group word that is not about people exploited.
