@@ -31,7 +31,7 @@ from kg.extract.tokens import tokenize
 from kg.extract.victims import GROUPS, clause_groups
 
 #: The extractor's version; drafts record it. Bump it whenever a rule changes output.
-VERSION = "1.2.1"
+VERSION = "1.2.2"
 ROLES = ("source", "transit", "destination", "internal")
 _ANAPHOR = re.compile(
     r"\b(?:these|those|such)\s+(?:\w+\s+)?(?:migrants|workers|women|men|children|victims|"
@@ -137,7 +137,9 @@ def extract(
         tier_paragraph = placed.paragraph
         if re.match(r"\s*(?:tier|special)", placed.text, re.I):
             summary_paragraph = placed.paragraph  # "Tier 3 — …": efforts, not the profile
-    stated = find_year(text, sentences, tier_paragraph)
+    stated = find_year(
+        text, sentences, tier_paragraph, x.tier.sentence if x.tier is not None else None
+    )
     if year is not None:
         x.year = year
     elif stated is not None:

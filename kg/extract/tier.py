@@ -5,7 +5,8 @@ TIP summary form), the heading of a TIP Report country narrative ("KENYA: Tier 2
 (Tier 2 Watch List)": a line of its own), or "X is placed on / remained on / was downgraded
 to Tier N". A tier named
 in any other way ("an otherwise required downgrade to Tier 3") is not a placement. The report
-year is a trailing "(2015)" year tag, a "2024 Trafficking in Persons Report" or its link slug.
+year is a trailing "(2015)" year tag, a "2024 Trafficking in Persons Report" or its link slug,
+or "in the 2023 report" in the sentence of the placement.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ _NOT_PLACEMENT = re.compile(r"otherwise|would\s+(?:be|have)|required\s+downgrade
 _YEAR_TAG = re.compile(r"\((20\d\d|19\d\d)\)\s*\.?\s*$")
 _REPORT = re.compile(
     r"\b(20\d\d)[\s-]+(?:trafficking[\s-]+in[\s-]+persons|tip)[\s-]+report\b", re.I
+)
+#: "in the 2023 report", "the 2020 annual report": a report year only in the placement's sentence.
+_PLACED_IN_REPORT = re.compile(
+    r"\b(?:in|by|under)\s+(?:the|its|this|that)\s+(20\d\d|19\d\d)\s+(?:annual\s+)?report\b", re.I
 )
 _CONSECUTIVE = re.compile(
     r"\b(second|third|fourth|fifth|sixth|seventh|eighth|2nd|3rd|4th|5th)\s+consecutive\s+year",
@@ -122,15 +127,23 @@ def find_tier(sentences: list[Sentence]) -> TierFinding | None:
 
 
 def find_year(
-    text: str, sentences: list[Sentence], tier_paragraph: int | None = None
+    text: str,
+    sentences: list[Sentence],
+    tier_paragraph: int | None = None,
+    tier_sentence: int | None = None,
 ) -> tuple[int, int] | None:
     """The report year the text states and the sentence saying it, or None.
 
-    A "2024 Trafficking in Persons Report" anywhere; a trailing "(2015)" tag only at the end of
-    the paragraph that states the tier (elsewhere such a year dates an estimate, not a report).
+    A "2024 Trafficking in Persons Report" anywhere; "in the 2023 report" only in the sentence
+    that places the country on its tier; a trailing "(2015)" tag only at the end of the
+    paragraph that states the tier (elsewhere such a year dates an estimate, not a report).
     """
     for s in sentences:
         m = _REPORT.search(s.text)
+        if m:
+            return int(m.group(1)), s.index
+    for s in sentences:
+        m = _PLACED_IN_REPORT.search(s.text) if s.index == tier_sentence else None
         if m:
             return int(m.group(1)), s.index
     last: dict[int, Sentence] = {}

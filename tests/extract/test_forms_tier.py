@@ -112,6 +112,22 @@ def test_placed_on_a_tier_and_a_report_year() -> None:
     assert find_year(text, sentences) == (2024, 1)
 
 
+def test_the_report_named_in_the_placement_sentence_gives_the_year(gazetteer: Gazetteer) -> None:
+    labour = "Men are subjected to forced labor in Ruritania. "
+    text = labour + (
+        "Ruritania was downgraded to Tier 3 in the 2021 report. Officials cited the 2019 report "
+        "when they drafted a plan."
+    )
+    x = extract(text, "KEN", gazetteer)
+    assert (x.summary()["tier"], x.summary()["year"]) == ("tier-3", 2021)
+    # a report of some year named anywhere else dates nothing
+    other = labour + "Ruritania remained on Tier 2. Officials cited the 2019 report in a plan."
+    assert extract(other, "KEN", gazetteer).summary()["year"] is None
+    # a reporting period is not the report's year
+    period = labour + "Ruritania remained on Tier 2 during the 2019 reporting period."
+    assert extract(period, "KEN", gazetteer).summary()["year"] is None
+
+
 def test_a_trailing_year_in_a_narrative_without_a_tier_is_no_report_year(
     gazetteer: Gazetteer,
 ) -> None:
