@@ -30,6 +30,7 @@ def dossier(
     latest: dict[str, dict[str, Any]] | None = None,
     flows: dict[str, Any] | None = None,
     rows: Mapping[str, Mapping[str, list[Record]]] | None = None,
+    tier_table: Any = None,
 ) -> Dossier:
     """Read everything the dossier of country ``code`` (ISO3) shows; QueryError if unknown.
 
@@ -38,7 +39,8 @@ def dossier(
     (``kg.network.latest_tiers`` of every country) and ``flows`` (``kg.network.read_flows`` of
     the whole store: the country's own are picked from them), and ``rows``: query name →
     country IRI → that country's rows of the dossier query of that name, read for every
-    country at once (``kg.server.siteindex``); a query not in ``rows`` runs for the country."""
+    country at once (``kg.server.siteindex``); a query not in ``rows`` runs for the country;
+    ``tier_table`` (``kg.viz.series.tier_table`` of the store) gives the tier timeline."""
     places = places if places is not None else F.read_places(store)
     iri = F.resolve_country(store, code, places)
     if places[iri]["kind"] != "country":
@@ -96,7 +98,7 @@ def dossier(
         d.review[rq.text(r, "fact")] = rq.text(r, "status").rsplit("review-", 1)[-1]
         if r.get("tool") and str(r["tool"]) not in d.review_tools:
             d.review_tools.append(str(r["tool"]))
-    d.charts = _charts(store, d, places)
+    d.charts = _charts(store, d, places, tier_table)
     if d.flows:
         from kg.viz.maps import flow_map_svg
 
@@ -110,17 +112,23 @@ def dossier(
     return d
 
 
-def _charts(store: ox.Store, d: Dossier, places: dict[str, Any]) -> list[tuple[str, str]]:
+def _charts(
+    store: ox.Store, d: Dossier, places: dict[str, Any], table: Any = None
+) -> list[tuple[str, str]]:
     """The country at a glance: tier timeline, detected victims, 4P findings (when it has
     any of them)."""
     from kg.viz.detections import detections, detections_svg
     from kg.viz.pillars import pillar_findings, pillars_svg
-    from kg.viz.series import country_tiers
+    from kg.viz.series import CountryTiers, country_tiers
     from kg.viz.tiercharts import timeline_svg
 
     label = str(d.country.get("label") or d.code)
     out = []
-    tiers = country_tiers(store, d.iri, d.code, label)
+    row = table.country(d.code) if table is not None else None
+    if table is None:
+        tiers = country_tiers(store, d.iri, d.code, label)
+    else:  # the same placements, from the table read once for every country
+        tiers = CountryTiers(d.code, label, "", "", dict(row.years) if row else {})
     if tiers.years:
         out.append(("Tier history", timeline_svg(tiers)))
     found = detections(store, d.code, places=places)

@@ -258,6 +258,7 @@ def country_page(state: Explorer, iso: str, gz: bool = False) -> Answer:
             latest=state.latest_tiers(),
             flows=state.flows(),
             rows=dossier_rows(state),
+            tier_table=state.tier_table(),
         )
         links = "".join(f'<a href="{href}">{e(name)}</a>' for href, name in (
             ("/", "← All countries"), ("/queries", "Questions"), ("/charts", "Tier heat-map"),
