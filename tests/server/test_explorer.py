@@ -188,6 +188,40 @@ def test_country_pages_read_once_what_every_dossier_shares(store: ox.Store) -> N
     assert drawn >= 2
 
 
+def test_the_index_read_at_start_up_gives_the_same_pages(store: ox.Store) -> None:
+    # kg serve reads the explorer's index before it reports ready (the dossier queries of
+    # every country in one pass each, the tier table...): the pages are the ones each country's
+    # own queries give, and the ones a server without the index renders.
+    from kg.report.dossier import dossier
+    from kg.report.html import dossier_html
+    from kg.server.explorer import prepare
+    from kg.server.siteindex import DOSSIER_QUERIES, dossier_rows
+    from kg.server.state import explorer_of
+
+    lazy = App(store, ServerConfig(queries_dir=(QUERIES,), max_rows=60))
+    ready = App(store, ServerConfig(queries_dir=(QUERIES,), max_rows=60))
+    took = prepare(ready)
+    assert {"labels", "tier table", "flows", "dossiers"} <= set(took)
+    state = explorer_of(ready, store, ready.config.queries_dir)
+    rows = dossier_rows(state)
+    assert set(rows) == set(DOSSIER_QUERIES)
+    active = sorted(state.active_countries())
+    for iso in ["THA", "PRK", "NGA", "DEU", *active[:: max(1, len(active) // 8)]]:
+        alone = dossier_html(dossier(store, iso))
+        indexed = dossier(
+            store,
+            iso,
+            places=state.places(),
+            latest=state.latest_tiers(),
+            flows=state.flows(),
+            rows=rows,
+            tier_table=state.tier_table(),
+        )
+        assert dossier_html(indexed) == alone, iso
+    for path in ("/", "/charts", "/country/THA", "/country/PRK", "/query/tiers", "/editor"):
+        assert get(ready, path).body == get(lazy, path).body, path
+
+
 def test_heatmap_page_and_svg(app: App) -> None:
     page = get(app, "/charts").text
     assert 'class="chart heatmap"' in page
