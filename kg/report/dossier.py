@@ -98,7 +98,7 @@ def dossier(
         d.review[rq.text(r, "fact")] = rq.text(r, "status").rsplit("review-", 1)[-1]
         if r.get("tool") and str(r["tool"]) not in d.review_tools:
             d.review_tools.append(str(r["tool"]))
-    d.charts = _charts(store, d, places, tier_table)
+    d.charts = _charts(store, d, places, tier_table, rows)
     if d.flows:
         from kg.viz.maps import flow_map_svg
 
@@ -113,7 +113,11 @@ def dossier(
 
 
 def _charts(
-    store: ox.Store, d: Dossier, places: dict[str, Any], table: Any = None
+    store: ox.Store,
+    d: Dossier,
+    places: dict[str, Any],
+    table: Any = None,
+    rows: Mapping[str, Mapping[str, list[Record]]] | None = None,
 ) -> list[tuple[str, str]]:
     """The country at a glance: tier timeline, detected victims, 4P findings (when it has
     any of them)."""
@@ -131,7 +135,7 @@ def _charts(
         tiers = CountryTiers(d.code, label, "", "", dict(row.years) if row else {})
     if tiers.years:
         out.append(("Tier history", timeline_svg(tiers)))
-    found = detections(store, d.code, places=places)
+    found = detections(store, d.code, places=places, prefetched=rows)
     if found.years:
         out.append(("Identified victims detected per year", detections_svg(found)))
     findings = pillar_findings(store, d.code, places=places)

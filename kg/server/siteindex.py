@@ -13,10 +13,13 @@ read it through :class:`kg.server.state.Explorer`, which computes each part on f
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
-from kg.core.rq import Row
+import pyoxigraph as ox
+
+from kg.core.rq import Row, value
 from kg.server.state import Explorer
 
 #: The dossier queries (``kg/report/sparql``) read for every country at once; each selects
@@ -36,11 +39,20 @@ DOSSIER_QUERIES = (
 )
 
 
+#: The country charts' queries (``kg/viz/sparql``) read the same way; they bind ``?country``
+#: without selecting it, so it is added to their projection here. (``detected_totals`` is not
+#: one: its ORDER BY leaves ties, which the whole store's answer orders differently.)
+CHART_QUERIES = ("detections",)
+_SELECT = re.compile(r"^SELECT ", re.MULTILINE)
+
+
 def dossier_rows(state: Explorer) -> dict[str, dict[str, list[Row]]]:
-    """Query name → country IRI → the rows of that country (``DOSSIER_QUERIES``)."""
+    """Query name → country IRI → the rows of that country (``DOSSIER_QUERIES`` and
+    ``CHART_QUERIES``)."""
 
     def read() -> dict[str, dict[str, list[Row]]]:
         from kg.report.dossier import QUERIES
+        from kg.viz.series import QUERIES as CHARTS
 
         found: dict[str, dict[str, list[Row]]] = {}
         for name in DOSSIER_QUERIES:
@@ -48,9 +60,24 @@ def dossier_rows(state: Explorer) -> dict[str, dict[str, list[Row]]]:
             for row in QUERIES.select(state.store, name):
                 by_country.setdefault(str(row.get("country")), []).append(row)
             found[name] = by_country
+        for name in CHART_QUERIES:
+            text = _SELECT.sub("SELECT ?country ", CHARTS.load(name), count=1)
+            by_country = {}
+            for row in select_text(state.store, text):
+                country = str(row.pop("country"))
+                by_country.setdefault(country, []).append(row)
+            found[name] = by_country
         return found
 
     return state.once("dossier_rows", read)
+
+
+def select_text(store: ox.Store, text: str) -> list[Row]:
+    """The rows of SELECT ``text`` over the union of all graphs, as Python values."""
+    answer = store.query(text, use_default_graph_as_union=True)
+    assert isinstance(answer, ox.QuerySolutions)
+    names = [v.value for v in answer.variables]
+    return [{n: value(row[n]) for n in names} for row in answer]
 
 
 def prepare(state: Explorer) -> dict[str, float]:
@@ -84,6 +111,9 @@ def prepare(state: Explorer) -> dict[str, float]:
         ("named queries", state.specs),
         ("dossiers", lambda: dossier_rows(state)),
     ]
+    from kg.viz.geo import fit_view, land_svg
+
+    parts.append(("world outline", lambda: land_svg(fit_view([]))))  # read on first use
     took: dict[str, float] = {}
     for name, read in parts:
         started = time.perf_counter()
@@ -92,4 +122,4 @@ def prepare(state: Explorer) -> dict[str, float]:
     return took
 
 
-__all__ = ["DOSSIER_QUERIES", "dossier_rows", "prepare"]
+__all__ = ["CHART_QUERIES", "DOSSIER_QUERIES", "dossier_rows", "prepare", "select_text"]

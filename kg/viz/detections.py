@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,16 +97,25 @@ def detections(
     *,
     source: str | None = None,
     places: dict[str, dict[str, Any]] | None = None,
+    prefetched: Mapping[str, Mapping[str, list[rq.Row]]] | None = None,
 ) -> Detections:
     """The detections of country ``code`` (ISO3); QueryError for an unknown country or
     source. Panels are empty when the graph has no detections of the country. ``places`` is
-    ``kg.network.read_places(store)`` when the caller has it already."""
+    ``kg.network.read_places(store)`` when the caller has it already; ``prefetched`` (query name →
+    country IRI → rows, as ``kg.server.siteindex`` reads them for every country at once) holds
+    the answers of ``detections`` and ``detected_totals`` when the caller has them."""
     places = places if places is not None else read_places(store)
     iri = resolve_country(store, code, places)
     here = str(places[iri]["code"])
     names = {str(p["code"]): str(p["label"]) for p in places.values()}
     code_of = {k: str(p["code"]) for k, p in places.items()}
-    rows = [r for r in select_country(store, "detections", iri) if r.get("source")]
+
+    def select(name: str) -> list[rq.Row]:
+        if prefetched is not None and name in prefetched:
+            return list(prefetched[name].get(iri, ()))
+        return select_country(store, name, iri)
+
+    rows = [r for r in select("detections") if r.get("source")]
     sources = sorted({(rq.text(r, "source"), rq.text(r, "sourceTitle")) for r in rows})
     chosen = _pick(rows, source) if rows else ""
     rows = [r for r in rows if rq.text(r, "source") == chosen]
@@ -134,7 +144,7 @@ def detections(
                 cell.low += low if low is not None else (point or 0)
                 cell.high += high if high is not None else (point or low or 0)
                 cell.censored += 1
-    for r in select_country(store, "detected_totals", iri):
+    for r in select("detected_totals"):
         year, point = rq.integer(r, "year"), rq.integer(r, "point")
         if (
             year is not None

@@ -195,7 +195,7 @@ def test_the_index_read_at_start_up_gives_the_same_pages(store: ox.Store) -> Non
     from kg.report.dossier import dossier
     from kg.report.html import dossier_html
     from kg.server.explorer import prepare
-    from kg.server.siteindex import DOSSIER_QUERIES, dossier_rows
+    from kg.server.siteindex import CHART_QUERIES, DOSSIER_QUERIES, dossier_rows
     from kg.server.state import explorer_of
 
     lazy = App(store, ServerConfig(queries_dir=(QUERIES,), max_rows=60))
@@ -204,7 +204,7 @@ def test_the_index_read_at_start_up_gives_the_same_pages(store: ox.Store) -> Non
     assert {"labels", "tier table", "flows", "dossiers"} <= set(took)
     state = explorer_of(ready, store, ready.config.queries_dir)
     rows = dossier_rows(state)
-    assert set(rows) == set(DOSSIER_QUERIES)
+    assert set(rows) == {*DOSSIER_QUERIES, *CHART_QUERIES}
     active = sorted(state.active_countries())
     for iso in ["THA", "PRK", "NGA", "DEU", *active[:: max(1, len(active) // 8)]]:
         alone = dossier_html(dossier(store, iso))
