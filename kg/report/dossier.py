@@ -64,7 +64,7 @@ def dossier(
         if r.get("form"):
             entry = forms.setdefault(rq.text(r, "form"), dict(r))
             entry["principal"] = entry.get("principal") is True or r.get("principal") is True
-    victims = QUERIES.select(store, "victims", **c)
+    victims = select("victims")
     for a in d.assessments:
         a["forms"] = [forms[str(f)] for f in a["form"]]
         mine = [r for r in victims if r.get("assessment") == a.get("assessment")]

@@ -36,6 +36,7 @@ DOSSIER_QUERIES = (
     "roles",
     "sources",
     "review",
+    "victims",
 )
 
 
