@@ -76,10 +76,11 @@ def run_session(text: str, workdir: Path, skip: tuple[str, ...] = ()) -> None:
 
 
 def workspace(tmp_path: Path) -> Path:
-    """A copy of the repository's data, queries and import list, with ../shared beside it."""
+    """A copy of the repository's data, queries, examples and import list, with ../shared beside
+    it."""
     repo = tmp_path / "kg"
     repo.mkdir()
-    for name in ("data", "queries", "ontology"):
+    for name in ("data", "queries", "ontology", "examples"):
         shutil.copytree(ROOT / name, repo / name)
     shutil.copy(ROOT / "imports.example.yaml", repo)
     shared = ROOT.parent / "shared"
