@@ -44,8 +44,14 @@ from kg.network.rows import network_from_bytes
 
 build = sys.argv[1]
 out = {}
-store = ox.Store.read_only(build + "/store")
 clock = time.process_time
+try:
+    store = ox.Store.read_only(build + "/store")
+    out["from"] = "store"
+except OSError:  # a build without its store: graph.nq in memory
+    store = ox.Store()
+    store.bulk_load(path=build + "/graph.nq", format=ox.RdfFormat.N_QUADS)
+    out["from"] = "memory"
 t = clock(); read._scan_rows(store); out["scan"] = clock() - t
 t = clock(); read._query_rows(store, None); out["optional"] = clock() - t
 t = clock(); net = network_from_bytes(open(build + "/.network-flows.json", "rb").read())
@@ -81,18 +87,22 @@ def _export(fmt: str) -> list[str]:
 def run_size(name: str, work: Path, reuse: bool) -> dict[str, Any]:
     size = SIZES[name]
     build = work / f"store-build-{size}-store"
-    if reuse and (build / "manifest.json").is_file() and (build / "store").is_dir():
+    if not (build / "store").is_dir() and (work / f"store-build-{size}-files").is_dir():
+        build = work / f"store-build-{size}-files"  # --reuse of a build made without its store
+    if reuse and (build / "manifest.json").is_file():
         from bench.scale import corpus_for
 
         data, build_s = corpus_for(size, work).data_dir, None
     else:
         build_s, build, data = _build(size, work, store=True)
+    has_store = (build / "store").is_dir()
     out = work / f"network-out-{size}"
     out.mkdir(parents=True, exist_ok=True)
     (build / KEPT).unlink(missing_ok=True)
     r: dict[str, Any] = {"build": build_s, "commands": {}}
     c = r["commands"]
-    c["graphml, first (store)"] = _command(_export("graphml"), build, data, out)
+    first_from = "store" if has_store else "graph.nq"
+    c[f"graphml, first ({first_from})"] = _command(_export("graphml"), build, data, out)
     first = (out / "flows.graphml").read_bytes()
     c["graphml, next (kept)"] = min(
         (_command(_export("graphml"), build, data, out) for _ in range(3)), key=lambda x: x[0]
@@ -102,16 +112,17 @@ def run_size(name: str, work: Path, reuse: bool) -> dict[str, Any]:
         (_command(_export("gexf"), build, data, out) for _ in range(3)), key=lambda x: x[0]
     )
     r["inside"] = _inside(build)
-    aside = build.parent / f".{build.name}-store-aside"
-    kept = (build / KEPT).read_bytes()
-    (build / KEPT).unlink()
-    os.replace(build / "store", aside)
-    try:
-        c["graphml, first (graph.nq)"] = _command(_export("graphml"), build, data, out)
-        same = same and (out / "flows.graphml").read_bytes() == first
-    finally:
-        os.replace(aside, build / "store")
-        (build / KEPT).write_bytes(kept)
+    if has_store:
+        aside = build.parent / f".{build.name}-store-aside"
+        kept = (build / KEPT).read_bytes()
+        (build / KEPT).unlink()
+        os.replace(build / "store", aside)
+        try:
+            c["graphml, first (graph.nq)"] = _command(_export("graphml"), build, data, out)
+            same = same and (out / "flows.graphml").read_bytes() == first
+        finally:
+            os.replace(aside, build / "store")
+            (build / KEPT).write_bytes(kept)
     r["same bytes"] = same
     r["triples"] = json.loads((build / "manifest.json").read_text())["triples"]
     shutil.rmtree(out, ignore_errors=True)
@@ -145,19 +156,22 @@ def render(results: dict[str, dict[str, Any]], load: str) -> str:
     lines += [
         "",
         "In one process on the same builds (CPU seconds, `time.process_time`): reading every "
-        "flow from the on-disk store with `flows.rq` (one query, an OPTIONAL per property: a "
+        "flow from the on-disk store (`from`: or from `graph.nq` in memory, for a build made "
+        "without its store) with `flows.rq` (one query, an OPTIONAL per property: a "
         "RocksDB seek per flow and property) against one scan per predicate; loading the kept "
         "network; writing it with networkx (`write_graphml`/`write_gexf` of the same network as "
         "a MultiDiGraph) against kg's streaming writers.",
         "",
-        "| corpus | edges | flows.rq s | scans s | ratio | kept network s | GraphML networkx s "
-        "| GraphML kg s | ratio | GEXF networkx s | GEXF kg s | ratio | same bytes |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| corpus | from | edges | flows.rq s | scans s | ratio | kept network s "
+        "| GraphML networkx s | GraphML kg s | ratio | GEXF networkx s | GEXF kg s | ratio "
+        "| same bytes |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for name, r in results.items():
         i = r["inside"]
         lines.append(
-            f"| {name} | {int(i['edges']):,} | {i['optional']:.2f} | {i['scan']:.2f} | "
+            f"| {name} | {i.get('from', 'store')} | {int(i['edges']):,} | {i['optional']:.2f} | "
+            f"{i['scan']:.2f} | "
             f"{i['optional'] / i['scan']:.1f}× | {i['kept']:.2f} | {i['graphml networkx']:.2f} | "
             f"{i['graphml']:.2f} | {i['graphml networkx'] / i['graphml']:.1f}× | "
             f"{i['gexf networkx']:.2f} | {i['gexf']:.2f} | {i['gexf networkx'] / i['gexf']:.1f}× "
