@@ -33,92 +33,40 @@ answering while long ones run:
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
-import os
-import signal
 import threading
 import time
-from collections import Counter, OrderedDict
-from dataclasses import dataclass
-from multiprocessing.connection import Connection
+from collections import Counter
 
 import pyoxigraph as ox
 
 from kg.server.engine import (
     Outcome,
     QueryRequest,
-    memory_outcome,
     text_outcome,
     timeout_outcome,
 )
-from kg.server.workers import WorkerSettings, Zygote
+from kg.server.lanes import (
+    Dead,
+    Job,
+    KnownTexts,
+    LongLane,
+    Snapshot,
+    Worker,
+    cpu_seconds,
+    lowest_priority,
+)
+from kg.server.pool import Pool, read_answer
+from kg.server.workers import WorkerSettings
 
 log = logging.getLogger(__name__)
 
 #: Queries in flight per client address.
 MAX_PER_CLIENT = 32
-#: Query texts remembered as long (they skip the fast lane next time), and for how long; as
-#: many texts that answered within the fast lane are remembered (they wait at the front).
-KNOWN_LONG_QUERIES, KNOWN_LONG_SECONDS = 1024, 600.0
 #: Fast-lane workers at most, per ``workers`` (each may grow by ``--max-memory``); the ones
 #: beyond ``workers`` end after this many seconds without a query.
 FAST_LANE_FACTOR, SURPLUS_IDLE_SECONDS = 4, 10.0
-
-
-@dataclass(eq=False)
-class _Worker:
-    pid: int
-    conn: Connection
-    idle_since: float = 0.0
-
-
-@dataclass(eq=False)
-class _Job:
-    client: str
-    arrived: float
-    deadline: float
-    known_fast: bool = False  # its text answered within the fast lane recently
-    worker: _Worker | None = None  # set when a fast-lane worker is handed over
-    granted: bool = False  # set when a long slot is handed over
-
-    def left(self) -> float:
-        return self.deadline - time.monotonic()
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """The state of the lanes: idle fast workers, queries waiting for one, the long queries
-    running and paused as (client, worker pid), and the busy fast workers."""
-
-    idle: int
-    waiting: int
-    long: tuple[tuple[str, int], ...]
-    paused: tuple[tuple[str, int], ...]
-    fast: int = 0  # fast-lane workers busy (running a query, or being forked for one)
-
-
-class _Dead:
-    """A worker that died while running the query."""
-
-    def __init__(self, status: int) -> None:
-        self.status = status
-
-
-def _cpu_seconds(pid: int) -> float:
-    """CPU time process ``pid`` has used (user + system); infinite when it cannot be read."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError):
-        return float("inf")  # no /proc: count wall time, as before
-
-
-def _lowest_priority(worker: _Worker) -> None:
-    with contextlib.suppress(OSError):
-        os.setpriority(os.PRIO_PROCESS, worker.pid, 19)
 
 
 class ProcessEngine:
@@ -142,11 +90,9 @@ class ProcessEngine:
         ``fast_limit=None`` turns the lanes off: a plain first-come pool of ``workers`` where
         every query runs to its end or its timeout (the "before" of ``bench/serve_bench``).
         """
-        self.settings = settings or WorkerSettings()
-        self._store = store
-        self._zygote = Zygote(store, self.settings)
-        self._zygote_lock = threading.Lock()
-        self.confinement = self._zygote.confinement
+        self._pool = Pool(store, settings or WorkerSettings())
+        self.settings = self._pool.settings
+        self.confinement = self._pool.zygote.confinement
         self.fast_limit = fast_limit
         self.long_slots = max(1, long_queries)
         self.max_paused = 2 * self.long_slots if max_paused is None else max_paused
@@ -158,43 +104,19 @@ class ProcessEngine:
             self.max_fast = max(self.workers, max_fast or FAST_LANE_FACTOR * self.workers)
         self._fast = 0  # fast-lane workers: idle, running a fast-lane query, or being forked
         self._cond = threading.Condition()
-        self._idle: list[_Worker] = []
-        self._fast_waiting: list[_Job] = []
-        self._long_waiting: list[_Job] = []
+        self._idle: list[Worker] = []
+        self._fast_waiting: list[Job] = []
         self._running: Counter[str] = Counter()
-        self._long_by_client: Counter[str] = Counter()
         self._in_flight: Counter[str] = Counter()
-        self._long_running = 0
-        self._long_jobs: list[_Job] = []
-        self._known_long: OrderedDict[bytes, float] = OrderedDict()
-        self._known_fast: OrderedDict[bytes, float] = OrderedDict()
-        self._live: dict[int, _Worker] = {}
+        self._long = LongLane(self._cond, self.long_slots, self.max_paused, lambda: self._closed)
+        self._known_long = KnownTexts(self._cond)
+        self._known_fast = KnownTexts(self._cond)
         self._closed = False
         for _ in range(self.workers):
-            self._idle.append(self._spawn())
+            self._idle.append(self._pool.spawn())
         self._fast = self.workers
 
     # --- workers ---------------------------------------------------------------------
-
-    def _spawn(self) -> _Worker:
-        try:
-            pid, conn = self._zygote.spawn()
-        except (OSError, EOFError):  # the zygote died (killed, out of memory): start another
-            with self._zygote_lock:
-                if not self._zygote.alive:
-                    log.warning("the SPARQL worker zygote died; starting a new one")
-                    for old in list(self._live.values()):
-                        old.conn.close()  # its workers died with it (PDEATHSIG)
-                    self._zygote = Zygote(self._store, self.settings)
-            pid, conn = self._zygote.spawn()
-        worker = _Worker(pid, conn)
-        self._live[pid] = worker
-        return worker
-
-    def _kill(self, worker: _Worker) -> None:
-        self._live.pop(worker.pid, None)
-        self._zygote.kill(worker.pid)
-        worker.conn.close()
 
     def _refill(self) -> None:
         """A worker left the fast lane (long, killed, dead): fork another when a query waits
@@ -205,7 +127,7 @@ class ProcessEngine:
                 return
             self._fast += 1
         try:
-            worker = self._spawn()
+            worker = self._pool.spawn()
         except (OSError, EOFError) as exc:  # the zygote is gone: the pool shrinks
             log.error("cannot start a SPARQL worker: %s", exc)
             with self._cond:
@@ -213,7 +135,7 @@ class ProcessEngine:
             return
         self._release(worker)
 
-    def _release(self, worker: _Worker) -> None:
+    def _release(self, worker: Worker) -> None:
         """Hand a free fast-lane ``worker`` to the fairest waiting query or keep it idle; end
         the idle workers beyond ``workers`` that had no query for SURPLUS_IDLE_SECONDS."""
         with self._cond:
@@ -226,9 +148,9 @@ class ProcessEngine:
                 self._idle.remove(old)
                 self._fast -= 1
         for old in surplus:
-            self._kill(old)
+            self._pool.kill(old)
 
-    def _give(self, worker: _Worker) -> None:
+    def _give(self, worker: Worker) -> None:
         """Hand ``worker`` to the fairest waiting query or make it idle (lock held)."""
         if self._closed:
             return
@@ -248,7 +170,7 @@ class ProcessEngine:
         worker.idle_since = time.monotonic()
         self._idle.append(worker)  # the last idled is the first taken: the oldest age out
 
-    def _acquire(self, job: _Job) -> _Worker | None:
+    def _acquire(self, job: Job) -> Worker | None:
         with self._cond:
             if self._idle and not self._fast_waiting:
                 self._running[job.client] += 1
@@ -259,7 +181,7 @@ class ProcessEngine:
                 self._running[job.client] += 1
         if fork:
             try:
-                return self._spawn()
+                return self._pool.spawn()
             except (OSError, EOFError) as exc:
                 log.error("cannot start a SPARQL worker: %s", exc)
                 with self._cond:
@@ -275,33 +197,12 @@ class ProcessEngine:
                 self._cond.wait(left)
             return job.worker
 
-    @staticmethod
-    def _answer(worker: _Worker, seconds: float) -> Outcome | _Dead | None:
-        """The worker's answer within ``seconds``, None if it has none yet."""
-        try:
-            if worker.conn.poll(max(0.0, seconds)):
-                outcome: Outcome = worker.conn.recv()
-                return outcome
-        except (EOFError, OSError):
-            return _Dead(0)
-        return None
-
-    def _died(self, worker: _Worker) -> Outcome:
-        self._live.pop(worker.pid, None)
-        status = self._zygote.reap(worker.pid)
-        worker.conn.close()
-        sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0
-        log.warning("SPARQL worker %s died (status %s)", worker.pid, status)
-        if sig in (signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS, signal.SIGKILL):
-            return memory_outcome(self.settings.max_memory)
-        return text_outcome(500, "the query worker died; the query was not answered")
-
     # --- running a query -----------------------------------------------------------------
 
     def run(self, request: QueryRequest, timeout: float, client: str = "") -> Outcome:
         """Answer ``request`` for ``client`` within ``timeout`` seconds of now."""
         now = time.monotonic()
-        job = _Job(client, now, now + timeout)
+        job = Job(client, now, now + timeout)
         with self._cond:
             if self._closed:
                 return text_outcome(503, "the server is shutting down")
@@ -320,11 +221,11 @@ class ProcessEngine:
                 if not self._in_flight[client]:
                     del self._in_flight[client]
 
-    def _run(self, job: _Job, request: QueryRequest, timeout: float) -> Outcome:
+    def _run(self, job: Job, request: QueryRequest, timeout: float) -> Outcome:
         key = hashlib.blake2b(request.query.encode("utf-8", "surrogatepass"), digest_size=16)
-        if self.fast_limit is not None and self._was_long(key.digest()):
+        if self.fast_limit is not None and self._known_long.seen(key.digest()):
             return self._run_known_long(job, request, timeout)
-        job.known_fast = self._was_fast(key.digest())
+        job.known_fast = self._known_fast.seen(key.digest())
         worker = job.worker = self._acquire(job)
         if worker is None:
             return text_outcome(
@@ -335,60 +236,38 @@ class ProcessEngine:
         try:
             worker.conn.send(request)
         except OSError:
-            answer: Outcome | _Dead | None = _Dead(0)
+            answer: Outcome | Dead | None = Dead(0)
         else:
             first = job.left() if self.fast_limit is None else min(self.fast_limit, job.left())
-            answer = self._answer(worker, first)
+            answer = read_answer(worker, first)
             starved = job.known_fast and self.fast_limit is not None and answer is None
-            if starved and _cpu_seconds(worker.pid) < (self.fast_limit or 0):  # not long: stay
-                answer = self._answer(worker, job.left())
+            if starved and cpu_seconds(worker.pid) < (self.fast_limit or 0):  # not long: stay
+                answer = read_answer(worker, job.left())
         if isinstance(answer, Outcome):
             self._finish(job)
             self._release(worker)
             if self.fast_limit is not None:
-                self._remember(self._known_fast, key.digest())
+                self._known_fast.remember(key.digest())
             return answer
-        if isinstance(answer, _Dead) or self.fast_limit is None or job.left() <= 0:
+        if isinstance(answer, Dead) or self.fast_limit is None or job.left() <= 0:
             self._finish(job)
-            outcome = self._died(worker) if isinstance(answer, _Dead) else None
+            outcome = self._pool.died(worker) if isinstance(answer, Dead) else None
             if outcome is None:
                 log.info("killing SPARQL worker %s after %.3g s", worker.pid, timeout)
-                self._kill(worker)
+                self._pool.kill(worker)
             self._refill()
             return outcome or timeout_outcome(timeout)
-        if _cpu_seconds(worker.pid) >= self.fast_limit / 2:  # long, not starved by others
-            self._remember(self._known_long, key.digest())
-            with self._cond:
-                self._known_fast.pop(key.digest(), None)
+        if cpu_seconds(worker.pid) >= self.fast_limit / 2:  # long, not starved by others
+            self._known_long.remember(key.digest())
+            self._known_fast.forget(key.digest())
         return self._run_long(job, worker, timeout)
 
-    def _was_long(self, key: bytes) -> bool:
-        return self._known(self._known_long, key)
-
-    def _was_fast(self, key: bytes) -> bool:
-        return self._known(self._known_fast, key)
-
-    def _known(self, texts: OrderedDict[bytes, float], key: bytes) -> bool:
-        with self._cond:
-            seen = texts.get(key)
-            if seen is None or time.monotonic() - seen > KNOWN_LONG_SECONDS:
-                return False
-            texts.move_to_end(key)
-            return True
-
-    def _remember(self, texts: OrderedDict[bytes, float], key: bytes) -> None:
-        with self._cond:
-            texts[key] = time.monotonic()
-            texts.move_to_end(key)
-            while len(texts) > KNOWN_LONG_QUERIES:
-                texts.popitem(last=False)
-
-    def _run_known_long(self, job: _Job, request: QueryRequest, timeout: float) -> Outcome:
+    def _run_known_long(self, job: Job, request: QueryRequest, timeout: float) -> Outcome:
         """A query that ran long recently goes straight to the long lane, on a worker of its
         own: it never holds a fast-lane worker for ``fast_limit`` seconds again."""
         with self._cond:
             self._running[job.client] += 1
-        slot = self._long_slot(job, None)
+        slot = self._long.acquire(job, None)
         try:
             if slot is None:
                 return text_outcome(
@@ -396,128 +275,78 @@ class ProcessEngine:
                 )
             if not slot:
                 return timeout_outcome(timeout)
-            worker = job.worker = self._spawn()
-            _lowest_priority(worker)
+            worker = job.worker = self._pool.spawn()
+            lowest_priority(worker)
             try:
                 worker.conn.send(request)
-                answer: Outcome | _Dead | None = self._answer(worker, job.left())
+                answer: Outcome | Dead | None = read_answer(worker, job.left())
             except OSError:
-                answer = _Dead(0)
-            if isinstance(answer, _Dead):
-                return self._died(worker)
-            self._kill(worker)
+                answer = Dead(0)
+            if isinstance(answer, Dead):
+                return self._pool.died(worker)
+            self._pool.kill(worker)
             return answer or timeout_outcome(timeout)
         finally:
             self._finish(job)
             if slot:
-                self._free_long_slot(job)
+                self._long.release(job)
 
-    def _finish(self, job: _Job) -> None:
+    def _finish(self, job: Job) -> None:
         with self._cond:
             self._running[job.client] -= 1
             if not self._running[job.client]:
                 del self._running[job.client]
 
-    def _run_long(self, job: _Job, worker: _Worker, timeout: float) -> Outcome:
+    def _run_long(self, job: Job, worker: Worker, timeout: float) -> Outcome:
         """The query outlived the fast lane: give it a long slot (or pause it for one)."""
         self._refill()  # the fast lane gets a new worker; this one stays with the query
-        slot = self._long_slot(job, worker)
+        slot = self._long.acquire(job, worker)
         try:
             if slot is None:
-                answer: Outcome | _Dead | None = text_outcome(
+                answer: Outcome | Dead | None = text_outcome(
                     503, f"{self.max_paused} long queries are already waiting; try again later"
                 )
             elif not slot:
                 answer = None
             else:
-                answer = self._answer(worker, job.left())
-            if isinstance(answer, _Dead):
-                return self._died(worker)
-            self._kill(worker)
+                answer = read_answer(worker, job.left())
+            if isinstance(answer, Dead):
+                return self._pool.died(worker)
+            self._pool.kill(worker)
             return answer or timeout_outcome(timeout)
         finally:
             self._finish(job)
             if slot:
-                self._free_long_slot(job)
-
-    def _long_slot(self, job: _Job, worker: _Worker | None) -> bool | None:
-        """True once the job holds a long slot, False at its deadline, None if the queue of
-        paused queries is full. ``worker`` (running the query) is paused while it waits."""
-        with self._cond:
-            if self._long_running < self.long_slots and not self._long_waiting:
-                self._long_running += 1
-                self._long_by_client[job.client] += 1
-                self._long_jobs.append(job)
-                if worker is not None:
-                    _lowest_priority(worker)
-                return True
-            if len(self._long_waiting) >= self.max_paused:
-                return None
-            if worker is not None:  # stop it first: a starved process takes long to stop
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(worker.pid, signal.SIGSTOP)
-                _lowest_priority(worker)
-            self._long_waiting.append(job)
-            while not job.granted:
-                left = job.left()
-                if left <= 0 or self._closed:
-                    self._long_waiting.remove(job)
-                    return False
-                self._cond.wait(left)
-        if worker is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(worker.pid, signal.SIGCONT)
-        return True
-
-    def _free_long_slot(self, job: _Job) -> None:
-        with self._cond:
-            self._long_running -= 1
-            self._long_jobs.remove(job)
-            self._long_by_client[job.client] -= 1
-            if not self._long_by_client[job.client]:
-                del self._long_by_client[job.client]
-            if self._long_waiting:
-                nxt = min(
-                    self._long_waiting, key=lambda j: (self._long_by_client[j.client], j.arrived)
-                )
-                self._long_waiting.remove(nxt)
-                nxt.granted = True
-                self._long_jobs.append(nxt)
-                self._long_running += 1
-                self._long_by_client[nxt.client] += 1
-                self._cond.notify_all()
+                self._long.release(job)
 
     # --- state -------------------------------------------------------------------------
 
     def snapshot(self) -> Snapshot:
         """Who holds what, now."""
 
-        def pairs(jobs: list[_Job]) -> tuple[tuple[str, int], ...]:
+        def pairs(jobs: list[Job]) -> tuple[tuple[str, int], ...]:
             return tuple((j.client, j.worker.pid) for j in jobs if j.worker is not None)
 
         with self._cond:
             return Snapshot(
                 len(self._idle),
                 len(self._fast_waiting),
-                pairs(self._long_jobs),
-                pairs(self._long_waiting),
+                pairs(self._long.jobs),
+                pairs(self._long.waiting),
                 self._fast - len(self._idle),
             )
 
     @property
     def pids(self) -> list[int]:
         """Process ids of the live workers (fast and long)."""
-        return sorted(self._live)
+        return self._pool.pids
 
     def close(self) -> None:
         """Stop every worker and the zygote."""
         with self._cond:
             self._closed = True
             self._cond.notify_all()
-        self._zygote.close()
-        for worker in list(self._live.values()):
-            worker.conn.close()
-        self._live.clear()
+        self._pool.close()
 
 
 __all__ = ["MAX_PER_CLIENT", "ProcessEngine", "Snapshot"]

@@ -258,14 +258,14 @@ def test_a_dead_zygote_is_replaced(store: ox.Store) -> None:
     running then; the next ones are answered by a new zygote's workers."""
     engine = ProcessEngine(store, 2)
     try:
-        zygote = engine._zygote._process.pid
+        zygote = engine._pool.zygote._process.pid
         assert zygote is not None
         os.kill(zygote, signal.SIGKILL)
-        wait_for(lambda: not engine._zygote.alive, "the zygote is gone")
+        wait_for(lambda: not engine._pool.zygote.alive, "the zygote is gone")
         outcomes = [engine.run(QueryRequest(LOOKUP), 60, "after").status for _ in range(4)]
         assert outcomes[-1] == 200, outcomes
         assert all(status in (200, 500, 503) for status in outcomes)
-        assert engine._zygote.alive
+        assert engine._pool.zygote.alive
     finally:
         engine.close()
 
@@ -358,13 +358,13 @@ def test_a_query_starved_by_a_busy_machine_is_not_remembered_as_long(
 
     engine = ProcessEngine(store, 1, long_queries=1, fast_limit=0.2)
     try:
-        monkeypatch.setattr(scheduler, "_cpu_seconds", lambda pid: 0.0)  # as if starved
+        monkeypatch.setattr(scheduler, "cpu_seconds", lambda pid: 0.0)  # as if starved
         assert engine.run(QueryRequest(endless(0)), 1, "a").status == 503
         again = Background()
         again.start(lambda: engine.run(QueryRequest(endless(0)), 1, "a"))
         wait_for(lambda: engine.snapshot().fast == 1, "back in the fast lane")
         again.threads[0].join()
-        monkeypatch.setattr(scheduler, "_cpu_seconds", lambda pid: 0.2)  # it did use a core
+        monkeypatch.setattr(scheduler, "cpu_seconds", lambda pid: 0.2)  # it did use a core
         assert engine.run(QueryRequest(endless(1)), 1, "a").status == 503
         known = Background()
         known.start(lambda: engine.run(QueryRequest(endless(1)), 1, "a"))
@@ -384,8 +384,8 @@ def test_a_known_fast_query_slowed_by_the_machine_keeps_its_fast_worker(
     engine = ProcessEngine(store, 1, long_queries=1, fast_limit=0.2)
     try:
         query = QueryRequest(endless(0))
-        monkeypatch.setattr(engine, "_was_fast", lambda key: True)  # as if it answered before
-        monkeypatch.setattr(scheduler, "_cpu_seconds", lambda pid: 0.05)  # and is starved now
+        monkeypatch.setattr(engine._known_fast, "seen", lambda key: True)  # answered before
+        monkeypatch.setattr(scheduler, "cpu_seconds", lambda pid: 0.05)  # and is starved now
         starved = Background()
         starved.start(lambda: engine.run(query, 60, "a"))
         wait_for(lambda: engine.snapshot().fast == 1, "in the fast lane")
