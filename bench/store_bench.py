@@ -27,20 +27,24 @@ COMMANDS = {
 }
 
 
-def _build(size: int, work: Path, store: bool) -> tuple[float, Path, Path]:
-    """Build the synthetic corpus in its own process; (seconds, build dir, data dir)."""
+def build_timed(size: int, work: Path, store: bool) -> tuple[dict[str, float], Path, Path]:
+    """Build the synthetic corpus in its own process: ({"wall": s, "cpu": s of CPU of the
+    build and of every process it started, the store's helper included}, build dir, data
+    dir)."""
     from bench.scale import corpus_for
 
     corpus = corpus_for(size, work)
     out = work / f"store-build-{size}-{'store' if store else 'files'}"
     code = (
-        "import sys, time, json; from pathlib import Path; from kg import pipeline\n"
+        "import sys, time, json, resource; from pathlib import Path; from kg import pipeline\n"
         "a = json.loads(sys.argv[1])\n"
         "s = pipeline.Settings(data_dir=Path(a['data']), ontology_dir=Path(a['onto']),"
         " out_dir=Path(a['out']), nquads=tuple(map(Path, a['nq'])), use_cache=False,"
         " store=a['store'])\n"
         "t = time.perf_counter(); r = pipeline.run(s); assert r.report.conforms\n"
-        "print(time.perf_counter() - t)\n"
+        "w = time.perf_counter() - t\n"
+        "u = [resource.getrusage(k) for k in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]\n"
+        "print(w, sum(x.ru_utime + x.ru_stime for x in u))\n"
     )
     args = {
         "data": str(corpus.data_dir),
@@ -56,78 +60,155 @@ def _build(size: int, work: Path, store: bool) -> tuple[float, Path, Path]:
         check=True,
         cwd=ROOT,
     )
-    return float(done.stdout.strip().splitlines()[-1]), out, corpus.data_dir
+    wall, cpu = done.stdout.strip().splitlines()[-1].split()
+    return {"wall": float(wall), "cpu": float(cpu)}, out, corpus.data_dir
 
 
-def _command(args: list[str], build: Path, data: Path, out: Path) -> tuple[float, float]:
-    """(wall seconds, peak RSS MB) of one whole ``kg`` command in a fresh process."""
+def _build(size: int, work: Path, store: bool) -> tuple[float, Path, Path]:
+    """Build the synthetic corpus in its own process; (seconds, build dir, data dir)."""
+    timed, out, data = build_timed(size, work, store)
+    return timed["wall"], out, data
+
+
+def command_timed(args: list[str], build: Path, data: Path, out: Path) -> dict[str, float]:
+    """Wall seconds, CPU seconds (user + system) and peak RSS MB of one whole ``kg`` command
+    in a fresh process."""
     argv = [a.format(out=out) for a in args]
     wrapper = (
         "import resource, subprocess, sys, time\n"
         "t = time.perf_counter(); r = subprocess.run(sys.argv[1:], capture_output=True)\n"
         "w = time.perf_counter() - t\n"
         "assert r.returncode == 0, r.stderr.decode()\n"
-        "print(w, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)\n"
+        "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "print(w, u.ru_maxrss / 1024, u.ru_utime + u.ru_stime)\n"
     )
     kg = [sys.executable, "-m", "kg", "--data", str(data), *argv, "--build", str(build)]
     done = subprocess.run(
         [sys.executable, "-c", wrapper, *kg], capture_output=True, text=True, check=True, cwd=ROOT
     )
-    wall, rss = done.stdout.split()
-    return float(wall), float(rss)
+    wall, rss, cpu = done.stdout.split()
+    return {"wall": float(wall), "rss": float(rss), "cpu": float(cpu)}
 
 
-def run_size(name: str, work: Path) -> dict[str, Any]:
+def _command(args: list[str], build: Path, data: Path, out: Path) -> tuple[float, float]:
+    """(wall seconds, peak RSS MB) of one whole ``kg`` command in a fresh process."""
+    timed = command_timed(args, build, data, out)
+    return timed["wall"], timed["rss"]
+
+
+def _best(runs: list[dict[str, float]]) -> dict[str, float]:
+    """The fastest of several runs (by wall time)."""
+    return min(runs, key=lambda r: r["wall"])
+
+
+def run_size(name: str, work: Path, repeat: int = 3) -> dict[str, Any]:
     size = SIZES[name]
-    files_time, files_out, _ = _build(size, work, store=False)
+    files_build, files_out, _ = build_timed(size, work, store=False)
     shutil.rmtree(files_out, ignore_errors=True)
-    store_time, build, data = _build(size, work, store=True)
+    store_build, build, data = build_timed(size, work, store=True)
     out = work / f"store-out-{size}"
     out.mkdir(parents=True, exist_ok=True)
-    result: dict[str, Any] = {"build": {"files": files_time, "store": store_time}, "commands": {}}
+    result: dict[str, Any] = {"build": {"files": files_build, "store": store_build}}
+    result["commands"] = {}
     aside = build.parent / f".{build.name}-store-aside"
     for label, args in COMMANDS.items():
-        with_store = _command(args, build, data, out)
-        os.replace(build / "store", aside)
-        try:
-            without = _command(args, build, data, out)
-        finally:
-            os.replace(aside, build / "store")
-        result["commands"][label] = {"store": with_store, "files": without}
+        # Alternately with and without the store, the fastest of ``repeat`` runs of each.
+        with_store, without = [], []
+        for _ in range(repeat):
+            with_store.append(command_timed(args, build, data, out))
+            os.replace(build / "store", aside)
+            try:
+                without.append(command_timed(args, build, data, out))
+            finally:
+                os.replace(aside, build / "store")
+        result["commands"][label] = {"store": _best(with_store), "files": _best(without)}
     return result
 
 
-def render(results: dict[str, dict[str, Any]], load: str) -> str:
+def render(results: dict[str, dict[str, Any]], load: tuple[float, float], repeat: int = 3) -> str:
     lines = [
         "## On-disk store: `python -m bench.store_bench`",
         "",
-        f"{time.strftime('%Y-%m-%d')} · 2 shared cores, load average {load} at the start · "
-        "each command a fresh process (`python -m kg --data D CMD --build B`), with the build's "
-        "`store/` and with it moved aside (kg then loads `graph.nq`), one after the other.",
+        f"{time.strftime('%Y-%m-%d')} · 2 shared cores, load average {load[0]:.1f} at the start "
+        f"and {load[1]:.1f} at the end · each command a fresh process (`python -m kg --data D "
+        "CMD --build B`), with the build's `store/` (fast) and with it moved aside (naive: kg "
+        f"then loads `graph.nq`), alternately, the fastest of {repeat} runs each; CPU is user "
+        "+ system seconds of the command's process (on a busy machine the comparable figure).",
         "",
-        "| corpus | command | with store s | files s | files / store | RSS store MB "
-        "| RSS files MB |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| corpus | command | store s | files s | files / store | store CPU s | files CPU s "
+        "| RSS store MB | RSS files MB |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, r in results.items():
         for label, c in r["commands"].items():
-            (ws, wr), (fs, fr) = c["store"], c["files"]
-            ratio = f"{fs / ws:.2f}×"
+            s, f = c["store"], c["files"]
             lines.append(
-                f"| {name} | `{label}` | {ws:.2f} | {fs:.2f} | {ratio} | {wr:.0f} | {fr:.0f} |"
+                f"| {name} | `{label}` | {s['wall']:.2f} | {f['wall']:.2f} | "
+                f"{f['wall'] / s['wall']:.2f}× | {s['cpu']:.2f} | {f['cpu']:.2f} | "
+                f"{s['rss']:.0f} | {f['rss']:.0f} |"
             )
     lines += [
         "",
-        "| corpus | build without store s | build with store s | growth |",
-        "|---|---:|---:|---:|",
+        "| corpus | build without store s | with store s | growth | CPU without s "
+        "| CPU with s (helper included) | CPU growth |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for name, r in results.items():
-        b = r["build"]
+        f, s = r["build"]["files"], r["build"]["store"]
         lines.append(
-            f"| {name} | {b['files']:.2f} | {b['store']:.2f} | "
-            f"{(b['store'] / b['files'] - 1) * 100:+.0f} % |"
+            f"| {name} | {f['wall']:.2f} | {s['wall']:.2f} | "
+            f"{(s['wall'] / f['wall'] - 1) * 100:+.0f} % | {f['cpu']:.2f} | {s['cpu']:.2f} | "
+            f"{(s['cpu'] / f['cpu'] - 1) * 100:+.0f} % |"
         )
+    lines += targets(results)
+    lines += ["", *WHY]
     return "\n".join(lines)
+
+
+#: What the figures mean (kept with the script that writes them).
+WHY = [
+    "Why: a query on the on-disk store does every look-up as a RocksDB seek, several times the",
+    "in-memory store's cost, and pyoxigraph plans an OPTIONAL or UNION branch of more than one",
+    "triple as a hash join over the whole store; the named queries and the dossier's are",
+    "written so that the selective triple comes first and such a branch is one triple",
+    "(`tiers` on the 1M store: 0.9 s → 0.15 s of CPU). `kg query` loads no YAML reader,",
+    "package metadata or build stage: a build's inputs are checked by size and times, and",
+    "hashed only when those moved. The store's bulk load costs about 13 s of CPU at 1M (the",
+    "in-memory load: 4.7 s); it runs in a helper process beside the build, so on 2 cores the",
+    "build's wall time grows once the build and the helper together need more than the two cores.",
+]
+
+
+def targets(results: dict[str, dict[str, Any]]) -> list[str]:
+    """The targets of issue 16 §1 on this run (for the largest corpus measured)."""
+    name = list(results)[-1]
+    r = results[name]
+    query = r["commands"]["kg query tiers"]
+    report = r["commands"]["kg report PRK"]
+    f, s = r["build"]["files"], r["build"]["store"]
+    growth = (s["wall"] / f["wall"] - 1) * 100
+
+    def met(ok: bool) -> str:
+        return "met" if ok else "not met"
+
+    qs = query["store"]
+    return [
+        "",
+        f"Targets of issue 16 §1 on this run ({name}):",
+        "",
+        "| target | goal | measured | |",
+        "|---|---|---:|---|",
+        f"| `kg query tiers`, whole command | ≤ 0.5 s | {qs['wall']:.2f} s "
+        f"({qs['cpu']:.2f} s CPU; files: {query['files']['wall']:.2f} s) | "
+        f"{met(qs['wall'] <= 0.5)} |",
+        f"| peak RSS of `kg query` | ≤ 150 MB | {qs['rss']:.0f} MB | {met(qs['rss'] <= 150)} |",
+        f"| `kg report PRK` bounded by its own work | faster than from files | "
+        f"{report['store']['wall']:.2f} s (files: {report['files']['wall']:.2f} s) | "
+        f"{met(report['store']['wall'] < report['files']['wall'])} |",
+        f"| build time growth for the store | ≤ 15 % | {growth:+.0f} % (CPU "
+        f"{f['cpu']:.1f} → {s['cpu']:.1f} s) | "
+        f"{met(growth <= 15)} |",
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -135,10 +216,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", nargs="+", default=["100k", "1M"], choices=sorted(SIZES))
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "work")
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each command")
     ns = parser.parse_args(argv)
-    load = f"{os.getloadavg()[0]:.1f}"
-    results = {name: run_size(name, ns.work) for name in ns.sizes}
-    text = render(results, load)
+    start = os.getloadavg()[0]
+    results = {name: run_size(name, ns.work, ns.repeat) for name in ns.sizes}
+    text = render(results, (start, os.getloadavg()[0]), ns.repeat)
     print(text)
     from bench.report import write_section
 
