@@ -38,7 +38,10 @@ _ORIGIN = re.compile(
 )
 _TRANSIT_CLAUSE = re.compile(
     r"\btransit\s+(?:point|hub|route|corridor)s?\b|\bin\s+transit\b|"
-    r"^\W*(?:and\s+)?an?\s+transit\s+country\b",
+    r"^\W*(?:and\s+)?an?\s+transit\s+country\b|"
+    # "Kenya is (mainly) a transit country for Ethiopian men …": transit its only role here
+    r"\b(?:is|are|was|serves\s+as|remains?)\s+(?:\w+ly\s+|also\s+)?an?\s+transit\s+"
+    r"(?:country|point|hub)\s+for\b",
     re.I,
 )
 #: "Turkey is the primary trafficking destination, followed by Russia": foreign places named
@@ -149,8 +152,12 @@ def clause_findings(
         for p in onward + (away if not own_victims else []):
             if p.label != "abroad":
                 add("transit", p)
-        if foreign_victims and not _EXPLOITED_THERE.search(c.text):
-            for v in foreign_victims:  # exploited on the way, in the country
+        # exploited on the way, in the country; not when the clause puts the exploitation in
+        # another named country ("… Ethiopian men subjected to forced labour in South Africa")
+        in_country = any(p.how == "in" for p in here)  # "… in Laos while others …"
+        exploited_away = bool(away) and not own_victims and not in_country
+        if foreign_victims and not _EXPLOITED_THERE.search(c.text) and not exploited_away:
+            for v in foreign_victims:
                 if v.label != FOREIGN:
                     add("origin", v)
         return out, notes

@@ -94,6 +94,33 @@ def test_transit_onward_destinations(g: Gazetteer) -> None:
     assert "transit" in s["roles"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kenya is a transit country for Ethiopian men who are exploited in forced labor in "
+        "South Africa",
+        "Kenya is primarily a transit country for Ethiopian migrants subjected to forced labor "
+        "in South Africa",
+        "Kenya also serves as a transit point for Ethiopian men forced to labor in South Africa",
+    ],
+)
+def test_a_transit_country_for_people_exploited_further_on(g: Gazetteer, text: str) -> None:
+    """ "X is a transit country for <nationals> exploited in Y": Y is onward, the nationals
+    are not victims exploited in X, and X is not a destination."""
+    s = summary(g, text)
+    assert (s["roles"], s["origins"], s["transit_to"]) == (["transit"], [], ["ZAF"])
+
+
+def test_some_exploited_here_others_taken_through(g: Gazetteer) -> None:
+    text = (
+        "some Vietnamese women are subjected to sex trafficking in Kenya while others are "
+        "trafficked through Kenya to neighboring countries, particularly Tanzania"
+    )
+    s = summary(g, text)
+    assert s["origins"] == ["VNM"]
+    assert s["transit_to"] == ["TZA"]
+
+
 def test_exploitation_on_the_way_makes_the_travellers_an_origin(g: Gazetteer) -> None:
     text = "Ethiopian migrants being smuggled to Europe often are subjected to forced labor"
     s = summary(g, text)
