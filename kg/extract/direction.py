@@ -141,6 +141,13 @@ def clause_findings(
     onward = [p for p in c.places if p.how == "onward"]
     through_own = any(p.how == "through" and _is_own(p, own) for p in c.places)
     transit = onward or through_own or _TRANSIT_CLAUSE.search(c.text)
+    through_other = any(p.how == "through" and not _is_own(p, own) for p in c.places)
+    # "Nepali migrants transit India en route to the Gulf": the country's own nationals pass
+    # through another country, so it is their source and the onward places are where they are
+    # exploited; the transit country is the other one.
+    passing_elsewhere = through_other and not through_own and not _TRANSIT_CLAUSE.search(c.text)
+    if transit and own_victims and passing_elsewhere:
+        transit, away = None, away + [p for p in onward if p.label != "abroad"]
     abroad = any(p.how == "abroad" for p in c.places)
     named_destinations = _DESTINATION_OF_NATIONALS.search(c.text) and not _explicit_roles(c, own)
     if named_destinations:

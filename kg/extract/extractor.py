@@ -31,7 +31,7 @@ from kg.extract.tokens import tokenize
 from kg.extract.victims import GROUPS, clause_groups
 
 #: The extractor's version; drafts record it. Bump it whenever a rule changes output.
-VERSION = "1.2.3"
+VERSION = "1.2.4"
 ROLES = ("source", "transit", "destination", "internal")
 _ANAPHOR = re.compile(
     r"\b(?:these|those|such)\s+(?:\w+\s+)?(?:migrants|workers|women|men|children|victims|"

@@ -111,6 +111,14 @@ def test_a_transit_country_for_people_exploited_further_on(g: Gazetteer, text: s
     assert (s["roles"], s["origins"], s["transit_to"]) == (["transit"], [], ["ZAF"])
 
 
+def test_own_nationals_transiting_another_country(g: Gazetteer) -> None:
+    """Kenyans passing through Ethiopia on the way to Qatar: Kenya is their source and Qatar
+    where they are exploited; the transit country is Ethiopia, not Kenya."""
+    text = "Some Kenyan migrants transit Ethiopia en route to Qatar and are exploited there"
+    s = summary(g, text)
+    assert (s["roles"], s["destinations"], s["transit_to"]) == (["source"], ["QAT"], [])
+
+
 def test_some_exploited_here_others_taken_through(g: Gazetteer) -> None:
     text = (
         "some Vietnamese women are subjected to sex trafficking in Kenya while others are "
