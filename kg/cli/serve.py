@@ -180,10 +180,14 @@ def serve(
         return
     if not server.is_loopback(host):
         click.echo(f"warning: listening on {host}: other machines can query this graph", err=True)
-    on_disk = source.endpoint is None and source.graph is None and source.data is None
-    app = server.open_app(
-        store, config, workers, long_queries=long_queries, fast_lane=fast_lane, in_memory=on_disk
-    )
+    if source.endpoint is None and source.graph is None and source.data is None:
+        # The explorer reads much of the store in this process: the build's graph.nq in memory
+        # (the store just opened checked it is the build's) is faster to read than the on-disk
+        # store and faster to load than a copy of it.
+        from kg import pipeline
+
+        store = pipeline.load_build(source.build_dir)
+    app = server.open_app(store, config, workers, long_queries=long_queries, fast_lane=fast_lane)
     confinement = server.confinement(app)
     if not confinement.confined:
         click.echo(

@@ -271,18 +271,12 @@ def open_app(
     *,
     long_queries: int = 2,
     fast_lane: float = 0.5,
-    in_memory: bool = False,
 ) -> App:
     """An :class:`App` whose queries run in confined, killable worker processes.
 
-    ``in_memory`` copies ``store`` (a build's on-disk store) into memory first: the explorer's
-    pages read the store in the server process, and the on-disk store decodes every term with
-    a look-up of its own (its index at start-up takes several times as long). The workers
-    load a copy of their own in any case."""
-    if in_memory:
-        copy = ox.Store()
-        copy.bulk_load(store.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
-        store = copy
+    The explorer's pages read ``store`` in the server process: give an in-memory store (``kg
+    serve`` loads a build's graph.nq), since the on-disk store decodes every term with a
+    look-up of its own. The workers load a copy of their own in any case."""
     settings = WorkerSettings(max_memory=config.max_memory)
     engine = ProcessEngine(
         store, workers, long_queries=long_queries, fast_limit=fast_lane, settings=settings
