@@ -127,10 +127,13 @@ class Patterns(Triples):
 
     def _bind(self, pos: int) -> int:
         end = self.lit(pos, "(")
-        if end < 0:
-            return -1
+        return self.expression_as(pos, end) if end >= 0 else -1
+
+    def expression_as(self, pos: int, inner: int) -> int:
+        """``Expression AS Var )`` from ``inner``, inside the bracket opened at ``pos`` (BIND
+        and a SELECT projection)."""
         self.enter(pos)
-        end = self.expression(self.ws(end))
+        end = self.expression(self.ws(inner))
         self.leave()
         if end >= 0:
             end = self.kw(self.ws(end), "AS")

@@ -128,14 +128,7 @@ class Query(Modifiers):
     def _projection(self, pos: int) -> int:
         if not self.s.startswith("(", pos):
             return -1
-        self.enter(pos)
-        end = self.expression(self.ws(pos + 1))
-        self.leave()
-        if end >= 0:
-            end = self.kw(self.ws(end), "AS")
-        if end >= 0:
-            end = self.var(self.ws(end))
-        return self.lit(self.ws(end), ")") if end >= 0 else -1
+        return self.expression_as(pos, pos + 1)
 
     def construct_query(self, pos: int) -> int:
         """``ConstructQuery``: with a template, or ``CONSTRUCT WHERE { triples }``."""
