@@ -16,10 +16,12 @@ from typing import Any
 
 import networkx as nx
 
+from kg.viz.arrows import EMPHASIS, WEAK
 from kg.viz.geo import WIDTH, View, fit_view
 from kg.viz.legend import esc, q
 from kg.viz.mapmodel import AGGREGATE_ABOVE, largest
-from kg.viz.maps import EMPHASIS, WEAK, drawn_flows, flow_map_svg, tier_text
+from kg.viz.mapnodes import tier_text
+from kg.viz.maps import drawn_flows, flow_map_svg
 from kg.viz.marks import flow_data
 
 #: Without a choice, the page draws this many flows (the largest).
