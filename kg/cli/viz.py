@@ -138,8 +138,8 @@ def detections(
         kg viz detections THA -o tha-detections.svg
     """
     from kg.viz.chartpage import chart_bytes
-    from kg.viz.detections import detections as read
     from kg.viz.detections import detections_svg
+    from kg.viz.detectread import detections as read
 
     fmt = _chart_format(output)
     data = read(source_store(ctx, source), country, source=source_id)

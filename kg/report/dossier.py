@@ -121,7 +121,8 @@ def _charts(
 ) -> list[tuple[str, str]]:
     """The country at a glance: tier timeline, detected victims, 4P findings (when it has
     any of them)."""
-    from kg.viz.detections import detections, detections_svg
+    from kg.viz.detections import detections_svg
+    from kg.viz.detectread import detections
     from kg.viz.pillars import pillar_findings, pillars_svg
     from kg.viz.series import CountryTiers, country_tiers
     from kg.viz.tiercharts import timeline_svg
