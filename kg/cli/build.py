@@ -8,15 +8,9 @@ from pathlib import Path
 
 import click
 
-from kg.cli.options import (
-    dirs,
-    echo_results,
-    engine_option,
-    imports_option,
-    local_data_options,
-    progress,
-    settings,
-)
+from kg.cli.inputs import dirs, settings
+from kg.cli.options import engine_option, imports_option, local_data_options
+from kg.cli.outputs import echo_results, progress
 from kg.core.errors import ExitCode, display_path
 
 

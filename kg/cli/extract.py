@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from kg.cli.options import dirs, local_data_options
+from kg.cli.inputs import dirs
+from kg.cli.options import local_data_options
 from kg.core.errors import display_path
 
 

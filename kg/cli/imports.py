@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli.options import byte_progress
+from kg.cli.outputs import byte_progress
 from kg.core.errors import display_path
 from kg.importers.kinds import KINDS
 

@@ -1,24 +1,20 @@
-"""Options and helpers shared by several commands, each defined once."""
+"""The options shared by several commands, each defined once: where the data, ontology and
+named queries are, what a read-only command reads (``source_options``), outputs, sizes, the
+SHACL engine and the import list. What a command then reads and writes is in ``kg.cli.inputs``
+and ``kg.cli.outputs``.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
 import functools
-import os
-import sys
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import click
 
-from kg.core.errors import display_path
-
-if TYPE_CHECKING:  # the pipeline is loaded when a command runs, not for --help
-    from kg import pipeline
+from kg.cli.inputs import Source, source_store
+from kg.cli.outputs import output_stream, write_output
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -68,22 +64,6 @@ BUILD_HELP = "Read this build directory (default build/, built first when missin
 DATA_HELP = "Build this data directory in memory and read it (nothing is written)."
 GRAPH_HELP = "Read this RDF file (.ttl, .nt, .nq, .trig, .jsonld)."
 ENDPOINT_HELP = "Query this SPARQL 1.1 endpoint over HTTP."
-
-
-@dataclass(frozen=True)
-class Source:
-    """What a read-only command reads: at most one of a build, a data directory, an RDF file or
-    an endpoint; none means the project's build (``--build`` default, ``KG_BUILD``)."""
-
-    build: Path | None = None
-    data: Path | None = None
-    graph: Path | None = None
-    endpoint: str | None = None
-
-    @property
-    def build_dir(self) -> Path:
-        """The build directory read when no other source is chosen."""
-        return self.build or Path(os.environ.get("KG_BUILD") or "build")
 
 
 def source_options(*, graph: bool = True, endpoint: bool = False) -> Callable[[F], F]:
@@ -215,152 +195,20 @@ imports_option = click.option(
 )
 
 
-def progress() -> pipeline.Progress:
-    """Show build stages on stderr once a build has run for a second (terminals only)."""
-    start = time.monotonic()
-    tty = sys.stderr.isatty()
-
-    def show(stage: str) -> None:
-        if tty and time.monotonic() - start > 1.0:
-            click.echo(f"\r\x1b[K… {stage}", err=True, nl=False)
-
-    return show
-
-
-@contextlib.contextmanager
-def byte_progress(label: str) -> Iterator[Callable[[int, int], None]]:
-    """A progress bar on stderr (terminals only) once a task has run for a second."""
-    start, bar = time.monotonic(), None
-
-    def update(done: int, total: int) -> None:
-        nonlocal bar
-        if bar is None and sys.stderr.isatty() and time.monotonic() - start > 1.0:
-            bar = click.progressbar(length=max(total, 1), label=label, file=sys.stderr)
-            bar.__enter__()
-        if bar is not None:
-            bar.update(done - bar.pos)
-
-    try:
-        yield update
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
-
-
-def settings(
-    data_dir: Path, ontology_dir: Path | None, out_dir: Path, engine: str = "fast"
-) -> pipeline.Settings:
-    """Build settings from the directories the user gave (no ontology: kg's own)."""
-    from kg.api.sources import settings as make
-
-    return dataclasses.replace(make(data_dir, out_dir, ontology=ontology_dir), engine=engine)
-
-
-def dirs(ctx: click.Context, data: Path | None, ontology: Path | None) -> tuple[Path, Path | None]:
-    """The data and ontology directories: the command's own option wins over the group's."""
-    root = ctx.find_root().params
-    return data or root["data_dir"], ontology or root["ontology_dir"]
-
-
-def source_store(ctx: click.Context, source: Source) -> Any:
-    """The pyoxigraph store a read-only command reads; for an endpoint, a stand-in that runs
-    the readers' SELECT queries on it (``kg.api.endpointstore``)."""
-    from kg.api import sources
-
-    root = ctx.find_root().params
-    if source.endpoint is not None:
-        from kg.api.endpointstore import EndpointStore
-        from kg.query.endpoint import Endpoint
-
-        return EndpointStore(Endpoint(source.endpoint))
-    if source.graph is not None:
-        return sources.from_file(source.graph)
-    if source.data is not None:
-        return sources.from_data(source.data, ontology=root["ontology_dir"])
-    data: Path | None = root["data_dir"]
-    chosen = ctx.find_root().get_parameter_source("data_dir")
-    if (
-        chosen in (None, click.core.ParameterSource.DEFAULT)
-        and data is not None
-        and not data.is_dir()
-        and (source.build_dir / "graph.nq").is_file()
-    ):
-        data = None  # a build away from its project (copied, or --build elsewhere): read as is
-    return sources.from_build(
-        source.build_dir, data=data, ontology=root["ontology_dir"], progress=progress()
-    )
-
-
-def source_target(ctx: click.Context, source: Source) -> Any:
-    """A query target (``kg.query``'s ``Target``): the endpoint, or the store of ``source``."""
-    if source.endpoint is not None:
-        from kg.query.endpoint import EndpointTarget
-
-        return EndpointTarget(source.endpoint)
-    from kg.query.named import StoreTarget
-
-    return StoreTarget(source_store(ctx, source))
-
-
-def write_output(target: str, data: bytes) -> None:
-    """Write ``data`` to stdout (``-``) or atomically to a file, and say so on stderr."""
-    if target == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return
-    from kg.core.fileio import atomic_file
-
-    with atomic_file(Path(target)) as stream:
-        stream.write(data)
-    Path(target).chmod(0o644)
-    click.echo(f"wrote {display_path(target)} ({len(data):,} bytes)", err=True)
-
-
-@contextlib.contextmanager
-def output_stream(target: str) -> Iterator[IO[bytes]]:
-    """A binary stream to stdout (``-``) or to a file that replaces ``target`` atomically once
-    the block succeeds (then said on stderr): a large output is written as it is made."""
-    if target == "-":
-        yield sys.stdout.buffer
-        sys.stdout.buffer.flush()
-        return
-    from kg.core.fileio import atomic_file
-
-    with atomic_file(Path(target)) as stream:
-        yield stream
-        size = stream.tell()
-    Path(target).chmod(0o644)
-    click.echo(f"wrote {display_path(target)} ({size:,} bytes)", err=True)
-
-
-def echo_results(report: Any, fmt: str) -> None:
-    """Print validation results: JSON on stdout, or one line each on stderr."""
-    if fmt == "json":
-        import json
-
-        click.echo(json.dumps(report.as_dict(), indent=1))
-        return
-    for result in report.results:
-        click.echo(result.line(), err=True)
-
-
 __all__ = [
     "Source",
-    "byte_progress",
+    "byte_size",
     "data_options",
     "deprecated",
-    "dirs",
-    "echo_results",
     "engine_option",
     "imports_option",
     "local_data_options",
     "output_option",
-    "output_stream",
-    "progress",
+    "output_stream",  # re-exported: kg.cli.export imports it from here
+    "parse_size",
     "queries_option",
-    "settings",
+    "size_option",
     "source_options",
-    "source_store",
-    "source_target",
-    "write_output",
+    "source_store",  # re-exported, as output_stream
+    "write_output",  # re-exported, as output_stream
 ]

@@ -6,7 +6,8 @@ import os
 
 import click
 
-from kg.cli.options import Source, deprecated, source_options, source_store
+from kg.cli.inputs import source_store
+from kg.cli.options import Source, deprecated, source_options
 
 
 @click.command()

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from kg.cli.options import Source, queries_option, source_options, source_target
+from kg.cli.inputs import source_target
+from kg.cli.options import Source, queries_option, source_options
 
 #: ``kg.query.endpoint.GRAPH_MODES`` and ``PAGE_SIZE``, written out so that ``kg --help`` does
 #: not load the endpoint client (tests/test_startup.py checks they agree).

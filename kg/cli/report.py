@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
-from kg.cli.options import Source, output_option, source_options, source_store, write_output
+from kg.cli.inputs import source_store
+from kg.cli.options import Source, output_option, source_options
+from kg.cli.outputs import write_output
 
 
 @click.command("report")

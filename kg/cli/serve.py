@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from kg.cli.options import Source, queries_option, size_option, source_options, source_store
+from kg.cli.inputs import source_store
+from kg.cli.options import Source, queries_option, size_option, source_options
 from kg.core.errors import ExitCode
 
 

@@ -6,14 +6,9 @@ from pathlib import Path
 
 import click
 
-from kg.cli.options import (
-    Source,
-    deprecated,
-    output_option,
-    source_options,
-    source_store,
-    write_output,
-)
+from kg.cli.inputs import source_store
+from kg.cli.options import Source, deprecated, output_option, source_options
+from kg.cli.outputs import write_output
 from kg.core.errors import KGError
 
 
