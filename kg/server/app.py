@@ -1,5 +1,7 @@
 """Routing of the SPARQL endpoint: the SPARQL 1.1 Protocol at ``/sparql`` (GET, POST form,
 POST direct; updates refused), the query page at ``/``, the flow map and dossiers beside it.
+:func:`handle` is a pure function from a request to a :class:`Response` (tests and ``kg serve
+--get`` call it directly; :mod:`kg.server.listener` puts it on a socket).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from kg.server.engine import (
     text_outcome,
 )
 from kg.server.guard import MAX_DEPTH, MAX_QUERY_BYTES, QueryLimits
-from kg.server.wire import shown
+from kg.server.wire import shown, split_target
 
 log = logging.getLogger(__name__)
 
@@ -236,4 +238,51 @@ def route(
     return app.page(f"report/{iso}", lambda: _page(server_site.report_page(app.store, iso)))
 
 
-__all__ = ["MAX_BODY", "App", "Response", "ServerConfig", "error", "route"]
+def handle(
+    app: App | ox.Store,
+    method: str,
+    path: str,
+    query_params: Mapping[str, Sequence[str]] | None = None,
+    headers: Mapping[str, str] | None = None,
+    body: bytes = b"",
+    client: str = "",
+) -> Response:
+    """Answer one HTTP request (a pure function of the store and the request).
+
+    Args:
+        app: the :class:`App`, or a bare store (queries then run in-process).
+        method: the HTTP method.
+        path: the URL path, without the query string.
+        query_params: the decoded URL query parameters (``parse_qs`` shape).
+        headers: request headers (any case).
+        body: the request body.
+        client: the client's address (its fair share of the query workers).
+    """
+    if isinstance(app, ox.Store):
+        app = App(app)
+    lower = {k.lower(): v for k, v in (headers or {}).items()}
+    method = method.upper()
+    response = route(app, method, path, query_params or {}, lower, body, client)
+    if method == "HEAD":
+        size = ("Content-Length", str(len(response.body)))
+        return Response(response.status, (*response.headers, size), b"")
+    return response
+
+
+def handle_url(app: App | ox.Store, url: str, headers: Mapping[str, str] | None = None) -> Response:
+    """Answer ``GET url`` (a path with an optional query string), as ``kg serve --get`` does."""
+    path, query = split_target(url)
+    params = parse_qs(query, keep_blank_values=True)
+    return handle(app, "GET", path or "/", params, headers or {}, b"")
+
+
+__all__ = [
+    "MAX_BODY",
+    "App",
+    "Response",
+    "ServerConfig",
+    "error",
+    "handle",
+    "handle_url",
+    "route",
+]

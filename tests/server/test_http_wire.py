@@ -16,8 +16,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from kg.server import http as server_http
-from kg.server import wire
+from kg.server import listener, wire
 from kg.server.http import App, make_server
 from tests.server.support import guard_store
 
@@ -188,7 +187,7 @@ def test_slow_clients_are_cut_off(port: int, monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_connections_per_client_are_capped(port: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(server_http, "MAX_CONNECTIONS_PER_CLIENT", 3)
+    monkeypatch.setattr(listener, "MAX_CONNECTIONS_PER_CLIENT", 3)
     held = [connect(port) for _ in range(3)]
     try:
         time.sleep(0.2)
