@@ -19,15 +19,16 @@ What a push guarantees (the README's "Push" section says the same):
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from kg.core import vocab as V
 from kg.core.errors import RemoteError
-from kg.remote.diff import GraphDiff, Mode, diff_graph, has_bnode, unread
+from kg.remote.diff import GraphDiff, Mode, diff_lines, graph_lines, has_bnode, unread
 from kg.remote.http import (
     Client,
     Credentials,
@@ -48,15 +49,17 @@ from kg.remote.store import RemoteStore, graph_url, query_url
 
 #: Bytes of a graph's copy read for comparing, beyond its size here (then: sent whole).
 SLACK = 64 << 20
+#: A request that sends or reads a graph gets ``--timeout`` seconds per this many bytes.
+PER_TIMEOUT = 8 << 20
 
 
-def _payload(local: list[ox.Triple], diff: GraphDiff, mode: Mode) -> bytes:
-    triples = local
-    if mode == "append" and not diff.unread:  # only what the store lacks
-        missing = set(diff.added)
+def _payload(local: list[bytes], diff: GraphDiff, mode: Mode) -> bytes:
+    """What to send: the whole graph (replace), or what the store lacks (append)."""
+    if mode == "append" and not diff.unread:
+        missing = set(diff.plus)
         resend_bnodes = not diff.bnodes_equal
-        triples = [t for t in local if (has_bnode(t) and resend_bnodes) or str(t) in missing]
-    return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES) or b""
+        return b"".join(x for x in local if x in missing or (resend_bnodes and has_bnode(x)))
+    return b"".join(local)
 
 
 @dataclass
@@ -69,14 +72,49 @@ class _Push:
     chosen: list[str]
     on_graph: Callable[[GraphDiff, bool], None] | None
     in_flight: tuple[str, str] | None = None  # (send or delete, graph) under way
+    sizes: dict[str, int] = field(default_factory=dict)  # graph: bytes as N-Triples here
+    #: Graph: triples the store counts (SPARQL), to tell a capped answer from a full one.
+    counted: dict[str, int] = field(default_factory=dict)
+    _cached: tuple[str, list[bytes]] | None = None
 
-    def local(self, iri: str) -> list[ox.Triple]:
-        """The build's triples of graph ``iri``."""
-        return [q.triple for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(iri))]
+    def local(self, iri: str) -> list[bytes]:
+        """The build's graph ``iri`` as sorted N-Triples lines (the last one asked is kept)."""
+        if self._cached is None or self._cached[0] != iri:
+            lines = graph_lines(self.store, iri)
+            self.sizes[iri] = sum(map(len, lines))
+            self._cached = (iri, lines)
+        return self._cached[1]
 
-    def size(self, iri: str) -> int:
-        """Bytes of the build's graph ``iri`` as N-Triples."""
-        return len(ox.serialize(self.local(iri), format=ox.RdfFormat.N_TRIPLES) or b"")
+    @contextlib.contextmanager
+    def scaled(self, size: int) -> Iterator[None]:
+        """Requests that carry ``size`` bytes get ``--timeout`` per PER_TIMEOUT bytes."""
+        client = self.remote.client
+        saved = client.timeout
+        client.timeout = max(saved, saved * size / PER_TIMEOUT)
+        try:
+            yield
+        finally:
+            client.timeout = saved
+
+    def compare(self, iri: str, local: list[bytes]) -> GraphDiff:
+        """Read graph ``iri`` from the store and compare it with ``local``."""
+        size = self.sizes[iri]
+        try:
+            with self.scaled(size):
+                body = self.remote.fetch(iri, 2 * size + SLACK)
+        except TooLarge:
+            return unread(iri, len(local), None, "too large to read")
+        try:
+            diff = diff_lines(iri, local, body)
+        except SyntaxError as exc:
+            raise self.remote.not_ntriples(iri, exc) from exc
+        counted = self.counted.get(iri)
+        if counted is None or diff.remote is None or counted == diff.remote:
+            return diff
+        why = f"the store counts {counted} triples but answered {diff.remote}"
+        if counted > diff.remote:  # Virtuoso: a GET answers at most ResultSetMaxRows triples
+            why += " (a cap on its answers, such as Virtuoso's ResultSetMaxRows): cannot verify"
+        return unread(iri, len(local), counted, why)
 
     def run(self, prune: bool) -> None:
         result = self.result
@@ -94,18 +132,18 @@ class _Push:
                     f"the store has {len(result.stale)} graph(s) of kg's that this build lacks: "
                     f"{names} (kg push --prune deletes them)"
                 )
+            self.counted = self.remote.counts(self.chosen, 0)
         for iri in self.chosen:
             local = self.local(iri)
-            try:
-                diff = diff_graph(iri, local, self.remote.fetch(iri, 2 * self.size(iri) + SLACK))
-            except TooLarge:
-                diff = unread(iri, local)
+            diff = self.compare(iri, local)
             result.diffs.append(diff)
             send = diff.needs(result.mode) and not result.dry_run
             if send:
                 self.in_flight = ("send", iri)
                 method = "PUT" if result.mode == "replace" else "POST"
-                self.remote.send(method, iri, _payload(local, diff, result.mode))
+                body = _payload(local, diff, result.mode)
+                with self.scaled(len(body)):
+                    self.remote.send(method, iri, body)
                 result.pushed.append(iri)
                 self.in_flight = None
             if self.on_graph is not None:
@@ -128,8 +166,9 @@ class _Push:
         checked = [*result.pushed, *result.deleted]
         if not checked:
             return
-        limit = 2 * max((self.size(g) for g in result.pushed), default=0) + SLACK
-        counts = self.remote.counts(checked, limit)
+        biggest = max((self.sizes[g] for g in result.pushed), default=0)
+        with self.scaled(biggest):
+            counts = self.remote.counts(checked, 2 * biggest + SLACK)
         result.verified = counts
         wrong = []
         for iri in result.pushed:
@@ -155,14 +194,14 @@ class _Push:
         client.tries, client.timeout, client.deadline = 1, min(client.timeout, 10.0), None
         try:
             local = self.local(iri)
-            remote = self.remote.fetch(iri, 2 * self.size(iri) + SLACK)
+            remote = self.remote.fetch(iri, 2 * self.sizes[iri] + SLACK)
             if kind == "delete" or remote is None:
                 return (remote is None) == (kind == "delete")
-            diff = diff_graph(iri, local, remote)
+            diff = diff_lines(iri, local, remote)
             if self.result.mode == "append":
                 return not diff.added
             return not diff.needs("replace")
-        except (RemoteError, OSError, KeyboardInterrupt):
+        except (RemoteError, OSError, SyntaxError, KeyboardInterrupt):
             return None
         finally:
             client.tries, client.timeout, client.deadline = saved
@@ -269,7 +308,7 @@ __all__ = [
     "PushError",
     "PushResult",
     "build_graphs",
-    "diff_graph",
+    "diff_lines",
     "graph_url",
     "push_graphs",
     "report_lines",

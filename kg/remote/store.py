@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.core.errors import RemoteError
+from kg.remote.diff import canonical
 from kg.remote.http import SMALL_ANSWER, Client
 
 NTRIPLES = "application/n-triples"
@@ -56,27 +57,35 @@ class RemoteStore:
     sparql: str | None
     client: Client
 
-    def fetch(self, iri: str, limit: int) -> list[ox.Triple] | None:
-        """The store's triples of graph ``iri`` (None: no such graph).
+    def fetch(self, iri: str, limit: int) -> bytes | None:
+        """The store's graph ``iri`` as it answers it (N-Triples, not yet checked; None: no such
+        graph).
 
         Raises:
             TooLarge: the graph is longer than ``limit`` bytes as N-Triples.
-            RemoteError: the store failed or did not answer N-Triples.
+            RemoteError: the store failed.
         """
         url = graph_url(self.endpoint, iri)
         status, body = self.client.request(
             "GET", url, headers={"Accept": NTRIPLES}, limit=limit, allow_404=True
         )
-        if status == 404:
-            return None
+        return None if status == 404 else body
+
+    def not_ntriples(self, iri: str, exc: SyntaxError) -> RemoteError:
+        """The error for an answer to ``fetch(iri)`` that is not N-Triples."""
+        first = str(exc).splitlines()[0] if str(exc) else "unreadable"
+        return RemoteError(
+            f"GET {graph_url(self.endpoint, iri)} did not return N-Triples for {iri}: {first}",
+            hint="is this the store's Graph Store URL? (Oxigraph: http://HOST:PORT/store)",
+        )
+
+    def count(self, iri: str, limit: int) -> int:
+        """Triples of graph ``iri`` read through the Graph Store Protocol (0: absent)."""
+        body = self.fetch(iri, limit)
         try:
-            return list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+            return len(canonical(body or b""))
         except SyntaxError as exc:
-            first = str(exc).splitlines()[0] if str(exc) else "unreadable"
-            raise RemoteError(
-                f"GET {url} did not return N-Triples for {iri}: {first}",
-                hint="is this the store's Graph Store URL? (Oxigraph: http://HOST:PORT/store)",
-            ) from exc
+            raise self.not_ntriples(iri, exc) from exc
 
     def send(self, method: str, iri: str, body: bytes) -> None:
         """PUT (replace) or POST (add to) graph ``iri``."""
@@ -127,10 +136,7 @@ class RemoteStore:
             return {}
         out = dict.fromkeys(iris, 0)
         if self.sparql is None:
-            for iri in iris:
-                triples = self.fetch(iri, limit)
-                out[iri] = len(triples or [])
-            return out
+            return {iri: self.count(iri, limit) for iri in iris}
         values = " ".join(str(ox.NamedNode(i)) for i in iris)
         query = (
             f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
