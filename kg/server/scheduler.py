@@ -29,6 +29,9 @@ answering while long ones run:
   ``max_paused`` long queries wait paused (503 beyond).
 * A worker that dies (over its memory bound, a crash) is reaped and replaced, and the client
   gets one line.
+
+The fast lane's workers are kept by :class:`kg.server.fastlane.FastLane`, the long lane's slots
+by :class:`kg.server.lanes.LongLane`; this module runs each query through them.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ from kg.server.engine import (
     text_outcome,
     timeout_outcome,
 )
+from kg.server.fastlane import FastLane
 from kg.server.lanes import (
     Dead,
     Job,
@@ -65,8 +69,8 @@ log = logging.getLogger(__name__)
 #: Queries in flight per client address.
 MAX_PER_CLIENT = 32
 #: Fast-lane workers at most, per ``workers`` (each may grow by ``--max-memory``); the ones
-#: beyond ``workers`` end after this many seconds without a query.
-FAST_LANE_FACTOR, SURPLUS_IDLE_SECONDS = 4, 10.0
+#: beyond ``workers`` end after ``kg.server.fastlane.SURPLUS_IDLE_SECONDS`` without a query.
+FAST_LANE_FACTOR = 4
 
 
 class ProcessEngine:
@@ -102,100 +106,23 @@ class ProcessEngine:
             self.max_fast = self.workers
         else:
             self.max_fast = max(self.workers, max_fast or FAST_LANE_FACTOR * self.workers)
-        self._fast = 0  # fast-lane workers: idle, running a fast-lane query, or being forked
         self._cond = threading.Condition()
-        self._idle: list[Worker] = []
-        self._fast_waiting: list[Job] = []
         self._running: Counter[str] = Counter()
+        self._fast_lane = FastLane(
+            self._cond,
+            self._pool,
+            self.workers,
+            self.max_fast,
+            fair=fast_limit is not None,
+            running=self._running,
+            closed=lambda: self._closed,
+        )
         self._in_flight: Counter[str] = Counter()
         self._long = LongLane(self._cond, self.long_slots, self.max_paused, lambda: self._closed)
         self._known_long = KnownTexts(self._cond)
         self._known_fast = KnownTexts(self._cond)
         self._closed = False
-        for _ in range(self.workers):
-            self._idle.append(self._pool.spawn())
-        self._fast = self.workers
-
-    # --- workers ---------------------------------------------------------------------
-
-    def _refill(self) -> None:
-        """A worker left the fast lane (long, killed, dead): fork another when a query waits
-        for one or the lane is below ``workers``."""
-        with self._cond:
-            self._fast -= 1
-            if self._closed or not (self._fast_waiting or self._fast < self.workers):
-                return
-            self._fast += 1
-        try:
-            worker = self._pool.spawn()
-        except (OSError, EOFError) as exc:  # the zygote is gone: the pool shrinks
-            log.error("cannot start a SPARQL worker: %s", exc)
-            with self._cond:
-                self._fast -= 1
-            return
-        self._release(worker)
-
-    def _release(self, worker: Worker) -> None:
-        """Hand a free fast-lane ``worker`` to the fairest waiting query or keep it idle; end
-        the idle workers beyond ``workers`` that had no query for SURPLUS_IDLE_SECONDS."""
-        with self._cond:
-            self._give(worker)
-            now = time.monotonic()
-            surplus = [
-                w for w in self._idle[: -self.workers] if now - w.idle_since > SURPLUS_IDLE_SECONDS
-            ]
-            for old in surplus:
-                self._idle.remove(old)
-                self._fast -= 1
-        for old in surplus:
-            self._pool.kill(old)
-
-    def _give(self, worker: Worker) -> None:
-        """Hand ``worker`` to the fairest waiting query or make it idle (lock held)."""
-        if self._closed:
-            return
-        if self._fast_waiting:
-            if self.fast_limit is None:
-                job = self._fast_waiting[0]
-            else:
-                job = min(
-                    self._fast_waiting,
-                    key=lambda j: (not j.known_fast, self._running[j.client], j.arrived),
-                )
-            self._fast_waiting.remove(job)
-            job.worker = worker
-            self._running[job.client] += 1
-            self._cond.notify_all()
-            return
-        worker.idle_since = time.monotonic()
-        self._idle.append(worker)  # the last idled is the first taken: the oldest age out
-
-    def _acquire(self, job: Job) -> Worker | None:
-        with self._cond:
-            if self._idle and not self._fast_waiting:
-                self._running[job.client] += 1
-                return self._idle.pop()
-            fork = not self._fast_waiting and self._fast < self.max_fast
-            if fork:
-                self._fast += 1
-                self._running[job.client] += 1
-        if fork:
-            try:
-                return self._pool.spawn()
-            except (OSError, EOFError) as exc:
-                log.error("cannot start a SPARQL worker: %s", exc)
-                with self._cond:
-                    self._fast -= 1
-                    self._running[job.client] -= 1
-        with self._cond:
-            self._fast_waiting.append(job)
-            while job.worker is None:
-                left = job.left()
-                if left <= 0 or self._closed:
-                    self._fast_waiting.remove(job)
-                    return None
-                self._cond.wait(left)
-            return job.worker
+        self._fast_lane.start()
 
     # --- running a query -----------------------------------------------------------------
 
@@ -226,7 +153,7 @@ class ProcessEngine:
         if self.fast_limit is not None and self._known_long.seen(key.digest()):
             return self._run_known_long(job, request, timeout)
         job.known_fast = self._known_fast.seen(key.digest())
-        worker = job.worker = self._acquire(job)
+        worker = job.worker = self._fast_lane.acquire(job)
         if worker is None:
             return text_outcome(
                 503,
@@ -245,7 +172,7 @@ class ProcessEngine:
                 answer = read_answer(worker, job.left())
         if isinstance(answer, Outcome):
             self._finish(job)
-            self._release(worker)
+            self._fast_lane.release(worker)
             if self.fast_limit is not None:
                 self._known_fast.remember(key.digest())
             return answer
@@ -255,7 +182,7 @@ class ProcessEngine:
             if outcome is None:
                 log.info("killing SPARQL worker %s after %.3g s", worker.pid, timeout)
                 self._pool.kill(worker)
-            self._refill()
+            self._fast_lane.refill()
             return outcome or timeout_outcome(timeout)
         if cpu_seconds(worker.pid) >= self.fast_limit / 2:  # long, not starved by others
             self._known_long.remember(key.digest())
@@ -299,7 +226,7 @@ class ProcessEngine:
 
     def _run_long(self, job: Job, worker: Worker, timeout: float) -> Outcome:
         """The query outlived the fast lane: give it a long slot (or pause it for one)."""
-        self._refill()  # the fast lane gets a new worker; this one stays with the query
+        self._fast_lane.refill()  # the fast lane gets a new worker; this one stays with the query
         slot = self._long.acquire(job, worker)
         try:
             if slot is None:
@@ -329,11 +256,11 @@ class ProcessEngine:
 
         with self._cond:
             return Snapshot(
-                len(self._idle),
-                len(self._fast_waiting),
+                len(self._fast_lane.idle),
+                len(self._fast_lane.waiting),
                 pairs(self._long.jobs),
                 pairs(self._long.waiting),
-                self._fast - len(self._idle),
+                self._fast_lane.count - len(self._fast_lane.idle),
             )
 
     @property
