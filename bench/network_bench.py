@@ -4,7 +4,7 @@ against what they replaced, in the same run.
 
 Whole commands (each a fresh process, ``python -m kg --data D export --format F -o OUT
 --build B``): the first export of a build (the flows read from its on-disk store, the network
-kept beside it: ``kg.api.netcache``), the next ones (from the kept network), and the first
+kept beside it: ``kg.pipeline.netcache``), the next ones (from the kept network), and the first
 with the store moved aside (``graph.nq`` loaded). In one process, from the build's store:
 the flows read with ``kg/network/sparql/flows.rq``'s OPTIONALs (the reader before issue 16)
 and with one scan per predicate (``kg.network.read``), and the kept network written by
@@ -138,7 +138,7 @@ def render(results: dict[str, dict[str, Any]], load: str) -> str:
         "(`python -m kg --data D export --format F -o OUT --build B`, interpreter start-up "
         'included), wall seconds and peak RSS; "next" is the best of 3. The first export of '
         "a build reads the flows from its store and keeps the network beside it "
-        "(`build/.network-flows.json`, `kg.api.netcache`); later exports of the same build "
+        "(`build/.network-flows.json`, `kg.pipeline.netcache`); later exports of the same build "
         "write from it.",
         "",
         "| corpus | triples | command | s | RSS MB | target |",

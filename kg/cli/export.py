@@ -88,11 +88,11 @@ def export(
 
 def _network(store: Any, source: Source, network: str) -> Any:
     """The network to write: a build's flow network is kept beside it once read
-    (``kg.api.netcache``), so the next export of the same build does not read it again."""
+    (``kg.pipeline.netcache``), so the next export of the same build does not read it again."""
     from kg.network import export as netio
 
     if network == "flows" and source.endpoint is None and source.graph is None and not source.data:
-        from kg.api.netcache import build_flow_network
+        from kg.pipeline.netcache import build_flow_network
 
         return build_flow_network(source.build_dir, store)
     return netio.network_of(store, network)

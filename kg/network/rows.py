@@ -1,6 +1,6 @@
 """A flow network's sorted rows (``kg.network.common.Network``) as bytes and back, so a
 reader can keep the network of a build beside it and write GraphML, GEXF or CSV from it
-without reading the flows from the store again (``kg.api.netcache``).
+without reading the flows from the store again (``kg.pipeline.netcache``).
 
 The bytes are one JSON header line (format version and whatever key the caller gives, checked
 before the rest is parsed), then the network as one JSON line. Values keep their types (str,
@@ -19,9 +19,13 @@ from kg.network.common import Network
 ROWS_FORMAT = 1
 
 
-def network_bytes(network: Network, key: dict[str, Any]) -> bytes:
-    """``network`` as bytes, headed by ``key`` (JSON-serialisable: what it was made from)."""
-    head = json.dumps({"kg-network-rows": ROWS_FORMAT, **key}, sort_keys=True)
+def network_head(key: dict[str, Any]) -> bytes:
+    """The header line of ``network_bytes`` for ``key``."""
+    return (json.dumps({"kg-network-rows": ROWS_FORMAT, **key}, sort_keys=True) + "\n").encode()
+
+
+def network_body(network: Network) -> bytes:
+    """The rows of ``network`` as the line after the header of ``network_bytes``."""
     body = json.dumps(
         [network.graph, network.node_rows, network.edge_rows],
         ensure_ascii=False,
@@ -29,7 +33,12 @@ def network_bytes(network: Network, key: dict[str, Any]) -> bytes:
         check_circular=False,
         allow_nan=False,
     )
-    return f"{head}\n{body}\n".encode()
+    return (body + "\n").encode()
+
+
+def network_bytes(network: Network, key: dict[str, Any]) -> bytes:
+    """``network`` as bytes, headed by ``key`` (JSON-serialisable: what it was made from)."""
+    return network_head(key) + network_body(network)
 
 
 def read_key(data: bytes) -> dict[str, Any] | None:
@@ -54,4 +63,11 @@ def network_from_bytes(data: bytes) -> Network:
     return Network(graph, nodes, edges)
 
 
-__all__ = ["ROWS_FORMAT", "network_bytes", "network_from_bytes", "read_key"]
+__all__ = [
+    "ROWS_FORMAT",
+    "network_body",
+    "network_bytes",
+    "network_from_bytes",
+    "network_head",
+    "read_key",
+]

@@ -1,10 +1,12 @@
 """The only package that knows the order of the stages: sources → records → graph → rules →
 validation → outputs (``run``), with a per-source build cache (``cache``) and the on-disk store
-beside a build (``ondisk``). The CLI, the server and push all get their store through here
+beside a build (``ondisk``), and the flow network a build keeps for its exports
+(``netcache``). The CLI, the server and push all get their store through here
 (``opening``); the stages themselves load only when a build runs.
 
 May import: the stages it runs (``kg.core``, ``kg.source``, ``kg.importers``, ``kg.graph``,
-``kg.shacl``) and any other subpackage below it; never ``kg.cli``.
+``kg.shacl``), ``kg.network`` (the flow network it keeps) and any other subpackage below it;
+never ``kg.cli``.
 """
 
 from __future__ import annotations

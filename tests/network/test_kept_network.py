@@ -1,4 +1,4 @@
-"""The flow network kept beside a build (``kg.api.netcache``): its rows read back give the same
+"""The flow network kept beside a build (``kg.pipeline.netcache``): its rows read back give the same
 GraphML, GEXF and CSV bytes; ``kg export`` keeps it on the first export and uses it on the
 next; rows of another build, of another kg or damaged ones are never used but made again; a
 build directory that cannot be written is exported all the same."""
@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from flowdata import synthetic_store
 
 from kg import pipeline
-from kg.api import netcache
+from kg.pipeline import netcache
 from kg.cli import cli
 from kg.network import export as netio
 from kg.network.flows import flow_rows
