@@ -1,7 +1,7 @@
-"""The flow network kept beside a build (``kg.pipeline.netcache``): its rows read back give the same
-GraphML, GEXF and CSV bytes; ``kg export`` keeps it on the first export and uses it on the
-next; rows of another build, of another kg or damaged ones are never used but made again; a
-build directory that cannot be written is exported all the same."""
+"""The flow network kept beside a build (``kg.pipeline.netcache``): its rows read back give the
+same GraphML, GEXF and CSV bytes; ``kg export`` keeps it on the first export of a build that
+has none and uses it on the next; rows of another build, of another kg or damaged ones are
+never used but made again; a build directory that cannot be written is exported all the same."""
 
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ from click.testing import CliRunner
 from flowdata import synthetic_store
 
 from kg import pipeline
-from kg.pipeline import netcache
 from kg.cli import cli
 from kg.network import export as netio
 from kg.network.flows import flow_rows
 from kg.network.rows import network_bytes, network_from_bytes, read_key
+from kg.pipeline import netcache
 
 
 @pytest.fixture(scope="module")
