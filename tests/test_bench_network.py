@@ -31,3 +31,20 @@ def test_push_section(monkeypatch: pytest.MonkeyPatch) -> None:
     text = push_bench.render(12.0, manifest, rows)
     assert "313,114 triples in 2 named graphs" in text
     assert "| Oxigraph | 3.00 | 1.00 | 0 | 1.10 | 1.20 |" in text
+
+
+def test_store_section_compares_three_builds() -> None:
+    from bench import store_bench
+
+    def cmd(wall: float) -> dict[str, float]:
+        return {"wall": wall, "cpu": wall, "rss": 50.0}
+
+    commands = {label: {"store": cmd(0.3), "files": cmd(4.0)} for label in store_bench.COMMANDS}
+    builds = {"files": cmd(20.0), "store only": cmd(22.0), "store": cmd(23.5)}
+    text = store_bench.render({"1M": {"commands": commands, "build": builds}}, (1.0, 1.2))
+    assert "| 1M | before (no store) | 20.00 | +0 % | 20.00 | +0 % |" in text
+    assert "| 1M | store + network | 23.50 | +18 % | 23.50 | +18 % |" in text
+    assert (
+        "| build time growth (store + network) | ≤ 15 % | +18 % (CPU 20.0 → 23.5 s) | not met |"
+        in text
+    )
