@@ -99,3 +99,32 @@ def test_refusals_are_one_line(virtuoso: Virtuoso, shipped_build_dir: Path) -> N
     assert anonymous.exit_code == 1
     assert "HTTP 403" in anonymous.stderr
     assert len(anonymous.stderr.splitlines()) == 1
+
+
+def test_a_result_cap_is_detected_and_the_graph_sent_whole(
+    tmp_path: Path, store: ox.Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Virtuoso's Graph Store GET answers about [SPARQL] ResultSetMaxRows triples (here 100:
+    it gives 101); its COUNT the whole graph. A push cannot verify such a graph: it sends it
+    again and says why; a graph below the cap still compares."""
+    import virtuoso as v
+
+    cap = "ResultSetMaxRows = 100\n"
+    monkeypatch.setattr(v, "INI", v.INI.replace("ResultSetMaxRows = 100000\n", cap))
+    with virtuoso_server(tmp_path / "capped") as capped:
+        first = push_graphs(store, capped.store, environ=ENV)
+        again = push_graphs(store, capped.store, environ=ENV)
+    sizes = dict(first.verified)
+    big = sorted(g for g, n in sizes.items() if n > 101)
+    assert big
+    assert len(big) < len(sizes)  # the curation graph (51 triples) is below the cap
+    assert sorted(again.pushed) == big
+    assert sorted(again.unchanged) == sorted(g for g in sizes if g not in big)
+    lines = report_lines(again)
+    for g in big:
+        n = sizes[g]
+        start = f"<{g}>: {n} triples here, {n} in the store: the store counts {n} triples but "
+        (line,) = [x for x in lines if x.startswith(start)]
+        assert line.endswith(
+            "(a cap on its answers, such as Virtuoso's ResultSetMaxRows): cannot verify: sent whole"
+        )
