@@ -1,6 +1,7 @@
 """``kg push``: copy a build's named graphs to a triple store through the SPARQL 1.1 Graph
-Store Protocol (``push``; what it works on and reports: ``result``) over a small, careful HTTP
-client (``http``). Takes a store.
+Store Protocol (``push``; one push in progress: ``job``; what it works on and reports:
+``result``; comparing a graph with the store's copy as N-Triples lines: ``diff``; a small change
+as one SPARQL Update: ``patch``) over a small, careful HTTP client (``http``). Takes a store.
 
 May import: ``kg.core``.
 """

@@ -11,6 +11,7 @@ import pyoxigraph as ox
 from kg.core import vocab as V
 from kg.core.errors import ConfigError, RemoteError, choices_hint
 from kg.remote.diff import GraphDiff, Mode
+from kg.remote.patch import UPDATE, patchable
 from kg.remote.store import NTRIPLES, graph_url
 
 #: Example triples a dry run shows per changed graph.
@@ -36,6 +37,10 @@ class PushResult:
     prune: bool = False
     #: Graph → triples counted on the store after the push.
     verified: dict[str, int] = field(default_factory=dict)
+    #: The store's SPARQL Update endpoint (None: unknown, every changed graph is sent whole).
+    update: str | None = None
+    #: Graphs changed by one SPARQL Update request (a small change) rather than sent whole.
+    patched: list[str] = field(default_factory=list)
 
     @property
     def unchanged(self) -> list[str]:
@@ -108,7 +113,12 @@ def report_lines(result: PushResult) -> list[str]:
             continue
         url = graph_url(result.endpoint, diff.iri)
         done = "sent" if diff.iri in result.pushed else "would send"
-        lines.append(f"  {done} {verb} {url} ({NTRIPLES})")
+        if diff.iri in result.patched or (
+            result.dry_run and result.update and patchable(diff, result.mode)
+        ):
+            lines.append(f"  {done} POST {result.update} ({UPDATE}: DELETE DATA, INSERT DATA)")
+        else:
+            lines.append(f"  {done} {verb} {url} ({NTRIPLES})")
         if result.dry_run:  # a few examples of the difference
             lines += [f"  + {t} ." for t in diff.added[:EXAMPLES]]
             if result.mode == "replace":

@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from kg.core.errors import RemoteError
 from kg.remote.diff import canonical
 from kg.remote.http import SMALL_ANSWER, Client
+from kg.remote.patch import UPDATE
 
 NTRIPLES = "application/n-triples"
 RESULTS = "application/sparql-results+json"
@@ -56,6 +57,8 @@ class RemoteStore:
     endpoint: str
     sparql: str | None
     client: Client
+    #: The SPARQL Update endpoint (None: unknown; changed graphs are then sent whole).
+    update: str | None = None
 
     def fetch(self, iri: str, limit: int) -> bytes | None:
         """The store's graph ``iri`` as it answers it (N-Triples, not yet checked; None: no such
@@ -91,6 +94,11 @@ class RemoteStore:
         """PUT (replace) or POST (add to) graph ``iri``."""
         url = graph_url(self.endpoint, iri)
         self.client.request(method, url, body, {"Content-Type": NTRIPLES})
+
+    def patch(self, body: bytes) -> None:
+        """POST a SPARQL Update request to the Update endpoint."""
+        assert self.update is not None
+        self.client.request("POST", self.update, body, {"Content-Type": UPDATE})
 
     def delete(self, iri: str) -> None:
         """Delete graph ``iri`` (already absent is fine)."""

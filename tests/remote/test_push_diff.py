@@ -11,9 +11,14 @@ from collections.abc import Callable
 import pyoxigraph as ox
 import pytest
 from remote_helpers import (  # noqa: F401 (fixtures: used as test parameters)
+    GRAPHS,
+    SOURCE,
     Oxigraph,
+    copy_with,
+    local_graph,
     methods,
     oxigraph_fixture,
+    same_graph,
     store_fixture,
 )
 
@@ -101,6 +106,34 @@ def test_any_change_is_sent_again(pushed: str, what: str) -> None:
     result = push_graphs(changed, pushed)
     assert result.pushed == [G.value]
     assert push_graphs(changed, pushed).pushed == []  # and now it is the same
+
+
+def test_a_small_change_is_one_update_request(oxigraph: Oxigraph, store: ox.Store) -> None:
+    push_graphs(store, oxigraph.store)
+    newer = copy_with(store, {SOURCE: "v2"})
+    dry = push_graphs(newer, oxigraph.store, dry_run=True)
+    update = f"{oxigraph.base}/update"
+    would = f"  would send POST {update} (application/sparql-update: DELETE DATA, INSERT DATA)"
+    assert would in report_lines(dry)
+    result = push_graphs(newer, oxigraph.store)
+    assert result.patched == result.pushed == [SOURCE]
+    assert methods(result.requests) == ["GET"] * GRAPHS  # no PUT
+    assert ("POST", update) in result.requests
+    assert result.verified == {SOURCE: len(local_graph(newer, SOURCE))}
+    assert same_graph(oxigraph.graph(SOURCE), local_graph(newer, SOURCE))
+    back = push_graphs(store, oxigraph.store)  # and the triple removed again: DELETE DATA
+    assert back.patched == [SOURCE]
+    assert same_graph(oxigraph.graph(SOURCE), local_graph(store, SOURCE))
+
+
+def test_a_large_change_or_no_patching_is_sent_whole(pushed: str) -> None:
+    def many(quads: list[ox.Quad]) -> None:  # 5 of 12 triples changed: over a quarter
+        quads[3:8] = [ox.Quad(S, Q, ox.Literal(f"new {i}"), G) for i in range(5)]
+
+    assert methods(push_graphs(small_store(many), pushed).requests) == ["GET", "GET", "PUT"]
+    changed = small_store(CHANGES["literal"])
+    assert push_graphs(changed, pushed, patch=False).patched == []
+    assert push_graphs(small_store(), pushed).patched == [G.value]
 
 
 def test_lines_with_blank_nodes_are_told_from_literals() -> None:

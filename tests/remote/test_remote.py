@@ -169,7 +169,7 @@ def test_cut_off_upload_leaves_the_old_graph(oxigraph: Oxigraph, store: ox.Store
     proxy = Proxy(oxigraph.port, policy)
     try:
         with pytest.raises(PushError) as err:
-            push_graphs(newer, proxy.url, client=Client(backoff=0.01))
+            push_graphs(newer, proxy.url, client=Client(backoff=0.01), patch=False)
     finally:
         proxy.close()
     assert err.value.result.pushed == [V.GRAPH_REFERENCE]

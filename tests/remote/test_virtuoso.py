@@ -128,3 +128,23 @@ def test_a_result_cap_is_detected_and_the_graph_sent_whole(
         assert line.endswith(
             "(a cap on its answers, such as Virtuoso's ResultSetMaxRows): cannot verify: sent whole"
         )
+
+
+def test_a_small_change_is_patched_on_virtuoso(virtuoso: Virtuoso, store: ox.Store) -> None:
+    """One SPARQL Update through /sparql-auth (Digest), counted afterwards."""
+    clear(virtuoso)
+    push_graphs(store, virtuoso.store, environ=ENV)
+    source = V.source_graph("essay-prk")
+    newer = ox.Store()
+    newer.extend(store)
+    label = ox.Literal('v2 "quoted" é', language="en")
+    newer.add(
+        ox.Quad(ox.NamedNode(source), ox.NamedNode(V.RDFS + "label"), label, ox.NamedNode(source))
+    )
+    result = push_graphs(newer, virtuoso.store, environ=ENV)
+    assert result.patched == result.pushed == [source]
+    assert result.warnings == []
+    assert push_graphs(newer, virtuoso.store, environ=ENV).pushed == []
+    back = push_graphs(store, virtuoso.store, environ=ENV)
+    assert back.patched == [source]
+    assert push_graphs(store, virtuoso.store, environ=ENV).pushed == []
