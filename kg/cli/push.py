@@ -46,7 +46,8 @@ from kg.cli.options import Source, deprecated, source_options
     default=60.0,
     show_default=True,
     metavar="SECONDS",
-    help="Time for one request, from resolving the host to the end of the answer.",
+    help="Time for one request, from resolving the host to the end of the answer "
+    "(a request that sends or reads a graph: this per 8 MB of the graph).",
 )
 @click.option(
     "--deadline",
@@ -81,7 +82,8 @@ def push(
     ENDPOINT is the store's Graph Store URL (Oxigraph: http://HOST:PORT/store, the port of
     `oxigraph serve`, not of kg serve; Virtuoso: http://HOST:8890/sparql-graph-crud-auth).
     Graphs that already match are skipped, so pushing twice sends nothing the second time;
-    every graph sent is counted on the store afterwards. kg's graphs on the store that the
+    a small change goes as one SPARQL Update; every graph sent is counted on the store
+    afterwards. kg's graphs on the store that the
     build lacks are named in a warning (--prune deletes them). It pushes the build (built
     first when stale), or what --build or --data names. Credentials come only from
     KG_REMOTE_TOKEN (Bearer) or KG_REMOTE_USER and KG_REMOTE_PASSWORD (Digest or Basic, as
