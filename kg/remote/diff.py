@@ -4,11 +4,11 @@ The build's graph is dumped by pyoxigraph as canonical N-Triples (one lexical fo
 ``"01"^^xsd:integer`` is ``1``) and its lines sorted; the store's answer is split and sorted the
 same way. Equal sorted lines of the triples without blank nodes are the common case (a no-op
 push against Oxigraph) and cost one sort, no object per triple. When they differ, the store's
-answer is first put in canonical form (loaded into a pyoxigraph store and dumped again), so a
-store that writes a value or a line differently (Virtuoso) still compares equal, and only then
-are the differing lines taken (set differences of bytes). The triples with blank nodes (OWL
-restrictions, for instance) are compared as graphs, up to renaming of the blank nodes (those
-triples only, canonically relabelled by pyoxigraph).
+lines that are not the build's are put in canonical form (loaded into a pyoxigraph store and
+dumped again), so a store that writes a value or a line differently (Virtuoso) still compares
+equal, and only then are the differing lines taken (set differences of bytes). The triples
+with blank nodes (OWL restrictions, for instance) are compared as graphs, up to renaming of the
+blank nodes (those triples only, canonically relabelled by pyoxigraph).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 Mode = Literal["replace", "append"]
 #: A canonical N-Triples line with a blank node as subject or as object.
-_BNODE = re.compile(rb"^_:|\s_:[A-Za-z0-9_.\-]+\s*\.\s*$")
+_BNODE = re.compile(rb'^_:|\s_:[^\s"<>]+\s*\.\s*$')
 _G = ox.NamedNode("urn:kg:canonical")
 
 
@@ -140,30 +140,34 @@ def isomorphic(a: list[bytes], b: list[bytes]) -> bool:
 
 def diff_lines(iri: str, local: list[bytes], remote: bytes | None) -> GraphDiff:
     """Compare the build's sorted lines of one graph with the store's N-Triples answer (None:
-    the graph is absent).
+    the graph is absent). Only the store's lines that are not byte for byte the build's are put
+    in canonical form (all of them for a store that writes values its own way).
 
     Raises:
-        SyntaxError: the store's answer is not N-Triples (only checked when it differs).
+        SyntaxError: the store's answer is not N-Triples (only checked where it differs).
     """
     ours, ours_b = _split(local)
     if remote is None:
         return GraphDiff(iri, len(local), None, tuple(ours), (), len(ours_b), 0, not ours_b)
-    theirs_lines = sorted_lines(remote)
-    theirs, theirs_b = _split(theirs_lines)
-    if theirs != ours or len(theirs_b) != len(ours_b):
-        theirs_lines = canonical(remote)
-        theirs, theirs_b = _split(theirs_lines)
+    theirs, theirs_b = _split(sorted_lines(remote))
     if theirs == ours:
         plus: tuple[bytes, ...] = ()
         minus: tuple[bytes, ...] = ()
+        count = len(theirs)
     else:
-        mine, yours = set(ours), set(theirs)
-        plus = tuple(x for x in ours if x not in yours)
-        minus = tuple(x for x in theirs if x not in mine)
+        mine = set(ours)
+        odd = [x for x in theirs if x not in mine]  # as the store wrote them
+        fixed, more_b = _split(canonical(b"".join(odd))) if odd else ([], [])
+        theirs_b = theirs_b + more_b
+        have = {x for x in theirs if x in mine}
+        have.update(fixed)
+        plus = tuple(x for x in ours if x not in have)
+        minus = tuple(sorted(set(fixed) - mine))
+        count = len(have)
     return GraphDiff(
         iri,
         len(local),
-        len(theirs_lines),
+        count + len(theirs_b),
         plus,
         minus,
         len(ours_b),
