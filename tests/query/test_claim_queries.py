@@ -125,7 +125,8 @@ def test_the_coverage_walk_sees_a_new_dataset(sample_repo: Path) -> None:
 def test_claims_say_who_says_what(shipped_build: pipeline.BuildResult) -> None:
     rows = {r["claim"].rpartition("_")[2]: r for r in records(run(shipped_build.store, "claims"))}
     assert len(rows) == 22
-    essay, curators = TKD + "source-essay-prk", TKD + "agent-kg-curators"
+    # a source is shown by its title, a curator's reading by the curator
+    essay, curators = "Human trafficking in North Korea (undated essay)", TKD + "agent-kg-curators"
     assert {r["who"] for r in rows.values()} == {essay, curators}
     recoded = rows["laws-exist-recoded"]
     assert (recoded["saidBy"], recoded["who"]) == ("curator", curators)
@@ -145,6 +146,18 @@ def test_claims_say_who_says_what(shipped_build: pipeline.BuildResult) -> None:
     assert rows["no-prosecutions"]["claimDirection"] == TKV + "direction-effort-missing"
     # the claim about a policy is found through the policy's country
     assert rows["labour-export-aids-trafficking"]["country"] == TKD + "country-prk"
+
+
+def test_claims_show_a_sources_iri_when_it_has_no_title(
+    shipped_build: pipeline.BuildResult,
+) -> None:
+    store = ox.Store()
+    store.extend(shipped_build.store)
+    essay = ox.NamedNode(TKD + "source-essay-prk")
+    for quad in list(store.quads_for_pattern(essay, ox.NamedNode(V.DCTERMS + "title"), None)):
+        store.remove(quad)
+    whos = {r["who"] for r in records(run(store, "claims")) if r["saidBy"] == "source"}
+    assert whos == {essay.value}
 
 
 def test_claims_filter_by_pillar_polarity_direction_and_evidence(

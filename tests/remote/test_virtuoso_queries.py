@@ -107,6 +107,41 @@ def test_every_named_query_gives_the_local_rows(
     assert normalized(remote) == normalized(here)
 
 
+#: queries Virtuoso 7.2 does not answer today (strict): it rejects the text of two (SQ074), and
+#: answers the ASK that kg sends after an empty union-mode answer with a row (__ASK_RETVAL)
+#: instead of a boolean, which kg reports as an error.
+NOT_ACCEPTED = {
+    "contradictions",
+    "evidence-trail",
+    "tier-history",
+    "tier-worsened",
+    "unsourced-facts",
+}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(
+            name,
+            marks=[pytest.mark.xfail(strict=True, reason="Virtuoso 7.2 does not answer it")]
+            if name in NOT_ACCEPTED
+            else [],
+        )
+        for name in sorted(discover(QUERIES))
+    ],
+)
+def test_virtuoso_accepts_every_named_query(pushed: str, store: ox.Store, name: str) -> None:
+    # also those in DIFFERS: Virtuoso parses and runs the text, with the local columns
+    spec = load_query(QUERIES, name)
+    params = {p.name: "*" for p in spec.params}
+    for mode in ("named", "union"):
+        for given in ({}, params):
+            assert Endpoint(pushed, graph_mode=mode).select(spec, given).vars == (
+                run_query(store, spec, given).vars
+            )
+
+
 def test_the_command_line(pushed: str, store: ox.Store) -> None:
     result = CliRunner().invoke(
         cli, ["query", "no-law", "--endpoint", pushed, "--graph-mode", "named", "--format", "json"]
