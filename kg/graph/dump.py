@@ -13,8 +13,8 @@ canonically when it parses the ontology), so the bytes only depend on the set of
 from __future__ import annotations
 
 import itertools
+import operator
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from kg.core import vocab as V
 from kg.core.errors import KGError
-from kg.graph.jsonld_stream import footer, header, write_jsonld_lines, write_nodes
+from kg.graph.jsonld_stream import write_jsonld_lines
 
 NT, NQ = ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS
 TURTLE, TRIG = ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG
@@ -66,7 +66,9 @@ def sorted_dump(store: ox.Store) -> SortedDump:
     merged = [line for _, lines in out.graphs for line in lines]
     merged.sort()  # Timsort merges the already sorted runs
     if len(out.graphs) > 1 and merged:  # the same triple may sit in several graphs
-        merged = [a for a, b in itertools.pairwise(merged) if a != b] + merged[-1:]
+        # Keep each line that differs from the next one (and the last), all in C.
+        keep = map(operator.ne, merged, itertools.islice(merged, 1, None))
+        merged = [*itertools.compress(merged, keep), merged[-1]]
     out.union = merged
     return out
 
@@ -109,49 +111,15 @@ _HELPER = "import sys; from kg.graph.dump import run_jobs; run_jobs(sys.argv[1:]
 def run_jobs(args: list[str]) -> None:
     """Run writer jobs given as words (a helper process's command line):
 
-    ``restream SOURCE FORMAT TARGET FORMAT`` re-serializes a sorted file;
-    ``nodes NT START END TARGET`` writes the JSON-LD node objects of a byte range of graph.nt.
+    ``restream SOURCE FORMAT TARGET FORMAT`` re-serializes a sorted file.
     """
     words = iter(args)
     for job in words:
-        if job == "restream":
-            source, fmt, target, target_fmt = (next(words) for _ in range(4))
-            with Path(target).open("wb") as stream:
-                restream(Path(source), _FORMATS[fmt], stream, _FORMATS[target_fmt])
-        elif job == "nodes":
-            nt, start, end, target = (next(words) for _ in range(4))
-            with Path(target).open("wb") as stream:
-                write_nodes(_byte_range(Path(nt), int(start), int(end)), stream)
-        else:
+        if job != "restream":
             raise ValueError(f"unknown writer job {job!r}")
-
-
-def _byte_range(path: Path, start: int, end: int) -> Iterator[bytes]:
-    with path.open("rb") as stream:
-        stream.seek(start)
-        position = start
-        for line in stream:
-            if position >= end:
-                return
-            position += len(line)
-            yield line
-
-
-def _subject_boundary(path: Path) -> int:
-    """A byte offset near the middle of sorted N-Triples where a new subject starts."""
-    size = path.stat().st_size
-    with path.open("rb") as stream:
-        stream.seek(size // 2)
-        stream.readline()  # skip to the start of a line
-        offset = stream.tell()
-        first = stream.readline()
-        subject = first.split(b" ", 1)[0]
-        while first:
-            line = stream.readline()
-            if not line or line.split(b" ", 1)[0] != subject:
-                return offset + len(first) if line else size
-            first, offset = line, offset + len(first)
-    return size
+        source, fmt, target, target_fmt = (next(words) for _ in range(4))
+        with Path(target).open("wb") as stream:
+            restream(Path(source), _FORMATS[fmt], stream, _FORMATS[target_fmt])
 
 
 def _helper(words: list[str]) -> subprocess.Popen[bytes]:
@@ -178,46 +146,36 @@ def write_all(
 ) -> int:
     """Write graph.nt, graph.nq, graph.ttl, graph.trig and graph.jsonld; return the triples.
 
-    Turtle, TriG and JSON-LD are written from the sorted N-Triples/N-Quads files. All three
-    hold the GIL, so for large graphs two helper processes share the work: one writes Turtle
-    and TriG, one the second half of the JSON-LD node objects, while this process writes
-    the first half and joins the two.
+    Turtle and TriG are re-serialized by pyoxigraph from the sorted N-Triples/N-Quads files,
+    JSON-LD is rendered from the sorted lines in memory. For large graphs the Turtle and the
+    TriG each run in a helper process, started as soon as its source file is written, while
+    this process writes N-Quads and JSON-LD.
     """
     dump = sorted_dump(store)
     nt, nq = out_dir / "graph.nt", out_dir / "graph.nq"
-    with nt.open("wb") as stream:
-        write_ntriples(dump, stream)
-    with nq.open("wb") as stream:
-        write_nquads(dump, stream)
-    count = len(dump.union)
-    del dump
-    restreams = ["restream", str(nt), "nt", str(out_dir / "graph.ttl"), "turtle"]
-    restreams += ["restream", str(nq), "nq", str(out_dir / "graph.trig"), "trig"]
-    jsonld = out_dir / "graph.jsonld"
-    if count < parallel_min:
-        run_jobs(restreams)
-        with jsonld.open("wb") as stream, nt.open("rb") as lines:
-            write_jsonld_lines(lines, stream, context)
-        return count
-    middle, part = _subject_boundary(nt), out_dir / ".graph.jsonld.part"
-    helpers = [
-        (_helper(restreams), "Turtle and TriG"),
-        (_helper(["nodes", str(nt), str(middle), str(nt.stat().st_size), str(part)]), "JSON-LD"),
+    jobs = [
+        ["restream", str(nt), "nt", str(out_dir / "graph.ttl"), "turtle"],
+        ["restream", str(nq), "nq", str(out_dir / "graph.trig"), "trig"],
     ]
+    count = len(dump.union)
+    parallel = count >= parallel_min
+    helpers: list[tuple[subprocess.Popen[bytes], str]] = []
     try:
-        with jsonld.open("wb") as stream:
-            stream.write(header(context))
-            first = write_nodes(_byte_range(nt, 0, middle), stream)
-            _wait(*helpers[1])
-            with part.open("rb") as rest:
-                if first and rest.read(1):
-                    stream.write(b",")
-                rest.seek(0)
-                shutil.copyfileobj(rest, stream, 1 << 20)
-                any_nodes = first or rest.tell() > 0
-            stream.write(footer(any_nodes))
+        with nt.open("wb") as stream:
+            write_ntriples(dump, stream)
+        if parallel:
+            helpers.append((_helper(jobs[0]), "Turtle"))
+        with nq.open("wb") as stream:
+            write_nquads(dump, stream)
+        dump.graphs.clear()
+        if parallel:
+            helpers.append((_helper(jobs[1]), "TriG"))
+        with (out_dir / "graph.jsonld").open("wb") as stream:
+            write_jsonld_lines(dump.union, stream, context)
+        del dump
+        if not parallel:
+            run_jobs(jobs[0] + jobs[1])
     finally:
         for helper, what in helpers:
             _wait(helper, what)
-        part.unlink(missing_ok=True)
     return count

@@ -6,6 +6,11 @@ of the sorted N-Triples, which groups each subject's lines), compact IRIs for kg
 ``@type`` for ``rdf:type`` and value objects for literals. It is rendered by hand: the indenting
 JSON encoder is pure Python, and building rdflib or pyoxigraph terms per triple costs more than
 splitting the canonical N-Triples line, whose escapes (``\\"`` ``\\\\`` ``\\n`` ...) are JSON's.
+
+Most of a big graph's lines repeat the same predicate and object under another subject
+(``a tk:Estimate``, ``tk:statedIn <source>``, ``tk:year "2020"``), so each distinct line tail
+is rendered once into its property key and JSON value object and looked up after that: per
+line, the writer only splits off the subject and does one dictionary look-up.
 """
 
 from __future__ import annotations
@@ -22,6 +27,19 @@ XSD_STRING = V.XSD.encode() + b"string"
 I3, I4, I5 = b"\n   ", b"\n    ", b"\n     "
 _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
 _SIMPLE = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+_encode_string = json.encoder.encode_basestring  # json.dumps(str, ensure_ascii=False), in C
+
+#: The pieces around a node object's members (``json.dumps(indent=1)`` nested two deep).
+_NODE_HEAD, _NODE_END = b"{" + I3 + b'"@id": ', b"\n  }"
+_TYPES_HEAD, _TYPES_SEP, _TYPES_END = b"," + I3 + b'"@type": [' + I4, b"," + I4, I3 + b"]"
+_VALUES_SEP, _VALUES_END = I4 + b"}," + I4, I4 + b"}" + I3 + b"]"
+#: How many distinct line tails are kept rendered (about 25 MB at most).
+CACHE_LIMIT = 1 << 17
+
+#: A property: its compact key and the bytes that open its array (``,\n   "key": [\n    ``).
+Key = tuple[bytes, bytes]
+#: A line tail rendered: ``(None, "type name")`` for ``rdf:type`` IRIs, else (key, value).
+Entry = tuple[Key | None, bytes]
 
 
 class _Shortener:
@@ -57,8 +75,7 @@ def _json_string(lexical: bytes) -> bytes:
     """The JSON string of an N-Triples string body."""
     if b"\\" not in lexical:  # no escapes: N-Triples and JSON text are the same bytes
         return b'"' + lexical + b'"'
-    text = _ESCAPE.sub(_unescape, lexical.decode())
-    return json.dumps(text, ensure_ascii=False).encode()
+    return _encode_string(_ESCAPE.sub(_unescape, lexical.decode())).encode()
 
 
 def _node_id(token: bytes, short: _Shortener) -> bytes:
@@ -80,57 +97,108 @@ def _value(obj: bytes, short: _Shortener) -> bytes:
     return b"{" + I5 + b'"@type": "' + datatype + b'",' + I5 + b'"@value": ' + text
 
 
-def _render(node_id: bytes, types: list[bytes], props: dict[bytes, list[bytes]]) -> bytes:
-    parts = [b"{" + I3 + b'"@id": ' + node_id]
+class _Tails:
+    """Line tails (``<p> object``, with or without `` .\\n``) → rendered entries, memoized."""
+
+    def __init__(self) -> None:
+        self.short = _Shortener()
+        self.keys: dict[bytes, Key] = {}
+        self.memo: dict[bytes, Entry] = {}
+
+    def render(self, tail: bytes) -> Entry | None:
+        """Render a tail not in ``memo`` and remember it; None for a blank line."""
+        line = tail[:-3] if tail.endswith(b" .\n") else tail.rstrip(b"\n").removesuffix(b" .")
+        if not line:
+            return None
+        predicate, obj = line.split(b" ", 1)
+        if predicate == RDF_TYPE and obj[:1] == b"<":
+            entry: Entry = (None, _node_id(obj, self.short))
+        else:
+            key = self.keys.get(predicate)
+            if key is None:
+                name = self.short.common(predicate[1:-1])
+                key = self.keys[predicate] = (name, b"," + I3 + b'"' + name + b'": [' + I4)
+            entry = (key, _value(obj, self.short))
+        if len(self.memo) >= CACHE_LIMIT:
+            self.memo.clear()
+        self.memo[tail] = entry
+        return entry
+
+
+def _unique(items: list[bytes]) -> list[bytes]:
+    """``items`` without repeats, first occurrences kept in order."""
+    if len(items) < 2 or len(set(items)) == len(items):
+        return items
+    return list(dict.fromkeys(items))
+
+
+def _render(
+    out: list[bytes], node_id: bytes, types: list[bytes], groups: list[Any], many: bool
+) -> None:
+    """Append the pieces of one node object; ``groups`` holds ``[name, values, head]`` lists.
+
+    ``many``: some property has several values (which may repeat once rendered).
+    """
+    out += (_NODE_HEAD, node_id)
     if types:
-        parts.append(I3 + b'"@type": [' + I4 + (b"," + I4).join(types) + I3 + b"]")
-    named = sorted((_SHORT.common(p[1:-1]), v) for p, v in props.items())
-    for key, values in named:
-        body = (b"," + I4).join(v + I4 + b"}" for v in values)
-        parts.append(I3 + b'"' + key + b'": [' + I4 + body + I3 + b"]")
-    return b",".join(parts) + b"\n  }"
+        out += (_TYPES_HEAD, _TYPES_SEP.join(_unique(types)), _TYPES_END)
+    if many:
+        for group in groups:
+            group[1] = _unique(group[1])
+    if len(groups) > 1:
+        groups.sort()  # by compact key (members sorted as sort_keys=True does)
+    for _, values, head in groups:
+        out += (head, _VALUES_SEP.join(values), _VALUES_END)
+    out.append(_NODE_END)
 
 
-_SHORT = _Shortener()
-
-
-def _nodes(lines: Iterable[bytes]) -> Iterator[bytes]:
-    """Each subject's node object, from N-Triples lines sorted (grouped) by subject."""
-    short = _Shortener()
-    ids: dict[bytes, bytes] = {}  # rendered {"@id": ...} objects of repeated IRIs
+def _pieces(lines: Iterable[bytes], batch: int = 1 << 14) -> Iterator[list[bytes]]:
+    """Batches of output pieces: node objects, each preceded by ``\\n  `` or ``,\\n  ``."""
+    tails = _Tails()
+    out: list[bytes] = []
     current, node_id = b"", b""
     types: list[bytes] = []
-    props: dict[bytes, list[bytes]] = {}
-    id_head = b"{" + I5 + b'"@id": "'
+    groups: list[Any] = []
+    values: list[bytes] = []
+    index: dict[Key, list[bytes]] = {}
+    last: Key | None = None
+    sep = b"\n  "
+    memo, render, short, many = tails.memo, tails.render, tails.short, False
     for raw in lines:
-        line = raw[:-3] if raw.endswith(b" .\n") else raw.rstrip(b"\n").removesuffix(b" .")
-        if not line:
-            continue
-        subject, predicate, obj = line.split(b" ", 2)
+        subject, _, tail = raw.partition(b" ")
+        entry = memo.get(tail)
+        if entry is None:
+            entry = render(tail)
+            if entry is None:
+                continue
         if subject != current:
             if current:
-                yield _render(node_id, types, props)
-            current, node_id, types, props = subject, _node_id(subject, short), [], {}
-        if obj[:1] == b"<":
-            value = ids.get(obj)
-            if value is None:
-                if len(ids) > 65536:
-                    ids.clear()
-                value = ids[obj] = id_head + short(obj[1:-1]) + b'"'
-            if predicate == RDF_TYPE:
-                name = value[len(id_head) - 1 :]
-                if name not in types:
-                    types.append(name)
-                continue
-        else:
-            value = _value(obj, short)
-        values = props.get(predicate)
-        if values is None:
-            values = props[predicate] = []
-        if value not in values:
+                out.append(sep)
+                _render(out, node_id, types, groups, many)
+                sep = b",\n  "
+                if len(out) >= batch:
+                    yield out
+                    out = []
+            current, types, groups, index, last, many = subject, [], [], {}, None, False
+            node_id = _node_id(subject, short)
+        key, value = entry
+        if key is None:
+            types.append(value)
+        elif key is last:
+            values.append(value)
+            many = True
+        else:  # a new predicate (sorted lines never come back to an earlier one)
+            last, values = key, index.get(key, [])
+            if values:
+                many = True
+            else:
+                index[key] = values
+                groups.append([key[0], values, key[1]])
             values.append(value)
     if current:
-        yield _render(node_id, types, props)
+        out.append(sep)
+        _render(out, node_id, types, groups, many)
+    yield out
 
 
 def header(context: dict[str, Any]) -> bytes:
@@ -147,17 +215,13 @@ def footer(any_nodes: bool) -> bytes:
 def write_nodes(lines: Iterable[bytes], stream: IO[bytes]) -> bool:
     """Write the node objects of ``lines`` (``\\n  node``, comma-separated); True if any.
 
-    Two runs over consecutive subject blocks join with a comma in between.
+    ``lines`` are sorted N-Triples lines, each ``s p o`` with or without `` .\\n``.
     """
-    sep, batch, first = b"\n  ", [], True
-    for node in _nodes(lines):
-        batch.append(sep + node)
-        sep, first = b",\n  ", False
-        if len(batch) >= 4096:
-            stream.write(b"".join(batch))
-            batch.clear()
-    stream.write(b"".join(batch))
-    return not first
+    any_nodes = False
+    for pieces in _pieces(lines):
+        any_nodes = any_nodes or bool(pieces)
+        stream.write(b"".join(pieces))
+    return any_nodes
 
 
 def write_jsonld_lines(lines: Iterable[bytes], stream: IO[bytes], context: dict[str, Any]) -> None:
