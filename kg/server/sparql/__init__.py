@@ -9,8 +9,9 @@ the next alternative (a prefix must be declared, a prefixed name must expand to 
 checked with pyoxigraph's own IRI parser). It records what the guard needs: the query form,
 every ``SERVICE`` pattern, and how deeply the query nests.
 
-Modules: ``lexical`` (terminals), ``base`` (parser state and terms), ``expressions``,
-``triples`` (triple patterns and property paths), ``patterns`` (graph patterns), ``modifiers``
+Modules: ``lexical`` (terminals), ``base`` (parser state and terms), ``expressions`` (with the
+table of built-in ``functions``), ``paths`` (property paths), ``triples`` (triple patterns),
+``patterns`` (graph patterns), ``modifiers``
 (the WHERE clause and solution modifiers), ``query`` (query forms and the entry point
 :func:`parse_query`).
 """

@@ -6,84 +6,7 @@ from collections.abc import Callable
 
 from kg.server.sparql import lexical as L
 from kg.server.sparql.base import Base
-
-# How a built-in function's arguments are written after its name. "n" is n expressions in
-# parentheses; "nil" is "()" after spaces; "nil!" and "list!" follow the name directly
-# (pyoxigraph writes ``i("BNODE") NIL()`` and ``i("CONCAT") ExpressionList()``).
-_ONE, _TWO, _THREE = ("1",), ("2",), ("3",)
-_BUILTINS: dict[str, tuple[str, ...]] = {
-    **dict.fromkeys(
-        [
-            "STR",
-            "LANG",
-            "LANGDIR",
-            "DATATYPE",
-            "IRI",
-            "URI",
-            "ABS",
-            "CEIL",
-            "FLOOR",
-            "ROUND",
-            "STRLEN",
-            "UCASE",
-            "LCASE",
-            "ENCODE_FOR_URI",
-            "YEAR",
-            "MONTH",
-            "DAY",
-            "HOURS",
-            "MINUTES",
-            "SECONDS",
-            "TIMEZONE",
-            "TZ",
-            "MD5",
-            "SHA1",
-            "SHA256",
-            "SHA384",
-            "SHA512",
-            "ISIRI",
-            "ISURI",
-            "ISBLANK",
-            "ISLITERAL",
-            "ISNUMERIC",
-            "HASLANG",
-            "HASLANGDIR",
-            "SUBJECT",
-            "PREDICATE",
-            "OBJECT",
-            "ISTRIPLE",
-        ],
-        _ONE,
-    ),
-    **dict.fromkeys(
-        [
-            "LANGMATCHES",
-            "CONTAINS",
-            "STRSTARTS",
-            "STRENDS",
-            "STRBEFORE",
-            "STRAFTER",
-            "STRLANG",
-            "STRDT",
-            "SAMETERM",
-            "ADJUST",
-        ],
-        _TWO,
-    ),
-    **dict.fromkeys(["IF", "STRLANGDIR", "TRIPLE"], _THREE),
-    "BOUND": ("var",),
-    "BNODE": ("1", "nil!"),
-    "RAND": ("nil",),
-    "NOW": ("nil",),
-    "UUID": ("nil",),
-    "STRUUID": ("nil",),
-    "CONCAT": ("list!",),
-    "COALESCE": ("list!",),
-    "SUBSTR": ("3", "2"),
-    "REPLACE": ("4", "3"),
-    "REGEX": ("3", "2"),
-}
-_AGGREGATES = frozenset({"COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT"})
+from kg.server.sparql.functions import AGGREGATES, BUILTINS
 
 
 class Expressions(Base):
@@ -279,14 +202,14 @@ class Expressions(Base):
         match = L.WORD.match(self.s, pos)
         assert match is not None
         word = match.group().upper()
-        if word in _AGGREGATES:
+        if word in AGGREGATES:
             return self.aggregate(pos, word)
         if word == "EXISTS":
             return self.group_graph_pattern(self.ws(match.end()))
         if word.startswith("NOT"):
             after = self.kw(self.ws(pos + 3), "EXISTS")
             return self.group_graph_pattern(self.ws(after)) if after >= 0 else -1
-        shapes = _BUILTINS.get(word)
+        shapes = BUILTINS.get(word)
         if shapes is None:
             return self.fail(pos, "a function")
         for shape in shapes:

@@ -1,34 +1,13 @@
-"""Triple patterns, property paths, RDF terms, triple terms and reification (SPARQL 1.2)."""
+"""Triple patterns, RDF terms, triple terms and reification (SPARQL 1.2), and VALUES rows;
+property paths are in :mod:`kg.server.sparql.paths`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from kg.server.sparql import lexical as L
-from kg.server.sparql.expressions import Expressions
-
-Rule = Callable[[int], int]
+from kg.server.sparql.paths import Paths, Rule
 
 
-class Triples(Expressions):
+class Triples(Paths):
     """``TriplesSameSubject`` (templates) and ``TriplesSameSubjectPath`` (patterns)."""
-
-    def _first(self, pos: int, *rules: Rule) -> int:
-        """The first of ``rules`` that matches at ``pos`` (an ordered choice)."""
-        for rule in rules:
-            end = rule(pos)
-            if end >= 0:
-                return end
-        return -1
-
-    def _nested(self, pos: int, open_: str, inner: Rule, close: str) -> int:
-        """``open_ _ inner _ close`` one level deeper."""
-        if not self.s.startswith(open_, pos):
-            return self.fail(pos, f"'{open_}'")
-        self.enter(pos)
-        end = inner(self.ws(pos + len(open_)))
-        self.leave()
-        return self.lit(self.ws(end), close) if end >= 0 else -1
 
     # --- subjects and objects ------------------------------------------------------------
 
@@ -247,85 +226,6 @@ class Triples(Expressions):
             self.numeric_literal,
             self.boolean_literal,
         )
-
-    def _a(self, pos: int) -> int:
-        return pos + 1 if self.s.startswith("a", pos) else self.fail(pos, "'a'")
-
-    # --- property paths --------------------------------------------------------------------
-
-    def path(self, pos: int) -> int:
-        """``Path``: alternatives (``|``) of sequences (``/``) of steps."""
-        return self._path_chain(pos, self._path_sequence, "|")
-
-    def _path_sequence(self, pos: int) -> int:
-        return self._path_chain(pos, self._path_elt_or_inverse, "/")
-
-    def _path_chain(self, pos: int, item: Rule, sep: str) -> int:
-        end = item(pos)
-        if end < 0:
-            return -1
-        end, count = self.ws(end), 0
-        while self.s.startswith(sep, end):
-            self.grow(end, 1)
-            count += 1
-            nxt = item(self.ws(end + 1))
-            if nxt < 0:
-                break
-            end = self.ws(nxt)
-        self.tree -= count
-        return end
-
-    def _path_elt_or_inverse(self, pos: int) -> int:
-        if self.s.startswith("^", pos):
-            end = self._path_elt(self.ws(pos + 1))
-            if end >= 0:
-                return end
-        return self._path_elt(pos)
-
-    def _path_elt(self, pos: int) -> int:
-        end = self._path_primary(pos)
-        if end < 0:
-            return -1
-        end = self.ws(end)
-        if self.s.startswith(("*", "+"), end):
-            return end + 1
-        if self.s.startswith("?", end) and not L.VARNAME_START.match(self.s, end + 1):
-            return end + 1
-        return end
-
-    def _path_primary(self, pos: int) -> int:
-        end = self._first(pos, self.iri, self._a)
-        if end >= 0:
-            return end
-        if self.s.startswith("!", pos):
-            end = self._negated_set(self.ws(pos + 1))
-            if end >= 0:
-                return end
-        return self._nested(pos, "(", self.path, ")")
-
-    def _negated_set(self, pos: int) -> int:
-        if self.s.startswith("(", pos):
-            self.enter(pos)
-            end = self._one_in_set(self.ws(pos + 1))
-            if end >= 0:
-                end = self.ws(end)
-                while self.s.startswith("|", end):
-                    nxt = self._one_in_set(self.ws(end + 1))
-                    if nxt < 0:
-                        break
-                    end = self.ws(nxt)
-                end = self.lit(end, ")")
-            self.leave()
-            if end >= 0:
-                return end
-        return self._one_in_set(pos)
-
-    def _one_in_set(self, pos: int) -> int:
-        if self.s.startswith("^", pos):
-            end = self._first(self.ws(pos + 1), self.iri, self._a)
-            if end >= 0:
-                return end
-        return self._first(pos, self.iri, self._a)
 
     # --- VALUES ------------------------------------------------------------------------
 
