@@ -107,8 +107,8 @@ def _synthetic(results: dict[str, dict[str, Any]]) -> list[str]:
         "named graphs. A cold build (no cache): load, rules, SHACL (compiled to SPARQL), and "
         "all five outputs (Turtle, N-Triples, TriG, N-Quads, JSON-LD); `validate` runs in a "
         "second thread beside `write`, and from 200k triples two helper processes write "
-        "Turtle and TriG, and half of the JSON-LD, beside the main one, so `total` is less "
-        "than the sum of the stages. GraphML (`kg.network.flows.flow_network` + "
+        "Turtle and TriG (one each) while the main one writes N-Quads and JSON-LD, so `total` "
+        "is less than the sum of the stages. GraphML (`kg.network.flows.flow_network` + "
         "`kg.network.export.graphml_bytes`) is written after the build. Build peak RSS is the "
         "process's `ru_maxrss` when the build returns (the helpers stream from the sorted "
         "files and stay small).",

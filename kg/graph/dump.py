@@ -73,22 +73,21 @@ def sorted_dump(store: ox.Store) -> SortedDump:
     return out
 
 
-def _join(lines: list[bytes], end: bytes) -> bytes:
-    return end.join(lines) + end if lines else b""
+def _write_lines(lines: list[bytes], end: bytes, stream: IO[bytes]) -> None:
+    for start in range(0, len(lines), _CHUNK):
+        stream.write(end.join(lines[start : start + _CHUNK]))
+        stream.write(end)
 
 
 def write_ntriples(dump: SortedDump, stream: IO[bytes]) -> None:
     """The union of all graphs as sorted N-Triples."""
-    for start in range(0, len(dump.union), _CHUNK):
-        stream.write(_join(dump.union[start : start + _CHUNK], b" .\n"))
+    _write_lines(dump.union, b" .\n", stream)
 
 
 def write_nquads(dump: SortedDump, stream: IO[bytes]) -> None:
     """Every quad, graph by graph (default graph first, then by IRI), each graph sorted."""
     for graph, lines in dump.graphs:
-        end = f" {graph} .\n".encode() if graph else b" .\n"
-        for start in range(0, len(lines), _CHUNK):
-            stream.write(_join(lines[start : start + _CHUNK], end))
+        _write_lines(lines, f" {graph} .\n".encode() if graph else b" .\n", stream)
 
 
 def parse_nt(path: Path) -> Iterator[ox.Triple]:
@@ -147,7 +146,7 @@ def write_all(
     """Write graph.nt, graph.nq, graph.ttl, graph.trig and graph.jsonld; return the triples.
 
     Turtle and TriG are re-serialized by pyoxigraph from the sorted N-Triples/N-Quads files,
-    JSON-LD is rendered from the sorted lines in memory. For large graphs the Turtle and the
+    JSON-LD is rendered from the sorted N-Triples file too. For large graphs the Turtle and the
     TriG each run in a helper process, started as soon as its source file is written, while
     this process writes N-Quads and JSON-LD.
     """
@@ -167,12 +166,11 @@ def write_all(
             helpers.append((_helper(jobs[0]), "Turtle"))
         with nq.open("wb") as stream:
             write_nquads(dump, stream)
-        dump.graphs.clear()
+        del dump  # read back, lines are contiguous in memory and freed as they go: faster
         if parallel:
             helpers.append((_helper(jobs[1]), "TriG"))
-        with (out_dir / "graph.jsonld").open("wb") as stream:
-            write_jsonld_lines(dump.union, stream, context)
-        del dump
+        with (out_dir / "graph.jsonld").open("wb") as stream, nt.open("rb") as lines:
+            write_jsonld_lines(lines, stream, context)
         if not parallel:
             run_jobs(jobs[0] + jobs[1])
     finally:
