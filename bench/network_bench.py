@@ -8,8 +8,8 @@ Whole commands (each a fresh process, ``python -m kg --data D export --format F 
 network (the flows read from its on-disk store, then from ``graph.nq`` with the store moved
 aside). In one process, from the build's store:
 the flows read with ``kg/network/sparql/flows.rq``'s OPTIONALs (the reader before issue 16)
-and with one scan per predicate (``kg.network.read``), and the kept network written by
-``networkx.write_graphml``/``write_gexf`` and by kg's streaming writers.
+and with ``flow_table.rq``'s hash joins (``kg.network.flowtable``), and the kept network
+written by ``networkx.write_graphml``/``write_gexf`` and by kg's streaming writers.
 
 ``python -m bench.network_bench --sizes 1M 5M`` writes the "network" section of
 bench/RESULTS.md (``--reuse`` keeps builds made by an earlier run in ``--work``).
@@ -38,7 +38,7 @@ INSIDE = """
 import io, json, sys, time
 import networkx as nx
 import pyoxigraph as ox
-from kg.network import read
+from kg.network import flowtable
 from kg.network.gexf import write_gexf
 from kg.network.graphml import write_graphml
 from kg.network.rows import network_from_bytes
@@ -53,8 +53,8 @@ except OSError:  # a build without its store: graph.nq in memory
     store = ox.Store()
     store.bulk_load(path=build + "/graph.nq", format=ox.RdfFormat.N_QUADS)
     out["from"] = "memory"
-t = clock(); read._scan_rows(store); out["scan"] = clock() - t
-t = clock(); read._query_rows(store, None); out["optional"] = clock() - t
+t = clock(); flowtable.table_rows(store); out["scan"] = clock() - t
+t = clock(); flowtable.query_rows(store, None); out["optional"] = clock() - t
 t = clock(); net = network_from_bytes(open(build + "/.network-flows.json", "rb").read())
 out["kept"] = clock() - t
 out["edges"] = len(net.edge_rows)
@@ -172,11 +172,12 @@ def render(results: dict[str, dict[str, Any]], load: str) -> str:
         "In one process on the same builds (CPU seconds, `time.process_time`): reading every "
         "flow from the on-disk store (`from`: or from `graph.nq` in memory, for a build made "
         "without its store) with `flows.rq` (one query, an OPTIONAL per property: a "
-        "RocksDB seek per flow and property) against one scan per predicate; loading the kept "
+        "RocksDB seek per flow and property) against `flow_table.rq` (each property a subquery, "
+        "joined by hashing one scan of it); loading the kept "
         "network; writing it with networkx (`write_graphml`/`write_gexf` of the same network as "
         "a MultiDiGraph) against kg's streaming writers.",
         "",
-        "| corpus | from | edges | flows.rq s | scans s | ratio | kept network s "
+        "| corpus | from | edges | flows.rq s | flow_table.rq s | ratio | kept network s "
         "| GraphML networkx s | GraphML kg s | ratio | GEXF networkx s | GEXF kg s | ratio "
         "| same bytes |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",

@@ -68,15 +68,17 @@ def tier_facts(store: ox.Store, countries: Sequence[str] | None = None) -> list[
         rq.text(r, "tier"): (rq.text(r, "label"), rq.integer(r, "rank"))
         for r in QUERIES.select(store, "tier_concepts")
     }
-    bind = {"country": list(countries)} if countries is not None else {}
-    text = QUERIES.bound("placements", **bind)
+    if countries is None:
+        name, text = "placements_joined", QUERIES.load("placements_joined")
+    else:
+        name, text = "placements", QUERIES.bound("placements", country=list(countries))
     columns = "placement assessment tier country by reportYear original restatedYear source"
     # TSV cells (kg.core.rq.table), not a Python object per term: thousands of placements.
     # Sorted here rather than by an ORDER BY (a quarter of the query's time): by placement,
     # then assessor, source, original, report year, restated year; the first row of each
     # placement is kept. TSV cells compare as SPARQL orders these terms (unbound first, IRIs
     # by their text, four-digit years by their value).
-    rows = QUERIES.table(store, "placements", text, columns)
+    rows = QUERIES.table(store, name, text, columns)
     rows.sort(key=lambda r: (r[0], r[4], r[8], r[6], r[5], r[7]))
     out: dict[str, TierFact] = {}
     last = None
