@@ -33,11 +33,14 @@ _encode_string = json.encoder.encode_basestring  # json.dumps(str, ensure_ascii=
 _NODE_HEAD, _NODE_END = b"{" + I3 + b'"@id": ', b"\n  }"
 _TYPES_HEAD, _TYPES_SEP, _TYPES_END = b"," + I3 + b'"@type": [' + I4, b"," + I4, I3 + b"]"
 _VALUES_SEP, _VALUES_END = I4 + b"}," + I4, I4 + b"}" + I3 + b"]"
+#: Beyond every predicate: lines of a subject came unsorted, so look each predicate up.
+_UNSORTED: Key = (b"", b"", b"\xff")
 #: How many distinct line tails are kept rendered (about 25 MB at most).
 CACHE_LIMIT = 1 << 17
 
-#: A property: its compact key and the bytes that open its array (``,\n   "key": [\n    ``).
-Key = tuple[bytes, bytes]
+#: A property: its compact key, the bytes that open its array (``,\n   "key": [\n    ``) and
+#: its predicate (``<iri>``).
+Key = tuple[bytes, bytes, bytes]
 #: A line tail rendered: ``(None, "type name")`` for ``rdf:type`` IRIs, else (key, value).
 Entry = tuple[Key | None, bytes]
 
@@ -117,7 +120,8 @@ class _Tails:
             key = self.keys.get(predicate)
             if key is None:
                 name = self.short.common(predicate[1:-1])
-                key = self.keys[predicate] = (name, b"," + I3 + b'"' + name + b'": [' + I4)
+                head = b"," + I3 + b'"' + name + b'": [' + I4
+                key = self.keys[predicate] = (name, head, predicate)
             entry = (key, _value(obj, self.short))
         if len(self.memo) >= CACHE_LIMIT:
             self.memo.clear()
@@ -135,19 +139,20 @@ def _unique(items: list[bytes]) -> list[bytes]:
 def _render(
     out: list[bytes], node_id: bytes, types: list[bytes], groups: list[Any], many: bool
 ) -> None:
-    """Append the pieces of one node object; ``groups`` holds ``[name, values, head]`` lists.
+    """Append the pieces of one node object; ``groups`` holds ``[name, values, head, key]``.
 
     ``many``: some property has several values (which may repeat once rendered).
     """
     out += (_NODE_HEAD, node_id)
     if types:
-        out += (_TYPES_HEAD, _TYPES_SEP.join(_unique(types)), _TYPES_END)
+        out += (_TYPES_HEAD, _TYPES_SEP.join(_unique(types) if len(types) > 1 else types))
+        out.append(_TYPES_END)
     if many:
         for group in groups:
             group[1] = _unique(group[1])
     if len(groups) > 1:
         groups.sort()  # by compact key (members sorted as sort_keys=True does)
-    for _, values, head in groups:
+    for _, values, head, _ in groups:
         out += (head, _VALUES_SEP.join(values), _VALUES_END)
     out.append(_NODE_END)
 
@@ -160,7 +165,6 @@ def _pieces(lines: Iterable[bytes], batch: int = 1 << 14) -> Iterator[list[bytes
     types: list[bytes] = []
     groups: list[Any] = []
     values: list[bytes] = []
-    index: dict[Key, list[bytes]] = {}
     last: Key | None = None
     sep = b"\n  "
     memo, render, short, many = tails.memo, tails.render, tails.short, False
@@ -179,7 +183,7 @@ def _pieces(lines: Iterable[bytes], batch: int = 1 << 14) -> Iterator[list[bytes
                 if len(out) >= batch:
                     yield out
                     out = []
-            current, types, groups, index, last, many = subject, [], [], {}, None, False
+            current, types, groups, last, many = subject, [], [], None, False
             node_id = _node_id(subject, short)
         key, value = entry
         if key is None:
@@ -187,13 +191,14 @@ def _pieces(lines: Iterable[bytes], batch: int = 1 << 14) -> Iterator[list[bytes
         elif key is last:
             values.append(value)
             many = True
-        else:  # a new predicate (sorted lines never come back to an earlier one)
-            last, values = key, index.get(key, [])
-            if values:
-                many = True
-            else:
-                index[key] = values
-                groups.append([key[0], values, key[1]])
+        elif last is None or key[2] > last[2]:  # the next predicate (lines sorted)
+            last, values = key, [value]
+            groups.append([key[0], values, key[1], key])
+        else:  # unsorted lines: the predicate may have come before (slow path to the end)
+            last, many = _UNSORTED, True
+            values = next((group[1] for group in groups if group[3] is key), [])
+            if not values:
+                groups.append([key[0], values, key[1], key])
             values.append(value)
     if current:
         out.append(sep)

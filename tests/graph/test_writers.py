@@ -167,11 +167,17 @@ def test_empty_graph_and_a_predicate_seen_again_later() -> None:
     stream = io.BytesIO()
     jsonld_stream.write_jsonld_lines([], stream, {})
     assert json.loads(stream.getvalue()) == {"@context": {}, "@graph": []}
-    lines = [b'<urn:s> <urn:p> "a"', b'<urn:s> <urn:q> "b"', b'<urn:s> <urn:p> "c"']
+    lines = [b'<urn:s> <urn:q> "a"', b'<urn:s> <urn:p> "b"', b'<urn:s> <urn:q> "c"']
+    lines += [b'<urn:s> <urn:r> "d"', b'<urn:s> <urn:p> "b"', b'<urn:s> <urn:r> "e"']
     stream = io.BytesIO()
     jsonld_stream.write_jsonld_lines(lines, stream, {})
     node = json.loads(stream.getvalue())["@graph"][0]
-    assert node["urn:p"] == [{"@value": "a"}, {"@value": "c"}]
+    assert node == {
+        "@id": "urn:s",
+        "urn:p": [{"@value": "b"}],
+        "urn:q": [{"@value": "a"}, {"@value": "c"}],
+        "urn:r": [{"@value": "d"}, {"@value": "e"}],
+    }
 
 
 texts = st.text(st.characters(exclude_categories=["Cs"]), max_size=40)
