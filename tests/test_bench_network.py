@@ -25,12 +25,21 @@ def test_network_section_names_targets_and_ratios() -> None:
 
 
 def test_push_section(monkeypatch: pytest.MonkeyPatch) -> None:
-    rows = {"Oxigraph": {"first": 3.0, "again": 1.0, "resent": 0, "dry": 1.1, "prune": 1.2}}
+    def row(scale: float) -> dict[str, float]:
+        steps = {"first": 3.0, "again": 1.0, "changed": 2.0, "dry": 1.1, "prune": 1.2}
+        out = {k: v * scale for k, v in steps.items()}
+        return out | {f"{k} cpu": v * scale / 2 for k, v in steps.items()} | {"resent": 0}
+
+    rows = {("Oxigraph", "new"): row(1.0), ("Oxigraph", "old"): row(4.0)}
     manifest = {"triples": 313114, "graphs": {"a": 1, "b": 2}}
     monkeypatch.setattr(push_bench, "startup", lambda: 0.3)
-    text = push_bench.render(12.0, manifest, rows)
+    text = push_bench.render(12.0, manifest, rows, "b5b257aa81d3")
     assert "313,114 triples in 2 named graphs" in text
-    assert "| Oxigraph | 3.00 | 1.00 | 0 | 1.10 | 1.20 |" in text
+    assert (
+        "| Oxigraph | new | 3.00 (1.50) | 1.00 (0.50) | 2.00 (1.00) | 0 | 1.10 (0.55) "
+        "| 1.20 (0.60) |"
+    ) in text
+    assert "Oxigraph, old / new: first 4.0x wall, 4.0x CPU, again 4.0x wall" in text
 
 
 def test_store_section_compares_three_builds() -> None:
