@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import gc
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Generic, TypeVar
@@ -84,29 +85,57 @@ def keep_least(row: list[str], other: Sequence[str]) -> None:
                 row[i] = cell
 
 
+#: Flows with several rows (several values of a property) read again, with their estimates,
+#: by ``query_rows`` (a seek per flow and property); beyond this many, by ``flow_table.rq``
+#: with its estimate column.
+REREAD = 500
+
+
 def table_rows(store: ox.Store) -> dict[str, Sequence[str]]:
     """The rows ``flows.rq`` would give, one per flow (as ``read_flows`` keeps them), read by
     ``flow_table.rq``: one answer of one row per flow (and value), so each flow IRI is decoded
     once, with every property joined by a hash join of one scan (issue 16 §3).
 
-    Where a flow has several values of a property (a cross product of rows), the row kept is
-    the least by (estimate key, cells), that is the least estimate and, within it, the least
-    cell of every column (``keep_least``)."""
-    cells = tsv_cells(store, QUERIES.load("flow_table"))
-    if cells[:WIDTH] != [f"?{c}" for c in COLUMNS.split()]:
+    A flow of one row has at most one estimate, so the estimates' IRIs (long, and decoded one
+    by one on the on-disk store) are left out of the answer: the few flows of several rows
+    (several values of a property, a cross product) are read again with them. Of those the
+    row kept is the least by (estimate key, cells), that is the least estimate and, within
+    it, the least cell of every column (``keep_least``)."""
+    text = QUERIES.load("flow_table")
+    short = text.replace("?locator ?estimate ?point", "?locator ?point", 1)
+    if short == text:
         raise QueryError("kg/network/sparql/flow_table.rq selects other columns than flows.rq")
-    rows: list[Sequence[str]] = list(zip(*[iter(cells[WIDTH:])] * WIDTH, strict=True))
-    kept: dict[str, Sequence[str]] = dict(zip(cells[WIDTH::WIDTH], rows, strict=True))
-    if len(kept) < len(rows):  # some flow has several rows: the least of them
-        seen: dict[str, list[str]] = {}
-        for row in rows:
-            least = seen.get(row[0])
-            if least is None:
-                seen[row[0]] = list(row)
-            else:
-                keep_least(least, row)
-        kept.update(seen)
-    return kept
+    rows = _table(store, short, COLUMNS.replace(" estimate", ""))
+    kept = dict(zip((row[0] for row in rows), rows, strict=True))
+    if len(kept) == len(rows):
+        return {flow: (*row[:6], "", *row[6:]) for flow, row in kept.items()}
+    several = [flow for flow, n in Counter(row[0] for row in rows).items() if n > 1]
+    if len(several) > REREAD or any(flow[:1] != "<" for flow in several):
+        return _least(_table(store, text, COLUMNS))
+    out: dict[str, Sequence[str]] = {flow: (*row[:6], "", *row[6:]) for flow, row in kept.items()}
+    out.update(query_rows(store, [cell_iri(flow) for flow in sorted(several)]))
+    return out
+
+
+def _table(store: ox.Store, query: str, columns: str) -> list[tuple[str, ...]]:
+    """The rows of ``query`` (a variant of ``flow_table.rq`` selecting ``columns``)."""
+    names = columns.split()
+    cells = tsv_cells(store, query)
+    if cells[: len(names)] != [f"?{c}" for c in names]:
+        raise QueryError(f"kg/network/sparql/flow_table.rq does not select {columns}")
+    return list(zip(*[iter(cells[len(names) :])] * len(names), strict=True))
+
+
+def _least(rows: list[tuple[str, ...]]) -> dict[str, Sequence[str]]:
+    """The least row of each flow (``keep_least``)."""
+    seen: dict[str, list[str]] = {}
+    for row in rows:
+        least = seen.get(row[0])
+        if least is None:
+            seen[row[0]] = list(row)
+        else:
+            keep_least(least, row)
+    return dict(seen)
 
 
 def query_rows(store: ox.Store, chosen: list[str] | None) -> dict[str, Sequence[str]]:
