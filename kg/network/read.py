@@ -21,6 +21,7 @@ from kg.network.flowtable import (
     query_rows,
     scan,
     table_rows,
+    tsv_cells,
 )
 from kg.network.resolve import (
     QUERIES,
@@ -111,10 +112,7 @@ def _read_flows(store: ox.Store, country: str | None) -> dict[str, Flow]:
         return {}
     best = table_rows(store) if chosen is None else query_rows(store, chosen)
     labels = _labels(QUERIES.table(store, "labels"))
-    classes: dict[str, str] = {}
-    for flow, cls in QUERIES.table(store, "flow_classes", flow_query(chosen, "flow_classes")):
-        name = _CLASSES.get(cls[1:-1], "unknown")
-        classes[flow] = min(classes.get(flow, name), name)
+    classes = _classes(store, chosen)
     if not best:
         return {}
     # column by column, each distinct cell converted once (most repeat: places, years, units)
@@ -164,7 +162,23 @@ def _number(cell: str) -> int | None:
 
 
 def _locator(cell: str) -> str | None:
+    if cell[:1] == '"' and cell[-1:] == '"' and "\\" not in cell:  # a plain string
+        return cell[1:-1] or None
     return (rq.cell_text(cell) or None) if cell else None
+
+
+def _classes(store: ox.Store, chosen: list[str] | None) -> dict[str, str]:
+    """TSV cell of a flow → its class name (``_CLASSES``), the least of several."""
+    cells = tsv_cells(store, flow_query(chosen, "flow_classes"))[2:]
+    flows, kinds = cells[::2], cells[1::2]
+    names = {f"<{iri}>": name for iri, name in _CLASSES.items()}
+    classes = dict(zip(flows, map(names.get, kinds, repeat("unknown")), strict=True))
+    if len(classes) < len(flows):  # a flow of both classes
+        classes = {}
+        for flow, kind in zip(flows, kinds, strict=True):
+            name = names.get(kind, "unknown")
+            classes[flow] = min(classes.get(flow, name), name)
+    return classes
 
 
 def _read_links(
