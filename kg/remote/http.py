@@ -21,11 +21,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import http.client
-import socket
 import ssl
-import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -41,12 +38,12 @@ from kg.remote.auth import (
     origin,
     parse_challenges,
 )
-from kg.remote.net import TimedOut, connector, proxy_for
+from kg.remote.exchange import Answer, TooLarge, exchange
+from kg.remote.net import TimedOut
 
 #: Answers other than a graph's content (PUT/POST/DELETE replies, errors) are read up to this.
 SMALL_ANSWER = 1 << 20
 MAX_REDIRECTS = 5
-_CHUNK = 1 << 16
 
 
 _RETRIED = (http.client.HTTPException, ConnectionError, TimeoutError, TimedOut, OSError)
@@ -63,20 +60,6 @@ def may_follow(url: str, target: str) -> bool:
     if to_scheme == "https":
         return True
     return scheme == "http" and to_port == port
-
-
-@dataclass
-class Answer:
-    """One HTTP answer."""
-
-    status: int
-    reason: str
-    headers: http.client.HTTPMessage
-    body: bytes
-
-
-class TooLarge(RemoteError):
-    """An answer was larger than the caller's cap."""
 
 
 @dataclass
@@ -268,88 +251,15 @@ class Client:
     ) -> Answer:
         """Send one request and read its answer under the request's deadline."""
         budget = self._budget(f"{method} {url}")
-        ends = time.monotonic() + budget
-        scheme, host, port = origin(url)
-        parts = urlsplit(url)
-        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        proxy = proxy_for(scheme, host)
-        conn_host, conn_port = host, port
-        if proxy is not None:
-            p = urlsplit(proxy)
-            conn_host, conn_port = p.hostname or "", p.port or 80
-            if scheme == "http":
-                target = url
-        conn: http.client.HTTPConnection
-        if scheme == "https":
-            context = ssl.create_default_context()
-            conn = http.client.HTTPSConnection(
-                conn_host, conn_port, timeout=budget, context=context
-            )
-            if proxy is not None:
-                conn.set_tunnel(host, port)
-        else:
-            conn = http.client.HTTPConnection(conn_host, conn_port, timeout=budget)
-        conn._create_connection = connector(lambda: max(0.01, ends - time.monotonic()))  # type: ignore[attr-defined]
-        timed_out = threading.Event()
-
-        def watchdog() -> None:
-            timed_out.set()
-            sock = conn.sock
-            if sock is not None:
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-
-        timer = threading.Timer(budget, watchdog)
-        timer.daemon = True
-        timer.start()
-        all_headers = {"User-Agent": "kg", **headers}
-        auth = self._authorization(method, url, body)
-        if auth:
-            all_headers["Authorization"] = auth
-        try:
-            conn.request(method, target, body=body, headers=all_headers)
-            response = conn.getresponse()
-            data = self._read(response, limit, method, url, ends)
-            if timed_out.is_set():  # the watchdog's shutdown looks like the end of the answer
-                raise TimedOut("reading the answer")
-            return Answer(response.status, response.reason, response.headers, data)
-        except (OSError, http.client.HTTPException) as exc:
-            if timed_out.is_set():
-                raise TimedOut(type(exc).__name__) from None
-            raise
-        finally:
-            timer.cancel()
-            conn.close()
-
-    def _read(
-        self, response: http.client.HTTPResponse, limit: int, method: str, url: str, ends: float
-    ) -> bytes:
-        length = response.getheader("Content-Length")
-        if length and length.strip().isdigit() and int(length) > limit:
-            response.close()
-            raise TooLarge(
-                f"{method} {url}: the answer is {int(length):,} bytes, more than the "
-                f"{limit:,} kg reads",
-                status=response.status,
-            )
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            if time.monotonic() > ends:
-                raise TimedOut("reading the answer")
-            chunk = response.read1(_CHUNK)
-            if not chunk:
-                if response.length:  # the connection ended before Content-Length did
-                    raise http.client.IncompleteRead(b"".join(chunks), response.length)
-                return b"".join(chunks)
-            size += len(chunk)
-            if size > limit:
-                response.close()
-                raise TooLarge(
-                    f"{method} {url}: the answer is more than the {limit:,} bytes kg reads",
-                    status=response.status,
-                )
-            chunks.append(chunk)
+        return exchange(
+            method,
+            url,
+            body,
+            headers,
+            limit,
+            budget,
+            lambda: self._authorization(method, url, body),
+        )
 
 
 __all__ = [
