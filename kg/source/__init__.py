@@ -1,6 +1,7 @@
 """Stage 1, reading the inputs: strict YAML (``loader``), typed records with positions
-(``reader``, ``records``, ``parse``, ``assessment``), the ontology files (``ontology``) and
-country-name matching (``countrymatch``). Takes paths, gives ``Records`` and an ``Ontology``.
+(``reader``, ``records``, ``facts``, ``parse``, ``assessment``, ``flows``), the ontology
+files (``ontology``) and country-name matching (``countrymatch``). Takes paths, gives
+``Records`` and an ``Ontology``.
 
 May import: ``kg.core``.
 """

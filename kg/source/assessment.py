@@ -1,9 +1,11 @@
-"""Stage 2, part 2: parse one assessment file and check every reference in it."""
+"""Stage 2, part 2: parse one assessment file and check every reference in it (its flows and
+their estimates: ``kg.source.flows``)."""
 
 from __future__ import annotations
 
 from kg.core.errors import RecordError
-from kg.source.checks import check_parts, check_small_count, not_itself
+from kg.source import flows
+from kg.source.checks import check_parts, not_itself
 from kg.source.curation import CURATION_KEYS, claim_subject, confidence, parse_curation, polarity
 from kg.source.draft import parse_draft
 from kg.source.loader import SourceDoc
@@ -11,8 +13,6 @@ from kg.source.reader import Obj
 from kg.source.records import (
     Assessment,
     Claim,
-    Estimate,
-    Flow,
     Policy,
     Recommendation,
     Records,
@@ -31,7 +31,7 @@ MOVED_KEYS = {
     "resolutions": "a resolution is curator content: move it under 'curation: resolutions:' "
     "with a curator, a date and a rationale (see data/README.md)",
 }
-PLACE = "country code or region id"
+PLACE = flows.PLACE
 POLICY_KINDS = ("law", "bilateral-agreement", "state-practice", "action-plan")
 
 
@@ -84,7 +84,7 @@ def parse_assessment(doc: SourceDoc, records: Records, vocab: Vocabulary) -> Ass
         summary=head.string("summary", required=False),
         tier=tier,
         flows=check_parts(
-            tuple(_flow(o, ctx) for o in sections["flow"]), sections["flow"], records
+            tuple(flows.parse_flow(o, ctx) for o in sections["flow"]), sections["flow"], records
         ),
         policies=tuple(_policy(o, ctx) for o in sections["policy"]),
         claims=tuple(_claim(o, ctx) for o in sections["claim"]),
@@ -96,11 +96,8 @@ def parse_assessment(doc: SourceDoc, records: Records, vocab: Vocabulary) -> Ass
     )
 
 
-_FLOW_KEYS = (
-    "id", "kind", "origin", "destinations", "transit", "forms", "part_of", "year", "description",
-    "facilitated_by", "supported_by", "estimate", "victims", "locator",
-)  # fmt: skip
-_ESTIMATE_KEYS = ("value", "lower", "upper", "unit", "method", "censored")
+_FLOW_KEYS = flows.FLOW_KEYS
+_ESTIMATE_KEYS = flows.ESTIMATE_KEYS
 _POLICY_KEYS = (
     "id", "kind", "label", "applies_to", "parties", "effects", "forms", "description",
     "supported_by", "locator",
@@ -154,92 +151,6 @@ def _tier(head: Obj, ctx: Ctx, assessor: str) -> Tier | None:
         policy_or_pattern=obj.boolean("policy_or_pattern"),
         restates=restates,
         restated_year=restated_year,
-    )
-
-
-def _flow(obj: Obj, ctx: Ctx) -> Flow:
-    kind = obj.req_string("kind")
-    if kind not in ("cross-border", "internal"):
-        raise RecordError(
-            f"unknown flow kind '{kind}'",
-            where=obj.loc("kind"),
-            hint="valid: cross-border, internal",
-        )
-    obj.req_string("origin")
-    origin = ref(obj, "origin", ctx.geo, PLACE, hint=ctx.place)
-    destinations = ctx.refs(obj, "destinations", ctx.geo, PLACE, required=True, hint=ctx.place)
-    if kind == "internal" and destinations != (origin,):
-        raise RecordError(
-            "an internal flow must have its origin as its only destination",
-            where=obj.loc("destinations"),
-            hint=f"write destinations: [{origin}]",
-        )
-    part_of = None
-    if obj.has("part_of"):
-        part_of = ref(obj, "part_of", ctx.ids["flow"], "flow")
-        if part_of == obj.data.get("id"):
-            raise RecordError(
-                f"flow '{part_of}' is part_of itself",
-                where=obj.loc("part_of"),
-                hint="part_of names the aggregate flow this one is a named part of",
-            )
-    est = obj.obj("estimate", "an estimate", _ESTIMATE_KEYS)
-    estimate = None
-    if est is not None and part_of is not None:
-        raise RecordError(
-            f"a flow that is part_of '{part_of}' cannot have its own estimate: the figure "
-            "would be counted twice, once here and once in the aggregate",
-            where=obj.loc("estimate"),
-            hint=f"keep the number on flow '{part_of}' only, or remove part_of",
-        )
-    if est is not None:
-        value, lower, upper = (est.integer(k, minimum=0) for k in ("value", "lower", "upper"))
-        if value is None and lower is None and upper is None:
-            raise RecordError(
-                "an estimate needs a value, a lower bound or an upper bound", where=est.loc()
-            )
-        if lower is not None and upper is not None and lower > upper:
-            raise RecordError(
-                f"lower bound {lower} is above upper bound {upper}", where=est.loc("lower")
-            )
-        unit = ctx.concept(est, "unit", "count-units", "count unit", required=True) or ""
-        censored = bool(est.boolean("censored"))
-        check_small_count(
-            est, value, lower, upper, unit == ctx.vocab["count-units"].get("identified-victims")
-        )
-        if censored and (value is not None or lower is None or upper is None):
-            raise RecordError(
-                "censored: true marks a published band, which needs 'lower' and 'upper' "
-                "and no 'value'",
-                where=est.loc("censored"),
-                hint='write the band as published, e.g. "<5" as lower: 1, upper: 4',
-            )
-        estimate = Estimate(
-            value=value,
-            lower=lower,
-            upper=upper,
-            unit=unit,
-            method=ctx.concept(est, "method", "estimate-methods", "estimate method", required=True)
-            or "",
-            censored=censored,
-            where=est.loc(),
-        )
-    return Flow(
-        id=obj.req_string("id"),
-        locator=obj.req_string("locator"),
-        where=obj.loc(),
-        internal=kind == "internal",
-        origin=origin,
-        destinations=destinations,
-        forms=ctx.concepts(obj, "forms", "forms", "form", required=True),
-        transit=ctx.refs(obj, "transit", ctx.records.countries, "country code"),
-        part_of=part_of,
-        year=obj.year("year", "the year the flow refers to"),
-        description=obj.string("description", required=False),
-        facilitated_by=ctx.refs(obj, "facilitated_by", ctx.ids["policy"], "policy"),
-        supported_by=ctx.refs(obj, "supported_by", ctx.ids["claim"], "claim"),
-        estimate=estimate,
-        victims=ctx.concepts(obj, "victims", "victim-groups", "victim group"),
     )
 
 
