@@ -1,6 +1,7 @@
-"""Asking questions: the named queries of ``queries/`` and their parameters (``named``,
-``params``), result writers (``output``) and SPARQL endpoints as a target (``endpoint``).
-Takes a store or an endpoint URL, gives a ``QueryResult``.
+"""Asking questions: the named queries of ``queries/`` (``named``; their header and results:
+``spec``) and their parameters (``params``; bound into the text by ``inject``), result writers
+(``output``) and SPARQL endpoints as a target (``endpoint``). Takes a store or an endpoint URL,
+gives a ``QueryResult``.
 
 May import: ``kg.core``.
 """

@@ -6,7 +6,8 @@ A query file starts with ``#`` header lines: ``# title: …``, ``# description: 
 value is parsed into one RDF term and bound by a one-row ``VALUES`` block at the start of every
 WHERE group (``kg.params.inject_values``), never by splicing the value's text. A default of
 ``*`` leaves the variable unbound, which means "any"; test it with ``!BOUND(?p) || …``.
-Parameter names are reserved: a query uses ``?p`` for parameter ``p`` only.
+Parameter names are reserved: a query uses ``?p`` for parameter ``p`` only. The header and the
+result types are in ``kg.query.spec`` (importable from here too).
 """
 
 from __future__ import annotations
@@ -15,97 +16,22 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 import pyoxigraph as ox
 
 from kg.core.errors import Location, QueryError, SourceError, choices_hint, display_path
-from kg.query.params import ANY, Param, bind_params, check_known, inject_values, parse_param_line
+from kg.query.params import ANY, Param, bind_params, check_known, inject_values
+from kg.query.spec import (
+    QueryResult,
+    QuerySpec,
+    Row,
+    Target,
+    Term,
+    parse_assignments,
+    parse_spec,
+)
 
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
-Row = tuple[Term | None, ...]
-
-_FIELD = re.compile(r"#\s*(title|description|question|param)\s*:\s*(.*)$")
-_CONTINUED = re.compile(r"#\s{2,}(\S.*)$")
 _SYNTAX_AT = re.compile(r"error at (\d+):(\d+)")
-
-
-@dataclass(frozen=True)
-class QuerySpec:
-    """A query and what its header says about it."""
-
-    name: str
-    title: str
-    description: str
-    question: str
-    params: tuple[Param, ...]
-    text: str
-    path: Path | None = None
-
-    @property
-    def where(self) -> Location:
-        """Where the query comes from, for error messages."""
-        return Location(display_path(self.path) if self.path else f"query {self.name!r}")
-
-
-@dataclass(frozen=True)
-class QueryResult:
-    """The rows of a SELECT query: ``vars`` names the columns, ``None`` is an unbound cell;
-    ``warnings`` say why an answer may not be what was meant (an endpoint's empty default
-    graph)."""
-
-    vars: list[str]
-    rows: list[Row]
-    warnings: tuple[str, ...] = ()
-
-
-class Target(Protocol):
-    """Something that answers SELECT queries: the local store or a remote endpoint."""
-
-    def select(self, spec: QuerySpec, params: Mapping[str, str | Term]) -> QueryResult:
-        """Run ``spec`` with ``params`` bound."""
-        ...
-
-
-def parse_spec(text: str, name: str, path: Path | None = None) -> QuerySpec:
-    """Read the comment header of a query text."""
-    fields: dict[str, list[str]] = {"title": [], "description": [], "question": []}
-    raw_params: list[list[str]] = []
-    current: list[str] | None = None
-    for line in text.splitlines():
-        stripped = line.strip()
-        if not stripped:
-            continue
-        if not stripped.startswith("#"):
-            break
-        field = _FIELD.match(stripped)
-        more = _CONTINUED.match(line.rstrip())
-        if field:
-            key, value = field.groups()
-            current = [value.strip()]
-            if key == "param":
-                raw_params.append(current)
-            else:
-                fields[key] = current
-        elif more and current is not None:
-            current.append(more.group(1).strip())
-        else:
-            current = None
-    where = Location(display_path(path)) if path else Location(f"query {name!r}")
-    params = tuple(parse_param_line(" ".join(p), where) for p in raw_params)
-    seen = [p.name for p in params]
-    for p in params:
-        if seen.count(p.name) > 1:
-            raise QueryError(f"parameter {p.name!r} is declared twice", where=where)
-    return QuerySpec(
-        name=name,
-        title=" ".join(fields["title"]),
-        description=" ".join(fields["description"]),
-        question=" ".join(fields["question"]),
-        params=params,
-        text=text,
-        path=path,
-    )
 
 
 #: Where named queries are looked up: one directory, or several (later ones override earlier).
@@ -177,17 +103,6 @@ def resolve(queries: QueryDirs, name: str | None, text: str | None) -> QuerySpec
             raise QueryError(f"no query file {name!r}")
         return load_file(path)
     return load_query(queries, name)
-
-
-def parse_assignments(items: Sequence[str]) -> dict[str, str]:
-    """Parse ``-p key=value`` items; a repeated key keeps its last value."""
-    out: dict[str, str] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise QueryError(f"bad parameter {item!r}", hint="write -p NAME=VALUE")
-        out[key.strip()] = value.strip()
-    return out
 
 
 def check_syntax(spec: QuerySpec) -> None:
@@ -306,14 +221,18 @@ __all__ = [
     "QueryDirs",
     "QueryResult",
     "QuerySpec",
+    "Row",
     "StoreTarget",
     "Target",
+    "Term",
+    "check_syntax",
     "discover",
     "fetch_labels",
     "list_queries",
     "load_graph_file",
     "load_query",
     "parse_assignments",
+    "parse_spec",
     "query_dirs",
     "resolve",
     "run_query",
