@@ -6,7 +6,8 @@ kind and source id, the ontology files and the reference data the importer recon
 countries against. A changed input therefore misses and is parsed again; an entry is a pure
 function of its key, so a build from the cache is byte-identical to a clean one.
 
-Entries are data that cannot run code (:mod:`kg.pipeline.cachecodec`):
+Keys, the cache's place and the user's secret are :mod:`kg.pipeline.cachekeys` (its names are
+importable from here too). Entries are data that cannot run code (:mod:`kg.pipeline.cachecodec`):
 
 * a YAML source is cached as its parsed :class:`~kg.source.loader.SourceDoc` in JSON;
 * an imported dataset as its report and origins in JSON, then its quads in N-Quads.
@@ -23,14 +24,11 @@ owns or can write is refused. Entries unused by a successful build are pruned.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import hmac
 import json
 import logging
 import os
-import secrets
-import stat
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -42,6 +40,15 @@ from kg.core.errors import ConfigError, display_path
 from kg.core.fileio import check_private_dir, private_dir
 from kg.core.version import __version__
 from kg.pipeline.cachecodec import CodecError, decode, decode_source, encode, encode_source
+from kg.pipeline.cachekeys import (
+    code_digest,
+    default_cache_dir,
+    digest,
+    file_digest,
+    files_digest,
+    user_cache_home,
+    user_key,
+)
 from kg.source.loader import SourceDoc, find_sources, read_yaml
 
 log = logging.getLogger(__name__)
@@ -52,87 +59,6 @@ MAGIC = b"kg-cache 2 "
 SUFFIX = ".kgc"
 _OPTION = "--out DIR"
 T = TypeVar("T")
-
-
-def user_cache_home() -> Path:
-    """``$XDG_CACHE_HOME/kg`` (default ``~/.cache/kg``): this user's own kg files."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "kg"
-
-
-def default_cache_dir(out_dir: Path) -> Path | None:
-    """``build`` → ``.build-cache`` next to it; in a directory that other users can write
-    (such as /tmp) a directory of this user's cache home instead, named after the build."""
-    parent = out_dir.absolute().parent
-    try:
-        shared = bool(parent.stat().st_mode & (stat.S_IWGRP | stat.S_IWOTH))
-    except OSError:
-        shared = False
-    if not shared:
-        return parent / f".{out_dir.name}-cache"
-    name = hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:16]
-    try:
-        return user_cache_home() / "builds" / f"{out_dir.name}-{name}"
-    except RuntimeError:  # no home directory: no private place, so no cache
-        return None
-
-
-def digest(*parts: bytes | str) -> str:
-    """SHA-256 over length-prefixed parts (no two part lists collide)."""
-    h = hashlib.sha256()
-    for part in parts:
-        data = part.encode() if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "big"))
-        h.update(data)
-    return h.hexdigest()
-
-
-def files_digest(paths: Sequence[Path]) -> str:
-    """One digest over the names and bytes of several files."""
-    return digest(*(x for p in paths for x in (display_path(p), p.read_bytes())))
-
-
-@functools.cache
-def code_digest() -> str:
-    """A digest of kg's own source: an entry made by other parsing or import code is a miss."""
-    package = Path(__file__).resolve().parents[1]
-    files = sorted(package.rglob("*.py"))
-    return digest(*(x for p in files for x in (p.relative_to(package).as_posix(), p.read_bytes())))
-
-
-def user_key() -> bytes:
-    """This user's secret for authenticating cache entries, made on first use.
-
-    Raises:
-        OSError: when the key cannot be made or read, or others could read or replace it.
-    """
-    home = user_cache_home()
-    if home.exists():
-        check_private_dir(home, "kg cache home", "XDG_CACHE_HOME=DIR")
-    else:
-        private_dir(home)
-    path = home / "key"
-    if not path.exists():
-        fd, tmp = tempfile.mkstemp(prefix=".key.", dir=home)  # mode 0600
-        try:
-            os.write(fd, secrets.token_bytes(32))
-            os.close(fd)
-            os.link(tmp, path)  # never replaces a key another build just made
-        except FileExistsError:
-            pass
-        finally:
-            Path(tmp).unlink(missing_ok=True)
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    try:
-        st = os.fstat(fd)
-        if (hasattr(os, "getuid") and st.st_uid != os.getuid()) or st.st_mode & 0o077:
-            raise PermissionError(f"{path} must belong to you with mode 0600")
-        key = os.read(fd, 64)
-    finally:
-        os.close(fd)
-    if len(key) < 32:
-        raise PermissionError(f"{path} is too short to be a key")
-    return key
 
 
 class BuildCache:
@@ -305,10 +231,19 @@ def build_imports_cached(
     return results
 
 
-def file_digest(path: Path) -> str:
-    """SHA-256 of a file, read in blocks."""
-    h = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+__all__ = [
+    "MAGIC",
+    "NQ",
+    "SUFFIX",
+    "BuildCache",
+    "build_imports_cached",
+    "cached_quads_result",
+    "code_digest",
+    "default_cache_dir",
+    "digest",
+    "file_digest",
+    "files_digest",
+    "load_sources_cached",
+    "user_cache_home",
+    "user_key",
+]
