@@ -14,185 +14,33 @@ same query text gives the same rows here and there. On top of one POST per query
   ``named-graph-uri``), so the query reads their merge on any endpoint. In ``union`` mode an
   empty answer from an endpoint whose default graph is empty while named graphs exist carries a
   warning saying so.
+
+One exchange (time limit, size cap, no redirects) is ``kg.query.exchange``; reading an answer
+(booleans in canonical form, an ASK answered as a row) is ``kg.query.results``; their public
+names are importable from here too.
 """
 
 from __future__ import annotations
 
-import http.client
-import json
-import re
-import threading
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 import pyoxigraph as ox
 
 from kg.core.errors import RemoteError
+from kg.query.exchange import ACCEPT, MAX_ANSWER, Answer, post_query
 from kg.query.named import QueryResult, QuerySpec, Row, Term, check_syntax
 from kg.query.params import bind_params, inject_values
+from kg.query.results import parse_boolean, parse_results, row_limit
 from kg.query.sparqltext import pageable, with_page
 
-ACCEPT = "application/sparql-results+json"
 GRAPH_MODES = ("union", "named")
-#: Bytes of one answer kg reads at most (a page of rows is far smaller).
-MAX_ANSWER = 256 << 20
-_CHUNK = 1 << 16
 #: Rows asked for per page (a server with a smaller limit lowers it).
 PAGE_SIZE = 10_000
 EMPTY_DEFAULT_GRAPH = (
     "the endpoint's default graph is empty but it has named graphs, so the query saw no data: "
     "start Oxigraph with --union-default-graph or pass --graph-mode named"
 )
-_ROW_LIMIT = re.compile(r"more than ([\d,]+) (?:rows|results|solutions)", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Answer:
-    """An HTTP answer: the body and the row cap the server announced, if any."""
-
-    body: bytes
-    max_rows: int | None = None
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """Refuse every redirect: the answer is an error naming where it pointed."""
-
-    def redirect_request(
-        self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str
-    ) -> None:
-        raise RemoteError(
-            f"{req.full_url} redirected to {newurl} (HTTP {code}); kg does not follow redirects "
-            "of a SPARQL endpoint",
-            status=code,
-            hint="give the endpoint's final URL",
-        )
-
-
-_OPENER = urllib.request.build_opener(_NoRedirect())
-
-
-def _read_capped(response: Any, url: str, cap: int, timeout: float) -> bytes:
-    ends = time.monotonic() + timeout
-    length = response.headers.get("Content-Length", "")
-    if length.strip().isascii() and length.strip().isdigit() and int(length) > cap:
-        raise RemoteError(f"{url} answered {int(length):,} bytes, more than the {cap:,} kg reads")
-    chunks: list[bytes] = []
-    size = 0
-    while chunk := response.read1(_CHUNK):
-        size += len(chunk)
-        if size > cap:
-            raise RemoteError(f"{url} answered more than the {cap:,} bytes kg reads")
-        if time.monotonic() > ends:
-            raise RemoteError(f"{url} gave no complete answer within {timeout:g} s")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _exchange(request: urllib.request.Request, timeout: float, cap: int) -> Answer:
-    with _OPENER.open(request, timeout=timeout) as response:
-        data = _read_capped(response, request.full_url, cap, timeout)
-        cap_header = response.headers.get("X-SPARQL-MaxRows") or ""
-        rows = cap_header.strip()
-        return Answer(data, int(rows) if rows.isascii() and rows.isdigit() else None)
-
-
-def post_query(
-    url: str,
-    query: str,
-    *,
-    timeout: float = 60.0,
-    default_graphs: Sequence[str] = (),
-    named_graphs: Sequence[str] = (),
-    max_bytes: int = MAX_ANSWER,
-) -> Answer:
-    """POST ``query`` to ``url`` as a form (with the protocol's dataset parameters, if any).
-
-    The whole exchange (name resolution, connecting, the answer however slowly it trickles in)
-    must end within ``timeout`` seconds, the answer is read up to ``max_bytes``, and a redirect
-    is not followed: each is a RemoteError, as is any answer that is not HTTP.
-    """
-    fields = [("query", query)]
-    fields += [("default-graph-uri", g) for g in default_graphs]
-    fields += [("named-graph-uri", g) for g in named_graphs]
-    body = urllib.parse.urlencode(fields).encode()
-    headers = {"Accept": ACCEPT, "Content-Type": "application/x-www-form-urlencoded"}
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-    box: list[Answer | BaseException] = []
-
-    def work() -> None:
-        try:
-            box.append(_exchange(request, timeout, max_bytes))
-        except BaseException as exc:  # handed to the caller's thread
-            box.append(exc)
-
-    worker = threading.Thread(target=work, daemon=True, name=f"kg query {url}")
-    worker.start()
-    worker.join(timeout + 1.0)  # the socket timeout covers each step; this covers them all
-    if not box:
-        raise RemoteError(
-            f"{url} gave no complete answer within {timeout:g} s", hint="is the endpoint running?"
-        )
-    outcome = box[0]
-    if isinstance(outcome, Answer):
-        return outcome
-    try:
-        raise outcome
-    except RemoteError:
-        raise
-    except urllib.error.HTTPError as exc:
-        excerpt = exc.read(300).decode("utf-8", "replace").strip().splitlines()
-        detail = f": {excerpt[0]}" if excerpt else ""
-        raise RemoteError(
-            f"{url} answered HTTP {exc.code} {exc.reason}{detail}", status=exc.code
-        ) from exc
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise RemoteError(f"cannot reach {url}: {reason}", hint="is the endpoint running?") from exc
-    except http.client.HTTPException as exc:
-        raise RemoteError(
-            f"{url} did not answer in HTTP: {type(exc).__name__}: {exc}",
-            hint="is this a SPARQL endpoint's URL?",
-        ) from exc
-
-
-def _parse(data: bytes, url: str, what: str) -> ox.QuerySolutions | ox.QueryBoolean:
-    try:
-        json.loads(data)
-        return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
-    except (ValueError, SyntaxError) as exc:
-        raise RemoteError(f"{url} did not return {what}: {exc}") from exc
-    except RecursionError:
-        raise RemoteError(f"{url} did not return {what}: the JSON is nested too deeply") from None
-
-
-def parse_results(data: bytes, url: str) -> tuple[list[str], list[Row]]:
-    """Parse SPARQL 1.1 JSON results into variables and rows of terms."""
-    answer = _parse(data, url, "SPARQL JSON results")
-    if not isinstance(answer, ox.QuerySolutions):
-        raise RemoteError(f"{url} returned a boolean, not rows")
-    variables = [v.value for v in answer.variables]
-    try:  # the solutions are parsed as they are read
-        return variables, [tuple(sol[v] for v in variables) for sol in answer]
-    except (ValueError, SyntaxError) as exc:
-        raise RemoteError(f"{url} did not return SPARQL JSON results: {exc}") from exc
-
-
-def _boolean(data: bytes, url: str) -> bool:
-    answer = _parse(data, url, "a SPARQL JSON boolean")
-    if not isinstance(answer, ox.QueryBoolean):
-        raise RemoteError(f"{url} returned rows, not a boolean")
-    return bool(answer)
-
-
-def row_limit(error: RemoteError) -> int | None:
-    """The row limit a server gave as its reason to refuse an answer, if it said one."""
-    match = _ROW_LIMIT.search(str(error))
-    return int(match.group(1).replace(",", "")) if match else None
 
 
 @dataclass
@@ -239,7 +87,7 @@ class Endpoint:
 
     def ask(self, query: str, *, dataset: bool = True) -> bool:
         """Answer an ASK query."""
-        return _boolean(self._post(query, dataset=dataset).body, self.url)
+        return parse_boolean(self._post(query, dataset=dataset).body, self.url)
 
     def rows(self, query: str) -> tuple[list[str], list[Row]]:
         """All rows of a SELECT query text, page by page when it can be paged."""
@@ -308,6 +156,7 @@ EndpointTarget = Endpoint
 
 # inject_values is re-exported for callers that bind parameters the same way (defined in kg.params)
 __all__ = [
+    "ACCEPT",
     "EMPTY_DEFAULT_GRAPH",
     "GRAPH_MODES",
     "MAX_ANSWER",
@@ -316,6 +165,7 @@ __all__ = [
     "Endpoint",
     "EndpointTarget",
     "inject_values",
+    "parse_boolean",
     "parse_results",
     "post_query",
     "row_limit",

@@ -63,25 +63,14 @@ DIFFERS = {
     # not yet looked into on Virtuoso
     ("claims", "named"),
     ("claims", "union"),
-    ("destination-countries", "named"),
-    ("destination-countries", "union"),
     ("pillar-coverage", "named"),
     ("pillar-coverage", "union"),
     ("profile-roles", "named"),
     ("profile-roles", "union"),
     ("contradictions", "named"),
     ("contradictions", "union"),
-    ("destinations-of", "named"),
-    ("destinations-of", "union"),
     ("evidence-trail", "named"),
     ("evidence-trail", "union"),
-    ("largest-flows", "named"),
-    ("largest-flows", "union"),
-    ("tier-history", "union"),
-    ("tier-worsened", "union"),
-    ("tiers", "named"),
-    ("tiers", "union"),
-    ("unsourced-facts", "union"),
 }
 CASES = [
     pytest.param(
@@ -107,15 +96,12 @@ def test_every_named_query_gives_the_local_rows(
     assert normalized(remote) == normalized(here)
 
 
-#: queries Virtuoso 7.2 does not answer today (strict): it rejects the text of two (SQ074), and
-#: answers the ASK that kg sends after an empty union-mode answer with a row (__ASK_RETVAL)
-#: instead of a boolean, which kg reports as an error.
+#: queries Virtuoso 7.2 does not answer today (strict): it rejects the text of two (SQ074). (It
+#: answers the ASK that kg sends after an empty union-mode answer with a row, __ASK_RETVAL,
+#: which kg.query.results reads as the boolean it is.)
 NOT_ACCEPTED = {
     "contradictions",
     "evidence-trail",
-    "tier-history",
-    "tier-worsened",
-    "unsourced-facts",
 }
 
 
