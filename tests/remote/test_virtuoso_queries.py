@@ -66,24 +66,7 @@ def test_every_named_query_gives_the_local_rows(
     assert normalized(remote) == normalized(here)
 
 
-#: queries whose rows Virtuoso 7.2 gives differently with every parameter at '*' (strict: the
-#: test fails once one agrees). policies: a curator's reading of a policy (saidBy "curator", its
-#: who and rationale) comes back as the source's statement; not looked into yet.
-STAR_DIFFERS = {"policies"}
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            name,
-            marks=[pytest.mark.xfail(strict=True, reason="Virtuoso 7.2 differs at '*'")]
-            if name in STAR_DIFFERS
-            else [],
-        )
-        for name in sorted(discover(QUERIES))
-    ],
-)
+@pytest.mark.parametrize("name", sorted(discover(QUERIES)))
 def test_every_parameter_at_star_gives_the_local_rows(
     pushed: str, store: ox.Store, name: str
 ) -> None:

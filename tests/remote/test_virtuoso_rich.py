@@ -3,7 +3,7 @@ tests/data/queries/imported.trig and the synthetic flows and 25 years of tiers o
 (``rich_nquads``), pushed by kg push. On the shipped build alone tier-history, tier-worsened and
 unsourced-facts have no rows and tiers one, so a difference in how Virtuoso reads them (a
 restated year, a boolean, a FILTER inside an OPTIONAL) would go unseen there; here every
-checked query gives the local rows, row for row, in both graph modes."""
+named query gives the local rows, row for row, in both graph modes."""
 
 from __future__ import annotations
 
@@ -24,10 +24,7 @@ from kg.remote.push import push_graphs
 
 pytestmark = [pytest.mark.server, pytest.mark.skipif(VIRTUOSO is None, reason=SKIP_REASON)]
 
-#: Queries not compared here: they do not give the local rows on Virtuoso on the shipped build
-#: yet (DIFFERS and NOT_ACCEPTED of test_virtuoso_queries.py).
 NETWORK = rq.Library("kg.network")
-NOT_CHECKED = {"claims", "pillar-coverage", "profile-roles", "contradictions", "evidence-trail"}
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +47,7 @@ def _push(server: Virtuoso, store: ox.Store) -> str:
     return server.sparql
 
 
-@pytest.mark.parametrize("name", sorted(set(discover(QUERIES)) - NOT_CHECKED))
+@pytest.mark.parametrize("name", sorted(discover(QUERIES)))
 def test_the_local_rows_on_a_rich_graph(pushed: str, rich: ox.Store, name: str) -> None:
     spec = load_query(QUERIES, name)
     here = run_query(rich, spec)
