@@ -52,9 +52,15 @@ def canonical(term: Term) -> Term:
     return term
 
 
-def _solutions(answer: ox.QuerySolutions, url: str) -> tuple[list[str], list[Row]]:
+def _solutions(
+    answer: ox.QuerySolutions, url: str, booleans: bool = True
+) -> tuple[list[str], list[Row]]:
+    """Variables and rows; ``booleans`` False: the answer has none (its text names no
+    xsd:boolean), so no cell is looked at."""
     variables = [v.value for v in answer.variables]
     try:  # the solutions are parsed as they are read
+        if not booleans:
+            return variables, [tuple(solution[v] for v in variables) for solution in answer]
         rows: list[Row] = []
         for solution in answer:
             row = tuple(solution[v] for v in variables)
@@ -71,7 +77,8 @@ def parse_results(data: bytes, url: str) -> tuple[list[str], list[Row]]:
     answer = _parse(data, url, "SPARQL JSON results")
     if not isinstance(answer, ox.QuerySolutions):
         raise RemoteError(f"{url} returned a boolean, not rows")
-    return _solutions(answer, url)
+    # (a JSON escape may spell the datatype otherwise: then every cell is looked at)
+    return _solutions(answer, url, booleans=b"boolean" in data or b"\\u" in data)
 
 
 def parse_boolean(data: bytes, url: str) -> bool:

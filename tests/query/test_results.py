@@ -173,6 +173,15 @@ def test_booleans_in_rows_are_canonical() -> None:
     ]
 
 
+def test_a_boolean_spelled_with_json_escapes_is_canonical_too() -> None:
+    body = b'{"head":{"vars":["b"]},"results":{"bindings":[{"b":{"type":"literal",' + (
+        b'"datatype":"http://www.w3.org/2001/XMLSchema#\\u0062oolean","value":"1"}}]}}'
+    )
+    assert b"boolean" not in body
+    _, rows = parse_results(body, URL)
+    assert rows == [(ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean")),)]
+
+
 class _Virtuosoish(http.server.BaseHTTPRequestHandler):
     """Answers a SELECT with no rows and an ASK as Virtuoso 7.2 does (one __ASK_RETVAL row when
     true): its default graph is empty only for ASK { ?s ?p ?o } (the dataset-free one has data)."""
