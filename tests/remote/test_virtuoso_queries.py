@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 import pytest
@@ -19,7 +20,9 @@ from remote_helpers import (  # noqa: F401 (fixtures: used as test parameters)
 )
 from virtuoso import PASSWORD, SKIP_REASON, USER, VIRTUOSO, Virtuoso, virtuoso_server
 
+from kg.api.endpointstore import EndpointStore
 from kg.cli import cli
+from kg.core import rq
 from kg.query.endpoint import Endpoint
 from kg.query.named import QueryResult, discover, load_query, run_query
 from kg.remote.push import push_graphs
@@ -27,6 +30,7 @@ from kg.remote.push import push_graphs
 pytestmark = [pytest.mark.server, pytest.mark.skipif(VIRTUOSO is None, reason=SKIP_REASON)]
 ENV = {"KG_REMOTE_USER": USER, "KG_REMOTE_PASSWORD": PASSWORD}
 QUERIES = Path(__file__).resolve().parents[2] / "queries"
+REPORT = Path(__file__).resolve().parents[2] / "kg" / "report" / "sparql"
 
 
 @pytest.fixture(scope="module")
@@ -86,3 +90,18 @@ def test_the_command_line(pushed: str, store: ox.Store) -> None:
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
     assert len(rows) == len(run_query(store, load_query(QUERIES, "no-law")).rows) > 0
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in REPORT.glob("*.rq")))
+def test_the_dossiers_rows(pushed: str, store: ox.Store, name: str) -> None:
+    """kg report --endpoint reads kg/report/sparql/*.rq on the endpoint: the same rows there."""
+    library = rq.Library("kg.report")
+    country = "https://w3id.org/kg-tip/id/country-prk"
+    here = sorted(map(_key, library.select(store, name, country=country)))
+    for mode in ("named", "union"):
+        endpoint = cast(ox.Store, EndpointStore(Endpoint(pushed, graph_mode=mode)))
+        assert sorted(map(_key, library.select(endpoint, name, country=country))) == here, mode
+
+
+def _key(row: rq.Row) -> list[tuple[str, str]]:
+    return sorted((k, repr(v)) for k, v in row.items())
