@@ -145,16 +145,30 @@ class RemoteStore:
         out = dict.fromkeys(iris, 0)
         if self.sparql is None:
             return {iri: self.count(iri, limit) for iri in iris}
-        values = " ".join(str(ox.NamedNode(i)) for i in iris)
-        query = (
-            f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
-            "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-        )
-        for row in self.select(query):
-            g, n = row.get("g"), row.get("n")
-            if isinstance(g, ox.NamedNode) and isinstance(n, ox.Literal) and g.value in out:
-                out[g.value] = int(n.value)
+        for at in range(0, len(iris), COUNT_BATCH):
+            for row in self.select(count_query(iris[at : at + COUNT_BATCH])):
+                g, n = row.get("g"), row.get("n")
+                if isinstance(g, ox.NamedNode) and isinstance(n, ox.Literal) and g.value in out:
+                    out[g.value] = int(n.value)
         return out
 
 
-__all__ = ["NTRIPLES", "RemoteStore", "graph_url", "query_url"]
+#: Graphs counted by one query.
+COUNT_BATCH = 50
+
+
+def count_query(iris: Sequence[str]) -> str:
+    """One SELECT of (?g, ?n: its triples) for each graph of ``iris``: a UNION of one count per
+    graph, each on a constant graph. Not ``VALUES ?g {…} GRAPH ?g {…} GROUP BY ?g``: Virtuoso
+    7.2 answers that in 0.07 s or 17 s for the same 9 graphs of 313k triples, depending only
+    on the order of the values."""
+    parts = []
+    for iri in iris:
+        g = str(ox.NamedNode(iri))
+        parts.append(
+            f"{{ SELECT ({g} AS ?g) (COUNT(*) AS ?n) WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }} }}"
+        )
+    return "SELECT ?g ?n WHERE { " + " UNION ".join(parts) + " }"
+
+
+__all__ = ["COUNT_BATCH", "NTRIPLES", "RemoteStore", "count_query", "graph_url", "query_url"]

@@ -148,3 +148,24 @@ def test_a_small_change_is_patched_on_virtuoso(virtuoso: Virtuoso, store: ox.Sto
     back = push_graphs(store, virtuoso.store, environ=ENV)
     assert back.patched == [source]
     assert push_graphs(store, virtuoso.store, environ=ENV).pushed == []
+
+
+def test_counts_in_any_order_and_batch(
+    virtuoso: Virtuoso, store: ox.Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Triples per graph, counted on Virtuoso's /sparql one UNION of constant-graph counts per
+    batch, whatever the order of the graphs (with a VALUES block Virtuoso 7.2 took 17 s or
+    0.07 s for the same graphs, by their order), absent ones 0."""
+    import kg.remote.store as remote_store
+
+    clear(virtuoso)
+    push_graphs(store, virtuoso.store, environ=ENV)
+    want = {
+        g.value: len(list(store.quads_for_pattern(None, None, None, g)))
+        for g in store.named_graphs()
+    }
+    graphs = [*sorted(want), OLD]
+    for batch in (50, 2, 1):
+        monkeypatch.setattr(remote_store, "COUNT_BATCH", batch)
+        for order in (graphs, graphs[::-1], graphs[1::2] + graphs[::2]):
+            assert remote(virtuoso).counts(order, 0) == {**want, OLD: 0}
