@@ -1,12 +1,13 @@
-"""Parameters bound into a query's text: a one-row ``VALUES`` block at the start of every
-WHERE group (the query's and every subquery's), each term written from a parsed, validated RDF
-term so that no value can change the rest of the query."""
+"""Parameters bound into a query's text: a one-row ``VALUES`` block at the start of the query's
+WHERE group and of every subquery's that names a parameter, each term written from a parsed,
+validated RDF term so that no value can change the rest of the query."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
 from functools import lru_cache
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -43,19 +44,37 @@ def where_braces(text: str) -> list[int]:
     its first top-level brace. Remembered for the last texts seen (a named query is bound
     again and again: scanning it costs milliseconds).
     """
+    return [group.brace for group in where_groups(text)]
+
+
+class Group(NamedTuple):
+    """A WHERE group: its ``{``, whether it is the query's own (else a subquery's), and the
+    text it spans: the whole subquery (``{ SELECT … WHERE {…} GROUP BY … }``) for a
+    subquery's, its own braces for the query's."""
+
+    brace: int
+    top: bool
+    start: int
+    end: int
+
+
+def where_groups(text: str) -> list[Group]:
+    """The WHERE groups of ``text`` in order (see ``where_braces``)."""
     if len(text) > 65_536:  # not kept: a few large texts would hold much memory
         return list(_scan_braces(text))
-    return list(_where_braces(text))
+    return list(_where_groups(text))
 
 
 @lru_cache(maxsize=256)
-def _where_braces(text: str) -> tuple[int, ...]:
+def _where_groups(text: str) -> tuple[Group, ...]:
     return _scan_braces(text)
 
 
-def _scan_braces(text: str) -> tuple[int, ...]:
-    found: list[int] = []
-    i, depth, after_where, first = 0, 0, False, -1
+def _scan_braces(text: str) -> tuple[Group, ...]:
+    ends: dict[int, int] = {}  # every brace's start → its end
+    wheres: dict[int, int] = {}  # WHERE brace → the brace around it (-1: none, top level)
+    stack: list[int] = []
+    i, after_where, first = 0, False, -1
     while i < len(text):
         ch = text[i]
         if ch == "#":
@@ -76,39 +95,66 @@ def _scan_braces(text: str) -> tuple[int, ...]:
             continue
         if ch == "{":
             if after_where:
-                found.append(i)
-            elif depth == 0 and first < 0:
+                wheres[i] = stack[-1] if stack else -1
+            elif not stack and first < 0:
                 first = i
+            stack.append(i)
             after_where = False
-            depth += 1
         elif ch == "}":
-            depth -= 1
+            if stack:
+                ends[stack.pop()] = i
         elif not ch.isspace():
             after_where = False
         i += 1
-    return tuple(found or ([first] if first >= 0 else []))
+    if first >= 0 and -1 not in wheres.values():
+        wheres[first] = -1  # a query without the WHERE keyword: its first top-level brace
+    groups = []
+    for brace, around in sorted(wheres.items()):
+        span = brace if around < 0 else around
+        groups.append(Group(brace, around < 0, span, ends.get(span, len(text))))
+    return tuple(groups)
+
+
+def _mentions(text: str, name: str) -> bool:
+    """Whether ``?name`` or ``$name`` occurs in ``text`` (a comment or string naming it counts:
+    a VALUES block too many is harmless)."""
+    return (
+        re.search(rf"[?$]{re.escape(name)}(?![\w\u00b7\u0300-\u036f\u203f\u2040])", text)
+        is not None
+    )
+
+
+def _block(bound: Mapping[str, Term], names: list[str]) -> str:
+    return (
+        f" VALUES ({' '.join('?' + ox.Variable(n).value for n in names)})"
+        f" {{ ({' '.join(str(bound[n]) for n in names)}) }} "
+    )
 
 
 def inject_values(text: str, bound: Mapping[str, Term]) -> str:
-    """Bind parameters by a one-row ``VALUES`` block at the start of every WHERE group.
+    """Bind parameters by a one-row ``VALUES`` block at the start of the query's WHERE group
+    (every parameter) and of each subquery's that names one (the parameters it names).
 
     Each term is written by pyoxigraph in N-Triples syntax from a parsed, validated term, so
     a value can never end the block or add a clause. The block is put on the line of the
     brace, so line numbers in error messages stay those of the query file. Placing it first
     lets the engine plan with the values (pyoxigraph's ``substitutions`` are applied after
-    planning: 50-170x slower on a 1M-triple graph), and a subquery sees the values too.
+    planning: 50-170x slower on a 1M-triple graph), and a subquery sees the values too. A
+    subquery that never names a parameter gets no block for it: its rows are the same either
+    way (the variable is neither bound nor projected there, and the query's own block binds
+    it), and Virtuoso 7.2 runs without end on such a block inside a grouped subquery.
     """
     if not bound:
         return text
     names = sorted(bound)
-    block = (
-        f" VALUES ({' '.join('?' + ox.Variable(n).value for n in names)})"
-        f" {{ ({' '.join(str(bound[n]) for n in names)}) }} "
-    )
     out, last = [], 0
-    for at in where_braces(text):
-        out += [text[last : at + 1], block]
-        last = at + 1
-    if not out:
+    groups = where_groups(text)
+    for group in groups:
+        span = text[group.start : group.end]
+        named = names if group.top else [n for n in names if _mentions(span, n)]
+        if named:
+            out += [text[last : group.brace + 1], _block(bound, named)]
+            last = group.brace + 1
+    if not any(group.top for group in groups):
         raise QueryError("the query has no WHERE group to bind parameters in")
     return "".join([*out, text[last:]])
