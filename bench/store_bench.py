@@ -166,14 +166,15 @@ def render(results: dict[str, dict[str, Any]], load: tuple[float, float], repeat
     lines += [
         "",
         "The build (`pipeline.run` in a fresh process, no cache), alternately from files only "
-        "(neither the store nor the kept flow network, as before issue 16), with the store only, and as `kg build` "
-        "is now (the store and the flow network), the fastest of the runs of each; CPU includes "
-        "the store's helper process and the network's child:",
+        "(neither the store nor the kept flow network: `kg build --no-store`, the build before "
+        "issue 16), with the store only, and as `kg build` is now (the store and the flow "
+        "network), the fastest of the runs of each; CPU includes the store's helper process and "
+        "the network's child:",
         "",
         "| corpus | build | s | growth | CPU s | CPU growth |",
         "|---|---|---:|---:|---:|---:|",
     ]
-    names = {"files": "files only (no store)", "store only": "store", "store": "store + network"}
+    names = {"files": "files only (--no-store)", "store only": "store", "store": "store + network"}
     for name, r in results.items():
         base = r["build"]["files"]
         for kind, label in names.items():

@@ -51,7 +51,7 @@ def test_store_section_compares_three_builds() -> None:
     commands = {label: {"store": cmd(0.3), "files": cmd(4.0)} for label in store_bench.COMMANDS}
     builds = {"files": cmd(20.0), "store only": cmd(22.0), "store": cmd(23.5)}
     text = store_bench.render({"1M": {"commands": commands, "build": builds}}, (1.0, 1.2))
-    assert "| 1M | files only (no store) | 20.00 | +0 % | 20.00 | +0 % |" in text
+    assert "| 1M | files only (--no-store) | 20.00 | +0 % | 20.00 | +0 % |" in text
     assert "| 1M | store + network | 23.50 | +18 % | 23.50 | +18 % |" in text
     assert (
         "| build time growth (store + network) | ≤ 15 % | +18 % (CPU 20.0 → 23.5 s) | not met |"

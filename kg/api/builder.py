@@ -56,10 +56,12 @@ def build(
     out: str | os.PathLike[str] | None = None,
     ontology: str | os.PathLike[str] | None = None,
     engine: str = "fast",
+    store: bool = True,
 ) -> Built:
     """Build (and validate) the YAML of ``data``, with the datasets of the import list
     ``imports``; write the outputs to ``out`` (as ``kg build --out``) if given and the graph
-    conforms, else keep everything in memory.
+    conforms, else keep everything in memory. ``store=False`` writes no on-disk store
+    (``kg build --no-store``): faster, smaller, and every later read parses ``graph.nq``.
 
     A graph that does not conform is not an error: look at ``.report``.
 
@@ -72,7 +74,9 @@ def build(
         ontology=Path(ontology) if ontology is not None else None,
         imports=Path(imports) if imports is not None else None,
     )
-    config = dataclasses.replace(config, engine=engine, use_cache=out is not None)
+    config = dataclasses.replace(
+        config, engine=engine, use_cache=out is not None, store=store, network=store
+    )
     return Built(pipeline.run(config, write=out is not None))
 
 

@@ -23,6 +23,14 @@ from kg.core.errors import ExitCode, display_path
     show_default=True,
     help="Where to write the outputs (replaced atomically).",
 )
+@click.option(
+    "--store/--no-store",
+    default=True,
+    show_default=True,
+    help="Also write OUT/store/, the on-disk store read-only commands open instead of parsing "
+    "graph.nq, and keep the flow network beside it. --no-store builds faster and takes less "
+    "disk; every later command then parses graph.nq (seconds at a million triples).",
+)
 @engine_option
 @imports_option
 @local_data_options
@@ -30,6 +38,7 @@ from kg.core.errors import ExitCode, display_path
 def build(
     ctx: click.Context,
     out_dir: Path,
+    store: bool,
     engine: str,
     imports: Path | None,
     local_data: Path | None,
@@ -45,11 +54,17 @@ def build(
     \b
         kg build --data data --out build
         kg build --imports imports.example.yaml   # also import the datasets it lists
+        kg build --no-store   # no build/store/: faster, smaller; reads parse graph.nq
     """
     from kg import pipeline
 
     data_dir, ontology_dir = dirs(ctx, local_data, local_ontology)
-    config = dataclasses.replace(settings(data_dir, ontology_dir, out_dir, engine), imports=imports)
+    config = dataclasses.replace(
+        settings(data_dir, ontology_dir, out_dir, engine),
+        imports=imports,
+        store=store,
+        network=store,
+    )
     started = time.perf_counter()
     result = pipeline.run(config, progress=progress())
     for item in result.imports:

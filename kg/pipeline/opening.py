@@ -78,6 +78,16 @@ def recorded_nquads(out_dir: Path) -> tuple[Path, ...]:
     return tuple(Path(v) for v in value if isinstance(v, str) and Path(v).is_file())
 
 
+def recorded_without_store(out_dir: Path) -> bool:
+    """Whether the build in ``out_dir`` was made without its on-disk store (``kg build
+    --no-store``): its manifest says so."""
+    try:
+        manifest = json.loads((out_dir / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and "store" in manifest and manifest["store"] is None
+
+
 def load_build(out_dir: Path) -> ox.Store:
     """Load a build directory's quads into a new in-memory store (one the caller may change).
 
@@ -118,7 +128,11 @@ def open_build(out_dir: Path) -> ox.Store:
         manifest = json.loads((out_dir / MANIFEST).read_text())
     except (OSError, ValueError):
         manifest = {}
-    store, issue = open_store(out_dir, manifest if isinstance(manifest, dict) else {})
+    manifest = manifest if isinstance(manifest, dict) else {}
+    if manifest.get("store", False) is None:  # kg build --no-store: no store, on purpose
+        log.info("%s was built without its store: reading graph.nq", display_path(out_dir))
+        return load_build(out_dir)
+    store, issue = open_store(out_dir, manifest)
     if store is not None:
         return store
     loaded = load_build(out_dir)
@@ -135,8 +149,11 @@ def ensure_build(settings: Settings, *, progress: Progress = _noop) -> ox.Store:
     build is opened with ``open_build`` (its on-disk store, read-only).
 
     A rebuild keeps the import list and the N-Quads files the build was made with (recorded
-    in its manifest), so a read-only command never drops imported datasets from a build.
+    in its manifest), so a read-only command never drops imported datasets from a build, and
+    a build made without its store (``kg build --no-store``) is made again without it.
     """
+    if recorded_without_store(settings.out_dir):
+        settings = replace(settings, store=False, network=False)
     if settings.imports is None:
         settings = replace(settings, imports=recorded_imports(settings.out_dir))
     if not settings.nquads:
@@ -162,4 +179,5 @@ __all__ = [
     "open_build",
     "recorded_imports",
     "recorded_nquads",
+    "recorded_without_store",
 ]

@@ -104,6 +104,8 @@ def write_outputs(
             writer.note_graph(tmp / "graph.nq")
             writer.move_into(tmp)
             result.timings["store wait"] = time.perf_counter() - t0
+        else:  # built without its store on purpose: readers parse graph.nq and say nothing
+            manifest["store"] = None
         (tmp / REPORT).write_text(json.dumps(result.report.as_dict(), indent=1) + "\n")
         manifest_bytes = (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode()
         (tmp / MANIFEST).write_bytes(manifest_bytes)
