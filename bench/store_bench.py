@@ -185,8 +185,23 @@ def render(results: dict[str, dict[str, Any]], load: tuple[float, float], repeat
                 f"{(b['cpu'] / base['cpu'] - 1) * 100:+.0f} % |"
             )
     lines += targets(results)
-    lines += ["", *WHY]
+    lines += ["", *WHY, *cost(results)]
     return "\n".join(lines)
+
+
+def cost(results: dict[str, dict[str, Any]]) -> list[str]:
+    """What writing the store and keeping the network cost the largest build, from its CPU."""
+    name = list(results)[-1]
+    b = results[name]["build"]
+    files, only, both = b["files"], b["store only"], b["store"]
+    idle = 2 * files["wall"] - files["cpu"]
+    return [
+        f"At {name} the store's helper took {only['cpu'] - files['cpu']:.1f} s of CPU and the kept",
+        f"network {both['cpu'] - only['cpu']:.1f} s more, while the build from files left",
+        f"{idle:.1f} s of a 2-core machine idle ({files['cpu']:.1f} s of CPU in "
+        f"{files['wall']:.2f} s): beyond that, the extra",
+        "work is wall time.",
+    ]
 
 
 #: What the figures mean (kept with the script that writes them).
@@ -197,9 +212,9 @@ WHY = [
     "written so that the selective triple comes first and such a branch is one triple",
     "(`tiers` on the 1M store: 0.9 s → 0.15 s of CPU). `kg query` loads no YAML reader,",
     "package metadata or build stage: a build's inputs are checked by size and times, and",
-    "hashed only when those moved. The store's bulk load costs about 13 s of CPU at 1M (the",
-    "in-memory load: 4.7 s); it runs in a helper process beside the build, so on 2 cores the",
-    "build's wall time grows once the build and the helper together need more than the two cores.",
+    "hashed only when those moved. The store is bulk-loaded by a helper process beside the",
+    "build, and the flow network computed by a forked child beside its writers: on 2 cores the",
+    "build's wall time grows once they all need more than the two cores.",
 ]
 
 
@@ -209,8 +224,9 @@ def targets(results: dict[str, dict[str, Any]]) -> list[str]:
     r = results[name]
     query = r["commands"]["kg query tiers"]
     report = r["commands"]["kg report PRK"]
-    f, s = r["build"]["files"], r["build"]["store"]
+    f, s, o = r["build"]["files"], r["build"]["store"], r["build"]["store only"]
     growth = (s["wall"] / f["wall"] - 1) * 100
+    alone = (o["wall"] / f["wall"] - 1) * 100
 
     def met(ok: bool) -> str:
         return "met" if ok else "not met"
@@ -229,7 +245,9 @@ def targets(results: dict[str, dict[str, Any]]) -> list[str]:
         f"| `kg report PRK` bounded by its own work | faster than from files | "
         f"{report['store']['wall']:.2f} s (files: {report['files']['wall']:.2f} s) | "
         f"{met(report['store']['wall'] < report['files']['wall'])} |",
-        f"| build time growth (store + network) | ≤ 15 % | {growth:+.0f} % (CPU "
+        f"| build time growth (store only) | ≤ 15 % | {alone:+.0f} % (CPU "
+        f"{f['cpu']:.1f} → {o['cpu']:.1f} s) | {met(alone <= 15)} |",
+        f"| build time growth (store + network, `kg build`) | ≤ 15 % | {growth:+.0f} % (CPU "
         f"{f['cpu']:.1f} → {s['cpu']:.1f} s) | "
         f"{met(growth <= 15)} |",
     ]
