@@ -4,8 +4,9 @@ A query file starts with ``#`` header lines: ``# title: …``, ``# description: 
 ``# question: …`` and one ``# param: name (type) = default — description`` per parameter
 (an indented ``#`` line continues the previous field). Parameters are SPARQL variables: each
 value is parsed into one RDF term and bound by a one-row ``VALUES`` block at the start of the
-WHERE group and of each subquery naming it (``kg.query.inject``), never by splicing the value. A default of
-``*`` leaves the variable unbound, which means "any"; test it with ``!BOUND(?p) || …``.
+WHERE group and of each subquery naming it (``kg.query.inject``), never by splicing the value.
+A default of ``*`` leaves the variable unbound, which means "any"; test it with
+``!BOUND(?p) || …``.
 Parameter names are reserved: a query uses ``?p`` for parameter ``p`` only. The header and the
 result types are in ``kg.query.spec`` (importable from here too).
 """
