@@ -101,6 +101,24 @@ def rich_nquads(imported_nquads: Path, tmp_path_factory: pytest.TempPathFactory)
     return path
 
 
+@pytest.fixture(scope="session")
+def rich_graph(rich_nquads: Path) -> ox.Store:
+    """``rich_nquads`` loaded (for reading only: the tests of a session share it)."""
+    store = ox.Store()
+    store.bulk_load(path=str(rich_nquads), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+@pytest.fixture(scope="session")
+def bare_graph(rich_graph: ox.Store) -> ox.Store:
+    """``rich_graph`` without its inferred graph: not a kg build, so the named queries compute
+    what the rules would have (their other branches). For reading only."""
+    inferred = ox.NamedNode("https://w3id.org/kg-tip/graph/inferred")
+    store = ox.Store()
+    store.extend(q for q in rich_graph if q.graph_name != inferred)
+    return store
+
+
 @pytest.fixture
 def sample_repo(tmp_path: Path) -> Iterator[Path]:
     """A writable copy of data/ and ontology/ under tmp_path (cwd set to it)."""

@@ -37,14 +37,20 @@ _LAYOUTS = (
 )
 
 
-def update_url(endpoint: str) -> str | None:
-    """The SPARQL Update endpoint that belongs to a Graph Store URL, when its layout is known."""
+def sibling_url(endpoint: str, layouts: tuple[tuple[re.Pattern[str], str], ...]) -> str | None:
+    """The URL beside a Graph Store URL by the first of ``layouts`` (a path pattern and its
+    replacement) that matches its path, without its query; None when none matches."""
     parts = urllib.parse.urlsplit(endpoint)
-    for pattern, replacement in _LAYOUTS:
+    for pattern, replacement in layouts:
         if pattern.match(parts.path):
             path = pattern.sub(replacement, parts.path)
             return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
     return None
+
+
+def update_url(endpoint: str) -> str | None:
+    """The SPARQL Update endpoint that belongs to a Graph Store URL, when its layout is known."""
+    return sibling_url(endpoint, _LAYOUTS)
 
 
 def patchable(diff: GraphDiff, mode: Mode) -> bool:
@@ -73,4 +79,4 @@ def patch_request(diff: GraphDiff) -> bytes:
     return b" ;\n".join(parts) + b"\n"
 
 
-__all__ = ["UPDATE", "patch_request", "patchable", "update_url"]
+__all__ = ["UPDATE", "patch_request", "patchable", "sibling_url", "update_url"]

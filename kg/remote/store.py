@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from kg.core.errors import RemoteError
 from kg.remote.diff import canonical
 from kg.remote.http import SMALL_ANSWER, Client
-from kg.remote.patch import UPDATE
+from kg.remote.patch import UPDATE, sibling_url
 
 NTRIPLES = "application/n-triples"
 RESULTS = "application/sparql-results+json"
@@ -37,12 +37,7 @@ _LAYOUTS = (
 
 def query_url(endpoint: str) -> str | None:
     """The SPARQL query endpoint that belongs to a Graph Store URL, when its layout is known."""
-    parts = urllib.parse.urlsplit(endpoint)
-    for pattern, replacement in _LAYOUTS:
-        if pattern.match(parts.path):
-            path = pattern.sub(replacement, parts.path)
-            return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
-    return None
+    return sibling_url(endpoint, _LAYOUTS)
 
 
 def graph_url(endpoint: str, iri: str) -> str:

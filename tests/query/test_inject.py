@@ -107,30 +107,48 @@ def rows(store: ox.Store, text: str) -> list[tuple[str, ...]]:
     return [tuple(str(term) for term in solution) for solution in answer]
 
 
-@pytest.fixture(scope="module")
-def rich(rich_nquads: Path) -> ox.Store:
-    store = ox.Store()
-    store.bulk_load(path=str(rich_nquads), format=ox.RdfFormat.N_QUADS)
-    return store
+#: A value of each parameter type, to bind a parameter whose default is ``*``.
+SAMPLES = {
+    "country": "PRK",
+    "int": "1",
+    "year": "2015",
+    "agent": "us-dos-jtip",
+    "string": "law",
+    "iri": "tk:Claim",
+    "concept:aspect": "comprehensive-law",
+    "concept:direction": "harm-reported",
+    "concept:effect": "penalizes-victims",
+    "concept:evidence": "reported",
+    "concept:form": "forced-labour",
+    "concept:pillar": "protection",
+    "concept:role": "destination",
+    "concept:unit": "identified-victims",
+}
 
 
-@pytest.fixture(scope="module")
-def bare(rich: ox.Store) -> ox.Store:
-    """The rich graph without the inferred graph: not a kg build, so the queries take their
-    other branches (the ones that compute what the rules would have)."""
-    inferred = ox.NamedNode("https://w3id.org/kg-tip/graph/inferred")
-    store = ox.Store()
-    store.extend(q for q in rich if q.graph_name != inferred)
-    return store
+def _cases() -> list[tuple[str, str | None]]:
+    """Each named query with its defaults (None), and with each parameter given a value."""
+    cases: list[tuple[str, str | None]] = []
+    for name in sorted(discover(QUERIES)):
+        params = load_query(QUERIES, name).params
+        if any(param.default not in (None, "*") for param in params):
+            cases.append((name, None))
+        cases += [(name, param.name) for param in params]
+    return cases
 
 
-@pytest.mark.parametrize("name", sorted(discover(QUERIES)))
-def test_the_same_rows_as_a_block_in_every_group(name: str, rich: ox.Store, bare: ox.Store) -> None:
+@pytest.mark.parametrize(("name", "param"), _cases())
+def test_the_same_rows_as_a_block_in_every_group(
+    name: str, param: str | None, rich_graph: ox.Store, bare_graph: ox.Store
+) -> None:
     spec = load_query(QUERIES, name)
-    bound = bind_params(spec.name, spec.params, {})
-    if not bound:
-        pytest.skip("no parameter bound by default")
-    for store in (rich, bare):
+    given: dict[str, str] = {}
+    if param is not None:
+        kind = next(p.kind for p in spec.params if p.name == param)
+        given[param] = SAMPLES[kind or "string"]
+    bound = bind_params(spec.name, spec.params, given)
+    assert bound
+    for store in (rich_graph, bare_graph):
         assert rows(store, inject_values(spec.text, bound)) == rows(
             store, everywhere(spec.text, bound)
         )

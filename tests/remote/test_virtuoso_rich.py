@@ -8,7 +8,6 @@ named query gives the local rows, row for row, in both graph modes."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import cast
 
 import pyoxigraph as ox
@@ -28,10 +27,8 @@ NETWORK = rq.Library("kg.network")
 
 
 @pytest.fixture(scope="module")
-def rich(rich_nquads: Path) -> ox.Store:
-    store = ox.Store()
-    store.bulk_load(path=str(rich_nquads), format=ox.RdfFormat.N_QUADS)
-    return store
+def rich(rich_graph: ox.Store) -> ox.Store:
+    return rich_graph
 
 
 @pytest.fixture(scope="module")
@@ -75,13 +72,8 @@ def _key(row: rq.Row) -> list[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def bare(rich: ox.Store) -> ox.Store:
-    """The rich graph without its inferred graph: not a kg build, so the named queries compute
-    what the rules would have (their other UNION branches)."""
-    inferred = ox.NamedNode("https://w3id.org/kg-tip/graph/inferred")
-    store = ox.Store()
-    store.extend(q for q in rich if q.graph_name != inferred)
-    return store
+def bare(bare_graph: ox.Store) -> ox.Store:
+    return bare_graph
 
 
 @pytest.fixture(scope="module")
