@@ -152,3 +152,54 @@ def test_the_same_rows_as_a_block_in_every_group(
         assert rows(store, inject_values(spec.text, bound)) == rows(
             store, everywhere(spec.text, bound)
         )
+
+
+_TOKENS = st.sampled_from(
+    [
+        "{",
+        "}",
+        " WHERE ",
+        "where",
+        "SELECT ?x",
+        " ?x ",
+        "$x",
+        " ?xy ",
+        "?y",
+        "<urn:a>",
+        "<not an iri",
+        '"s"',
+        "'t'",
+        '"""long { } """',
+        '"open',
+        "# c { WHERE }\n",
+        "\n",
+        " . ",
+        "UNION",
+        "OPTIONAL",
+        "FILTER(?x > 1)",
+        "\\",
+        "“",
+        "\u00b7",
+    ]
+)
+
+
+@given(parts=st.lists(_TOKENS, max_size=40), value=st.text(max_size=20))
+@settings(max_examples=400, deadline=None)
+def test_binding_only_ever_inserts_whole_blocks(parts: list[str], value: str) -> None:
+    """On any text, hostile or not, binding inserts whole VALUES blocks right after some of
+    its braces and changes nothing else; or it says there is no group to bind in."""
+    from kg.core.errors import QueryError
+
+    text = "".join(parts)
+    term = ox.Literal(value)
+    block = f" VALUES (?x) {{ ({term}) }} "
+    try:
+        bound = inject_values(text, {"x": term})
+    except QueryError:
+        assert "{" not in text or not where_groups(text)
+        return
+    assert bound.replace(block, "") == text
+    assert bound.count(block) <= text.count("{")
+    for group in where_groups(text):
+        assert text[group.brace] == "{"
