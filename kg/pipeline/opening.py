@@ -78,14 +78,18 @@ def recorded_nquads(out_dir: Path) -> tuple[Path, ...]:
     return tuple(Path(v) for v in value if isinstance(v, str) and Path(v).is_file())
 
 
+def _without_store(manifest: object) -> bool:
+    """Whether ``manifest`` says its build was made without an on-disk store (``kg build
+    --no-store`` records ``"store": null``)."""
+    return isinstance(manifest, dict) and "store" in manifest and manifest["store"] is None
+
+
 def recorded_without_store(out_dir: Path) -> bool:
-    """Whether the build in ``out_dir`` was made without its on-disk store (``kg build
-    --no-store``): its manifest says so."""
+    """Whether the build in ``out_dir`` was made without its on-disk store (its manifest)."""
     try:
-        manifest = json.loads((out_dir / MANIFEST).read_text())
+        return _without_store(json.loads((out_dir / MANIFEST).read_text()))
     except (OSError, ValueError):
         return False
-    return isinstance(manifest, dict) and "store" in manifest and manifest["store"] is None
 
 
 def load_build(out_dir: Path) -> ox.Store:
@@ -128,11 +132,10 @@ def open_build(out_dir: Path) -> ox.Store:
         manifest = json.loads((out_dir / MANIFEST).read_text())
     except (OSError, ValueError):
         manifest = {}
-    manifest = manifest if isinstance(manifest, dict) else {}
-    if manifest.get("store", False) is None:  # kg build --no-store: no store, on purpose
+    if _without_store(manifest):  # kg build --no-store: no store, on purpose
         log.info("%s was built without its store: reading graph.nq", display_path(out_dir))
         return load_build(out_dir)
-    store, issue = open_store(out_dir, manifest)
+    store, issue = open_store(out_dir, manifest if isinstance(manifest, dict) else {})
     if store is not None:
         return store
     loaded = load_build(out_dir)

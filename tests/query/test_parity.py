@@ -45,10 +45,8 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def local(rich_nquads: Path) -> ox.Store:
-    store = ox.Store()
-    store.bulk_load(path=str(rich_nquads), format=ox.RdfFormat.N_QUADS)
-    return store
+def local(rich_graph: ox.Store) -> ox.Store:
+    return rich_graph
 
 
 @pytest.fixture(scope="module")

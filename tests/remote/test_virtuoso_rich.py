@@ -27,14 +27,9 @@ NETWORK = rq.Library("kg.network")
 
 
 @pytest.fixture(scope="module")
-def rich(rich_graph: ox.Store) -> ox.Store:
-    return rich_graph
-
-
-@pytest.fixture(scope="module")
-def pushed(tmp_path_factory: pytest.TempPathFactory, rich: ox.Store) -> Iterator[str]:
+def pushed(tmp_path_factory: pytest.TempPathFactory, rich_graph: ox.Store) -> Iterator[str]:
     with virtuoso_server(tmp_path_factory.mktemp("virtuoso-rich")) as server:
-        yield _push(server, rich)
+        yield _push(server, rich_graph)
 
 
 def _push(server: Virtuoso, store: ox.Store) -> str:
@@ -45,9 +40,9 @@ def _push(server: Virtuoso, store: ox.Store) -> str:
 
 
 @pytest.mark.parametrize("name", sorted(discover(QUERIES)))
-def test_the_local_rows_on_a_rich_graph(pushed: str, rich: ox.Store, name: str) -> None:
+def test_the_local_rows_on_a_rich_graph(pushed: str, rich_graph: ox.Store, name: str) -> None:
     spec = load_query(QUERIES, name)
-    here = run_query(rich, spec)
+    here = run_query(rich_graph, spec)
     assert here.rows, "a query without rows here tells nothing"
     for mode in ("named", "union"):
         remote = Endpoint(pushed, graph_mode=mode).select(spec, {})
@@ -55,10 +50,10 @@ def test_the_local_rows_on_a_rich_graph(pushed: str, rich: ox.Store, name: str) 
         assert normalized(remote) == normalized(here), mode
 
 
-def test_the_dossiers_tier_rows(pushed: str, rich: ox.Store) -> None:
+def test_the_dossiers_tier_rows(pushed: str, rich_graph: ox.Store) -> None:
     """kg report reads kg/network/sparql/tiers.rq on an endpoint too: its booleans (official,
     restated, issuesTiers) are booleans there, not Virtuoso's 0/1 integers."""
-    here = NETWORK.select(rich, "tiers")
+    here = NETWORK.select(rich_graph, "tiers")
     assert any(r["official"] is True for r in here)
     assert any(r["restated"] is True for r in here)
     for mode in ("named", "union"):
@@ -72,25 +67,20 @@ def _key(row: rq.Row) -> list[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def bare(bare_graph: ox.Store) -> ox.Store:
-    return bare_graph
-
-
-@pytest.fixture(scope="module")
-def pushed_bare(tmp_path_factory: pytest.TempPathFactory, bare: ox.Store) -> Iterator[str]:
+def pushed_bare(tmp_path_factory: pytest.TempPathFactory, bare_graph: ox.Store) -> Iterator[str]:
     with virtuoso_server(tmp_path_factory.mktemp("virtuoso-bare")) as server:
-        yield _push(server, bare)
+        yield _push(server, bare_graph)
 
 
 @pytest.mark.parametrize("name", sorted(discover(QUERIES)))
 def test_the_local_rows_on_a_graph_that_is_not_a_kg_build(
-    pushed_bare: str, bare: ox.Store, name: str
+    pushed_bare: str, bare_graph: ox.Store, name: str
 ) -> None:
     """With the parameters at their defaults (destination-countries: origin PRK, which names
     ?origin in the query's own group only: kg puts no VALUES block for it in the grouped
     subquery that never names it, on which Virtuoso 7.2 ran without end)."""
     spec = load_query(QUERIES, name)
-    here = run_query(bare, spec)
+    here = run_query(bare_graph, spec)
     remote = Endpoint(pushed_bare, graph_mode="named").select(spec, {})
     assert remote.vars == here.vars
     assert normalized(remote) == normalized(here)

@@ -30,10 +30,8 @@ QUERIES = ROOT / "queries"
 
 
 @pytest.fixture(scope="module")
-def store(rich_nquads: Path) -> ox.Store:
-    s = ox.Store()
-    s.bulk_load(path=str(rich_nquads), format=ox.RdfFormat.N_QUADS)
-    return s
+def store(rich_graph: ox.Store) -> ox.Store:
+    return rich_graph
 
 
 @pytest.fixture(scope="module")
