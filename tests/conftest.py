@@ -110,6 +110,15 @@ def rich_graph(rich_nquads: Path) -> ox.Store:
 
 
 @pytest.fixture(scope="session")
+def victims_graph(rich_graph: ox.Store) -> ox.Store:
+    """``rich_graph`` with victim groups on assessments, on flows and on other facts of an
+    assessment (``flowdata.with_victim_groups``). For reading only."""
+    from flowdata import with_victim_groups
+
+    return with_victim_groups(rich_graph)
+
+
+@pytest.fixture(scope="session")
 def bare_graph(rich_graph: ox.Store) -> ox.Store:
     """``rich_graph`` without its inferred graph: not a kg build, so the named queries compute
     what the rules would have (their other branches). For reading only."""

@@ -214,3 +214,33 @@ def rich_store(base: ox.Store, flows: int = 400) -> ox.Store:
     add_detections(store)
     apply_rules(store)
     return store
+
+
+def _subjects(store: ox.Store, query: str) -> list[ox.NamedNode]:
+    rows = store.query(f"PREFIX tk: <{V.TK}> {query}", use_default_graph_as_union=True)
+    assert isinstance(rows, ox.QuerySolutions)
+    return sorted((r[0] for r in rows if isinstance(r[0], ox.NamedNode)), key=str)
+
+
+def with_victim_groups(base: ox.Store) -> ox.Store:
+    """A copy of ``base`` with victim groups on every third assessment, every fourth flow of an
+    assessment and (which the dossier must not list) every fifth other fact of an assessment."""
+    store = ox.Store()
+    store.extend(base)
+    group = ox.NamedNode(V.TK + "victimGroup")
+    groups = [ox.NamedNode(f"{V.TKV}victim-group-{g}") for g in ("women", "men", "girls")]
+    where = ox.NamedNode(V.BASE + "graph/test-victims")
+    assessments = _subjects(store, "SELECT ?a WHERE { ?a a tk:Assessment }")
+    flows = _subjects(store, "SELECT ?f WHERE { ?f a tk:TraffickingFlow ; tk:inAssessment [] }")
+    others = _subjects(
+        store,
+        "SELECT ?f WHERE { ?f tk:inAssessment [] FILTER NOT EXISTS { ?f a tk:TraffickingFlow } }",
+    )
+    assert assessments
+    assert flows
+    assert others
+    added = [ox.Quad(a, group, groups[i % 3], where) for i, a in enumerate(assessments[::3])]
+    added += [ox.Quad(f, group, groups[i % 2], where) for i, f in enumerate(flows[::4])]
+    added += [ox.Quad(f, group, groups[2], where) for f in others[::5]]
+    store.extend(added)
+    return store

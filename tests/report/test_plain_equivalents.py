@@ -16,7 +16,6 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 import pytest
 
-from kg.core import vocab as V
 from kg.network.resolve import QUERIES as NETWORK
 from kg.report.dossier import QUERIES as DOSSIER
 from kg.viz.series import QUERIES as CHARTS
@@ -74,28 +73,10 @@ def _subjects(store: ox.Store, query: str) -> list[ox.NamedNode]:
 
 
 @pytest.fixture(scope="module")
-def graph(rich_graph: ox.Store) -> ox.Store:
-    """The rich graph, with victim groups on every third assessment, every fourth flow of an
-    assessment, and (decoys the queries must skip) every fifth other fact of an assessment."""
-    store = ox.Store()
-    store.extend(rich_graph)
-    group = ox.NamedNode(V.TK + "victimGroup")
-    groups = [ox.NamedNode(f"{V.TKV}victim-group-{g}") for g in ("women", "men", "girls")]
-    where = ox.NamedNode("https://w3id.org/kg-tip/graph/test-victims")
-    assessments = _subjects(store, "SELECT ?a WHERE { ?a a tk:Assessment }")
-    flows = _subjects(store, "SELECT ?f WHERE { ?f a tk:TraffickingFlow ; tk:inAssessment [] }")
-    others = _subjects(
-        store,
-        "SELECT ?f WHERE { ?f tk:inAssessment [] FILTER NOT EXISTS { ?f a tk:TraffickingFlow } }",
-    )
-    assert assessments
-    assert flows
-    assert others
-    added = [ox.Quad(a, group, groups[i % 3], where) for i, a in enumerate(assessments[::3])]
-    added += [ox.Quad(f, group, groups[i % 2], where) for i, f in enumerate(flows[::4])]
-    added += [ox.Quad(f, group, groups[2], where) for f in others[::5]]
-    store.extend(added)
-    return store
+def graph(victims_graph: ox.Store) -> ox.Store:
+    """The rich graph with victim groups where the plain query finds them and where it must
+    not (``flowdata.with_victim_groups``)."""
+    return victims_graph
 
 
 def _rows(store: ox.Store, query: str) -> Counter[str]:
