@@ -17,6 +17,7 @@ from virtuoso import PASSWORD, SKIP_REASON, USER, VIRTUOSO, Virtuoso, virtuoso_s
 
 from kg.api.endpointstore import EndpointStore
 from kg.core import rq
+from kg.network.read import read_flows
 from kg.query.endpoint import Endpoint
 from kg.query.named import discover, load_query, run_query
 from kg.remote.push import push_graphs
@@ -133,3 +134,23 @@ def _assessed(store: ox.Store) -> list[str]:
     )
     assert isinstance(rows, ox.QuerySolutions)
     return sorted(str(r[0].value) for r in rows)
+
+
+def test_every_countrys_flows(pushed: str, rich_graph: ox.Store) -> None:
+    """kg report --endpoint reads a country's flows with kg/network/sparql/flows.rq (a VALUES
+    block of the country's flows, an OPTIONAL per property): the same flows there, for every
+    country that has any, and every flow at once (flow_table.rq)."""
+    rows = rich_graph.query(
+        "PREFIX tk: <https://w3id.org/kg-tip/ontology#> SELECT DISTINCT ?c "
+        "WHERE { { [] tk:origin ?c } UNION { [] tk:destination ?c } }",
+        use_default_graph_as_union=True,
+    )
+    assert isinstance(rows, ox.QuerySolutions)
+    countries = sorted(str(r[0].value) for r in rows)
+    assert len(countries) > 100
+    for mode in ("named", "union"):
+        endpoint = cast(ox.Store, EndpointStore(Endpoint(pushed, graph_mode=mode)))
+        assert read_flows(endpoint) == read_flows(rich_graph), mode
+        for country in countries:
+            here = read_flows(rich_graph, country=country)
+            assert read_flows(endpoint, country=country) == here, (mode, country)
