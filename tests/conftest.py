@@ -87,14 +87,18 @@ def imported_nquads(shipped_build_dir: Path, tmp_path_factory: pytest.TempPathFa
 
 
 @pytest.fixture(scope="session")
-def rich_nquads(imported_nquads: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def imported_graph(imported_nquads: Path) -> ox.Store:
+    """``imported_nquads`` loaded (for reading only: the tests of a session share it)."""
+    return _loaded(imported_nquads)
+
+
+@pytest.fixture(scope="session")
+def rich_nquads(imported_graph: ox.Store, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``imported_nquads`` plus 400 synthetic flows and 25 years of synthetic tiers of 40
     countries (with gaps and restatements), derived again, as one N-Quads file."""
     from flowdata import rich_store
 
-    base = ox.Store()
-    base.bulk_load(path=str(imported_nquads), format=ox.RdfFormat.N_QUADS)
-    store = rich_store(base)
+    store = rich_store(imported_graph)
     path = tmp_path_factory.mktemp("rich") / "graph.nq"
     with path.open("wb") as stream:
         store.dump(stream, ox.RdfFormat.N_QUADS)
@@ -104,8 +108,12 @@ def rich_nquads(imported_nquads: Path, tmp_path_factory: pytest.TempPathFactory)
 @pytest.fixture(scope="session")
 def rich_graph(rich_nquads: Path) -> ox.Store:
     """``rich_nquads`` loaded (for reading only: the tests of a session share it)."""
+    return _loaded(rich_nquads)
+
+
+def _loaded(path: Path) -> ox.Store:
     store = ox.Store()
-    store.bulk_load(path=str(rich_nquads), format=ox.RdfFormat.N_QUADS)
+    store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
     return store
 
 

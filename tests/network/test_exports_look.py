@@ -28,10 +28,8 @@ BOM = b"\xef\xbb\xbf"
 
 
 @pytest.fixture(scope="module")
-def store(imported_nquads: Path) -> ox.Store:
-    s = ox.Store()
-    s.bulk_load(path=str(imported_nquads), format=ox.RdfFormat.N_QUADS)
-    return s
+def store(imported_graph: ox.Store) -> ox.Store:
+    return imported_graph
 
 
 @pytest.fixture(scope="module")

@@ -34,10 +34,8 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory, imported_nquads: Path) ->
 
 
 @pytest.fixture(scope="module")
-def local(imported_nquads: Path) -> ox.Store:
-    store = ox.Store()
-    store.bulk_load(path=str(imported_nquads), format=ox.RdfFormat.N_QUADS)
-    return store
+def local(imported_graph: ox.Store) -> ox.Store:
+    return imported_graph
 
 
 def normalized(result: QueryResult) -> set[tuple[str, ...]]:

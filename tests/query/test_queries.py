@@ -68,11 +68,9 @@ def shipped_store(shipped_build: pipeline.BuildResult) -> ox.Store:
 
 
 @pytest.fixture(scope="session")
-def imported_store(imported_nquads: Path) -> ox.Store:
+def imported_store(imported_graph: ox.Store) -> ox.Store:
     """The shipped build plus a small graph shaped like the importers' output (derived)."""
-    store = ox.Store()
-    store.bulk_load(path=str(imported_nquads), format=ox.RdfFormat.N_QUADS)
-    return store
+    return imported_graph
 
 
 def run(store: ox.Store, name: str, **params: str) -> QueryResult:
