@@ -216,10 +216,17 @@ def rich_store(base: ox.Store, flows: int = 400) -> ox.Store:
     return store
 
 
-def _subjects(store: ox.Store, query: str) -> list[ox.NamedNode]:
+def subjects(store: ox.Store, query: str) -> list[ox.NamedNode]:
+    """The IRIs in the first column of ``query`` (``tk:`` declared), sorted."""
     rows = store.query(f"PREFIX tk: <{V.TK}> {query}", use_default_graph_as_union=True)
     assert isinstance(rows, ox.QuerySolutions)
     return sorted((r[0] for r in rows if isinstance(r[0], ox.NamedNode)), key=str)
+
+
+def assessed_countries(store: ox.Store) -> list[str]:
+    """The IRIs of the countries that assessments assess, sorted."""
+    found = subjects(store, "SELECT DISTINCT ?c WHERE { [] tk:assessedCountry ?c }")
+    return [c.value for c in found]
 
 
 def with_victim_groups(base: ox.Store) -> ox.Store:
@@ -230,9 +237,9 @@ def with_victim_groups(base: ox.Store) -> ox.Store:
     group = ox.NamedNode(V.TK + "victimGroup")
     groups = [ox.NamedNode(f"{V.TKV}victim-group-{g}") for g in ("women", "men", "girls")]
     where = ox.NamedNode(V.BASE + "graph/test-victims")
-    assessments = _subjects(store, "SELECT ?a WHERE { ?a a tk:Assessment }")
-    flows = _subjects(store, "SELECT ?f WHERE { ?f a tk:TraffickingFlow ; tk:inAssessment [] }")
-    others = _subjects(
+    assessments = subjects(store, "SELECT ?a WHERE { ?a a tk:Assessment }")
+    flows = subjects(store, "SELECT ?f WHERE { ?f a tk:TraffickingFlow ; tk:inAssessment [] }")
+    others = subjects(
         store,
         "SELECT ?f WHERE { ?f tk:inAssessment [] FILTER NOT EXISTS { ?f a tk:TraffickingFlow } }",
     )

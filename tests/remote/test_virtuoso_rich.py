@@ -12,6 +12,7 @@ from typing import cast
 
 import pyoxigraph as ox
 import pytest
+from flowdata import assessed_countries
 from test_virtuoso_queries import QUERIES, normalized
 from virtuoso import PASSWORD, SKIP_REASON, USER, VIRTUOSO, Virtuoso, virtuoso_server
 
@@ -111,7 +112,8 @@ def test_the_planned_dossier_queries(
     pushed_victims: str, victims_graph: ox.Store, name: str
 ) -> None:
     library = PLANNED[name]
-    rows = {c: library.select(victims_graph, name, country=c) for c in _assessed(victims_graph)}
+    every = assessed_countries(victims_graph)
+    rows = {c: library.select(victims_graph, name, country=c) for c in every}
     countries = [c for c, found in rows.items() if found][:6]
     assert countries, "a query without rows here tells nothing"
     for mode in ("named", "union"):
@@ -126,15 +128,6 @@ def test_the_planned_dossier_queries(
 
 def _rows(rows: list[rq.Row], lost: set[str]) -> list[list[tuple[str, str]]]:
     return sorted(sorted((k, repr(v)) for k, v in r.items() if k not in lost) for r in rows)
-
-
-def _assessed(store: ox.Store) -> list[str]:
-    rows = store.query(
-        "SELECT DISTINCT ?c WHERE { [] <https://w3id.org/kg-tip/ontology#assessedCountry> ?c }",
-        use_default_graph_as_union=True,
-    )
-    assert isinstance(rows, ox.QuerySolutions)
-    return sorted(str(r[0].value) for r in rows)
 
 
 def test_every_countrys_flows(pushed: str, rich_graph: ox.Store) -> None:
@@ -167,7 +160,7 @@ def test_every_countrys_dossier_is_the_local_one(
     places = read_places(victims_graph)
     codes = sorted(
         str(places[c]["code"])
-        for c in _assessed(victims_graph)
+        for c in assessed_countries(victims_graph)
         if c in places and places[c]["kind"] == "country"
     )
     assert len(codes) > 20

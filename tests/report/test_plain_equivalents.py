@@ -11,10 +11,10 @@ group on a fact of an assessment that is not a flow), and the rows must be the s
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 
 import pyoxigraph as ox
 import pytest
+from flowdata import assessed_countries, subjects
 
 from kg.network.resolve import QUERIES as NETWORK
 from kg.report.dossier import QUERIES as DOSSIER
@@ -66,12 +66,6 @@ PLAIN_CLAIMS_SUBJECT = (
 )
 
 
-def _subjects(store: ox.Store, query: str) -> list[ox.NamedNode]:
-    rows = store.query(PREFIXES + query, use_default_graph_as_union=True)
-    assert isinstance(rows, ox.QuerySolutions)
-    return sorted((r[0] for r in rows if isinstance(r[0], ox.NamedNode)), key=str)
-
-
 @pytest.fixture(scope="module")
 def graph(victims_graph: ox.Store) -> ox.Store:
     """The rich graph with victim groups where the plain query finds them and where it must
@@ -89,11 +83,6 @@ def _rows(store: ox.Store, query: str) -> Counter[str]:
 def _bind(text: str, country: str) -> str:
     at = text.index("WHERE {") + len("WHERE {")
     return f"{text[:at]} VALUES ?country {{ <{country}> }}{text[at:]}"
-
-
-def _countries(store: ox.Store) -> Iterator[str]:
-    for row in _subjects(store, "SELECT DISTINCT ?c WHERE { [] tk:assessedCountry ?c }"):
-        yield row.value
 
 
 def _unordered(text: str) -> str:
@@ -115,7 +104,7 @@ def test_every_country_and_the_whole_store(graph: ox.Store, name: str) -> None:
         assert CLAIMS_SUBJECT in shipped
         plain = shipped.replace(CLAIMS_SUBJECT, PLAIN_CLAIMS_SUBJECT)
     found = 0
-    for country in _countries(graph):
+    for country in assessed_countries(graph):
         expected = _rows(graph, _bind(plain, country))
         assert _rows(graph, _bind(shipped, country)) == expected, country
         found += sum(expected.values())
@@ -127,8 +116,8 @@ def test_every_country_and_the_whole_store(graph: ox.Store, name: str) -> None:
 def test_victim_groups_of_other_facts_are_not_listed(graph: ox.Store) -> None:
     rows = _rows(graph, _unordered(DOSSIER.load("victims")))
     facts = {row.split("\t")[2] for row in rows}
-    flows = {f"<{f.value}>" for f in _subjects(graph, FLOWS)}
-    assessments = {f"<{a.value}>" for a in _subjects(graph, ASSESSMENTS)}
+    flows = {f"<{f.value}>" for f in subjects(graph, FLOWS)}
+    assessments = {f"<{a.value}>" for a in subjects(graph, ASSESSMENTS)}
     assert facts & flows
     assert facts & assessments
     assert facts <= flows | assessments
