@@ -3,9 +3,10 @@ synthetic builds with the on-disk store, and, in one process, the reader and the
 against what they replaced, in the same run.
 
 Whole commands (each a fresh process, ``python -m kg --data D export --format F -o OUT
---build B``): the first export of a build (from the flow network ``kg build`` kept beside it:
-``kg.pipeline.netcache``), the next ones, and the export of the same build without its kept
-network (the flows read from its on-disk store, then from ``graph.nq`` with the store moved
+--build B``): the first export of a build (from the answers of the network's queries ``kg
+build`` kept beside it: ``kg.pipeline.netcache``), the next ones (from the network's rows the
+first export kept), and the export of the same build with nothing kept (the flows read from
+its on-disk store, then from ``graph.nq`` with the store moved
 aside). In one process, from the build's store:
 the flows read with ``kg/network/sparql/flows.rq``'s OPTIONALs (the reader before issue 16)
 and with ``flow_table.rq``'s hash joins (``kg.network.flowtable``), and the kept network
@@ -32,6 +33,7 @@ from bench.store_bench import SIZES, _build, _command
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {"1M": 2.0, "5M": 10.0}
 KEPT = ".network-flows.json"
+ANSWERS = ".network-answers"
 
 #: Run in a fresh process on a build: prints one JSON object of CPU-time measurements.
 INSIDE = """
@@ -101,42 +103,45 @@ def run_size(name: str, work: Path, reuse: bool) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     r: dict[str, Any] = {"build": build_s, "commands": {}}
     c = r["commands"]
-    if not (build / KEPT).is_file():
-        raise SystemExit(f"{build}: kg build kept no flow network ({KEPT})")
-    kept = (build / KEPT).read_bytes()
-    c["graphml, first (kept by kg build)"] = _command(_export("graphml"), build, data, out)
-    first = (out / "flows.graphml").read_bytes()
-    c["graphml, next (kept)"] = min(
-        (_command(_export("graphml"), build, data, out) for _ in range(3)), key=lambda x: x[0]
-    )
-    same = (out / "flows.graphml").read_bytes() == first
-    c["gexf, next (kept)"] = min(
-        (_command(_export("gexf"), build, data, out) for _ in range(3)), key=lambda x: x[0]
-    )
-    r["inside"] = _inside(build)
-    # A build without the kept network (one made by an older kg, or with it removed): the
-    # first export reads every flow, from the store and then from graph.nq with the store
-    # moved aside.
+    if not (build / ANSWERS).is_file():
+        raise SystemExit(f"{build}: kg build kept no answers of the flow network ({ANSWERS})")
+    answers = (build / ANSWERS).read_bytes()
+    (build / KEPT).unlink(missing_ok=True)  # rows of an earlier run
     try:
-        (build / KEPT).unlink()
-        first_from = "store" if has_store else "graph.nq"
-        c[f"graphml, no kept network ({first_from})"] = _command(
+        c["graphml, first (answers kept by kg build)"] = _command(
             _export("graphml"), build, data, out
         )
+        first = (out / "flows.graphml").read_bytes()
+        c["graphml, next (rows kept by the first)"] = min(
+            (_command(_export("graphml"), build, data, out) for _ in range(3)),
+            key=lambda x: x[0],
+        )
+        same = (out / "flows.graphml").read_bytes() == first
+        c["gexf, next (rows kept by the first)"] = min(
+            (_command(_export("gexf"), build, data, out) for _ in range(3)), key=lambda x: x[0]
+        )
+        r["inside"] = _inside(build)
+        # A build with nothing kept (made with the network left out, or by an older kg): the
+        # first export reads every flow, from the store and then from graph.nq with the store
+        # moved aside.
+        (build / KEPT).unlink()
+        first_from = "store" if has_store else "graph.nq"
+        c[f"graphml, nothing kept ({first_from})"] = _command(_export("graphml"), build, data, out)
         same = same and (out / "flows.graphml").read_bytes() == first
         if has_store:
             aside = build.parent / f".{build.name}-store-aside"
             (build / KEPT).unlink()
             os.replace(build / "store", aside)
             try:
-                c["graphml, no kept network (graph.nq)"] = _command(
+                c["graphml, nothing kept (graph.nq)"] = _command(
                     _export("graphml"), build, data, out
                 )
                 same = same and (out / "flows.graphml").read_bytes() == first
             finally:
                 os.replace(aside, build / "store")
-    finally:
-        (build / KEPT).write_bytes(kept)
+    finally:  # the build as kg build left it
+        (build / KEPT).unlink(missing_ok=True)
+        (build / ANSWERS).write_bytes(answers)
     r["same bytes"] = same
     r["triples"] = json.loads((build / "manifest.json").read_text())["triples"]
     shutil.rmtree(out, ignore_errors=True)
@@ -150,11 +155,13 @@ def render(results: dict[str, dict[str, Any]], load: str) -> str:
         f"{time.strftime('%Y-%m-%d')} · 2 shared cores, load average {load} at the start · "
         "synthetic builds with the on-disk store. Whole commands: each a fresh process "
         "(`python -m kg --data D export --format F -o OUT --build B`, interpreter start-up "
-        'included), wall seconds and peak RSS; "next" is the best of 3. `kg build` computes '
-        "the flow network and keeps it beside the build (`build/.network-flows.json`, "
-        "`kg.pipeline.netcache`), so every export of the build, the first included, writes "
-        'from it; "no kept network": the same build with that file removed, the flows read from '
-        "its store (and kept again), then from `graph.nq` with the store moved aside.",
+        'included), wall seconds and peak RSS; "next" is the best of 3. `kg build` evaluates '
+        "the flow network's queries beside its writers and keeps their answers "
+        "(`build/.network-answers`, `kg.pipeline.netcache`), so the first export of the build "
+        "makes the network from them instead of reading every flow from the store, and keeps "
+        "the network's rows (`build/.network-flows.json`) for the next ones; "
+        '"nothing kept": the same build with neither file, the flows read from its store (and '
+        "kept again), then from `graph.nq` with the store moved aside.",
         "",
         "| corpus | triples | command | s | RSS MB | target |",
         "|---|---:|---|---:|---:|---|",

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from kg.core import vocab as V
 from kg.core.errors import QueryError
+from kg.core.kept import Queryable, union_tsv
 
 #: A Python value of an RDF term: IRI or blank node as str, typed literals as int/float/bool/str.
 Value = str | int | float | bool
@@ -101,7 +102,7 @@ class Library:
         at = where.end()
         return f"{text[:at]} {' '.join(blocks)}{text[at:]}"
 
-    def select(self, store: ox.Store, name: str, **bindings: str | Sequence[str]) -> list[Row]:
+    def select(self, store: Queryable, name: str, **bindings: str | Sequence[str]) -> list[Row]:
         """Run the query ``name`` over the union of all graphs with ``bindings`` (see
         :meth:`bound`). Rows come back as dicts of Python values, in the query's order."""
         result = store.query(self.bound(name, **bindings), use_default_graph_as_union=True)
@@ -111,7 +112,7 @@ class Library:
         return [{n: value(row[n]) for n in names} for row in result]
 
     def table(
-        self, store: ox.Store, name: str, text: str | None = None, columns: str = ""
+        self, store: Queryable, name: str, text: str | None = None, columns: str = ""
     ) -> list[list[str]]:
         """Run the query ``name`` (or ``text``, a variant of it) over the union of all graphs
         and return its rows as lists of SPARQL TSV cells (``cell_value`` and friends read
@@ -125,13 +126,14 @@ class Library:
 
 
 def tsv_rows(
-    store: ox.Store, query: str, where: str = "query"
+    store: Queryable, query: str, where: str = "query"
 ) -> tuple[list[str], list[list[str]]]:
-    """The variables and rows of a SELECT query over the union of all graphs, as TSV cells."""
-    result = store.query(query, use_default_graph_as_union=True)
-    if not isinstance(result, ox.QuerySolutions):
+    """The variables and rows of a SELECT query over the union of all graphs, as TSV cells
+    (kept ones where ``store`` keeps them: ``kg.core.kept``)."""
+    answer = union_tsv(store, query)
+    if answer is None:
         raise QueryError(f"{where} is not a SELECT query")
-    data = (result.serialize(format=ox.QueryResultsFormat.TSV) or b"").decode("utf-8")
+    data = answer.decode("utf-8")
     lines = data.split("\n")  # raw newlines only end rows (they are escaped in literals)
     return lines[0].split("\t"), [line.split("\t") for line in lines[1:] if line]
 

@@ -22,8 +22,7 @@ from __future__ import annotations
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
-import pyoxigraph as ox
-
+from kg.core.kept import Queryable
 from kg.network.common import Network
 from kg.network.edges import build_network, network_rows
 from kg.network.read import (
@@ -83,7 +82,7 @@ def select_flows(
 
 
 def flow_network(
-    store: ox.Store,
+    store: Queryable,
     *,
     origin: str | None = None,
     form: str | None = None,
@@ -102,7 +101,7 @@ def flow_network(
 
 
 def flow_rows(
-    store: ox.Store,
+    store: Queryable,
     *,
     origin: str | None = None,
     form: str | None = None,
@@ -139,7 +138,7 @@ def rank_size(flow: Flow, every: dict[str, Flow]) -> int | None:
 
 
 def map_flows(
-    store: ox.Store,
+    store: Queryable,
     *,
     origin: str | None = None,
     form: str | None = None,

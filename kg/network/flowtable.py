@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from kg.core import rq
 from kg.core import vocab as V
 from kg.core.errors import QueryError
+from kg.core.kept import Queryable, union_tsv
 from kg.network.resolve import QUERIES
 
 
@@ -35,7 +36,7 @@ def flow_query(flows: list[str] | None, name: str) -> str:
     return f"{head}{brace}\n  {values}{body}"
 
 
-def flows_of(store: ox.Store, country: str) -> list[str]:
+def flows_of(store: Queryable, country: str) -> list[str]:
     """The IRIs of the flows from or to ``country`` (an IRI), sorted."""
     rows = QUERIES.select(store, "flows_of", country=country)
     return sorted(rq.text(r, "flow") for r in rows)
@@ -46,20 +47,25 @@ def cell_iri(cell: str) -> str:
     return cell[1:-1] if cell[:1] == "<" else rq.cell_text(cell)
 
 
-def tsv_cells(store: ox.Store, query: str) -> list[str]:
+def tsv_cells(store: Queryable, query: str) -> list[str]:
     """The cells of a SELECT query's TSV answer over the union of all graphs, row after row,
     header first (tabs and newlines inside a literal are escaped: raw ones only separate)."""
-    result = store.query(query, use_default_graph_as_union=True)
-    assert isinstance(result, ox.QuerySolutions)
-    data = (result.serialize(format=ox.QueryResultsFormat.TSV) or b"").decode("utf-8")
-    return data.replace("\n", "\t").split("\t")[:-1]
+    answer = union_tsv(store, query)
+    if answer is None:
+        raise QueryError("a query of the flow network is not a SELECT query")
+    return answer.decode("utf-8").replace("\n", "\t").split("\t")[:-1]
 
 
-def scan(store: ox.Store, predicate: str) -> list[tuple[str, str]]:
+def scan_query(predicate: str) -> str:
+    """The query of ``scan``: every (subject, object) of ``predicate``."""
+    iri = predicate if ":" in predicate else V.TK + predicate
+    return f"SELECT ?s ?o WHERE {{ ?s <{iri}> ?o }}"
+
+
+def scan(store: Queryable, predicate: str) -> list[tuple[str, str]]:
     """(subject, object) TSV cells of every triple with ``predicate`` (a ``tk:`` name or a full
     IRI), over the union of all graphs: one index range, no join."""
-    iri = predicate if ":" in predicate else V.TK + predicate
-    cells = tsv_cells(store, f"SELECT ?s ?o WHERE {{ ?s <{iri}> ?o }}")[2:]
+    cells = tsv_cells(store, scan_query(predicate))[2:]
     return list(zip(cells[::2], cells[1::2], strict=True))
 
 
@@ -91,7 +97,7 @@ def keep_least(row: list[str], other: Sequence[str]) -> None:
 REREAD = 500
 
 
-def table_rows(store: ox.Store) -> dict[str, Sequence[str]]:
+def table_rows(store: Queryable) -> dict[str, Sequence[str]]:
     """The rows ``flows.rq`` would give, one per flow (as ``read_flows`` keeps them), read by
     ``flow_table.rq``: one answer of one row per flow (and value), so each flow IRI is decoded
     once, with every property joined by a hash join of one scan (issue 16 §3).
@@ -102,10 +108,7 @@ def table_rows(store: ox.Store) -> dict[str, Sequence[str]]:
     row kept is the least by (estimate key, cells), that is the least estimate and, within
     it, the least cell of every column (``keep_least``)."""
     text = QUERIES.load("flow_table")
-    short = text.replace("?locator ?estimate ?point", "?locator ?point", 1)
-    if short == text:
-        raise QueryError("kg/network/sparql/flow_table.rq selects other columns than flows.rq")
-    rows = _table(store, short, COLUMNS.replace(" estimate", ""))
+    rows = _table(store, short_table_query(), COLUMNS.replace(" estimate", ""))
     kept = dict(zip((row[0] for row in rows), rows, strict=True))
     if len(kept) == len(rows):
         return {flow: (*row[:6], "", *row[6:]) for flow, row in kept.items()}
@@ -117,7 +120,16 @@ def table_rows(store: ox.Store) -> dict[str, Sequence[str]]:
     return out
 
 
-def _table(store: ox.Store, query: str, columns: str) -> list[tuple[str, ...]]:
+def short_table_query() -> str:
+    """``flow_table.rq`` without its estimate column (``table_rows``)."""
+    text = QUERIES.load("flow_table")
+    short = text.replace("?locator ?estimate ?point", "?locator ?point", 1)
+    if short == text:
+        raise QueryError("kg/network/sparql/flow_table.rq selects other columns than flows.rq")
+    return short
+
+
+def _table(store: Queryable, query: str, columns: str) -> list[tuple[str, ...]]:
     """The rows of ``query`` (a variant of ``flow_table.rq`` selecting ``columns``)."""
     names = columns.split()
     cells = tsv_cells(store, query)
@@ -138,7 +150,7 @@ def _least(rows: list[tuple[str, ...]]) -> dict[str, Sequence[str]]:
     return dict(seen)
 
 
-def query_rows(store: ox.Store, chosen: list[str] | None) -> dict[str, Sequence[str]]:
+def query_rows(store: Queryable, chosen: list[str] | None) -> dict[str, Sequence[str]]:
     """The rows of ``flows.rq`` for the ``chosen`` flows only (a few: one query whose
     OPTIONALs seek each flow's properties), every flow when None."""
     best: dict[str, Sequence[str]] = {}
@@ -193,6 +205,8 @@ __all__ = [
     "paused_gc",
     "query_rows",
     "scan",
+    "scan_query",
+    "short_table_query",
     "table_rows",
     "tsv_cells",
 ]

@@ -8,10 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 
-import pyoxigraph as ox
-
 from kg.core import rq
 from kg.core import vocab as V
+from kg.core.kept import Queryable
 from kg.network.flowtable import (
     Cells,
     cell_iri,
@@ -93,7 +92,7 @@ def _labels(rows: list[list[str]]) -> dict[str, str]:
     return {rq.cell_text(s): rq.cell_text(label) for s, label in best.items()}
 
 
-def read_flows(store: ox.Store, *, country: str | None = None) -> dict[str, Flow]:
+def read_flows(store: Queryable, *, country: str | None = None) -> dict[str, Flow]:
     """Every flow in the store keyed by IRI, in IRI order (with ``country``, an IRI: only the
     flows from or to it, so a country's dossier reads its own flows, not all of them).
 
@@ -106,7 +105,7 @@ def read_flows(store: ox.Store, *, country: str | None = None) -> dict[str, Flow
         return _read_flows(store, country)
 
 
-def _read_flows(store: ox.Store, country: str | None) -> dict[str, Flow]:
+def _read_flows(store: Queryable, country: str | None) -> dict[str, Flow]:
     chosen = flows_of(store, country) if country is not None else None
     if chosen == []:
         return {}
@@ -167,7 +166,7 @@ def _locator(cell: str) -> str | None:
     return (rq.cell_text(cell) or None) if cell else None
 
 
-def _classes(store: ox.Store, chosen: list[str] | None) -> dict[str, str]:
+def _classes(store: Queryable, chosen: list[str] | None) -> dict[str, str]:
     """TSV cell of a flow → its class name (``_CLASSES``), the least of several."""
     cells = tsv_cells(store, flow_query(chosen, "flow_classes"))[2:]
     flows, kinds = cells[::2], cells[1::2]
@@ -182,7 +181,7 @@ def _classes(store: ox.Store, chosen: list[str] | None) -> dict[str, str]:
 
 
 def _read_links(
-    store: ox.Store,
+    store: Queryable,
     flows: dict[str, Flow],
     chosen: list[str] | None,
     labels: dict[str, str],
@@ -230,7 +229,7 @@ def _read_links(
             flow.sources = dict(sorted(flow.sources.items()))
 
 
-def _source_labels(store: ox.Store, cells: set[str]) -> dict[str, tuple[str, tuple[str, str]]]:
+def _source_labels(store: Queryable, cells: set[str]) -> dict[str, tuple[str, tuple[str, str]]]:
     """TSV cell of a source → (IRI, (title, reliability)); a source without a title is shown
     by its short IRI."""
     if not cells:

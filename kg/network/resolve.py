@@ -8,10 +8,9 @@ import re
 from collections import defaultdict
 from typing import Any
 
-import pyoxigraph as ox
-
 from kg.core import rq
 from kg.core.errors import QueryError, choices_hint
+from kg.core.kept import Queryable
 
 #: The SPARQL files this stage runs (``kg/network/sparql/*.rq``).
 QUERIES = rq.Library("kg.network")
@@ -23,7 +22,7 @@ def local_name(iri: str, prefix: str) -> str:
     return name.removeprefix(prefix)
 
 
-def read_places(store: ox.Store) -> dict[str, dict[str, Any]]:
+def read_places(store: Queryable) -> dict[str, dict[str, Any]]:
     """Countries and regions keyed by IRI, with region centroids from their member countries."""
     places: dict[str, dict[str, Any]] = {}
     for r in QUERIES.select(store, "places"):
@@ -68,7 +67,7 @@ def _norm(text: str) -> str:
     return re.sub(r"[\s_-]+", " ", text.strip().lower())
 
 
-def read_forms(store: ox.Store) -> tuple[dict[str, set[str]], dict[str, str]]:
+def read_forms(store: Queryable) -> tuple[dict[str, set[str]], dict[str, str]]:
     """(form IRI → itself and every broader form, normalised slug/label → form IRI)."""
     ancestors: dict[str, set[str]] = defaultdict(set)
     names: dict[str, str] = {}
@@ -82,7 +81,7 @@ def read_forms(store: ox.Store) -> tuple[dict[str, set[str]], dict[str, str]]:
     return dict(ancestors), names
 
 
-def resolve_form(store: ox.Store, form: str, names: dict[str, str] | None = None) -> str:
+def resolve_form(store: Queryable, form: str, names: dict[str, str] | None = None) -> str:
     """The IRI of a form given as slug (``forced-labour``) or label; QueryError if unknown.
     ``names`` are the form names of ``read_forms`` when already read."""
     if names is None:
@@ -94,7 +93,7 @@ def resolve_form(store: ox.Store, form: str, names: dict[str, str] | None = None
 
 
 def resolve_country(
-    store: ox.Store, code: str, places: dict[str, dict[str, Any]] | None = None
+    store: Queryable, code: str, places: dict[str, dict[str, Any]] | None = None
 ) -> str:
     """The IRI of a country or region given by ISO3 or M49 code (or its English name);
     QueryError with a did-you-mean hint if unknown."""

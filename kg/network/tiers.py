@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-import pyoxigraph as ox
-
 from kg.core import rq
 from kg.core import vocab as V
+from kg.core.kept import Queryable
 
 QUERIES = rq.Library("kg.network")
 
@@ -51,7 +50,7 @@ def _year(value: object) -> int | None:
         return None
 
 
-def tier_facts(store: ox.Store, countries: Sequence[str] | None = None) -> list[TierFact]:
+def tier_facts(store: Queryable, countries: Sequence[str] | None = None) -> list[TierFact]:
     """Every tier placement (only of the ``countries`` IRIs, when given), in placement order."""
     if countries is not None and not countries:
         return []
@@ -116,7 +115,7 @@ def tier_facts(store: ox.Store, countries: Sequence[str] | None = None) -> list[
 
 
 def latest_tiers(
-    store: ox.Store, countries: Sequence[str] | None = None
+    store: Queryable, countries: Sequence[str] | None = None
 ) -> dict[str, dict[str, Any]]:
     """Country IRI → attributes of its latest tier placement (by report year, any assessor,
     official before restated); only of the ``countries`` IRIs, when given."""

@@ -1,46 +1,50 @@
-"""The flow network of a build, kept beside it (``build/.network-flows.json``), so a GraphML,
-GEXF or CSV export of the flows writes from it instead of reading every flow from the store
-(seconds at a million triples from the on-disk store: issue 16 §3).
+"""The flow network of a build, kept beside it, so a GraphML, GEXF or CSV export of the flows
+writes from it instead of reading every flow from the on-disk store (seconds at a million
+triples: issue 16 §3).
 
-**Made by the build.** ``kg build`` computes the network from its in-memory store while it
-writes its other outputs (``NetworkJob``: in a forked child process where it can, so the
-work runs beside the writers on another core, else in a thread) and puts it into the build
-directory with them, atomically: the first export of a build is as fast as the next.
+**Kept by the build: the answers.** ``kg build`` evaluates the flow network's queries
+(``kg.network.answers``) on its in-memory store in a thread beside its writers (pyoxigraph
+runs them without Python's lock) and keeps their answers in the build directory
+(``build/.network-answers``), atomically with the other outputs. Turning them into the
+network is Python work the build leaves to the first export, which reads the answers instead
+of the store.
 
-**Made by a reader.** A build without kept rows (made with ``store=False`` networks off, or
-whose rows were removed) gets them from its first export (``build_flow_network``).
+**Kept by the first export: the rows.** The first export keeps the network it made
+(``build/.network-flows.json``: nodes and edges, as the writers take them), so the next export
+of the build reads only them; the answers are then dropped. A build without kept answers
+(``network=False``, or removed) gets its rows from its first export too, read from the store.
 
-The kept rows name the build they were made from (the checksum of its ``manifest.json``, which
-holds the input checksums and graph counts, and kg's version): rows of another build, or of
-another kg, are never used but made again. A rebuild replaces the whole build directory, so
-it drops them too. Keeping them is best effort: a build directory that cannot be written is
-read as it is, every time.
+Both name the build they were made from (the checksum of its ``manifest.json``, which holds
+the input checksums and graph counts, and kg's version): those of another build, or of
+another kg, are never used. A rebuild replaces the whole build directory, so it drops them
+too. Keeping them is best effort: a build directory that cannot be written is read as it
+is, every time.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import shutil
-import tempfile
 import threading
-import time
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.core.errors import KGError
 from kg.core.fileio import atomic_file
+from kg.core.kept import KeptAnswers, answers_head, answers_index, read_answers
 from kg.core.version import __version__
+from kg.network.answers import network_answers
 from kg.network.common import Network
 from kg.network.flows import flow_rows
-from kg.network.rows import network_body, network_bytes, network_from_bytes, network_head, read_key
+from kg.network.rows import network_bytes, network_from_bytes, read_key
 
 log = logging.getLogger(__name__)
 
-#: The kept flow network, in the build directory.
+#: The kept flow network (its rows), in the build directory.
 KEPT = ".network-flows.json"
+#: The kept answers of the flow network's queries, in the build directory.
+ANSWERS = ".network-answers"
 
 
 def manifest_key(manifest: bytes) -> dict[str, str]:
@@ -73,130 +77,87 @@ def kept_network(build: Path) -> Network | None:
         return None
 
 
+def kept_answers(build: Path) -> dict[str, bytes] | None:
+    """The network's query answers kept in ``build`` by its build, if they are this build's."""
+    key = build_key(build)
+    if key is None:
+        return None
+    try:
+        data = (build / ANSWERS).read_bytes()
+    except OSError:
+        return None
+    return read_answers(data, key)
+
+
 def build_flow_network(build: Path, store: ox.Store) -> Network:
     """The flow network (``kg.network.flows.flow_rows``) of the build in ``build``, whose
-    store is ``store``: the kept rows when they are this build's, else read from ``store``
-    and kept for next time."""
+    store is ``store``: the kept rows when they are this build's; else made from the kept
+    answers (the queries they do not hold go to ``store``), or read from ``store``, and kept
+    for next time."""
     key = build_key(build)
     if key is not None:
         kept = kept_network(build)
         if kept is not None:
             return kept
-    network = flow_rows(store)
+    answers = kept_answers(build) if key is not None else None
+    network = flow_rows(KeptAnswers(answers, store) if answers is not None else store)
     if key is not None:
         try:
             with atomic_file(build / KEPT) as stream:
                 stream.write(network_bytes(network, key))
+            (build / ANSWERS).unlink(missing_ok=True)  # the rows answer every export now
         except (KGError, OSError) as exc:
             log.debug("could not keep the flow network in %s: %s", build, exc)
     return network
 
 
-def _threads() -> int:
-    """How many threads this process runs (the operating system's count where it has one)."""
-    try:
-        return len(os.listdir("/proc/self/task"))
-    except OSError:
-        return threading.active_count()
-
-
-def _alone(wait: float = 0.1) -> bool:
-    """Whether this process runs one thread, waiting up to ``wait`` seconds for threads that
-    were joined but have not quite left yet (a joined worker thread ends a moment after its
-    join returns)."""
-    deadline = time.monotonic() + wait
-    while _threads() > 1:
-        if threading.active_count() > 1 or time.monotonic() > deadline:
-            return False
-        time.sleep(0.002)
-    return True
-
-
 class NetworkJob:
-    """The flow network of a build's in-memory store, computed beside the build's writers.
-
-    Where the process can fork and runs one thread, a child process computes it (it sees the
-    store as it is at the fork, copy-on-write, and neither waits for the GIL nor holds it);
-    elsewhere a thread does. Its rows go to a file in a work directory beside the build, and
-    ``keep`` puts them, headed by the build's key, into the staging directory. A failure
-    costs only the kept rows: the first export then makes them.
+    """The answers of the flow network's queries over a build's in-memory store, evaluated in
+    a thread beside the build's writers (pyoxigraph evaluates a query without Python's lock,
+    so the thread takes the core the writers leave, not their time). A failure costs only
+    the kept answers: the first export then reads the store.
     """
 
     def __init__(self, store: ox.Store, near: Path) -> None:
-        """Start computing the network of ``store``; work files go beside ``near``."""
-        near.parent.mkdir(parents=True, exist_ok=True)
-        self.work = Path(tempfile.mkdtemp(prefix=f".{near.name}.network.", dir=near.parent))
-        self.body = self.work / "rows.json"
-        self.pid = 0
-        self.thread: threading.Thread | None = None
-        if hasattr(os, "fork") and _alone():
-            self.pid = os.fork()
-            if self.pid == 0:  # the child: compute, write, leave without running any cleanup
-                code = 1
-                try:
-                    self._compute(store)
-                    code = 0
-                finally:
-                    os._exit(code)
-        else:
-            self.thread = threading.Thread(target=self._compute_quietly, args=(store,))
-            self.thread.start()
+        """Start evaluating the queries on ``store`` (``near``, the build directory, is kept
+        for the caller's sake: nothing is written until ``keep``)."""
+        self.near = near
+        self.answers: dict[str, bytes] | None = None
+        self.thread = threading.Thread(target=self._compute, args=(store,), name="network")
+        self.thread.start()
 
     def _compute(self, store: ox.Store) -> None:
-        part = self.body.with_suffix(".part")
-        with part.open("wb") as stream:
-            stream.write(network_body(flow_rows(store)))
-        os.replace(part, self.body)
-
-    def _compute_quietly(self, store: ox.Store) -> None:
         try:
-            self._compute(store)
-        except Exception as exc:  # best effort: the first export makes the rows instead
-            log.debug("could not compute the flow network: %s", exc)
-
-    def _wait(self) -> bool:
-        """Wait for the network; whether it was made."""
-        if self.pid:
-            _, status = os.waitpid(self.pid, 0)
-            self.pid = 0
-            if os.waitstatus_to_exitcode(status) != 0:
-                log.debug("computing the flow network failed (exit status %s)", status)
-                return False
-        elif self.thread is not None:
-            self.thread.join()
-            self.thread = None
-        return self.body.is_file()
+            self.answers = network_answers(store)
+        except Exception as exc:  # best effort: the first export reads the store instead
+            log.debug("could not evaluate the flow network's queries: %s", exc)
 
     def keep(self, directory: Path, manifest: bytes) -> bool:
-        """Wait for the network and write it into ``directory`` (a build's staging directory
-        whose ``manifest.json`` holds ``manifest``); whether it was kept."""
-        if not self._wait():
+        """Wait for the answers and write them into ``directory`` (a build's staging
+        directory whose ``manifest.json`` holds ``manifest``); whether they were kept."""
+        self.thread.join()
+        if self.answers is None:
             return False
-        with (directory / KEPT).open("wb") as out, self.body.open("rb") as body:
-            out.write(network_head(manifest_key(manifest)))
-            shutil.copyfileobj(body, out, 1 << 20)
+        with (directory / ANSWERS).open("wb") as out:
+            out.write(answers_head(manifest_key(manifest), answers_index(self.answers)))
+            for data in self.answers.values():
+                out.write(data)
+        self.answers = None
         return True
 
     def abort(self) -> None:
-        """Stop the computation and remove its work (a failed build, or after ``keep``)."""
-        if self.pid:
-            try:
-                os.kill(self.pid, 9)
-                os.waitpid(self.pid, 0)
-            except OSError:
-                pass
-            self.pid = 0
-        if self.thread is not None:
-            self.thread.join()
-            self.thread = None
-        shutil.rmtree(self.work, ignore_errors=True)
+        """Wait for the thread and drop its answers (a failed build, or after ``keep``)."""
+        self.thread.join()
+        self.answers = None
 
 
 __all__ = [
+    "ANSWERS",
     "KEPT",
     "NetworkJob",
     "build_flow_network",
     "build_key",
+    "kept_answers",
     "kept_network",
     "manifest_key",
 ]

@@ -1,13 +1,10 @@
-"""The flow network a build keeps beside its outputs (``kg.pipeline.netcache.NetworkJob``):
-made from the build's own store while the writers run (in a forked child, or a thread where
-the process cannot fork), byte-for-byte the network an export would read from the store,
-used by the first export; a failure in making it costs only the kept rows."""
+"""The flow network's answers a build keeps beside its outputs (``kg.pipeline.netcache``):
+evaluated on the build's own store in a thread while the writers run, the answers an export
+would get from the store, used by the first export, which keeps the network's rows in their
+place; a failure in evaluating them costs only the kept answers."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -17,9 +14,10 @@ from click.testing import CliRunner
 from bench import synthetic
 from kg import pipeline
 from kg.cli import cli
+from kg.core.kept import KeptAnswers, Results
 from kg.network import export as netio
+from kg.network.answers import network_queries
 from kg.network.flows import flow_rows
-from kg.network.rows import read_key
 from kg.pipeline import netcache
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,59 +44,6 @@ def _build(tmp_path: Path, corpus: synthetic.Corpus, **extra: object) -> Path:
     return tmp_path / "build"
 
 
-_FRESH = """
-import json, os, sys
-from pathlib import Path
-from kg import pipeline
-from kg.pipeline import netcache
-a = json.loads(sys.argv[1])
-forks, fork = [], os.fork
-def counting():
-    forks.append(1)
-    return fork()
-os.fork = counting
-if a["fail"]:
-    def failing(store):
-        raise RuntimeError("no network today")
-    netcache.flow_rows = failing
-settings = pipeline.Settings(
-    data_dir=Path(a["data"]), ontology_dir=Path(a["onto"]), out_dir=Path(a["out"]),
-    nquads=tuple(map(Path, a["nquads"])), use_cache=False,
-)
-assert pipeline.run(settings).report.conforms
-print(len(forks))
-"""
-
-
-def _build_as(how: str, tmp_path: Path, corpus: synthetic.Corpus, *, fail: bool = False) -> Path:
-    """Build ``corpus`` so that its network is made in a forked child (``how="fork"``: in a
-    fresh process, which runs no other thread) or in a thread (as in a process that already
-    runs threads, or cannot fork: here, this test process); with ``fail``, making it fails."""
-    if how == "thread":
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(netcache, "_threads", lambda: 2)
-            if fail:
-                _made(patch, fail=True)
-            return _build(tmp_path, corpus)
-    args = {
-        "data": str(corpus.data_dir),
-        "onto": str(ROOT / "ontology"),
-        "out": str(tmp_path / "build"),
-        "nquads": [str(p) for p in corpus.nquads],
-        "fail": fail,
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", _FRESH, json.dumps(args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["1"]  # one fork: the network's child
-    return tmp_path / "build"
-
-
 def _every_format(network: object) -> dict[str, bytes]:
     return {
         "graphml": netio.graphml_bytes(network),
@@ -108,68 +53,107 @@ def _every_format(network: object) -> dict[str, bytes]:
     }
 
 
-def _made(monkeypatch: pytest.MonkeyPatch, fail: bool = False) -> list[int]:
-    """Count the networks computed with ``flow_rows`` (failing each, with ``fail``)."""
-    calls: list[int] = []
+def _made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record what each network an export makes is read from: "answers" (the kept ones, with
+    the queries they do not hold sent to the store) or "store"."""
+    calls: list[str] = []
 
-    def counting(store: ox.Store) -> object:
-        calls.append(1)
-        if fail:
-            raise RuntimeError("no network today")
+    def counting(store: ox.Store | KeptAnswers) -> object:
+        calls.append("answers" if isinstance(store, KeptAnswers) else "store")
         return flow_rows(store)
 
     monkeypatch.setattr(netcache, "flow_rows", counting)
     return calls
 
 
-@pytest.mark.parametrize("how", ["fork", "thread"])
-def test_the_build_keeps_the_network_an_export_would_read(
-    tmp_path: Path, corpus: synthetic.Corpus, monkeypatch: pytest.MonkeyPatch, how: str
-) -> None:
-    build = _build_as(how, tmp_path, corpus)
-    kept = netcache.kept_network(build)
-    assert kept is not None
-    assert len(kept.edge_rows) > 800
-    from_store = flow_rows(pipeline.open_build(build))
-    assert _every_format(kept) == _every_format(from_store)
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".build.")]  # work gone
-
-    made = _made(monkeypatch)
-    out = tmp_path / "flows.graphml"
+def _export(build: Path, corpus: synthetic.Corpus, out: Path) -> bytes:
     args = ["export", "--format", "graphml", "-o", str(out), "--build", str(build)]
     base = ["--data", str(corpus.data_dir), "--ontology", str(ROOT / "ontology")]
     result = CliRunner().invoke(cli, [*base, *args])
     assert result.exit_code == 0, result.output
-    assert made == []  # the first export wrote from the rows the build kept
-    assert out.read_bytes() == netio.graphml_bytes(from_store)
+    return out.read_bytes()
 
 
-@pytest.mark.parametrize("how", ["fork", "thread"])
-def test_a_failure_costs_only_the_kept_rows(
-    tmp_path: Path, corpus: synthetic.Corpus, monkeypatch: pytest.MonkeyPatch, how: str
+def test_the_build_keeps_the_answers_an_export_would_read(
+    tmp_path: Path, corpus: synthetic.Corpus, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    build = _build_as(how, tmp_path, corpus, fail=True)
+    build = _build(tmp_path, corpus)
+    answers = netcache.kept_answers(build)
+    assert answers is not None
+    assert len(answers) == len(network_queries())
+    store = pipeline.open_build(build)
+    from_store = flow_rows(store)
+    assert len(from_store.edge_rows) > 800
+    replayed = KeptAnswers(answers, store)
+    assert _every_format(flow_rows(replayed)) == _every_format(from_store)
+    assert replayed.sent <= 1  # at most the flows with several values, read again by name
+    assert not (build / netcache.KEPT).exists()  # the rows are the first export's to keep
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".build.")]  # work gone
+
+    made = _made(monkeypatch)
+    first = _export(build, corpus, tmp_path / "1.graphml")
+    assert made == ["answers"]
+    assert first == netio.graphml_bytes(from_store)
+    assert netcache.kept_network(build) is not None  # the rows, kept by the first export
+    assert not (build / netcache.ANSWERS).exists()  # in place of the answers
+    assert _export(build, corpus, tmp_path / "2.graphml") == first
+    assert made == ["answers"]  # the next export wrote from the rows
+
+
+class _Recorder:
+    """A store that remembers the text of every query sent to it over the union of graphs."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store, self.sent = store, list[str]()
+
+    def query(self, query: str, *, use_default_graph_as_union: bool = False) -> Results:
+        if use_default_graph_as_union:
+            self.sent.append(query)
+        return self.store.query(query, use_default_graph_as_union=use_default_graph_as_union)
+
+
+def test_the_kept_queries_are_those_the_network_is_read_with(rich_graph: ox.Store) -> None:
+    """If a reader of the network changes a query, its kept answer would go unused: this
+    fails instead. (Only the re-reading of flows with several values, by name, is not kept.)"""
+    recorder = _Recorder(rich_graph)
+    flow_rows(recorder)
+    sent = [q for q in recorder.sent if "VALUES ?flow" not in q]
+    assert sorted(sent) == sorted(network_queries())
+
+
+def test_a_failure_costs_only_the_kept_answers(
+    tmp_path: Path, corpus: synthetic.Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing(store: ox.Store) -> dict[str, bytes]:
+        raise RuntimeError("no answers today")
+
+    monkeypatch.setattr(netcache, "network_answers", failing)
+    build = _build(tmp_path, corpus)
     assert (build / "graph.nq").is_file()
-    assert not (build / netcache.KEPT).exists()
+    assert not (build / netcache.ANSWERS).exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".build.")]
     made = _made(monkeypatch)
     store = pipeline.open_build(build)
-    network = netcache.build_flow_network(build, store)  # the first export makes them
-    assert made == [1]
+    network = netcache.build_flow_network(build, store)  # the first export reads the store
+    assert made == ["store"]
     assert netcache.kept_network(build) is not None
     assert _every_format(network) == _every_format(flow_rows(store))
 
 
 def test_the_network_can_be_left_out(tmp_path: Path, corpus: synthetic.Corpus) -> None:
     build = _build(tmp_path, corpus, network=False)
+    assert not (build / netcache.ANSWERS).exists()
     assert not (build / netcache.KEPT).exists()
 
 
-def test_rows_kept_by_a_build_are_keyed_by_its_manifest(
-    tmp_path: Path, corpus: synthetic.Corpus
+def test_answers_kept_by_a_build_are_keyed_by_its_manifest(
+    tmp_path: Path, corpus: synthetic.Corpus, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     build = _build(tmp_path, corpus)
-    assert read_key((build / netcache.KEPT).read_bytes()) == netcache.build_key(build)
+    assert netcache.kept_answers(build) is not None
     manifest = build / "manifest.json"
     manifest.write_bytes(manifest.read_bytes().replace(b'"triples"', b'"triples" ', 1))
-    assert netcache.kept_network(build) is None  # another manifest: another build
+    assert netcache.kept_answers(build) is None  # another manifest: another build
+    made = _made(monkeypatch)
+    netcache.build_flow_network(build, pipeline.open_build(build))
+    assert made == ["store"]

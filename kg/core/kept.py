@@ -1,0 +1,143 @@
+"""SPARQL answers kept from an earlier evaluation of the same queries over the same graph
+(``KeptAnswers``), so that they are answered again without evaluating them, and the bytes
+they are kept as.
+
+A build keeps the answers of the flow network's queries beside it (``kg.pipeline.netcache``):
+evaluating them on the build's in-memory store costs a fraction of a second per million
+triples and runs without Python's lock beside the writers, while reading the same flows from
+the on-disk store costs seconds (each IRI is decoded from RocksDB). Only answers over the
+union of all graphs are kept; any other query, or one whose answer is not kept, goes to the
+store the answers came from.
+
+The bytes are one JSON header line (format version, whatever key the caller gives, and for
+each answer the SHA-256 of its query's text and its length), then the answers as SPARQL TSV,
+one after the other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
+
+import pyoxigraph as ox
+
+TSV = ox.QueryResultsFormat.TSV
+#: Changes whenever the bytes' layout changes (kept answers of another layout are not used).
+ANSWERS_FORMAT = 1
+Results = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+
+class Queryable(Protocol):
+    """What kg's readers of a graph need of a store: SPARQL (``pyoxigraph.Store`` has it)."""
+
+    def query(self, query: str, *, use_default_graph_as_union: bool = False) -> Results: ...
+
+
+def query_key(text: str) -> str:
+    """What an answer is kept under: the SHA-256 of its query's text."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class KeptAnswers:
+    """A store whose answers to some queries over the union of all graphs are kept (TSV by
+    ``query_key``); every other query goes to ``store``."""
+
+    def __init__(self, answers: Mapping[str, bytes], store: Queryable | None = None) -> None:
+        self.answers = dict(answers)
+        self.store = store
+        #: How many queries went to ``store`` (for tests and the bench).
+        self.sent = 0
+
+    def tsv(self, query: str) -> bytes | None:
+        """The kept TSV answer of ``query`` over the union of all graphs, if there is one."""
+        return self.answers.get(query_key(query))
+
+    def query(self, query: str, *, use_default_graph_as_union: bool = False) -> Results:
+        kept = self.tsv(query) if use_default_graph_as_union else None
+        if kept is not None:
+            return ox.parse_query_results(kept, format=TSV)
+        if self.store is None:
+            raise LookupError("no kept answer for this query, and no store to ask")
+        self.sent += 1
+        return self.store.query(query, use_default_graph_as_union=use_default_graph_as_union)
+
+
+def union_tsv(store: Queryable, query: str) -> bytes | None:
+    """The answer of SELECT ``query`` over the union of all graphs as SPARQL TSV: kept, or
+    evaluated by ``store`` (None when ``query`` is not a SELECT query)."""
+    if isinstance(store, KeptAnswers):
+        kept = store.tsv(query)
+        if kept is not None:
+            return kept
+    result = store.query(query, use_default_graph_as_union=True)
+    if not isinstance(result, ox.QuerySolutions):
+        return None
+    return result.serialize(format=TSV) or b""
+
+
+def record(store: Queryable, queries: Iterable[str]) -> dict[str, bytes]:
+    """The TSV answers of SELECT ``queries`` over the union of all graphs, by ``query_key``."""
+    answers = {}
+    for text in queries:
+        data = union_tsv(store, text)
+        if data is None:
+            raise ValueError("only the answers of SELECT queries are kept")
+        answers[query_key(text)] = data
+    return answers
+
+
+def answers_index(answers: Mapping[str, bytes]) -> list[list[Any]]:
+    """The header's list of answers: [query key, length] in the order they are written."""
+    return [[key, len(data)] for key, data in answers.items()]
+
+
+def answers_head(key: Mapping[str, Any], index: list[list[Any]]) -> bytes:
+    """The header line of kept answers: ``key`` (what they were made from) and ``index``."""
+    head = {"kg-answers": ANSWERS_FORMAT, **key, "answers": index}
+    return (json.dumps(head, sort_keys=True) + "\n").encode()
+
+
+def answers_bytes(answers: Mapping[str, bytes], key: Mapping[str, Any]) -> bytes:
+    """``answers`` as bytes, headed by ``key``."""
+    return answers_head(key, answers_index(answers)) + b"".join(answers.values())
+
+
+def read_answers(data: bytes, key: Mapping[str, Any]) -> dict[str, bytes] | None:
+    """The answers in ``data`` (made by ``answers_bytes``) if they were made under ``key``;
+    None for answers of another key or layout, or bytes that are not such answers."""
+    end = data.find(b"\n")
+    try:
+        head = json.loads(data[:end]) if end > 0 else None
+    except ValueError:
+        return None
+    if not isinstance(head, dict) or head.pop("kg-answers", None) != ANSWERS_FORMAT:
+        return None
+    index = head.pop("answers", None)
+    if head != dict(key) or not isinstance(index, list):
+        return None
+    answers, at = {}, end + 1
+    for item in index:
+        if not (isinstance(item, list) and len(item) == 2):
+            return None
+        name, size = item
+        if not (isinstance(name, str) and isinstance(size, int) and size >= 0):
+            return None
+        answers[name] = data[at : at + size]
+        at += size
+    return answers if at == len(data) else None
+
+
+__all__ = [
+    "ANSWERS_FORMAT",
+    "KeptAnswers",
+    "Queryable",
+    "answers_bytes",
+    "answers_head",
+    "answers_index",
+    "query_key",
+    "read_answers",
+    "record",
+    "union_tsv",
+]
