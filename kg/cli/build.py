@@ -28,8 +28,9 @@ from kg.core.errors import ExitCode, display_path
     default=True,
     show_default=True,
     help="Also write OUT/store/, the on-disk store read-only commands open instead of parsing "
-    "graph.nq, and keep the flow network beside it. --no-store builds faster and takes less "
-    "disk; every later command then parses graph.nq (seconds at a million triples).",
+    "graph.nq, and keep the answers the flow network is read with. --no-store builds faster "
+    "and takes less disk; every later command then parses graph.nq (seconds at a million "
+    "triples).",
 )
 @engine_option
 @imports_option

@@ -23,8 +23,10 @@ is, every time.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+import os
 import threading
 from pathlib import Path
 
@@ -111,6 +113,14 @@ def build_flow_network(build: Path, store: ox.Store) -> Network:
     return network
 
 
+def _lower_priority() -> None:
+    """Run the calling thread at a lower priority than the build's own threads, as the
+    store's helper runs (Linux gives each thread its own niceness): it takes the cores the
+    build leaves idle, most of all while the build waits for the store at its end."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+
+
 class NetworkJob:
     """The answers of the flow network's queries over a build's in-memory store, evaluated in
     a thread beside the build's writers (pyoxigraph evaluates a query without Python's lock,
@@ -127,6 +137,7 @@ class NetworkJob:
         self.thread.start()
 
     def _compute(self, store: ox.Store) -> None:
+        _lower_priority()
         try:
             self.answers = network_answers(store)
         except Exception as exc:  # best effort: the first export reads the store instead

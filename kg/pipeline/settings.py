@@ -40,8 +40,9 @@ class Settings:
     #: Also write the on-disk store build/store/ (kg.pipeline.ondisk) that read-only commands
     #: open instead of parsing graph.nq.
     store: bool = True
-    #: Also compute the flow network and keep it in the build (kg.pipeline.netcache), so the
-    #: first GraphML, GEXF or CSV export of the flows writes from it.
+    #: Also evaluate the flow network's queries and keep their answers in the build
+    #: (kg.pipeline.netcache), so the first GraphML, GEXF or CSV export of the flows makes the
+    #: network from them instead of reading every flow from the store.
     network: bool = True
 
     @property
