@@ -118,7 +118,8 @@ def _lower_priority() -> None:
     store's helper runs (Linux gives each thread its own niceness): it takes the cores the
     build leaves idle, most of all while the build waits for the store at its end."""
     with contextlib.suppress(OSError, AttributeError):
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+        me = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, me, min(os.getpriority(os.PRIO_PROCESS, me) + 10, 19))
 
 
 class NetworkJob:

@@ -5,6 +5,8 @@ place; a failure in evaluating them costs only the kept answers."""
 
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,7 +18,7 @@ from kg import pipeline
 from kg.cli import cli
 from kg.core.kept import KeptAnswers, Results
 from kg.network import export as netio
-from kg.network.answers import network_queries
+from kg.network.answers import network_answers, network_queries
 from kg.network.flows import flow_rows
 from kg.pipeline import netcache
 
@@ -157,3 +159,22 @@ def test_answers_kept_by_a_build_are_keyed_by_its_manifest(
     made = _made(monkeypatch)
     netcache.build_flow_network(build, pipeline.open_build(build))
     assert made == ["store"]
+
+
+def test_the_answers_take_the_cores_the_build_leaves(
+    tmp_path: Path, corpus: synthetic.Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The thread evaluating the answers runs at a lower priority than the build's own
+    threads (as the store's helper does); the build's priority is left as it was."""
+    seen: list[int] = []
+
+    def niceness(store: ox.Store) -> dict[str, bytes]:
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        return network_answers(store)
+
+    before = os.getpriority(os.PRIO_PROCESS, 0)
+    monkeypatch.setattr(netcache, "network_answers", niceness)
+    build = _build(tmp_path, corpus)
+    assert os.getpriority(os.PRIO_PROCESS, 0) == before
+    assert seen == [min(before + 10, 19)]
+    assert netcache.kept_answers(build) is not None
