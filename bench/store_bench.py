@@ -197,8 +197,7 @@ def cost(results: dict[str, dict[str, Any]]) -> list[str]:
     return [
         f"At {name} the store's helper took {only['cpu'] - files['cpu']:.1f} s of CPU and the",
         f"network's answers {both['cpu'] - only['cpu']:.1f} s more, while the build from files",
-        "left",
-        f"{idle:.1f} s of a 2-core machine idle ({files['cpu']:.1f} s of CPU in "
+        f"left {idle:.1f} s of a 2-core machine idle ({files['cpu']:.1f} s of CPU in "
         f"{files['wall']:.2f} s): beyond that, the extra",
         "work is wall time.",
     ]

@@ -58,5 +58,5 @@ def test_store_section_compares_three_builds() -> None:
         "| not met |" in text
     )
     assert "| build time growth (store only) | ≤ 15 % | +10 % (CPU 20.0 → 22.0 s) | met |" in text
-    assert "the store's helper took 2.0 s of CPU and the kept\nnetwork 1.5 s more" in text
-    assert "left\n20.0 s of a 2-core machine idle" in text
+    assert "the store's helper took 2.0 s of CPU and the\nnetwork's answers 1.5 s more" in text
+    assert "left 20.0 s of a 2-core machine idle" in text
