@@ -62,33 +62,32 @@ def build_key(build: Path) -> dict[str, str] | None:
         return None
 
 
-def kept_network(build: Path) -> Network | None:
-    """The flow network kept in ``build``, if it was made from this build by this kg."""
+def _kept(build: Path, name: str) -> tuple[dict[str, str], bytes] | None:
+    """(the key of ``build``, the bytes of its file ``name``), when it has both."""
     key = build_key(build)
     if key is None:
         return None
     try:
-        data = (build / KEPT).read_bytes()
+        return key, (build / name).read_bytes()
     except OSError:
         return None
-    if read_key(data) != key:
+
+
+def kept_network(build: Path) -> Network | None:
+    """The flow network kept in ``build``, if it was made from this build by this kg."""
+    kept = _kept(build, KEPT)
+    if kept is None or read_key(kept[1]) != kept[0]:
         return None
     try:
-        return network_from_bytes(data)
+        return network_from_bytes(kept[1])
     except (ValueError, TypeError):
         return None
 
 
 def kept_answers(build: Path) -> dict[str, bytes] | None:
     """The network's query answers kept in ``build`` by its build, if they are this build's."""
-    key = build_key(build)
-    if key is None:
-        return None
-    try:
-        data = (build / ANSWERS).read_bytes()
-    except OSError:
-        return None
-    return read_answers(data, key)
+    kept = _kept(build, ANSWERS)
+    return read_answers(kept[1], kept[0]) if kept is not None else None
 
 
 def build_flow_network(build: Path, store: ox.Store) -> Network:
