@@ -101,7 +101,7 @@ def build_flow_network(build: Path, store: ox.Store) -> Network:
         if kept is not None:
             return kept
     answers = kept_answers(build) if key is not None else None
-    network = flow_rows(KeptAnswers(answers, store) if answers is not None else store)
+    network = _from_answers(answers, store) if answers is not None else flow_rows(store)
     if key is not None:
         try:
             with atomic_file(build / KEPT) as stream:
@@ -119,6 +119,16 @@ def _lower_priority() -> None:
     with contextlib.suppress(OSError, AttributeError):
         me = threading.get_native_id()
         os.setpriority(os.PRIO_PROCESS, me, min(os.getpriority(os.PRIO_PROCESS, me) + 10, 19))
+
+
+def _from_answers(answers: dict[str, bytes], store: ox.Store) -> Network:
+    """The network made from kept ``answers``; from ``store`` when they cannot be read (a
+    damaged file of the right length, say): kept answers are a cache, never the truth."""
+    try:
+        return flow_rows(KeptAnswers(answers, store))
+    except Exception as exc:  # any failure of a damaged cache: read the store instead
+        log.debug("the kept answers of the flow network cannot be read: %s", exc)
+        return flow_rows(store)
 
 
 class NetworkJob:

@@ -178,3 +178,23 @@ def test_the_answers_take_the_cores_the_build_leaves(
     assert os.getpriority(os.PRIO_PROCESS, 0) == before
     assert seen == [min(before + 10, 19)]
     assert netcache.kept_answers(build) is not None
+
+
+@pytest.mark.parametrize("damage", [(b"\t", b" "), (b"<", b"{"), (b"\n", b"\t")])
+def test_damaged_answers_are_read_from_the_store(
+    tmp_path: Path,
+    corpus: synthetic.Corpus,
+    monkeypatch: pytest.MonkeyPatch,
+    damage: tuple[bytes, bytes],
+) -> None:
+    """Kept answers damaged without changing their length or header still pass the checks
+    of their layout: making the network from them fails, and it is read from the store."""
+    build = _build(tmp_path, corpus)
+    path = build / netcache.ANSWERS
+    head, body = path.read_bytes().split(b"\n", 1)
+    path.write_bytes(head + b"\n" + body.replace(*damage))
+    assert netcache.kept_answers(build) is not None  # the layout is intact
+    made = _made(monkeypatch)
+    out = _export(build, corpus, tmp_path / "1.graphml")
+    assert made == ["answers", "store"]
+    assert out == netio.graphml_bytes(flow_rows(pipeline.open_build(build)))
