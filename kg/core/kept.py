@@ -17,9 +17,10 @@ one after the other.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 import pyoxigraph as ox
 
@@ -88,20 +89,21 @@ def record(store: Queryable, queries: Iterable[str]) -> dict[str, bytes]:
     return answers
 
 
-def answers_index(answers: Mapping[str, bytes]) -> list[list[Any]]:
-    """The header's list of answers: [query key, length] in the order they are written."""
-    return [[key, len(data)] for key, data in answers.items()]
-
-
-def answers_head(key: Mapping[str, Any], index: list[list[Any]]) -> bytes:
-    """The header line of kept answers: ``key`` (what they were made from) and ``index``."""
+def write_answers(stream: IO[bytes], answers: Mapping[str, bytes], key: Mapping[str, Any]) -> None:
+    """Write ``answers`` to ``stream``, headed by ``key`` (what they were made from) and the
+    index of their lengths; each answer is written as it is, not copied into one buffer."""
+    index = [[name, len(data)] for name, data in answers.items()]
     head = {"kg-answers": ANSWERS_FORMAT, **key, "answers": index}
-    return (json.dumps(head, sort_keys=True) + "\n").encode()
+    stream.write((json.dumps(head, sort_keys=True) + "\n").encode())
+    for data in answers.values():
+        stream.write(data)
 
 
 def answers_bytes(answers: Mapping[str, bytes], key: Mapping[str, Any]) -> bytes:
-    """``answers`` as bytes, headed by ``key``."""
-    return answers_head(key, answers_index(answers)) + b"".join(answers.values())
+    """The bytes ``write_answers`` writes."""
+    buffer = io.BytesIO()
+    write_answers(buffer, answers, key)
+    return buffer.getvalue()
 
 
 def read_answers(data: bytes, key: Mapping[str, Any]) -> dict[str, bytes] | None:
@@ -134,10 +136,9 @@ __all__ = [
     "KeptAnswers",
     "Queryable",
     "answers_bytes",
-    "answers_head",
-    "answers_index",
     "query_key",
     "read_answers",
     "record",
     "union_tsv",
+    "write_answers",
 ]

@@ -34,7 +34,7 @@ import pyoxigraph as ox
 
 from kg.core.errors import KGError
 from kg.core.fileio import atomic_file
-from kg.core.kept import KeptAnswers, answers_head, answers_index, read_answers
+from kg.core.kept import KeptAnswers, read_answers, write_answers
 from kg.core.version import __version__
 from kg.network.answers import network_answers
 from kg.network.common import Network
@@ -138,10 +138,8 @@ class NetworkJob:
     the kept answers: the first export then reads the store.
     """
 
-    def __init__(self, store: ox.Store, near: Path) -> None:
-        """Start evaluating the queries on ``store`` (``near``, the build directory, is kept
-        for the caller's sake: nothing is written until ``keep``)."""
-        self.near = near
+    def __init__(self, store: ox.Store) -> None:
+        """Start evaluating the queries on ``store`` (nothing is written until ``keep``)."""
         self.answers: dict[str, bytes] | None = None
         self.thread = threading.Thread(target=self._compute, args=(store,), name="network")
         self.thread.start()
@@ -160,9 +158,7 @@ class NetworkJob:
         if self.answers is None:
             return False
         with (directory / ANSWERS).open("wb") as out:
-            out.write(answers_head(manifest_key(manifest), answers_index(self.answers)))
-            for data in self.answers.values():
-                out.write(data)
+            write_answers(out, self.answers, manifest_key(manifest))
         self.answers = None
         return True
 

@@ -162,7 +162,7 @@ def _run(
         writer.replace_graph(store, V.GRAPH_INFERRED)
     clock.stop()
     if write and settings.network:  # the flow network, beside the writers (kg.pipeline.netcache)
-        jobs.append(NetworkJob(store, settings.out_dir))
+        jobs.append(NetworkJob(store))
     result = BuildResult(ontology, docs, records, built, store, inferred, ValidationReport())
     result.imports = imported
 
