@@ -162,3 +162,22 @@ def test_cli_engines_give_the_same_json(sample_repo: Path, runner: CliRunner) ->
                        for e in ("fast", "pyshacl"))  # fmt: skip
     assert fast == reference
     assert '"violations": 0' not in fast
+
+
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+def test_duplicate_assessments_case_by_case(ontology: Ontology, engine: str) -> None:
+    """The duplicate check pairs assessments by country, assessor, year (or none on both
+    sides) and document: exactly the duplicates the fixture names are reported."""
+    path = ROOT / "tests" / "data" / "shaclsparql" / "edge_duplicate_assessments.ttl"
+    store = fixture_store(ontology, path, rules=True)
+    validator = validate_fast if engine == "fast" else validate_pyshacl
+    report = validator(store, ontology.shapes, {})
+    shape = "https://w3id.org/kg-tip/shapes#AssessmentShape"
+    pairs = {
+        (v.focus.rsplit("/", 1)[-1], (v.value or "").rsplit("/", 1)[-1])
+        for v in report.results
+        if v.shape == shape and v.message.startswith("Another assessment")
+    }
+    duplicates = [("dup-2020-a", "dup-2020-b"), ("dup-noyear-a", "dup-noyear-b")]
+    duplicates.append(("dup-2021", "dup-years"))
+    assert pairs == {p for a, b in duplicates for p in ((a, b), (b, a))}
