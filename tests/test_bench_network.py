@@ -60,3 +60,24 @@ def test_store_section_compares_three_builds() -> None:
     assert "| build time growth (store only) | ≤ 15 % | +10 % (CPU 20.0 → 22.0 s) | met |" in text
     assert "the store's helper took 2.0 s of CPU and the\nnetwork's answers 1.5 s more" in text
     assert "left 20.0 s of a 2-core machine idle" in text
+
+
+def test_store_section_shows_the_cached_rebuilds() -> None:
+    from bench import store_bench
+
+    def cmd(wall: float) -> dict[str, float]:
+        return {"wall": wall, "cpu": wall, "rss": 50.0}
+
+    commands = {label: {"store": cmd(0.3), "files": cmd(4.0)} for label in store_bench.COMMANDS}
+    builds = {"files": cmd(20.0), "store only": cmd(22.0), "store": cmd(23.5)}
+    builds |= {"files, cached": cmd(18.0), "store, cached": cmd(19.0)}
+    text = store_bench.render({"1M": {"commands": commands, "build": builds}}, (1.0, 1.2))
+    assert (
+        "| 1M | cached, inputs unchanged: store (from its seed) + network | 19.00 | +6 % "
+        "| 19.00 | +6 % |" in text
+    )
+    assert "| 1M | cached, inputs unchanged: files only | 18.00 | +0 % |" in text
+    assert (
+        "| build time growth, rebuild with the cache and unchanged N-Quads (`kg build`) | ≤ 15 % "
+        "| +6 % (CPU 18.0 → 19.0 s) | met |" in text
+    )

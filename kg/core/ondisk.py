@@ -10,9 +10,11 @@ import os
 import sys
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
+from kg.core import storeseed
 from kg.core.version import __version__
 
 STORE = "store"
@@ -64,13 +66,19 @@ def load_into(store: ox.Store, path: Path, graph: str | None = None) -> None:
 
 def serve_writer(target: str) -> None:  # pragma: no cover - runs in the helper process
     """The helper: read commands from stdin, one per line, and apply them to a new store at
-    ``target``: ``nquads PATH``, ``ntriples IRI PATH`` (into graph IRI), ``clear IRI``, and
-    ``done BUILD`` (flush, write the stamp naming build BUILD, print it as JSON and exit)."""
+    ``target``: ``inputs JSON`` (the input N-Quads files, first: see ``_inputs``), ``nquads
+    PATH``, ``ntriples IRI PATH`` (into graph IRI), ``clear IRI``, and ``done BUILD`` (flush,
+    write the stamp naming build BUILD, print it and what became of the seed as JSON, exit)."""
     with contextlib.suppress(OSError, AttributeError):
         os.nice(10)  # the build comes first; the store takes the idle cores
-    store = ox.Store(target)
+    store: ox.Store | None = None
+    seeded: dict[str, object] = {}
     for line in sys.stdin:
         word, _, rest = line.rstrip("\n").partition(" ")
+        if word == "inputs" and store is None:
+            store, seeded = _inputs(Path(target), json.loads(rest))
+            continue
+        store = store if store is not None else ox.Store(target)
         if word == "nquads":
             load_into(store, Path(rest))
         elif word == "ntriples":
@@ -89,11 +97,37 @@ def serve_writer(target: str) -> None:  # pragma: no cover - runs in the helper 
                 "files": fingerprint(Path(target)),
             }
             (Path(target) / STAMP).write_text(json.dumps(stamp, indent=1, sort_keys=True) + "\n")
-            sys.stdout.write(json.dumps({"stamp": stamp, "graphs": graphs}) + "\n")
+            answer = {"stamp": stamp, "graphs": graphs, "seed": seeded}
+            sys.stdout.write(json.dumps(answer) + "\n")
             sys.stdout.flush()
             return
         else:
             raise ValueError(f"unknown store command {word!r}")
+
+
+def _inputs(target: Path, job: dict[str, Any]) -> tuple[ox.Store, dict[str, object]]:
+    """Start the store with the input N-Quads files ``job["paths"]``: from their seed in the
+    cache directory ``job["root"]`` when it has a good one, else by loading them and keeping
+    their seed there (``kg.core.storeseed``; no root: no seed). Returns the store and what
+    became of the seed: its name, whether it was used, and why not (None: nothing amiss)."""
+    paths = [Path(p) for p in job["paths"]]
+    if not job.get("root"):
+        store = ox.Store(str(target))
+        for path in paths:
+            load_into(store, path)
+        return store, {}
+    root, secret = Path(job["root"]), bytes.fromhex(job["secret"])
+    key = storeseed.seed_key(job["context"], paths)
+    problem = storeseed.plant(root, key, secret, target)
+    seeded: dict[str, object] = {"name": storeseed.seed_name(key), "used": problem is None}
+    store = ox.Store(str(target))
+    if problem is not None:
+        for path in paths:
+            load_into(store, path)
+        kept = storeseed.keep(store, root, key, secret)
+        problem = kept or (None if problem == "absent" else problem)
+    seeded["problem"] = problem
+    return store, seeded
 
 
 __all__ = ["NQ", "NT", "STAMP", "STORE", "fingerprint", "load_into", "serve_writer"]

@@ -10,7 +10,9 @@ Keys, the cache's place and the user's secret are :mod:`kg.pipeline.cachekeys` (
 importable from here too). Entries are data that cannot run code (:mod:`kg.pipeline.cachecodec`):
 
 * a YAML source is cached as its parsed :class:`~kg.source.loader.SourceDoc` in JSON;
-* an imported dataset as its report and origins in JSON, then its quads in N-Quads.
+* an imported dataset as its report and origins in JSON, then its quads in N-Quads;
+* the on-disk store of the input N-Quads files as a directory, a seed the next build's store
+  starts from (:mod:`kg.core.storeseed`, which authenticates it the same way).
 
 Each entry starts with a versioned header and an HMAC-SHA256 of its kind, key and body, keyed
 by a secret of the user (``$XDG_CACHE_HOME/kg/key``, made on first use, mode 0600): an entry
@@ -23,19 +25,23 @@ owns or can write is refused. Entries unused by a successful build are pruned.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import hmac
 import json
 import logging
 import os
+import shutil
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
+from kg.core import storeseed
 from kg.core.errors import ConfigError, display_path
 from kg.core.fileio import check_private_dir, private_dir
 from kg.core.version import __version__
@@ -70,6 +76,8 @@ class BuildCache:
 
     def __init__(self, root: Path | None) -> None:
         self.used: set[str] = set()
+        #: The build's store told which seed it used (``kg.pipeline.ondisk``).
+        self.seeded = False
         self.hits = 0
         self.misses = 0
         self.key = b""
@@ -143,13 +151,23 @@ class BuildCache:
             raise
 
     def prune(self) -> None:
-        """Delete the entries this build did not use (and entries of older kg versions)."""
+        """Delete the entries this build did not use (and entries of older kg versions), the
+        store's seeds it did not use when it wrote its store (``seeded``: a build without its
+        store, or whose store was not finished, keeps them all), and seeds left half-written
+        an hour ago or more."""
         if self.root is None or not self.root.is_dir():
             return
         for pattern in (f"*{SUFFIX}", "*.pickle"):
             for path in self.root.glob(pattern):
                 if path.name not in self.used:
                     path.unlink(missing_ok=True)
+        for path in self.root.glob(f"{storeseed.PREFIX}*{storeseed.SUFFIX}"):
+            if self.seeded and path.name not in self.used:
+                shutil.rmtree(path, ignore_errors=True)
+        for path in self.root.glob(".seed-*"):
+            with contextlib.suppress(OSError):
+                if time.time() - path.stat().st_mtime > 3600:
+                    shutil.rmtree(path, ignore_errors=True)
 
 
 def load_sources_cached(data_dir: Path, cache: BuildCache) -> list[SourceDoc]:

@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from kg.core.digests import digest, file_digest
 from kg.core.errors import display_path
 from kg.core.fileio import check_private_dir, private_dir
 
@@ -39,16 +40,6 @@ def default_cache_dir(out_dir: Path) -> Path | None:
         return user_cache_home() / "builds" / f"{out_dir.name}-{name}"
     except RuntimeError:  # no home directory: no private place, so no cache
         return None
-
-
-def digest(*parts: bytes | str) -> str:
-    """SHA-256 over length-prefixed parts (no two part lists collide)."""
-    h = hashlib.sha256()
-    for part in parts:
-        data = part.encode() if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "big"))
-        h.update(data)
-    return h.hexdigest()
 
 
 def files_digest(paths: Sequence[Path]) -> str:
@@ -99,10 +90,12 @@ def user_key() -> bytes:
     return key
 
 
-def file_digest(path: Path) -> str:
-    """SHA-256 of a file, read in blocks."""
-    h = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+__all__ = [
+    "code_digest",
+    "default_cache_dir",
+    "digest",
+    "file_digest",
+    "files_digest",
+    "user_cache_home",
+    "user_key",
+]

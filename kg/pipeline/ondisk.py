@@ -21,20 +21,29 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
+from kg.core.digests import digest
 from kg.core.errors import KGError, display_path
+from kg.core.fileio import private_dir
 from kg.core.ondisk import NQ, NT, STAMP, STORE, fingerprint
 from kg.core.version import __version__
+from kg.pipeline.cachekeys import code_digest
+
+if TYPE_CHECKING:
+    from kg.pipeline.cache import BuildCache
+
+log = logging.getLogger(__name__)
 
 #: The stamp's record of the build's graph.nq: [size, modification time in ns].
 _GRAPH = "graph.nq"
@@ -50,6 +59,7 @@ class StoreWriter:
         self.work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.store.", dir=out_dir.parent))
         self.target = self.work / STORE
         self.parts = 0
+        self.cache: BuildCache | None = None
         root = str(Path(__file__).resolve().parents[2])
         path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
         self.proc = subprocess.Popen(
@@ -80,9 +90,17 @@ class StoreWriter:
         self.parts += 1
         return self.work / f"part-{self.parts}"
 
-    def load_file(self, path: Path) -> None:
-        """Load an N-Quads input file (read by the helper itself)."""
-        self._send(f"nquads {path.resolve()}")
+    def load_inputs(self, paths: Sequence[Path], cache: BuildCache) -> None:
+        """Start the store with the build's input N-Quads files (read by the helper itself):
+        from their seed in ``cache`` when it has one (``kg.core.storeseed``), else loaded, and
+        their seed kept there for the next build (not when caching is off)."""
+        job: dict[str, Any] = {"paths": [str(p.resolve()) for p in paths]}
+        if cache.root is not None and cache.key and paths:
+            private_dir(cache.root)
+            job |= {"root": str(cache.root), "secret": cache.key.hex()}
+            job["context"] = digest(__version__, code_digest())
+            self.cache = cache
+        self._send(f"inputs {json.dumps(job)}")
 
     def load_quads(self, quads: Iterable[ox.Quad]) -> None:
         """Load quads the build made."""
@@ -118,8 +136,22 @@ class StoreWriter:
                 "the on-disk store does not hold the build's named graphs (a bug in kg)",
                 hint="run 'kg build' again; report it if it happens again",
             )
+        self._seeded(answer.get("seed") or {})
         stamp: dict[str, Any] = answer["stamp"]
         return {k: v for k, v in stamp.items() if k != "files"}  # deterministic: no file times
+
+    def _seeded(self, seed: dict[str, Any]) -> None:
+        """Count the seed as a hit or miss of the cache, which keeps it (see ``finish``)."""
+        if self.cache is None or not seed.get("name"):
+            return
+        self.cache.used.add(seed["name"])
+        self.cache.seeded = True
+        if seed.get("used"):
+            self.cache.hits += 1
+        else:
+            self.cache.misses += 1
+        if seed.get("problem"):
+            log.warning("store seed not used or not kept: %s", seed["problem"])
 
     def note_graph(self, graph: Path) -> None:
         """Record in the store's stamp the size and time of the build's ``graph.nq`` (written

@@ -126,10 +126,9 @@ def _run(
     from kg.source.parse import parse_records
 
     clock = _Clock(progress)
-    if writer is not None:  # the input N-Quads files are most of a big build: start with them
-        for path in settings.nquads:
-            writer.load_file(path)
     cache = BuildCache(settings.cache)
+    if writer is not None:  # the input N-Quads files are most of a big build: start with them
+        writer.load_inputs(settings.nquads, cache)
     clock("ontology")
     ontology = load_ontology(settings.ontology_dir)
     clock("sources")

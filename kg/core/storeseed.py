@@ -1,0 +1,149 @@
+"""Seeds of the on-disk store: the store of a build's input N-Quads files, kept in the build
+cache, so that a build whose N-Quads files did not change starts its store from the seed
+instead of bulk-loading those files again (most of the cost of writing the store).
+
+A seed is a directory ``store-<key>.kgs`` in the build's cache directory: a RocksDB checkpoint
+of a store that holds exactly the input files' quads, and ``kg-seed.json``, which lists the
+SHA-256 of each of its files under an HMAC-SHA256 made with the user's cache key, as every
+entry of the cache is (``kg.pipeline.cache``). The key covers the bytes of the files, the kg
+and pyoxigraph versions and kg's code. Planting a seed hard-links its data files (RocksDB
+never changes a data file once written) and copies the others (which RocksDB appends to);
+across file systems everything is copied. A seed that is missing, incomplete, edited, or
+sealed with another key is not used: the files are loaded, and a new seed is written aside
+and renamed into place.
+
+The store's helper (``kg.core.ondisk.serve_writer``) plants and keeps seeds, so this module
+imports nothing of kg but the base layer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.core.digests import digest, file_digest
+
+SEAL = "kg-seed.json"
+PREFIX, SUFFIX = "store-", ".kgs"
+#: The names a seed's files may have (RocksDB's own: no directories, no links).
+_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+def seed_key(context: str, paths: list[Path]) -> str:
+    """The key of the seed of ``paths`` (in the order they are loaded); ``context`` names the
+    kg version and code that load them."""
+    return digest("store seed", context, ox.__version__, *(file_digest(p) for p in paths))
+
+
+def seed_name(key: str) -> str:
+    """The name of the seed directory of ``key`` in the cache directory."""
+    return f"{PREFIX}{key}{SUFFIX}"
+
+
+def _mac(secret: bytes, key: str, files: dict[str, str]) -> str:
+    body = json.dumps({"key": key, "files": files}, sort_keys=True).encode()
+    return hmac.new(secret, b"kg store seed\0" + body, hashlib.sha256).hexdigest()
+
+
+def _sealed(seed: Path, secret: bytes, key: str) -> bool:
+    """True when ``seed`` has a seal made with ``secret`` for ``key`` (its files unread)."""
+    try:
+        sealed = json.loads((seed / SEAL).read_text())
+        return hmac.compare_digest(sealed["mac"], _mac(secret, key, sealed["files"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def plant(root: Path, key: str, secret: bytes, target: Path) -> str | None:
+    """Fill the empty or missing directory ``target`` from the seed of ``key``: None when it
+    was planted, else why not (in one line), with ``target`` left empty. A seed found broken
+    is removed: it can never be used, and the build keeps a new one."""
+    seed = root / seed_name(key)
+    problem = _plant(seed, key, secret, target)
+    if problem not in (None, "absent"):
+        shutil.rmtree(seed, ignore_errors=True)
+    return problem
+
+
+def _plant(seed: Path, key: str, secret: bytes, target: Path) -> str | None:
+    try:
+        sealed = json.loads((seed / SEAL).read_text())
+        files, mac = sealed["files"], sealed["mac"]
+        if not isinstance(files, dict) or not isinstance(mac, str):
+            raise ValueError("malformed")
+    except FileNotFoundError:
+        return "absent"
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return f"{seed}: unreadable {SEAL} ({exc})"
+    if not hmac.compare_digest(mac, _mac(secret, key, files)):
+        return f"{seed}: its authentication code does not match"
+    names = sorted(p.name for p in seed.iterdir() if p.name != SEAL)
+    if names != sorted(files) or not all(_NAME.match(n) for n in names):
+        return f"{seed}: its files are not the ones it lists"
+    target.mkdir(parents=True, exist_ok=True)
+    try:
+        for name in names:
+            _link_or_copy(seed / name, target / name)
+        for name in names:  # the files as planted: a seed changed meanwhile is caught here
+            if file_digest(target / name) != files[name]:
+                raise ValueError(f"{name} is not the file it lists")
+    except (OSError, ValueError) as exc:
+        _empty(target)
+        return f"{seed}: {exc}"
+    return None
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    if os.path.islink(source) or not source.is_file():
+        raise ValueError(f"{source.name} is not a regular file")
+    if source.suffix == ".sst":
+        try:
+            os.link(source, target)
+            return
+        except OSError:
+            pass  # another file system: copy
+    shutil.copyfile(source, target)
+
+
+def _empty(directory: Path) -> None:
+    for path in directory.iterdir():
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+
+
+def keep(store: ox.Store, root: Path, key: str, secret: bytes) -> str | None:
+    """Write the seed of ``key`` from ``store`` (which holds exactly the input files' quads):
+    None when it was written (or another build wrote it meanwhile), else why not."""
+    seed = root / seed_name(key)
+    work = Path(tempfile.mkdtemp(prefix=".seed-", dir=root))
+    try:
+        store.flush()
+        store.backup(str(work / "store"))  # RocksDB's checkpoint: hard links where it can
+        made = work / "store"
+        files = {p.name: file_digest(p) for p in sorted(made.iterdir())}
+        (made / SEAL).write_text(json.dumps({"files": files, "mac": _mac(secret, key, files)}))
+        try:
+            os.rename(made, seed)
+        except OSError:  # a seed is there: another build's (keep it) or a broken one
+            if _sealed(seed, secret, key):
+                return None
+            shutil.rmtree(seed)
+            os.rename(made, seed)
+    except (OSError, RuntimeError) as exc:
+        return f"cannot keep the store's seed in {root}: {exc}"
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return None
+
+
+__all__ = ["PREFIX", "SEAL", "SUFFIX", "keep", "plant", "seed_key", "seed_name"]
