@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import sys
 import zlib
 from pathlib import Path
@@ -66,19 +67,25 @@ def load_into(store: ox.Store, path: Path, graph: str | None = None) -> None:
 
 def serve_writer(target: str) -> None:  # pragma: no cover - runs in the helper process
     """The helper: read commands from stdin, one per line, and apply them to a new store at
-    ``target``: ``inputs JSON`` (the input N-Quads files, first: see ``_inputs``), ``nquads
-    PATH``, ``ntriples IRI PATH`` (into graph IRI), ``clear IRI``, and ``done BUILD`` (flush,
-    write the stamp naming build BUILD, print it and what became of the seed as JSON, exit)."""
+    ``target``: ``inputs JSON`` then ``imports JSON`` (what the build reads but does not make,
+    first: see ``Start``), ``nquads PATH``, ``ntriples IRI PATH`` (into graph IRI), ``clear
+    IRI``, and ``done BUILD`` (flush, write the stamp naming build BUILD, print it and what
+    became of the seed as JSON, exit)."""
     with contextlib.suppress(OSError, AttributeError):
         os.nice(10)  # the build comes first; the store takes the idle cores
+    start: Start | None = None
     store: ox.Store | None = None
-    seeded: dict[str, object] = {}
     for line in sys.stdin:
         word, _, rest = line.rstrip("\n").partition(" ")
-        if word == "inputs" and store is None:
-            store, seeded = _inputs(Path(target), json.loads(rest))
+        if word == "inputs" and start is None:
+            start = Start(Path(target), json.loads(rest))
             continue
-        store = store if store is not None else ox.Store(target)
+        if store is None:  # the inputs are in; the datasets (none unless told) go next
+            job = json.loads(rest) if word == "imports" else {"keys": [], "parts": []}
+            start = start or Start(Path(target), {"paths": []})
+            store = start.imports(job)
+            if word == "imports":
+                continue
         if word == "nquads":
             load_into(store, Path(rest))
         elif word == "ntriples":
@@ -97,7 +104,8 @@ def serve_writer(target: str) -> None:  # pragma: no cover - runs in the helper 
                 "files": fingerprint(Path(target)),
             }
             (Path(target) / STAMP).write_text(json.dumps(stamp, indent=1, sort_keys=True) + "\n")
-            answer = {"stamp": stamp, "graphs": graphs, "seed": seeded}
+            assert start is not None
+            answer = {"stamp": stamp, "graphs": graphs, "seed": start.report}
             sys.stdout.write(json.dumps(answer) + "\n")
             sys.stdout.flush()
             return
@@ -105,29 +113,58 @@ def serve_writer(target: str) -> None:  # pragma: no cover - runs in the helper 
             raise ValueError(f"unknown store command {word!r}")
 
 
-def _inputs(target: Path, job: dict[str, Any]) -> tuple[ox.Store, dict[str, object]]:
-    """Start the store with the input N-Quads files ``job["paths"]``: from their seed in the
-    cache directory ``job["root"]`` when it has a good one, else by loading them and keeping
-    their seed there (``kg.core.storeseed``; no root: no seed). Returns the store and what
-    became of the seed: its name, whether it was used, and why not (None: nothing amiss)."""
-    paths = [Path(p) for p in job["paths"]]
-    if not job.get("root"):
-        store = ox.Store(str(target))
-        for path in paths:
-            load_into(store, path)
-        return store, {}
-    root, secret = Path(job["root"]), bytes.fromhex(job["secret"])
-    key = storeseed.seed_key(job["context"], paths)
-    problem = storeseed.plant(root, key, secret, target)
-    seeded: dict[str, object] = {"name": storeseed.seed_name(key), "used": problem is None}
-    store = ox.Store(str(target))
-    if problem is not None:
-        for path in paths:
-            load_into(store, path)
-        kept = storeseed.keep(store, root, key, secret)
-        problem = kept or (None if problem == "absent" else problem)
-    seeded["problem"] = problem
-    return store, seeded
+class Start:
+    """The start of a store: the input N-Quads files (``inputs``: ``paths``), then the
+    imported datasets (``imports``: their cache ``keys`` and N-Quads ``parts``), from their
+    seed in the cache directory ``root`` when it has a good one that holds the same datasets,
+    else loaded, and their seed kept there for the next build (``kg.core.storeseed``; no
+    ``root`` or no ``keys``: no seed). ``report`` says what became of the seed: its name,
+    whether it was used, and what was amiss (None: nothing)."""
+
+    def __init__(self, target: Path, job: dict[str, Any]) -> None:
+        self.target = target
+        self.paths = [Path(p) for p in job["paths"]]
+        self.root = Path(job["root"]) if job.get("root") else None
+        self.secret = bytes.fromhex(job.get("secret", ""))
+        self.key = storeseed.seed_key(job.get("context", ""), self.paths) if self.root else ""
+        self.report: dict[str, object] = {}
+        self.held: list[str] | None = None  # the datasets of the planted seed (None: none)
+        if self.root is not None:
+            problem, held = storeseed.plant(self.root, self.key, self.secret, target)
+            self.held = held if problem is None else None
+            amiss = None if problem in (None, "absent") else problem
+            self.report = {"name": storeseed.seed_name(self.key), "used": False, "problem": amiss}
+        self.store = ox.Store(str(target))
+        if self.held is None:
+            self._load_inputs()
+
+    def _load_inputs(self) -> None:
+        for path in self.paths:
+            load_into(self.store, path)
+
+    def imports(self, job: dict[str, Any]) -> ox.Store:
+        """Add the imported datasets; the store, ready for what the build makes."""
+        keys: list[str] | None = job["keys"]
+        if self.held is not None and self.held == keys:
+            self.report["used"] = True
+            return self._handed()
+        if self.held is not None:  # the seed holds other datasets: start from the files
+            del self.store  # closes it
+            shutil.rmtree(self.target)
+            self.store = ox.Store(str(self.target))
+            self._load_inputs()
+        for part in job["parts"]:
+            load_into(self.store, Path(part))
+        if self.root is not None and keys is not None:
+            kept = storeseed.keep(self.store, self.root, self.key, self.secret, keys)
+            self.report["problem"] = kept or self.report["problem"]
+        return self._handed()
+
+    def _handed(self) -> ox.Store:
+        """The store, no longer held here: closing it is the caller's (before its stamp)."""
+        store = self.store
+        del self.store
+        return store
 
 
-__all__ = ["NQ", "NT", "STAMP", "STORE", "fingerprint", "load_into", "serve_writer"]
+__all__ = ["NQ", "NT", "STAMP", "STORE", "Start", "fingerprint", "load_into", "serve_writer"]

@@ -76,8 +76,9 @@ class BuildCache:
 
     def __init__(self, root: Path | None) -> None:
         self.used: set[str] = set()
-        #: The build's store told which seed it used (``kg.pipeline.ondisk``).
-        self.seeded = False
+        #: What the build's store told of its seed (``kg.pipeline.ondisk``): 0 nothing (no
+        #: store, or not finished), 1 it kept its seed, 2 it grew from its seed.
+        self.seeded = 0
         self.hits = 0
         self.misses = 0
         self.key = b""
@@ -219,11 +220,12 @@ def build_imports_cached(
     ontology_files: Sequence[Path],
     cache: BuildCache,
     progress: Callable[[str], None],
+    keys: list[str] | None = None,
 ) -> list[Any]:
     """``kg.importers.build_imports`` that reuses the result of every unchanged dataset.
 
     The key covers the dataset's bytes, its kind and source id, the ontology files and the
-    reference files the country matcher is built from.
+    reference files the country matcher is built from; each dataset's is added to ``keys``.
     """
     if config is None:
         return []
@@ -239,6 +241,8 @@ def build_imports_cached(
         progress(f"import {spec.id}")
         files = dataset_inputs(spec.kind, spec.path)  # the dataset, and files read beside it
         key = digest(context, spec.kind, spec.id, display_path(spec.path), *map(file_digest, files))
+        if keys is not None:
+            keys.append(key)
 
         def produce(spec: Any = spec) -> Any:
             if not matcher:

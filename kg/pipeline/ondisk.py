@@ -3,8 +3,10 @@ of the build, which read-only commands open read-only instead of parsing ``graph
 
 **Writing.** A build starts a helper process (``StoreWriter``) that bulk-loads the store in a
 directory beside the build while the build goes on: the input N-Quads files straight away
-(they are most of a big build), then the quads the build makes (ontology, sources, imports),
-then, once the rules ran, the inferred graph afresh. The helper runs at a lower priority, so it
+(they are most of a big build) and the imported datasets, or their seed from the build cache
+when neither changed since a build kept it (``kg.core.storeseed``), then the quads the build
+makes (ontology, sources), then, once the rules ran, the inferred graph afresh. The helper
+runs at a lower priority, so it
 takes the cores the build leaves idle. When the graph conforms the finished store is moved
 into the staging directory of the build, which replaces ``build/`` atomically with the other
 outputs: a build never leaves a half-written store, and a reader that has the old store open
@@ -90,17 +92,29 @@ class StoreWriter:
         self.parts += 1
         return self.work / f"part-{self.parts}"
 
-    def load_inputs(self, paths: Sequence[Path], cache: BuildCache) -> None:
-        """Start the store with the build's input N-Quads files (read by the helper itself):
-        from their seed in ``cache`` when it has one (``kg.core.storeseed``), else loaded, and
-        their seed kept there for the next build (not when caching is off)."""
+    def load_inputs(self, paths: Sequence[Path], cache: BuildCache, seed: bool) -> None:
+        """Start the store with the build's input N-Quads files (read by the helper itself);
+        the imported datasets follow (``load_imports``). With ``seed`` (the build reads N-Quads
+        files or datasets) and the cache on, both come from their seed in ``cache`` when it
+        has a good one (``kg.core.storeseed``), else their seed is kept there for the next
+        build."""
         job: dict[str, Any] = {"paths": [str(p.resolve()) for p in paths]}
-        if cache.root is not None and cache.key and paths:
+        if seed and cache.root is not None and cache.key:
             private_dir(cache.root)
             job |= {"root": str(cache.root), "secret": cache.key.hex()}
             job["context"] = digest(__version__, code_digest())
             self.cache = cache
         self._send(f"inputs {json.dumps(job)}")
+
+    def load_imports(self, keys: list[str] | None, datasets: Sequence[Sequence[ox.Quad]]) -> None:
+        """Load the imported datasets' quads, after ``load_inputs`` and before anything else;
+        ``keys``: their cache keys (None: the cache is off, no seed is kept)."""
+        parts = []
+        for quads in datasets:
+            parts.append(str(self._part()))
+            with Path(parts[-1]).open("wb") as stream:
+                ox.serialize(quads, stream, format=NQ)
+        self._send(f"imports {json.dumps({'keys': keys, 'parts': parts})}")
 
     def load_quads(self, quads: Iterable[ox.Quad]) -> None:
         """Load quads the build made."""
@@ -141,15 +155,11 @@ class StoreWriter:
         return {k: v for k, v in stamp.items() if k != "files"}  # deterministic: no file times
 
     def _seeded(self, seed: dict[str, Any]) -> None:
-        """Count the seed as a hit or miss of the cache, which keeps it (see ``finish``)."""
+        """Tell the cache which seed the store used or kept, and whether it grew from it."""
         if self.cache is None or not seed.get("name"):
             return
         self.cache.used.add(seed["name"])
-        self.cache.seeded = True
-        if seed.get("used"):
-            self.cache.hits += 1
-        else:
-            self.cache.misses += 1
+        self.cache.seeded = bool(seed.get("used")) + 1  # 2: the store grew from its seed
         if seed.get("problem"):
             log.warning("store seed not used or not kept: %s", seed["problem"])
 

@@ -128,7 +128,7 @@ def _run(
     clock = _Clock(progress)
     cache = BuildCache(settings.cache)
     if writer is not None:  # the input N-Quads files are most of a big build: start with them
-        writer.load_inputs(settings.nquads, cache)
+        writer.load_inputs(settings.nquads, cache, bool(settings.nquads or settings.imports))
     clock("ontology")
     ontology = load_ontology(settings.ontology_dir)
     clock("sources")
@@ -140,21 +140,21 @@ def _run(
     store = ox.Store()
     store.extend(ontology.quads)
     store.extend(built.quads)
-    if writer is not None:
+    reference = [d.path for d in docs if not (isinstance(d.data, dict) and "assessment" in d.data)]
+    keys: list[str] = []
+    imported = build_imports_cached(
+        settings.imports, records, reference, ontology.files, cache, clock, keys
+    )
+    for item in imported:  # each dataset in its own named graph, validated like the rest
+        store.extend(item.quads)
+        built.origins.update(item.origins)
+    if writer is not None:  # the datasets, then what the build made (the seed holds neither)
+        writer.load_imports(keys if cache.root else None, [item.quads for item in imported])
         writer.load_quads([*ontology.quads, *built.quads])
     if settings.nquads:
         clock("load")
         for path in settings.nquads:
             load_nquads(store, path)
-    reference = [d.path for d in docs if not (isinstance(d.data, dict) and "assessment" in d.data)]
-    imported = build_imports_cached(
-        settings.imports, records, reference, ontology.files, cache, clock
-    )
-    for item in imported:  # each dataset in its own named graph, validated like the rest
-        store.extend(item.quads)
-        built.origins.update(item.origins)
-        if writer is not None:
-            writer.load_quads(item.quads)
     clock("rules")
     inferred = apply_rules(store)
     if writer is not None:  # the rules drop the inferred graph and derive it afresh: so here
@@ -184,6 +184,7 @@ def _run(
         result.report = check()
     cache.prune()  # every input was read: entries this build did not use are stale
     result.cache_stats = {"hits": cache.hits, "misses": cache.misses}
+    result.cache_stats["store seed"] = cache.seeded  # 2: the store grew from its seed
     result.timings.update(clock.timings)
     return result
 

@@ -106,10 +106,11 @@ def test_unused_entries_are_pruned_and_broken_entries_are_misses(repo: Path) -> 
     assert len(after) == len(before)
     assert len(after - before) == 1
     for entry in after:
-        entry.write_bytes(b"not a pickle")
+        if entry.is_file():  # the store's seed is a directory (tests/pipeline/test_storeseed.py)
+            entry.write_bytes(b"not a pickle")
     _, cache = build(settings(repo, "cached"))
     assert cache.hits == 0
-    assert cache.misses == len(after)
+    assert cache.misses == len([entry for entry in after if entry.is_file()])
     build(settings(repo, "clean", cache=False))
     assert outputs(repo / "cached") == outputs(repo / "clean")
 

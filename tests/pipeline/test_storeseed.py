@@ -17,6 +17,7 @@ import pytest
 from kg import pipeline
 from kg.core import storeseed
 from kg.core import vocab as V
+from kg.core.ondisk import Start
 from kg.pipeline.cachekeys import user_key
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,14 +46,14 @@ def seeded(tmp_path: Path) -> tuple[Path, list[str]]:
     root = tmp_path / "cache"
     root.mkdir()
     store = small_store(tmp_path / "made")
-    assert storeseed.keep(store, root, "k", SECRET) is None
+    assert storeseed.keep(store, root, "k", SECRET, ["dataset"]) is None
     return root, quads(store)
 
 
 def test_a_seed_plants_the_store_it_was_kept_from(seeded: tuple[Path, list[str]], tmp_path: Path):
     root, expected = seeded
     target = tmp_path / "planted"
-    assert storeseed.plant(root, "k", SECRET, target) is None
+    assert storeseed.plant(root, "k", SECRET, target) == (None, ["dataset"])
     seed = root / storeseed.seed_name("k")
     for name in os.listdir(seed):
         if name.endswith(".sst"):  # data files shared, not copied
@@ -63,7 +64,7 @@ def test_a_seed_plants_the_store_it_was_kept_from(seeded: tuple[Path, list[str]]
     store.flush()
     del store
     again = tmp_path / "again"  # writing to the planted store left the seed as it was
-    assert storeseed.plant(root, "k", SECRET, again) is None
+    assert storeseed.plant(root, "k", SECRET, again)[0] is None
     assert quads(ox.Store(str(again))) == expected
 
 
@@ -77,7 +78,7 @@ def test_across_file_systems_the_seed_is_copied(
 
     monkeypatch.setattr(storeseed.os, "link", cross_device)
     target = tmp_path / "planted"
-    assert storeseed.plant(root, "k", SECRET, target) is None
+    assert storeseed.plant(root, "k", SECRET, target)[0] is None
     seed = root / storeseed.seed_name("k")
     for name in os.listdir(target):
         assert (target / name).stat().st_ino != (seed / name).stat().st_ino
@@ -85,7 +86,7 @@ def test_across_file_systems_the_seed_is_copied(
 
 
 def test_a_missing_seed(tmp_path: Path) -> None:
-    assert storeseed.plant(tmp_path, "nothing", SECRET, tmp_path / "t") == "absent"
+    assert storeseed.plant(tmp_path, "nothing", SECRET, tmp_path / "t") == ("absent", [])
 
 
 def largest_data_file(seed: Path) -> Path:
@@ -105,6 +106,7 @@ def seal_of(seed: Path) -> dict[str, object]:
         ("extra file", "not the ones it lists"),
         ("missing file", "not the ones it lists"),
         ("relisted", "authentication code does not match"),
+        ("other datasets", "authentication code does not match"),
         ("seal", "unreadable"),
         ("symlink", "not a regular file"),
     ],
@@ -133,6 +135,10 @@ def test_a_seed_that_is_not_as_kept_is_refused(
         assert isinstance(files, dict)
         files[data.name] = "0" * 64
         (seed / storeseed.SEAL).write_text(json.dumps(sealed))
+    elif damage == "other datasets":  # the seal edited to hold the build's datasets
+        sealed = seal_of(seed)
+        sealed["imports"] = ["another dataset"]
+        (seed / storeseed.SEAL).write_text(json.dumps(sealed))
     elif damage == "seal":
         (seed / storeseed.SEAL).write_text("{not json")
     elif damage == "symlink":
@@ -141,29 +147,73 @@ def test_a_seed_that_is_not_as_kept_is_refused(
         data.unlink()
         data.symlink_to(outside)
     target = tmp_path / "planted"
-    found = storeseed.plant(root, "k", secret, target)
+    found, held = storeseed.plant(root, "k", secret, target)
+    assert held == []
     assert found is not None
     assert problem in found
     assert not target.exists() or not list(target.iterdir())  # nothing half-planted
     assert not seed.exists()  # it can never be used: removed, a build keeps a new one
 
 
-def test_keeping_replaces_a_broken_seed_and_keeps_a_good_one(
+def test_keeping_replaces_a_broken_seed_or_one_of_other_datasets(
     seeded: tuple[Path, list[str]], tmp_path: Path
 ) -> None:
     root, expected = seeded
     seed = root / storeseed.seed_name("k")
     before = seal_of(seed)
-    other = small_store(tmp_path / "other", 10)  # another build kept the same key first
-    assert storeseed.keep(other, root, "k", SECRET) is None
+    other = small_store(tmp_path / "other", 10)  # another build kept the same seed first
+    assert storeseed.keep(other, root, "k", SECRET, ["dataset"]) is None
     assert seal_of(seed) == before
+    assert storeseed.keep(other, root, "k", SECRET, ["another"]) is None  # other datasets
+    assert storeseed.plant(root, "k", SECRET, tmp_path / "p1") == (None, ["another"])
+    assert quads(ox.Store(str(tmp_path / "p1"))) == quads(other) != expected
     largest_data_file(seed).unlink()
     (seed / storeseed.SEAL).write_text("{}")
-    assert storeseed.keep(other, root, "k", SECRET) is None
-    target = tmp_path / "planted"
-    assert storeseed.plant(root, "k", SECRET, target) is None
-    assert quads(ox.Store(str(target))) == quads(other) != expected
+    assert storeseed.keep(small_store(tmp_path / "third", 5), root, "k", SECRET, []) is None
+    assert storeseed.plant(root, "k", SECRET, tmp_path / "p2") == (None, [])
+    assert len(quads(ox.Store(str(tmp_path / "p2")))) == 5
     assert not list(root.glob(".seed-*"))
+
+
+def nquads_file(path: Path, name: str, n: int) -> Path:
+    graph = ox.NamedNode(f"http://e/{name}")
+    items = [
+        ox.Quad(
+            ox.NamedNode(f"http://e/{name}{i}"), ox.NamedNode("http://e/p"), ox.Literal(i), graph
+        )
+        for i in range(n)
+    ]
+    path.write_bytes(ox.serialize(items, format=NQ) or b"")
+    return path
+
+
+def test_the_helper_grows_a_store_from_a_seed_only_with_the_same_datasets(tmp_path: Path) -> None:
+    """kg.core.ondisk.Start, in this process: the N-Quads inputs, then the datasets."""
+    root = tmp_path / "cache"
+    root.mkdir()
+    nq = nquads_file(tmp_path / "in.nq", "input", 30)
+    a, b = nquads_file(tmp_path / "a.nq", "a", 20), nquads_file(tmp_path / "b.nq", "b", 10)
+    job = {"paths": [str(nq)], "root": str(root), "secret": SECRET.hex(), "context": "c"}
+
+    def start(name: str, keys: list[str], parts: list[Path]) -> tuple[list[str], dict[str, object]]:
+        begun = Start(tmp_path / name, job)
+        store = begun.imports({"keys": keys, "parts": [str(p) for p in parts]})
+        return quads(store), begun.report
+
+    first, report = start("first", ["a"], [a])
+    assert report["used"] is False
+    assert report["problem"] is None
+    assert len(first) == 50
+    second, report = start("second", ["a"], [a])
+    assert report["used"] is True
+    assert second == first
+    third, report = start("third", ["b"], [b])  # other datasets: from the files again
+    assert report["used"] is False
+    assert len(third) == 40
+    assert not any("http://e/a" in q for q in third)
+    fourth, report = start("fourth", ["b"], [b])  # and the seed now holds those
+    assert report["used"] is True
+    assert fourth == third
 
 
 # --- in a build ------------------------------------------------------------------------------
@@ -205,9 +255,9 @@ def test_the_second_build_starts_its_store_from_the_seed(project: Path) -> None:
     assert first.report.conforms
     assert len(seeds(project)) == 1
     answers_like_its_graph(project / "build")
-    hits = first.cache_stats["hits"]
+    assert first.cache_stats["store seed"] == 1  # kept
     second = pipeline.run(settings(project))
-    assert second.cache_stats["hits"] == hits + 7  # the six YAML files and the seed
+    assert second.cache_stats["store seed"] == 2  # grown from it
     answers_like_its_graph(project / "build")
     seed = project / ".build-cache" / seeds(project)[0]
     shared = [p.name for p in seed.glob("*.sst") if (project / "build" / "store" / p.name).exists()]
@@ -239,7 +289,7 @@ def test_a_damaged_seed_is_not_used_and_is_made_again(
     assert "is not the file it lists" in caplog.text
     answers_like_its_graph(project / "build")
     key = seed.name.removeprefix(storeseed.PREFIX).removesuffix(storeseed.SUFFIX)
-    assert storeseed.plant(seed.parent, key, user_key(), project / "fresh") is None
+    assert storeseed.plant(seed.parent, key, user_key(), project / "fresh")[0] is None
     caplog.clear()
     with caplog.at_level(logging.WARNING):
         pipeline.run(settings(project))
@@ -264,3 +314,28 @@ def test_without_the_cache_no_seed_is_kept(project: Path) -> None:
     assert pipeline.run(settings(project, use_cache=False)).report.conforms
     assert not (project / ".build-cache").exists() or seeds(project) == []
     answers_like_its_graph(project / "build")
+
+
+def test_imported_datasets_are_in_the_seed(project: Path) -> None:
+    """A build with datasets and no N-Quads file (as from the command line): an edit of an
+    assessment keeps the seed; a changed dataset makes a new one."""
+    imports = ROOT / "tests" / "data" / "imports"
+    for name in ("tiers.csv", "ctdc.csv"):
+        shutil.copy(imports / name, project / name)
+    (project / "imports.yaml").write_text(
+        "imports:\n  - kind: tiers\n    path: tiers.csv\n  - kind: ctdc\n    path: ctdc.csv\n"
+    )
+    with_imports = {"imports": project / "imports.yaml", "nquads": ()}
+    assert pipeline.run(settings(project, **with_imports)).cache_stats["store seed"] == 1
+    essay = project / "data" / "assessments" / "prk-essay.yaml"
+    essay.write_text(essay.read_text() + "# edited\n")
+    again = pipeline.run(settings(project, **with_imports))
+    assert again.cache_stats["store seed"] == 2
+    answers_like_its_graph(project / "build")
+    tiers = project / "tiers.csv"
+    tiers.write_text(tiers.read_text() + "\n")  # same rows, other bytes: another dataset key
+    changed = pipeline.run(settings(project, **with_imports))
+    assert changed.cache_stats["store seed"] == 1
+    answers_like_its_graph(project / "build")
+    assert pipeline.run(settings(project, **with_imports)).cache_stats["store seed"] == 2
+    assert len(seeds(project)) == 1
