@@ -181,8 +181,8 @@ def render(results: dict[str, dict[str, Any]], load: tuple[float, float], repeat
         "rounds, both again with the build cache on and the inputs unchanged since the last "
         "build (after one build each to fill the caches), as when an analyst rebuilds after "
         "editing the YAML: the YAML parses come from the cache, and the store starts from the "
-        "seed of its N-Quads inputs instead of bulk-loading them (growth against the cached "
-        "build from files):",
+        "seed of its N-Quads inputs (and datasets) instead of bulk-loading them (growth "
+        "against the cached build from files):",
         "",
         "| corpus | build | s | growth | CPU s | CPU growth |",
         "|---|---|---:|---:|---:|---:|",
