@@ -18,6 +18,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench import import_builds
+
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = {"100k": 100_000, "1M": 1_000_000, "5M": 5_000_000}
 COMMANDS = {
@@ -149,7 +151,12 @@ def run_size(name: str, work: Path, repeat: int = 3, builds: int = 2) -> dict[st
     return result
 
 
-def render(results: dict[str, dict[str, Any]], load: tuple[float, float], repeat: int = 3) -> str:
+def render(
+    results: dict[str, dict[str, Any]],
+    load: tuple[float, float],
+    repeat: int = 3,
+    imports: tuple[dict[str, dict[str, float]] | None, int] = (None, 0),
+) -> str:
     lines = [
         "## On-disk store: `python -m bench.store_bench`",
         "",
@@ -203,6 +210,7 @@ def render(results: dict[str, dict[str, Any]], load: tuple[float, float], repeat
                 f"{(b['wall'] / base['wall'] - 1) * 100:+.0f} % | {b['cpu']:.2f} | "
                 f"{(b['cpu'] / base['cpu'] - 1) * 100:+.0f} % |"
             )
+    lines += import_builds.render(*imports)
     lines += targets(results)
     lines += ["", *WHY, *cost(results)]
     return "\n".join(lines)
@@ -295,10 +303,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "RESULTS.md")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each command")
     parser.add_argument("--builds", type=int, default=2, help="runs of each build")
+    parser.add_argument(
+        "--no-imports",
+        dest="imports",
+        action="store_false",
+        help="skip the import build (it needs ../shared/data)",
+    )
     ns = parser.parse_args(argv)
     start = os.getloadavg()[0]
     results = {name: run_size(name, ns.work, ns.repeat, ns.builds) for name in ns.sizes}
-    text = render(results, (start, os.getloadavg()[0]), ns.repeat)
+    imported = import_builds.import_builds(ns.work, ns.builds) if ns.imports else None
+    text = render(results, (start, os.getloadavg()[0]), ns.repeat, (imported, ns.builds))
     print(text)
     from bench.report import write_section
 

@@ -81,3 +81,23 @@ def test_store_section_shows_the_cached_rebuilds() -> None:
         "| build time growth, rebuild with the cache and unchanged N-Quads (`kg build`) | ≤ 15 % "
         "| +6 % (CPU 18.0 → 19.0 s) | met |" in text
     )
+
+
+def test_store_section_shows_the_import_build() -> None:
+    from bench import import_builds, store_bench
+
+    def cmd(wall: float) -> dict[str, float]:
+        return {"wall": wall, "cpu": wall, "rss": 50.0}
+
+    commands = {label: {"store": cmd(0.3), "files": cmd(4.0)} for label in store_bench.COMMANDS}
+    builds = {"files": cmd(20.0), "store only": cmd(22.0), "store": cmd(23.5)}
+    rows = {
+        kind: cmd(wall) for kind, wall in zip(import_builds.KINDS, (4.0, 6.0, 4.4), strict=True)
+    }
+    text = store_bench.render(
+        {"1M": {"commands": commands, "build": builds}}, (1.0, 1.2), imports=(rows, 3)
+    )
+    assert "the fastest of 3 runs each:" in text
+    assert "| store, loaded afresh (no seed) | 6.00 | +50 % | 6.00 | +50 % |" in text
+    assert "| store, grown from its seed | 4.40 | +10 % | 4.40 | +10 % |" in text
+    assert import_builds.render(None, 3) == []

@@ -37,6 +37,9 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     #: Per-source cache use: {"hits": n, "misses": n} (kg.cache).
     cache_stats: dict[str, int] = field(default_factory=dict)
+    #: The on-disk store's seed (kg.core.storeseed): 0 none (no store, or the cache off),
+    #: 1 the store was loaded and its seed kept, 2 the store grew from its seed.
+    store_seed: int = 0
 
     @property
     def origins(self) -> dict[str, Location]:

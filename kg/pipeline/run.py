@@ -184,7 +184,7 @@ def _run(
         result.report = check()
     cache.prune()  # every input was read: entries this build did not use are stale
     result.cache_stats = {"hits": cache.hits, "misses": cache.misses}
-    result.cache_stats["store seed"] = cache.seeded  # 2: the store grew from its seed
+    result.store_seed = cache.seeded
     result.timings.update(clock.timings)
     return result
 

@@ -255,9 +255,9 @@ def test_the_second_build_starts_its_store_from_the_seed(project: Path) -> None:
     assert first.report.conforms
     assert len(seeds(project)) == 1
     answers_like_its_graph(project / "build")
-    assert first.cache_stats["store seed"] == 1  # kept
+    assert first.store_seed == 1  # kept
     second = pipeline.run(settings(project))
-    assert second.cache_stats["store seed"] == 2  # grown from it
+    assert second.store_seed == 2  # grown from it
     answers_like_its_graph(project / "build")
     seed = project / ".build-cache" / seeds(project)[0]
     shared = [p.name for p in seed.glob("*.sst") if (project / "build" / "store" / p.name).exists()]
@@ -326,16 +326,16 @@ def test_imported_datasets_are_in_the_seed(project: Path) -> None:
         "imports:\n  - kind: tiers\n    path: tiers.csv\n  - kind: ctdc\n    path: ctdc.csv\n"
     )
     with_imports = {"imports": project / "imports.yaml", "nquads": ()}
-    assert pipeline.run(settings(project, **with_imports)).cache_stats["store seed"] == 1
+    assert pipeline.run(settings(project, **with_imports)).store_seed == 1
     essay = project / "data" / "assessments" / "prk-essay.yaml"
     essay.write_text(essay.read_text() + "# edited\n")
     again = pipeline.run(settings(project, **with_imports))
-    assert again.cache_stats["store seed"] == 2
+    assert again.store_seed == 2
     answers_like_its_graph(project / "build")
     tiers = project / "tiers.csv"
     tiers.write_text(tiers.read_text() + "\n")  # same rows, other bytes: another dataset key
     changed = pipeline.run(settings(project, **with_imports))
-    assert changed.cache_stats["store seed"] == 1
+    assert changed.store_seed == 1
     answers_like_its_graph(project / "build")
-    assert pipeline.run(settings(project, **with_imports)).cache_stats["store seed"] == 2
+    assert pipeline.run(settings(project, **with_imports)).store_seed == 2
     assert len(seeds(project)) == 1
