@@ -11,8 +11,8 @@ importable from here too). Entries are data that cannot run code (:mod:`kg.pipel
 
 * a YAML source is cached as its parsed :class:`~kg.source.loader.SourceDoc` in JSON;
 * an imported dataset as its report and origins in JSON, then its quads in N-Quads;
-* the on-disk store of the input N-Quads files as a directory, a seed the next build's store
-  starts from (:mod:`kg.core.storeseed`, which authenticates it the same way).
+* the on-disk store of the input N-Quads files and imported datasets as a directory, a seed
+  the next build's store starts from (:mod:`kg.core.storeseed`, authenticated the same way).
 
 Each entry starts with a versioned header and an HMAC-SHA256 of its kind, key and body, keyed
 by a secret of the user (``$XDG_CACHE_HOME/kg/key``, made on first use, mode 0600): an entry

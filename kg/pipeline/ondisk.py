@@ -6,11 +6,10 @@ directory beside the build while the build goes on: the input N-Quads files stra
 (they are most of a big build) and the imported datasets, or their seed from the build cache
 when neither changed since a build kept it (``kg.core.storeseed``), then the quads the build
 makes (ontology, sources), then, once the rules ran, the inferred graph afresh. The helper
-runs at a lower priority, so it
-takes the cores the build leaves idle. When the graph conforms the finished store is moved
-into the staging directory of the build, which replaces ``build/`` atomically with the other
-outputs: a build never leaves a half-written store, and a reader that has the old store open
-keeps reading it.
+runs at a lower priority, so it takes the cores the build leaves idle. When the graph conforms
+the finished store is moved into the staging directory of the build, which replaces
+``build/`` atomically with the other outputs: a build never leaves a half-written store, and a
+reader that has the old store open keeps reading it.
 
 **Reading.** ``open_store`` opens ``build/store`` read-only (any number of readers at once)
 after checking it belongs to the build: its ``kg-store.json`` names the same store as
