@@ -113,9 +113,8 @@ def build_flow_network(build: Path, store: ox.Store) -> Network:
 
 
 def _lower_priority() -> None:
-    """Run the calling thread at a lower priority than the build's own threads, as the
-    store's helper runs (Linux gives each thread its own niceness): it takes the cores the
-    build leaves idle, most of all while the build waits for the store at its end."""
+    """Run the calling thread at a lower priority than the build's own threads (Linux gives
+    each thread its own niceness): it takes the cores the build leaves idle."""
     with contextlib.suppress(OSError, AttributeError):
         me = threading.get_native_id()
         os.setpriority(os.PRIO_PROCESS, me, min(os.getpriority(os.PRIO_PROCESS, me) + 10, 19))

@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -246,3 +247,19 @@ def test_a_graph_changed_after_the_build(project: Path) -> None:
         stream.write(f'<http://e/s> <http://e/p> "added" <{V.source_graph("edit")}> .\n')
     expect_fallback(project, "build/graph.nq was changed after the build wrote it")
     assert '"added"' in "\n".join(quads(pipeline.open_build(project / "build")))
+
+
+def test_the_store_helper_runs_at_the_builds_priority(tmp_path: Path) -> None:
+    """Not niced: the build cannot end before the helper (kg.pipeline.ondisk's docstring)."""
+    from kg.pipeline.ondisk import StoreWriter
+
+    writer = StoreWriter(tmp_path / "build")
+    try:
+        time.sleep(0.3)  # past the helper's start-up
+        assert writer.proc.poll() is None
+        assert os.getpriority(os.PRIO_PROCESS, writer.proc.pid) == os.getpriority(
+            os.PRIO_PROCESS, 0
+        )
+    finally:
+        writer.abort()
+    assert not list(tmp_path.glob(".build.store.*"))
