@@ -7,9 +7,10 @@ skipped when the datasets are absent."""
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
 from pathlib import Path
+
+from bench.proc import timed
 
 ROOT = Path(__file__).resolve().parent.parent
 IMPORTS = ROOT / "imports.example.yaml"
@@ -20,27 +21,11 @@ KINDS: dict[str, tuple[list[str], bool]] = {
     "store, loaded afresh (no seed)": ([], True),
     "store, grown from its seed": ([], False),
 }
-_WRAPPER = (
-    "import resource, subprocess, sys, time\n"
-    "t = time.perf_counter(); r = subprocess.run(sys.argv[1:], capture_output=True)\n"
-    "w = time.perf_counter() - t\n"
-    "assert r.returncode == 0, r.stderr.decode()\n"
-    "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-    "print(w, u.ru_utime + u.ru_stime)\n"
-)
 
 
 def _timed(out: Path, extra: list[str]) -> dict[str, float]:
     kg = [sys.executable, "-m", "kg", "build", "--imports", str(IMPORTS), "--out", str(out)]
-    done = subprocess.run(
-        [sys.executable, "-c", _WRAPPER, *kg, *extra],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    wall, cpu = done.stdout.split()
-    return {"wall": float(wall), "cpu": float(cpu)}
+    return timed([*kg, *extra])
 
 
 def _unseed(out: Path) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import import_builds
+from bench.proc import timed
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = {"100k": 100_000, "1M": 1_000_000, "5M": 5_000_000}
@@ -91,20 +92,7 @@ def command_timed(args: list[str], build: Path, data: Path, out: Path) -> dict[s
     """Wall seconds, CPU seconds (user + system) and peak RSS MB of one whole ``kg`` command
     in a fresh process."""
     argv = [a.format(out=out) for a in args]
-    wrapper = (
-        "import resource, subprocess, sys, time\n"
-        "t = time.perf_counter(); r = subprocess.run(sys.argv[1:], capture_output=True)\n"
-        "w = time.perf_counter() - t\n"
-        "assert r.returncode == 0, r.stderr.decode()\n"
-        "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-        "print(w, u.ru_maxrss / 1024, u.ru_utime + u.ru_stime)\n"
-    )
-    kg = [sys.executable, "-m", "kg", "--data", str(data), *argv, "--build", str(build)]
-    done = subprocess.run(
-        [sys.executable, "-c", wrapper, *kg], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    wall, rss, cpu = done.stdout.split()
-    return {"wall": float(wall), "rss": float(rss), "cpu": float(cpu)}
+    return timed([sys.executable, "-m", "kg", "--data", str(data), *argv, "--build", str(build)])
 
 
 def _command(args: list[str], build: Path, data: Path, out: Path) -> tuple[float, float]:

@@ -42,15 +42,25 @@ def test_push_section(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "Oxigraph, old / new: first 4.0x wall, 4.0x CPU, again 4.0x wall" in text
 
 
-def test_store_section_compares_three_builds() -> None:
+def _cmd(wall: float) -> dict[str, float]:
+    return {"wall": wall, "cpu": wall, "rss": 50.0}
+
+
+def _store_section(
+    more_builds: dict[str, float] | None = None,
+    imports: tuple[dict[str, dict[str, float]] | None, int] = (None, 0),
+) -> str:
+    """The store section of a made-up 1M run: files 20 s, store 22 s, store + network 23.5 s."""
     from bench import store_bench
 
-    def cmd(wall: float) -> dict[str, float]:
-        return {"wall": wall, "cpu": wall, "rss": 50.0}
+    commands = {label: {"store": _cmd(0.3), "files": _cmd(4.0)} for label in store_bench.COMMANDS}
+    builds = {"files": 20.0, "store only": 22.0, "store": 23.5} | (more_builds or {})
+    run = {"commands": commands, "build": {kind: _cmd(s) for kind, s in builds.items()}}
+    return store_bench.render({"1M": run}, (1.0, 1.2), imports=imports)
 
-    commands = {label: {"store": cmd(0.3), "files": cmd(4.0)} for label in store_bench.COMMANDS}
-    builds = {"files": cmd(20.0), "store only": cmd(22.0), "store": cmd(23.5)}
-    text = store_bench.render({"1M": {"commands": commands, "build": builds}}, (1.0, 1.2))
+
+def test_store_section_compares_three_builds() -> None:
+    text = _store_section()
     assert "| 1M | files only (--no-store) | 20.00 | +0 % | 20.00 | +0 % |" in text
     assert "| 1M | store + network | 23.50 | +18 % | 23.50 | +18 % |" in text
     assert (
@@ -63,15 +73,7 @@ def test_store_section_compares_three_builds() -> None:
 
 
 def test_store_section_shows_the_cached_rebuilds() -> None:
-    from bench import store_bench
-
-    def cmd(wall: float) -> dict[str, float]:
-        return {"wall": wall, "cpu": wall, "rss": 50.0}
-
-    commands = {label: {"store": cmd(0.3), "files": cmd(4.0)} for label in store_bench.COMMANDS}
-    builds = {"files": cmd(20.0), "store only": cmd(22.0), "store": cmd(23.5)}
-    builds |= {"files, cached": cmd(18.0), "store, cached": cmd(19.0)}
-    text = store_bench.render({"1M": {"commands": commands, "build": builds}}, (1.0, 1.2))
+    text = _store_section({"files, cached": 18.0, "store, cached": 19.0})
     assert (
         "| 1M | cached, inputs unchanged: store (from its seed) + network | 19.00 | +6 % "
         "| 19.00 | +6 % |" in text
@@ -84,19 +86,11 @@ def test_store_section_shows_the_cached_rebuilds() -> None:
 
 
 def test_store_section_shows_the_import_build() -> None:
-    from bench import import_builds, store_bench
+    from bench import import_builds
 
-    def cmd(wall: float) -> dict[str, float]:
-        return {"wall": wall, "cpu": wall, "rss": 50.0}
-
-    commands = {label: {"store": cmd(0.3), "files": cmd(4.0)} for label in store_bench.COMMANDS}
-    builds = {"files": cmd(20.0), "store only": cmd(22.0), "store": cmd(23.5)}
-    rows = {
-        kind: cmd(wall) for kind, wall in zip(import_builds.KINDS, (4.0, 6.0, 4.4), strict=True)
-    }
-    text = store_bench.render(
-        {"1M": {"commands": commands, "build": builds}}, (1.0, 1.2), imports=(rows, 3)
-    )
+    walls = (4.0, 6.0, 4.4)
+    rows = {kind: _cmd(wall) for kind, wall in zip(import_builds.KINDS, walls, strict=True)}
+    text = _store_section(imports=(rows, 3))
     assert "the fastest of 3 runs each:" in text
     assert "| store, loaded afresh (no seed) | 6.00 | +50 % | 6.00 | +50 % |" in text
     assert "| store, grown from its seed | 4.40 | +10 % | 4.40 | +10 % |" in text
