@@ -107,15 +107,16 @@ class StoreWriter:
             self.cache = cache
         self._send(f"inputs {json.dumps(job)}")
 
-    def load_imports(self, keys: list[str] | None, datasets: Sequence[Sequence[ox.Quad]]) -> None:
+    def load_imports(self, keys: list[str], datasets: Sequence[Sequence[ox.Quad]]) -> None:
         """Load the imported datasets' quads, after ``load_inputs`` and before anything else;
-        ``keys``: their cache keys (None: the cache is off, no seed is kept)."""
+        ``keys``: their cache keys, which the seed records (when ``load_inputs`` seeds)."""
         parts = []
         for quads in datasets:
             parts.append(str(self._part()))
             with Path(parts[-1]).open("wb") as stream:
                 ox.serialize(quads, stream, format=NQ)
-        self._send(f"imports {json.dumps({'keys': keys, 'parts': parts})}")
+        seeded = keys if self.cache is not None else None
+        self._send(f"imports {json.dumps({'keys': seeded, 'parts': parts})}")
 
     def load_quads(self, quads: Iterable[ox.Quad]) -> None:
         """Load quads the build made."""

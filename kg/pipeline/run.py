@@ -149,7 +149,7 @@ def _run(
         store.extend(item.quads)
         built.origins.update(item.origins)
     if writer is not None:  # the datasets, then what the build made (the seed holds neither)
-        writer.load_imports(keys if cache.root else None, [item.quads for item in imported])
+        writer.load_imports(keys, [item.quads for item in imported])
         writer.load_quads([*ontology.quads, *built.quads])
     if settings.nquads:
         clock("load")
