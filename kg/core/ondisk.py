@@ -5,6 +5,7 @@ helper imports nothing of kg but this module, so it starts in a fraction of a se
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import zlib
@@ -18,6 +19,8 @@ from kg.core.version import __version__
 
 STORE = "store"
 STAMP = "kg-store.json"
+#: The store the helper writes to, beside the checkpoint it hands over as the build's store.
+LIVE = "live"
 NQ, NT = ox.RdfFormat.N_QUADS, ox.RdfFormat.N_TRIPLES
 #: RocksDB files that change without a change to the data (logs, the lock).
 _VOLATILE = ("LOG", "LOCK")
@@ -63,24 +66,50 @@ def load_into(store: ox.Store, path: Path, graph: str | None = None) -> None:
         store.bulk_load(path=str(path), format=fmt, lenient=True, to_graph=target)
 
 
+def idle_compactions() -> None:
+    """Run RocksDB's compaction threads (``rocksdb:low``) of this process only on a core
+    nobody else wants (``SCHED_IDLE``). Compactions merge the levels that each bulk load
+    adds; a store answers as well without them, so they must not take CPU from the build.
+    Where the system has no such policy (not Linux) nothing changes."""
+    policy = getattr(os, "SCHED_IDLE", None)
+    tasks = Path("/proc/self/task")
+    if policy is None or not tasks.is_dir():
+        return
+    for task in tasks.iterdir():
+        try:
+            if (task / "comm").read_text().strip() == "rocksdb:low":
+                os.sched_setscheduler(int(task.name), policy, os.sched_param(0))
+        except (OSError, ValueError):
+            continue  # the thread ended, or the policy is not ours to set
+
+
+def _open(path: Path) -> ox.Store:
+    store = ox.Store(str(path))
+    idle_compactions()  # RocksDB starts its threads when it opens the first store
+    return store
+
+
 def serve_writer(target: str) -> None:  # pragma: no cover - runs in the helper process
     """The helper: read commands from stdin, one per line, and apply them to a new store at
     ``target``: ``inputs JSON`` then ``imports JSON`` (what the build reads but does not make,
     first: see ``Start``), ``nquads PATH``, ``ntriples IRI PATH`` (into graph IRI), ``clear
-    IRI``, and ``done BUILD`` (flush, write the stamp naming build BUILD, print it and what
-    became of the seed as JSON, exit)."""
+    IRI``, and ``done BUILD`` (flush, checkpoint the store into ``target``, write the stamp
+    naming build BUILD, print it and what became of the seed as JSON, exit). The store itself
+    is written beside ``target`` (``LIVE``) and never closed: closing would wait for its
+    compactions (see ``idle_compactions``)."""
     # At the build's own priority: niced, it got next to no CPU while the build validated and
     # wrote, and a 5M build then waited 8-9 s for it at the end with a core idle.
     start: Start | None = None
     store: ox.Store | None = None
+    live = Path(target).with_name(LIVE)
     for line in sys.stdin:
         word, _, rest = line.rstrip("\n").partition(" ")
         if word == "inputs" and start is None:
-            start = Start(Path(target), json.loads(rest))
+            start = Start(live, json.loads(rest))
             continue
         if store is None:  # the inputs are in; the datasets (none unless told) go next
             job = json.loads(rest) if word == "imports" else {"keys": [], "parts": []}
-            start = start or Start(Path(target), {"paths": []})
+            start = start or Start(live, {"paths": []})
             store = start.imports(job)
             if word == "imports":
                 continue
@@ -94,7 +123,7 @@ def serve_writer(target: str) -> None:  # pragma: no cover - runs in the helper 
         elif word == "done":
             graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
             store.flush()
-            del store
+            store.backup(target)  # a checkpoint: hard links to the store's current files
             stamp = {
                 "build": rest,
                 "kg": __version__,
@@ -106,7 +135,9 @@ def serve_writer(target: str) -> None:  # pragma: no cover - runs in the helper 
             answer = {"stamp": stamp, "graphs": graphs, "seed": start.report}
             sys.stdout.write(json.dumps(answer) + "\n")
             sys.stdout.flush()
-            return
+            # Not closed: closing waits for RocksDB's compactions, which the checkpoint does
+            # not need (they only merge its levels); the live store is removed with the work.
+            os._exit(0)
         else:
             raise ValueError(f"unknown store command {word!r}")
 
@@ -132,7 +163,7 @@ class Start:
             self.held = held if problem is None else None
             amiss = None if problem in (None, "absent") else problem
             self.report = {"name": storeseed.seed_name(self.key), "used": False, "problem": amiss}
-        self.store = ox.Store(str(target))
+        self.store = _open(target)
         if self.held is None:
             self._load_inputs()
 
@@ -149,7 +180,7 @@ class Start:
         if self.held is not None:  # the seed holds other datasets: start from the files
             del self.store  # closes it
             shutil.rmtree(self.target)
-            self.store = ox.Store(str(self.target))
+            self.store = _open(self.target)
             self._load_inputs()
         for part in job["parts"]:
             load_into(self.store, Path(part))

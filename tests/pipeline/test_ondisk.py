@@ -5,6 +5,7 @@ open for writing elsewhere) is one warning line and the answer comes from graph.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -263,3 +264,69 @@ def test_the_store_helper_runs_at_the_builds_priority(tmp_path: Path) -> None:
     finally:
         writer.abort()
     assert not list(tmp_path.glob(".build.store.*"))
+
+
+def _threads(pid: int) -> dict[int, str]:
+    """Thread id → name of the threads of process ``pid``."""
+    names = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            names[int(task.name)] = (task / "comm").read_text().strip()
+    return names
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="needs Linux's SCHED_IDLE")
+def test_the_stores_compactions_take_only_idle_cores(tmp_path: Path) -> None:
+    """RocksDB's compaction threads in the helper run at SCHED_IDLE (they only merge levels;
+    the build must not wait for them); its other threads keep the build's policy."""
+    from kg.pipeline.cache import BuildCache
+    from kg.pipeline.ondisk import StoreWriter
+
+    writer = StoreWriter(tmp_path / "build")
+    try:
+        writer.load_inputs([], BuildCache(None), seed=False)  # the helper opens its store
+        deadline = time.monotonic() + 30
+        while "rocksdb:low" not in _threads(writer.proc.pid).values():
+            assert time.monotonic() < deadline
+            assert writer.proc.poll() is None
+            time.sleep(0.05)
+        time.sleep(0.2)  # past the policy change that follows the opening
+        threads = _threads(writer.proc.pid)
+        low = [tid for tid, name in threads.items() if name == "rocksdb:low"]
+        assert low
+        assert {os.sched_getscheduler(tid) for tid in low} == {os.SCHED_IDLE}
+        assert os.sched_getscheduler(writer.proc.pid) == os.sched_getscheduler(0)
+        flushes = [tid for tid, name in threads.items() if name == "rocksdb:high"]
+        assert all(os.sched_getscheduler(tid) != os.SCHED_IDLE for tid in flushes)
+    finally:
+        writer.abort()
+    assert not list(tmp_path.glob(".build.store.*"))
+
+
+def test_the_store_is_a_checkpoint_of_several_bulk_loads(project: Path, tmp_path: Path) -> None:
+    """Input files, the build's quads and the inferred graph are separate bulk loads, and the
+    build hands over a checkpoint without waiting for their levels to be merged: it must
+    still hold every quad once, and open read-only."""
+    extra = []
+    for n in range(3):
+        extra.append(tmp_path / f"in-{n}.nq")
+        extra[-1].write_text(
+            "".join(
+                f'<http://e/s{n}-{i}> <http://e/p> "{i}" <{V.source_graph(f"in-{n}")}> .\n'
+                for i in range(500)
+            )
+        )
+    out = tmp_path / "several"
+    result = pipeline.run(
+        pipeline.Settings(
+            data_dir=project / "data",
+            ontology_dir=project / "ontology",
+            out_dir=out,
+            nquads=tuple(extra),
+        )
+    )
+    assert result.report.conforms
+    store = ox.Store.read_only(str(out / "store"))
+    written = sorted(map(str, ox.parse(path=out / "graph.nq", format=ox.RdfFormat.N_QUADS)))
+    assert quads(store) == written
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".several.")]
