@@ -74,7 +74,7 @@ def build(
     if not result.report.conforms:
         click.echo(f"not written: {len(result.report.violations)} violations", err=True)
         ctx.exit(ExitCode.NONCONFORMANT)
-    counts = pipeline.graph_counts(result.store)
+    counts = result.graphs or pipeline.graph_counts(result.store)
     click.echo(
         f"built {display_path(out_dir)}/ from {len(result.docs)} YAML files in "
         f"{time.perf_counter() - started:.2f} s: {sum(counts.values())} triples in "

@@ -140,10 +140,26 @@ def _wait(helper: subprocess.Popen[bytes], what: str) -> None:
         raise KGError(f"writing {what} failed: {lines[-1]}")
 
 
+@dataclass(frozen=True)
+class Written:
+    """What ``write_graphs`` wrote: the triples of the union of all graphs, and the triples
+    of each named graph by IRI (as ``kg.pipeline.graph_counts`` counts them, for free)."""
+
+    triples: int
+    graphs: dict[str, int]
+
+
 def write_all(
     store: ox.Store, out_dir: Path, context: dict[str, Any], *, parallel_min: int = PARALLEL_MIN
 ) -> int:
-    """Write graph.nt, graph.nq, graph.ttl, graph.trig and graph.jsonld; return the triples.
+    """``write_graphs``; the triples of the union of all graphs."""
+    return write_graphs(store, out_dir, context, parallel_min=parallel_min).triples
+
+
+def write_graphs(
+    store: ox.Store, out_dir: Path, context: dict[str, Any], *, parallel_min: int = PARALLEL_MIN
+) -> Written:
+    """Write graph.nt, graph.nq, graph.ttl, graph.trig and graph.jsonld.
 
     Turtle and TriG are re-serialized by pyoxigraph from the sorted N-Triples/N-Quads files,
     JSON-LD is rendered from the sorted N-Triples file too. For large graphs the Turtle and the
@@ -157,6 +173,7 @@ def write_all(
         ["restream", str(nq), "nq", str(out_dir / "graph.trig"), "trig"],
     ]
     count = len(dump.union)
+    graphs = {g[1:-1]: len(lines) for g, lines in dump.graphs if g.startswith("<")}
     parallel = count >= parallel_min
     helpers: list[tuple[subprocess.Popen[bytes], str]] = []
     try:
@@ -176,4 +193,4 @@ def write_all(
     finally:
         for helper, what in helpers:
             _wait(helper, what)
-    return count
+    return Written(count, dict(sorted(graphs.items())))

@@ -60,7 +60,7 @@ def write_outputs(
     (``store/``) joins the other outputs and the manifest names it; with ``network``, the
     flow network it computed joins them, keyed by the manifest (``kg.pipeline.netcache``).
     """
-    from kg.graph.dump import write_all
+    from kg.graph.dump import write_graphs
     from kg.pipeline.cache import file_digest
 
     context = jsonld_context(settings.ontology_dir)
@@ -75,7 +75,6 @@ def write_outputs(
             stats[str(p.resolve())] = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, digests[p]]
         return {
             "kg_version": __version__,
-            "graphs": graph_counts(result.store),
             "inferred_by_rule": result.inferred,
             "inputs": {display_path(p): digests[p] for p in files},
             "imports": display_path(settings.imports) if settings.imports else None,
@@ -83,14 +82,15 @@ def write_outputs(
 
     def fill(tmp: Path) -> None:
         # Sorted dumps done by pyoxigraph and a bytes sort (kg.dump): no Python object per
-        # triple, so writing stays fast and small at millions of triples. The manifest's
-        # counts and input checksums (a query, hashlib) are computed in a thread meanwhile.
+        # triple, so writing stays fast and small at millions of triples. The input checksums
+        # (hashlib) are computed in a thread meanwhile; the graphs' counts come with the dump.
         with ThreadPoolExecutor(max_workers=1) as pool:
             counted = pool.submit(facts)
             t0 = time.perf_counter()
-            triples = write_all(result.store, tmp, context)
+            written = write_graphs(result.store, tmp, context)
             result.timings["write"] = time.perf_counter() - t0
-            manifest = {**counted.result(), "triples": triples}
+            result.graphs = written.graphs
+            manifest = {**counted.result(), "graphs": written.graphs, "triples": written.triples}
         if pending is not None:
             result.report = pending()
             if not result.report.conforms:

@@ -40,6 +40,8 @@ class BuildResult:
     #: The on-disk store's seed (kg.core.storeseed): 0 none (no store, or the cache off),
     #: 1 the store was loaded and its seed kept, 2 the store grew from its seed.
     store_seed: int = 0
+    #: Triples of each named graph, counted as the graph files were written ({}: not written).
+    graphs: dict[str, int] = field(default_factory=dict)
 
     @property
     def origins(self) -> dict[str, Location]:

@@ -22,7 +22,7 @@ from rdflib.compare import to_isomorphic
 
 from kg.core import vocab as V
 from kg.graph import jsonld_stream
-from kg.graph.dump import sorted_dump, write_all
+from kg.graph.dump import sorted_dump, write_all, write_graphs
 
 TK, TKD, XSD = V.PREFIXES["tk"], V.PREFIXES["tkd"], V.PREFIXES["xsd"]
 RDF_TYPE = ox.NamedNode(V.RDF + "type")
@@ -131,6 +131,22 @@ def test_hostile_graph_jsonld_is_the_promised_json_and_the_same_graph(tmp_path: 
     for name, fmt in (("graph.ttl", "turtle"), ("graph.nt", "nt")):
         parsed = rdflib.Graph().parse(data=files[name].decode(), format=fmt)
         assert to_isomorphic(parsed) == to_isomorphic(union_graph(store))
+
+
+def test_the_counts_of_the_written_graphs_are_those_of_the_store(tmp_path: Path) -> None:
+    """The counts come from the dump (no query): the same as kg.pipeline.graph_counts, the
+    same triple in two graphs counted in each, the union counted once."""
+    from kg.pipeline import graph_counts
+
+    store = hostile_store()
+    first = next(iter(store))
+    other = ox.NamedNode("http://example.org/another-graph")
+    store.add(ox.Quad(first.subject, first.predicate, first.object, other))
+    (tmp_path / "out").mkdir()
+    result = write_graphs(store, tmp_path / "out", CONTEXT, parallel_min=10**12)
+    assert result.graphs == graph_counts(store)
+    assert result.graphs[other.value] == 1
+    assert result.triples == len(union_graph(store))
 
 
 def test_helper_processes_write_the_same_bytes(tmp_path: Path) -> None:
