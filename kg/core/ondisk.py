@@ -69,7 +69,8 @@ def load_into(store: ox.Store, path: Path, graph: str | None = None) -> None:
 def idle_compactions() -> None:
     """Run RocksDB's compaction threads (``rocksdb:low``) of this process only on a core
     nobody else wants (``SCHED_IDLE``). Compactions merge the levels that each bulk load
-    adds; a store answers as well without them, so they must not take CPU from the build.
+    adds; a store gives the same answers without them, a little slower, so they must not
+    take CPU from the build.
     Where the system has no such policy (not Linux) nothing changes."""
     policy = getattr(os, "SCHED_IDLE", None)
     tasks = Path("/proc/self/task")
