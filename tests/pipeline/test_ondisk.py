@@ -45,6 +45,15 @@ def settings(root: Path, **extra: object) -> pipeline.Settings:
     )  # type: ignore[arg-type]
 
 
+def build_into(root: Path, out: Path, *nquads: Path) -> pipeline.BuildResult:
+    """Build ``root``'s data and ontology, with the N-Quads files ``nquads``, into ``out``."""
+    return pipeline.run(
+        pipeline.Settings(
+            data_dir=root / "data", ontology_dir=root / "ontology", out_dir=out, nquads=nquads
+        )
+    )
+
+
 def query(root: Path, *args: str) -> object:
     base = ["--data", str(root / "data"), "--ontology", str(root / "ontology")]
     return CliRunner().invoke(
@@ -227,15 +236,7 @@ def test_inferred_quads_in_an_input_are_derived_afresh(project: Path, tmp_path: 
     with old.open("a") as stream:
         stream.write(f'<http://e/stale> <http://e/p> "stale" <{V.GRAPH_INFERRED}> .\n')
     out = tmp_path / "second"
-    result = pipeline.run(
-        pipeline.Settings(
-            data_dir=project / "data",
-            ontology_dir=project / "ontology",
-            out_dir=out,
-            nquads=(old,),
-        )
-    )
-    assert result.report.conforms
+    assert build_into(project, out, old).report.conforms
     written = ox.parse(path=out / "graph.nq", format=ox.RdfFormat.N_QUADS)
     assert quads(pipeline.open_build(out)) == sorted(map(str, written))
     assert "stale" not in (out / "graph.nq").read_text()
@@ -318,15 +319,7 @@ def test_the_store_is_a_checkpoint_of_several_bulk_loads(project: Path, tmp_path
             )
         )
     out = tmp_path / "several"
-    result = pipeline.run(
-        pipeline.Settings(
-            data_dir=project / "data",
-            ontology_dir=project / "ontology",
-            out_dir=out,
-            nquads=tuple(extra),
-        )
-    )
-    assert result.report.conforms
+    assert build_into(project, out, *extra).report.conforms
     store = ox.Store.read_only(str(out / "store"))
     written = sorted(map(str, ox.parse(path=out / "graph.nq", format=ox.RdfFormat.N_QUADS)))
     assert quads(store) == written
