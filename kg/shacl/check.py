@@ -8,7 +8,7 @@ joined into the query's WHERE clause instead, so one query serves every focus no
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -23,7 +23,11 @@ _WHERE = re.compile(r"\bSELECT\b(?P<proj>.*?)(?P<brace>\bWHERE\s*\{|\{)", re.I |
 
 @dataclass(frozen=True)
 class Check:
-    """One compiled query; each row (``?this``, ``?value``, ``?path``) is a result of ``shape``."""
+    """One compiled query; each row (``?this``, ``?value``, ``?path``) is a result of ``shape``.
+
+    ``guard``, when set, is a cheaper query over the whole graph that has a row whenever the
+    check could have one (the same values, of every subject rather than of the focus nodes
+    alone): where it has none, the check is not run (see ``kg.shacl.fast``)."""
 
     shape: str
     severity: str
@@ -32,6 +36,16 @@ class Check:
     query: str
     component: str
     substitute: bool = False
+    guard: str = ""
+
+    @property
+    def guards(self) -> tuple[str, ...]:
+        """The guard queries to evaluate before deciding whether to run the check."""
+        return (self.guard,) if self.guard else ()
+
+    def given(self, hits: Set[str]) -> Check | None:
+        """The check to run once ``hits`` (the guards that have a row) are known."""
+        return self if not self.guard or self.guard in hits else None
 
     def run(self, store: ox.Store, origins: Mapping[str, Location]) -> list[Violation]:
         """Run the query; each row is one result."""
@@ -80,6 +94,16 @@ def sparql_check(
     )
     msg = message_of(g, constraint) or message or "SPARQL constraint violated"
     return Check(name, severity, None, msg, prefixes + query, "sparql", substitute=True)
+
+
+def value_guard(path: Term | None, test: str) -> str:
+    """A guard (``Check.guard``) for a check of the values of a predicate: the values of
+    every subject that fail ``test`` (a FILTER or MINUS on ``?value``), one row at most. Only
+    for a plain predicate path: a complex one (``p*``, ``^p``) from every node could cost more
+    than the check it guards."""
+    if not isinstance(path, ox.NamedNode):
+        return ""
+    return f"SELECT ?value WHERE {{ ?any_s {path} ?value . {test} }} LIMIT 1"
 
 
 def run_check(store: ox.Store, check: Check, origins: Mapping[str, Location]) -> list[Violation]:

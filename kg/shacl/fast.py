@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from kg.core import vocab as V
 from kg.core.errors import Location
-from kg.shacl.check import Check, run_check, sparql_check
+from kg.shacl.check import Check, run_check, sparql_check, value_guard
 from kg.shacl.compile import VALUE_KEYS, Compiler
 from kg.shacl.report import ValidationReport, Violation, sort_violations
 from kg.shacl.shapes import (
@@ -147,18 +147,28 @@ def _shape_checks(
     shown = path_term.value if isinstance(path_term, ox.NamedNode) else None
     out: list[Check] = []
 
-    def add(component: str, body: str, default: str, proj: str = "?this ?value") -> None:
+    def add(
+        component: str, body: str, default: str, proj: str = "?this ?value", guard: str = ""
+    ) -> None:
         query = f"SELECT DISTINCT {proj} WHERE {{ {focus} {body} }}"
-        out.append(Check(name, severity, shown, message or default, query, component))
+        out.append(Check(name, severity, shown, message or default, query, component, guard=guard))
 
     value_keys = [k for k in VALUES_FILTERED if k in keys]
     values = "BIND(?this AS ?value)" if path is None else f"?this {path} ?value ."
     cls = g.one(shape, "class")
     if cls is not None:  # an anti-join (hash MINUS) is far faster than EXISTS per value
-        add("class", f"{values} MINUS {{ {c.is_a('?value', cls)} }}", "Value has not the class")
+        test = f"MINUS {{ {c.is_a('?value', cls)} }}"
+        guard = value_guard(path_term, test)
+        add("class", f"{values} {test}", "Value has not the class", guard=guard)
     if value_keys and not batched:
         bad = " || ".join(f"!({c.value_ok(shape, k, '?value')})" for k in value_keys)
-        add("value", f"{values} FILTER({bad})", "Value does not conform")
+        test = f"FILTER({bad})"
+        add(
+            "value",
+            f"{values} {test}",
+            "Value does not conform",
+            guard=value_guard(path_term, test),
+        )
     if path is None:
         has = g.one(shape, "hasValue")
         if has is not None:
@@ -242,18 +252,26 @@ def validate_fast(
     """Validate the union of all graphs of ``store`` with the compiled shapes.
 
     Checks run on ``workers`` threads: pyoxigraph releases the GIL while it evaluates a query.
+    Guards run first (``Check.guard``, ``StarCheck.guards``: each distinct one once), then the
+    checks they do not rule out, or the lean form of a star check they leave it to.
     """
     shapes = tuple(shapes)
     checks = compile_checks(shapes, instance_types(store, class_terms(ShapesGraph(shapes))))
+    guards = sorted({guard for check in checks for guard in check.guards})
     found: set[Violation] = set()
-    if workers <= 1:
-        for check in checks:
-            found.update(check.run(store, origins))
-    else:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            for results in pool.map(lambda check: check.run(store, origins), checks):
-                found.update(results)
+    with ThreadPoolExecutor(max_workers=max(workers, 1)) as pool:
+        rows = pool.map(lambda guard: _has_row(store, guard), guards)
+        hits = {guard for guard, hit in zip(guards, rows, strict=True) if hit}
+        chosen = [run for check in checks if (run := check.given(hits)) is not None]
+        for results in pool.map(lambda check: check.run(store, origins), chosen):
+            found.update(results)
     return ValidationReport(results=sort_violations(found), engine="fast")
+
+
+def _has_row(store: ox.Store, query: str) -> bool:
+    rows = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(rows, ox.QuerySolutions)
+    return next(iter(rows), None) is not None
 
 
 def instance_types(store: ox.Store, classes: Iterable[str]) -> dict[str, tuple[str, ...]]:

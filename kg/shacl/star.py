@@ -12,12 +12,13 @@ are the same
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Set
+from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
 
 from kg.core.errors import Location
+from kg.shacl.check import value_guard
 from kg.shacl.compile import VALUE_KEYS, Compiler
 from kg.shacl.report import Violation
 from kg.shacl.shapes import SH, Term
@@ -62,10 +63,24 @@ def star_member(c: Compiler, shape: Term) -> tuple[int, int] | None:
 
 @dataclass(frozen=True)
 class StarCheck:
-    """One query checking several single-valued property shapes of the same focus nodes."""
+    """One query checking several single-valued property shapes of the same focus nodes.
+
+    ``guards`` are cheaper queries over the whole graph (``kg.shacl.check.Check.guard``):
+    one per member with ``sh:maxCount 1`` for a second value of its predicate, one per member
+    with value components for a value that breaks them. When none of them has a row, no focus
+    node can break those constraints and ``lean`` stands in: the query for the members'
+    ``sh:minCount`` and ``sh:maxCount 0`` alone (None: no member has either)."""
 
     query: str
     members: tuple[Member, ...]
+    guards: tuple[str, ...] = ()
+    lean: StarCheck | None = None
+
+    def given(self, hits: Set[str]) -> StarCheck | None:
+        """The check to run once ``hits`` (the guards that have a row) are known."""
+        if not self.guards or any(guard in hits for guard in self.guards):
+            return self  # without guards, the star checks counts alone: it is its lean form
+        return self.lean
 
     def run(self, store: ox.Store, origins: Mapping[str, Location]) -> list[Violation]:
         """Rows are focus nodes with at least one flag set."""
@@ -97,7 +112,7 @@ def star_check(
 ) -> StarCheck:
     """Build the star query; ``members`` are (shape, name, severity, message, min, max)."""
     g = c.g
-    optionals, binds, flags, out = [], [], [], []
+    optionals, binds, flags, out, guards, lean = [], [], [], [], [], []
     for i, (shape, name, severity, message, lo, hi) in enumerate(members):
         path = g.one(shape, "path")
         assert isinstance(path, ox.NamedNode)
@@ -109,6 +124,7 @@ def star_check(
         else:  # a second, different value breaks maxCount 1
             optionals.append(f"OPTIONAL {{ ?this {path} {w} FILTER(!sameTerm({v}, {w})) }}")
             tests.append(f"BOUND({w})")
+            guards.append(_second_value(path))
         missing, bad = f"?m{i}", ""
         binds.append(f"BIND({' || '.join(tests)} AS {missing})")
         flags.append(missing)
@@ -118,9 +134,39 @@ def star_check(
             expr = " || ".join(f"!({c.value_ok(shape, k, v)})" for k in keys)
             binds.append(f"BIND(BOUND({v}) && COALESCE({expr}, true) AS {bad})")
             flags.append(bad)
+            every = " || ".join(f"!({c.value_ok(shape, k, '?value')})" for k in keys)
+            guards.append(value_guard(path, f"FILTER(COALESCE({every}, true))"))
         out.append(Member(name, severity, path.value, message, missing, bad, v))
-    condition = " || ".join(flags) or "false"
-    query = (
-        f"SELECT * WHERE {{ {focus} {' '.join(optionals)} {' '.join(binds)} FILTER({condition}) }}"
+        if lo >= 1 or hi == 0:  # the count tests that no guard rules out
+            test = f"{'!' if lo >= 1 else ''}BOUND({v})"
+            lean.append((f"OPTIONAL {{ ?this {path} {v} }} BIND({test} AS {missing})", out[-1]))
+    return StarCheck(
+        _star_query(focus, [*optionals, *binds], flags),
+        tuple(out),
+        tuple(guards),
+        _lean(focus, lean),
     )
-    return StarCheck(query, tuple(out))
+
+
+def _star_query(focus: str, parts: list[str], flags: list[str]) -> str:
+    condition = " || ".join(flags) or "false"
+    return f"SELECT * WHERE {{ {focus} {' '.join(parts)} FILTER({condition}) }}"
+
+
+def _lean(focus: str, members: list[tuple[str, Member]]) -> StarCheck | None:
+    """The star query of the members' ``sh:minCount`` and ``sh:maxCount 0`` alone (their
+    values are not checked)."""
+    if not members:
+        return None
+    lean = tuple(replace(m, bad="") for _, m in members)
+    return StarCheck(_star_query(focus, [p for p, _ in members], [m.missing for m in lean]), lean)
+
+
+def _second_value(path: ox.NamedNode) -> str:
+    """A guard with a row when some subject has two values of ``path`` (or the same one in
+    two graphs): the count of its triples differs from that of their subjects. Counting
+    reads no term, so it costs a fraction of looking for the second value itself."""
+    return (
+        "SELECT ?n WHERE { { SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT ?any_s) AS ?d) "
+        f"WHERE {{ ?any_s {path} ?v }} }} FILTER(?n != ?d) }}"
+    )
