@@ -1,5 +1,5 @@
 """Allow ``python -m kg``."""
 
-from kg.cli.app import cli
+from kg.cli.app import main
 
-cli()
+main()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from kg.cli.build import build, validate
+from kg.cli.ending import quick_exit, start
 from kg.cli.export import export
 from kg.cli.extract import extract
 from kg.cli.imports import import_
@@ -90,9 +91,15 @@ for command in (init, build, validate, serve, query, export, viz, report, push, 
     cli.add_command(command)
 
 
-def main() -> None:  # pragma: no cover - console entry point helper
-    """Entry point that runs the CLI."""
-    cli(prog_name="kg")
+def main() -> NoReturn:
+    """The ``kg`` command (and ``python -m kg``): run the CLI, then end the process without
+    tearing it down (``kg.cli.ending``)."""
+    start()
+    try:
+        cli.main(prog_name="kg")
+    except SystemExit as exc:
+        quick_exit(exc.code)
+    quick_exit(0)  # click always exits; kept for a CLI that returns
 
 
 __all__ = ["KGGroup", "cli", "main"]

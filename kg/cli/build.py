@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from kg.cli.ending import keep
 from kg.cli.inputs import dirs, settings
 from kg.cli.options import engine_option, imports_option, local_data_options
 from kg.cli.outputs import echo_results, progress
@@ -68,6 +69,7 @@ def build(
     )
     started = time.perf_counter()
     result = pipeline.run(config, progress=progress())
+    keep(result)  # never freed: the process ends with kg.cli.ending.quick_exit
     for item in result.imports:
         click.echo(item.report.lines()[0], err=True)
     echo_results(result.report, "text")
@@ -120,6 +122,7 @@ def validate(
         settings(data_dir, ontology_dir, Path("build"), engine), imports=imports
     )
     result = pipeline.run(config, write=False, progress=progress())
+    keep(result)
     echo_results(result.report, fmt)
     if fmt == "text":
         state = "conforms" if result.report.conforms else "does not conform"

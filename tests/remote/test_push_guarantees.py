@@ -221,8 +221,8 @@ def test_a_huge_answer_is_one_line(
     parent's (pytest's) size from the fork, over 600 MB late in the suite."""
     server = raw(endless(declare))
     code = (
-        "import re, sys; from kg.cli import main; sys.argv = sys.argv[1:]\n"
-        "try:\n    main()\nfinally:\n"
+        "import re, sys; from kg.cli import cli; sys.argv = sys.argv[1:]\n"
+        "try:\n    cli(prog_name='kg')\nfinally:\n"
         "    status = open('/proc/self/status').read()\n"
         "    print(re.search(r'VmHWM:\\s+(\\d+)', status).group(1), file=sys.stderr)\n"
     )
