@@ -1,6 +1,6 @@
 """Stage 3, validation: the shapes compiled to SPARQL (``fast``, ``compile``, ``check``,
-``star``) or pySHACL (``reference``), both giving a ``ValidationReport`` (``report``) whose
-violations point back at the YAML. Takes a store and the shapes.
+``star``, ``instances``) or pySHACL (``reference``), both giving a ``ValidationReport``
+(``report``) whose violations point back at the YAML. Takes a store and the shapes.
 
 May import: ``kg.core``.
 """

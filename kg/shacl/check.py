@@ -106,6 +106,13 @@ def value_guard(path: Term | None, test: str) -> str:
     return f"SELECT ?value WHERE {{ ?any_s {path} ?value . {test} }} LIMIT 1"
 
 
+def has_row(store: ox.Store, query: str) -> bool:
+    """Whether ``query`` (a guard) has a row over the union of all graphs of ``store``."""
+    rows = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(rows, ox.QuerySolutions)
+    return next(iter(rows), None) is not None
+
+
 def run_check(store: ox.Store, check: Check, origins: Mapping[str, Location]) -> list[Violation]:
     """Run one check and turn its rows into violations."""
     rows = store.query(check.query, use_default_graph_as_union=True)

@@ -15,8 +15,9 @@ import pyoxigraph as ox
 
 from kg.core import vocab as V
 from kg.core.errors import Location
-from kg.shacl.check import Check, run_check, sparql_check, value_guard
+from kg.shacl.check import Check, has_row, run_check, sparql_check, value_guard
 from kg.shacl.compile import VALUE_KEYS, Compiler
+from kg.shacl.instances import instance_types
 from kg.shacl.report import ValidationReport, Violation, sort_violations
 from kg.shacl.shapes import (
     SH,
@@ -260,52 +261,12 @@ def validate_fast(
     guards = sorted({guard for check in checks for guard in check.guards})
     found: set[Violation] = set()
     with ThreadPoolExecutor(max_workers=max(workers, 1)) as pool:
-        rows = pool.map(lambda guard: _has_row(store, guard), guards)
+        rows = pool.map(lambda guard: has_row(store, guard), guards)
         hits = {guard for guard, hit in zip(guards, rows, strict=True) if hit}
         chosen = [run for check in checks if (run := check.given(hits)) is not None]
         for results in pool.map(lambda check: check.run(store, origins), chosen):
             found.update(results)
     return ValidationReport(results=sort_violations(found), engine="fast")
-
-
-def _has_row(store: ox.Store, query: str) -> bool:
-    rows = store.query(query, use_default_graph_as_union=True)
-    assert isinstance(rows, ox.QuerySolutions)
-    return next(iter(rows), None) is not None
-
-
-def instance_types(store: ox.Store, classes: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    """For each class, the types that make a node its SHACL instance in ``store``.
-
-    That is the class and its sub-classes (``rdfs:subClassOf*`` in the data), reduced to the
-    class alone when every instance of a sub-class already has the class as a type (as after
-    kg's type-closure rule), which keeps each focus node to one row.
-    """
-    wanted = sorted(set(classes))
-    if not wanted:
-        return {}
-    subs: dict[str, set[str]] = {c: {c} for c in wanted}
-    rows = store.query(
-        f"SELECT ?sub ?sup WHERE {{ VALUES ?sup {{ {' '.join(f'<{c}>' for c in wanted)} }} "
-        f"?sub <{V.RDFS}subClassOf>+ ?sup FILTER(isIRI(?sub)) }}",
-        use_default_graph_as_union=True,
-    )
-    assert isinstance(rows, ox.QuerySolutions)
-    for row in rows:
-        sub, sup = row["sub"], row["sup"]
-        if isinstance(sub, ox.NamedNode) and isinstance(sup, ox.NamedNode):
-            subs[sup.value].add(sub.value)
-    pairs = " ".join(f"(<{c}> <{s}>)" for c in wanted for s in sorted(subs[c]) if s != c)
-    open_classes: set[str] = set()
-    if pairs:
-        rows = store.query(
-            f"SELECT DISTINCT ?c WHERE {{ VALUES (?c ?sub) {{ {pairs} }} "
-            f"?x <{V.RDF}type> ?sub FILTER NOT EXISTS {{ ?x <{V.RDF}type> ?c }} }}",
-            use_default_graph_as_union=True,
-        )
-        assert isinstance(rows, ox.QuerySolutions)
-        open_classes = {r["c"].value for r in rows if isinstance(r["c"], ox.NamedNode)}
-    return {c: tuple(sorted(subs[c])) if c in open_classes else (c,) for c in wanted}
 
 
 __all__ = ["Check", "Runnable", "compile_checks", "instance_types", "run_check", "validate_fast"]

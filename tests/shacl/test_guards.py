@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from kg import pipeline
 from kg.core import vocab as V
-from kg.shacl.check import Check
-from kg.shacl.fast import _has_row, compile_checks, instance_types, validate_fast
+from kg.shacl.check import Check, has_row
+from kg.shacl.fast import compile_checks, instance_types, validate_fast
 from kg.shacl.reference import validate_pyshacl
 from kg.shacl.report import Violation
 from kg.shacl.shapes import ShapesGraph, class_terms
@@ -58,7 +58,7 @@ def in_full(store: ox.Store, ontology: Ontology) -> set[Violation]:
 
 def hits(store: ox.Store, ontology: Ontology) -> set[str]:
     guards = {g for check in checks_of(store, ontology) for g in check.guards}
-    return {g for g in guards if _has_row(store, g)}
+    return {g for g in guards if has_row(store, g)}
 
 
 def test_guards_rule_out_most_checks_of_a_conforming_build(
