@@ -9,8 +9,6 @@ runs in full. Either way the results are those of every check run in full.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pyoxigraph as ox
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -24,26 +22,16 @@ from kg.shacl.reference import validate_pyshacl
 from kg.shacl.report import Violation
 from kg.shacl.shapes import ShapesGraph, class_terms
 from kg.shacl.star import StarCheck
-from kg.source.ontology import Ontology, load_ontology, parse_turtle
-from tests.conftest import ONTOLOGY, ROOT
+from kg.source.ontology import Ontology
+from tests.conftest import ROOT
+from tests.shacl.support import FIXTURE, fixture_store
 
 GOOD = ROOT / "tests" / "data" / "shapes" / "good_minimal.ttl"
-FIXTURE = ox.NamedNode(V.source_graph("fixture"))
 OTHER = ox.NamedNode(V.source_graph("other"))
 
 
-@pytest.fixture(scope="module")
-def ontology() -> Ontology:
-    return load_ontology(ONTOLOGY)
-
-
-def good_store(ontology: Ontology, path: Path = GOOD) -> ox.Store:
-    store = ox.Store()
-    store.extend(ontology.quads)
-    store.extend(
-        ox.Quad(t.subject, t.predicate, t.object, FIXTURE) for t in parse_turtle(path, prefix="f")
-    )
-    return store
+def good_store(ontology: Ontology) -> ox.Store:
+    return fixture_store(ontology, GOOD, rules=False)
 
 
 def checks_of(store: ox.Store, ontology: Ontology) -> list[Check | StarCheck]:

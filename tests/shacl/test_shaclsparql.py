@@ -17,23 +17,18 @@ from click.testing import CliRunner
 from kg import pipeline
 from kg.cli import cli
 from kg.core import vocab as V
-from kg.graph.rules import apply_rules
 from kg.shacl.compile import UnsupportedShape
 from kg.shacl.fast import compile_checks, validate_fast
 from kg.shacl.reference import validate_pyshacl
 from kg.shacl.report import ValidationReport, Violation
-from kg.source.ontology import Ontology, load_ontology, parse_turtle
-from tests.conftest import ONTOLOGY, ROOT
+from kg.source.ontology import Ontology, parse_turtle
+from tests.conftest import ROOT
+from tests.shacl.support import fixture_store
 
 FIXTURES = sorted((ROOT / "tests" / "data" / "shapes").glob("*.ttl")) + sorted(
     (ROOT / "tests" / "data" / "shaclsparql").glob("*.ttl")
 )
 Key = tuple[str, str, str]
-
-
-@pytest.fixture(scope="module")
-def ontology() -> Ontology:
-    return load_ontology(ONTOLOGY)
 
 
 def keys(report: ValidationReport) -> set[Key]:
@@ -44,18 +39,6 @@ def details(report: ValidationReport) -> set[tuple[str, str, str, str | None, st
     """Results without their value: rdflib rewrites ill-typed literals ("yes"^^xsd:boolean
     becomes "false"), so values are compared only on well-formed data (the shipped build)."""
     return {(v.focus, v.shape, v.severity, v.path, v.message) for v in report.results}
-
-
-def fixture_store(ontology: Ontology, path: Path, rules: bool) -> ox.Store:
-    store = ox.Store()
-    store.extend(ontology.quads)
-    graph = ox.NamedNode(V.source_graph("fixture"))
-    store.extend(
-        ox.Quad(t.subject, t.predicate, t.object, graph) for t in parse_turtle(path, prefix="f")
-    )
-    if rules:
-        apply_rules(store)
-    return store
 
 
 def both(store: ox.Store, ontology: Ontology) -> tuple[ValidationReport, ValidationReport]:
