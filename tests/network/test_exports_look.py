@@ -16,13 +16,13 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from conftest import needs_shared_data
 
 from kg import pipeline
 from kg.cli import cli
 from kg.network import export as netio
 from kg.network import flows as F
 from kg.network import look
+from tests.conftest import needs_shared_data
 
 BOM = b"\xef\xbb\xbf"
 
@@ -96,7 +96,7 @@ def test_gexf_positions_spread_europe_apart() -> None:
 @needs_shared_data
 def test_gexf_of_the_full_import_has_no_overlapping_countries(tmp_path: Path) -> None:
     # The whole GLOTIP + TIP + CTDC network: no two countries' discs overlap in Gephi.
-    from conftest import DATA, ONTOLOGY, ROOT
+    from tests.conftest import DATA, ONTOLOGY, ROOT
 
     settings = pipeline.Settings(
         data_dir=DATA,
