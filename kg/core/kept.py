@@ -79,15 +79,22 @@ def union_tsv(store: Queryable, query: str) -> bytes | None:
     return result.serialize(format=TSV) or b""
 
 
-def record(store: Queryable, queries: Iterable[str]) -> dict[str, bytes]:
-    """The TSV answers of SELECT ``queries`` over the union of all graphs, by ``query_key``.
+def record(
+    store: Queryable, queries: Iterable[str], twins: Mapping[str, str] | None = None
+) -> dict[str, bytes]:
+    """The TSV answers of SELECT ``queries`` over the union of all graphs, by ``query_key``;
+    a query in ``twins`` is answered by evaluating its twin there (the same question planned
+    for ``store``: it must select the same columns and give the same rows).
 
     The rows of a query without ORDER BY have no order: the store gives them in whatever order
     it holds them, which differs between two builds of the same graph. They are kept sorted
     (as bytes), so the kept answers depend only on the graph."""
     answers = {}
     for text in queries:
-        data = union_tsv(store, text)
+        twin = (twins or {}).get(text, text)
+        if bool(_ORDERED.search(twin)) != bool(_ORDERED.search(text)):
+            raise ValueError("a query and its twin must both be ordered, or neither")
+        data = union_tsv(store, twin)
         if data is None:
             raise ValueError("only the answers of SELECT queries are kept")
         answers[query_key(text)] = data if _ORDERED.search(text) else _sorted_rows(data)

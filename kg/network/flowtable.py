@@ -120,12 +120,13 @@ def table_rows(store: Queryable) -> dict[str, Sequence[str]]:
     return out
 
 
-def short_table_query() -> str:
-    """``flow_table.rq`` without its estimate column (``table_rows``)."""
-    text = QUERIES.load("flow_table")
+def short_table_query(name: str = "flow_table") -> str:
+    """``flow_table.rq`` (or ``name``: the same question planned otherwise) without its
+    estimate column (``table_rows``)."""
+    text = QUERIES.load(name)
     short = text.replace("?locator ?estimate ?point", "?locator ?point", 1)
     if short == text:
-        raise QueryError("kg/network/sparql/flow_table.rq selects other columns than flows.rq")
+        raise QueryError(f"kg/network/sparql/{name}.rq selects other columns than flows.rq")
     return short
 
 
