@@ -7,6 +7,7 @@ never inferred again, so the inferred graph holds exactly what the rules add.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -86,12 +87,14 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def apply_rules(store: ox.Store) -> dict[str, int]:
+def apply_rules(store: ox.Store, closed: Callable[[], None] | None = None) -> dict[str, int]:
     """Derive ``tkg:inferred`` afresh: run every rule on ``store`` (the closure rules above,
     then ``kg.derive``); return how many triples each one added.
 
     Whatever the inferred graph held before is dropped first, so the rules can run again on
-    a store that changed since (an import added to a loaded build, say).
+    a store that changed since (an import added to a loaded build, say). ``closed`` is called
+    once the closure rules have run, before ``kg.derive``: from then on the graph changes
+    only by derive's conclusions (``kg.graph.derive.NAMES``), which no rule above reads.
     """
     graph = ox.NamedNode(V.GRAPH_INFERRED)
     store.remove_graph(graph)
@@ -102,6 +105,8 @@ def apply_rules(store: ox.Store) -> dict[str, int]:
         after = _count(store, graph)
         added[rule.name] = after - before
         before = after
+    if closed is not None:
+        closed()
     added.update(derive(store))
     return added
 

@@ -156,12 +156,15 @@ def _run(
         for path in settings.nquads:
             load_nquads(store, path)
     clock("rules")
-    inferred = apply_rules(store)
+
+    def closed() -> None:  # the flow network's queries read no conclusion of kg.derive: they
+        if write and settings.network:  # run beside it and the writers (kg.pipeline.netcache)
+            jobs.append(NetworkJob(store))
+
+    inferred = apply_rules(store, closed)
     if writer is not None:  # the rules drop the inferred graph and derive it afresh: so here
         writer.replace_graph(store, V.GRAPH_INFERRED)
     clock.stop()
-    if write and settings.network:  # the flow network, beside the writers (kg.pipeline.netcache)
-        jobs.append(NetworkJob(store))
     result = BuildResult(ontology, docs, records, built, store, inferred, ValidationReport())
     result.imports = imported
 

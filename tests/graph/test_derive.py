@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from kg import pipeline
 from kg.core.vocab import GRAPH_INFERRED, RDF, TK, TKD, TKV, XSD
 from kg.graph.derive import NAMES, TOP, rule_iri, size_ranks
-from kg.graph.rules import apply_rules
+from kg.graph.rules import RULES, apply_rules
 from kg.query.named import QueryResult, load_query, run_query
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -358,3 +358,27 @@ def test_size_ranks_partition_by_kind_unit_and_year_and_break_ties_by_flow() -> 
         for q in size_ranks(store)
     }
     assert ranks == {"002": 1, "000": 2, "001": 3, "003": 1, "004": 1, "005": 1, "006": 1}
+
+
+def test_closed_is_called_between_the_closure_rules_and_derive(base_nquads: Path) -> None:
+    """``apply_rules(store, closed)``: when ``closed`` runs, the closure rules' triples are in
+    the inferred graph and no conclusion of kg.derive is (nor its markers)."""
+    store = ox.Store()
+    store.bulk_load(path=str(base_nquads), format=ox.RdfFormat.N_QUADS)
+    inferred = ox.NamedNode(GRAPH_INFERRED)
+    marker = ox.NamedNode(TK + "appliedRule")
+    state: list[tuple[int, int]] = []
+
+    def closed() -> None:
+        state.append(
+            (
+                len(list(store.quads_for_pattern(None, None, None, inferred))),
+                len(list(store.quads_for_pattern(None, marker, None, inferred))),
+            )
+        )
+
+    added = apply_rules(store, closed)
+    closure = sum(added[rule.name] for rule in RULES)
+    assert state == [(closure, 0)]
+    assert closure > 0
+    assert len(list(store.quads_for_pattern(None, marker, None, inferred))) == len(NAMES)

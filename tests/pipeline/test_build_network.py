@@ -16,7 +16,9 @@ from click.testing import CliRunner
 from bench import synthetic
 from kg import pipeline
 from kg.cli import cli
-from kg.core.kept import KeptAnswers, Results
+from kg.core import vocab as V
+from kg.core.kept import KeptAnswers, Results, record
+from kg.graph.rules import apply_rules
 from kg.network import export as netio
 from kg.network.answers import network_answers, network_queries
 from kg.network.flows import flow_rows
@@ -198,3 +200,29 @@ def test_damaged_answers_are_read_from_the_store(
     out = _export(build, corpus, tmp_path / "1.graphml")
     assert made == ["answers", "store"]
     assert out == netio.graphml_bytes(flow_rows(pipeline.open_build(build)))
+
+
+def test_the_kept_answers_are_those_of_the_finished_graph(
+    tmp_path: Path, corpus: synthetic.Corpus
+) -> None:
+    """The build starts the network's queries once the closure rules have run, beside
+    kg.derive (which adds only conclusions none of them reads): what it keeps must be the
+    answers of the graph the build wrote, conclusions and all."""
+    build = _build(tmp_path, corpus)
+    answers = netcache.kept_answers(build)
+    assert answers is not None
+    written = ox.Store()
+    written.bulk_load(path=str(build / "graph.nq"), format=ox.RdfFormat.N_QUADS)
+    assert dict(answers) == record(written, network_queries())
+
+
+def test_the_network_queries_read_no_conclusion_of_derive(rich_graph: ox.Store) -> None:
+    """Their answers on a graph before kg.derive ran and after are the same (the rich graph
+    gets thousands of derived conclusions: tier changes, latest placements, size ranks)."""
+    before = ox.Store()
+    before.extend(q for q in rich_graph if q.graph_name != ox.NamedNode(V.GRAPH_INFERRED))
+    seen: list[dict[str, bytes]] = []
+    apply_rules(before, lambda: seen.append(record(before, network_queries())))
+    assert len(seen) == 1
+    assert len(list(before.quads_for_pattern(None, None, None, ox.NamedNode(V.GRAPH_INFERRED))))
+    assert seen[0] == record(before, network_queries())
