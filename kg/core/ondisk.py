@@ -15,7 +15,6 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.core import storeseed
-from kg.core.version import __version__
 
 STORE = "store"
 STAMP = "kg-store.json"
@@ -94,10 +93,12 @@ def serve_writer(target: str) -> None:  # pragma: no cover - runs in the helper 
     """The helper: read commands from stdin, one per line, and apply them to a new store at
     ``target``: ``inputs JSON`` then ``imports JSON`` (what the build reads but does not make,
     first: see ``Start``), ``nquads PATH``, ``ntriples IRI PATH`` (into graph IRI), ``clear
-    IRI``, and ``done BUILD`` (flush, checkpoint the store into ``target``, write the stamp
-    naming build BUILD, print it and what became of the seed as JSON, exit). The store itself
-    is written beside ``target`` (``LIVE``) and never closed: closing would wait for its
-    compactions (see ``idle_compactions``)."""
+    IRI``, and ``seal`` (flush, checkpoint the store into ``target``, print its files'
+    ``fingerprint``, its named graphs and what became of the seed as JSON, exit: the build
+    stamps it when it knows its own id). The store itself is written beside ``target``
+    (``LIVE``) and never closed: closing would wait for its compactions (see
+    ``idle_compactions``), and exiting as soon as the last quads are in stops them, so they
+    take nothing from the rest of the build."""
     # At the build's own priority: niced, it got next to no CPU while the build validated and
     # wrote, and a 5M build then waited 8-9 s for it at the end with a core idle.
     start: Start | None = None
@@ -121,19 +122,13 @@ def serve_writer(target: str) -> None:  # pragma: no cover - runs in the helper 
             load_into(store, Path(path), iri)
         elif word == "clear":
             store.remove_graph(ox.NamedNode(rest))
-        elif word == "done":
+        elif word == "seal":
             graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
             store.flush()
             store.backup(target)  # a checkpoint: hard links to the store's current files
-            stamp = {
-                "build": rest,
-                "kg": __version__,
-                "pyoxigraph": ox.__version__,
-                "files": fingerprint(Path(target)),
-            }
-            (Path(target) / STAMP).write_text(json.dumps(stamp, indent=1, sort_keys=True) + "\n")
+            files = fingerprint(Path(target))
             assert start is not None
-            answer = {"stamp": stamp, "graphs": graphs, "seed": start.report}
+            answer = {"files": files, "graphs": graphs, "seed": start.report}
             sys.stdout.write(json.dumps(answer) + "\n")
             sys.stdout.flush()
             # Not closed: closing waits for RocksDB's compactions, which the checkpoint does

@@ -164,6 +164,7 @@ def _run(
     inferred = apply_rules(store, closed)
     if writer is not None:  # the rules drop the inferred graph and derive it afresh: so here
         writer.replace_graph(store, V.GRAPH_INFERRED)
+        writer.seal()  # the last quads: the helper checkpoints the store and ends
     clock.stop()
     result = BuildResult(ontology, docs, records, built, store, inferred, ValidationReport())
     result.imports = imported

@@ -324,3 +324,54 @@ def test_the_store_is_a_checkpoint_of_several_bulk_loads(project: Path, tmp_path
     written = sorted(map(str, ox.parse(path=out / "graph.nq", format=ox.RdfFormat.N_QUADS)))
     assert quads(store) == written
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".several.")]
+
+
+def test_a_sealed_store_is_complete_before_the_build_ends(tmp_path: Path) -> None:
+    """Once sealed (the last quads sent), the helper checkpoints the store and exits without
+    waiting for anything else of the build; ``finish`` then stamps the checkpoint with the
+    build's id, and the stamp lists the checkpoint's files as they are."""
+    from kg.core.ondisk import fingerprint
+    from kg.pipeline.cache import BuildCache
+    from kg.pipeline.ondisk import StoreWriter
+
+    graph = V.source_graph("sealed")
+    writer = StoreWriter(tmp_path / "build")
+    try:
+        writer.load_inputs([], BuildCache(None), seed=False)
+        writer.load_imports([], [])
+        quads = [
+            ox.Quad(
+                ox.NamedNode(f"http://e/s{i}"),
+                ox.NamedNode("http://e/p"),
+                ox.Literal(str(i)),
+                ox.NamedNode(graph),
+            )
+            for i in range(100)
+        ]
+        writer.load_quads(quads)
+        writer.seal()
+        assert writer.proc.wait(timeout=60) == 0  # gone before the build asks for the store
+        assert not (writer.target / "kg-store.json").exists()  # not stamped yet
+        recorded = writer.finish("build-id", [graph])
+        stamp = json.loads((writer.target / "kg-store.json").read_text())
+        assert stamp["build"] == recorded["build"] == "build-id"
+        assert stamp["files"] == fingerprint(writer.target)
+        store = ox.Store.read_only(str(writer.target))
+        assert sorted(map(str, store)) == sorted(map(str, quads))
+        del store
+    finally:
+        writer.abort()
+    assert not list(tmp_path.glob(".build.store.*"))
+
+
+def test_a_helper_that_died_before_the_seal_is_one_line(tmp_path: Path) -> None:
+    from kg.pipeline.ondisk import StoreWriter
+
+    writer = StoreWriter(tmp_path / "build")
+    try:
+        writer.proc.kill()
+        writer.proc.wait()
+        with pytest.raises(KGError, match="writing the on-disk store failed"):
+            writer.seal()
+    finally:
+        writer.abort()
