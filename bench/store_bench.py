@@ -228,10 +228,11 @@ WHY = [
     "(`tiers` on the 1M store: 0.9 s → 0.15 s of CPU). `kg query` loads no YAML reader,",
     "package metadata or build stage: a build's inputs are checked by size and times, and",
     "hashed only when those moved. The store is bulk-loaded by a helper process beside the",
-    "build, and the flow network's queries are evaluated in a thread beside its writers",
-    "(pyoxigraph runs them without Python's lock; making the network from their answers is left",
-    "to the first export): on 2 cores the build's wall time grows once they all need more than",
-    "the two cores.",
+    "build (it exits once the derived graph is in), and the flow network's queries are",
+    "evaluated in a thread from the end of the closure rules on, beside kg.derive and the",
+    "writers (pyoxigraph runs them without Python's lock; making the network from their answers",
+    "is left to the first export): on 2 cores the build's wall time grows once they all need",
+    "more than the two cores.",
 ]
 
 
