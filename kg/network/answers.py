@@ -4,8 +4,8 @@ keeps them beside it, and the first export of the flows writes from them instead
 every flow from the on-disk store (``kg.pipeline.netcache``).
 
 Only the answers are kept, not the network made from them: evaluating the queries runs in
-pyoxigraph without Python's lock, beside a build's writers; turning the answers into the
-network is Python work, left to the export that needs it.
+pyoxigraph without Python's lock, beside a build's derivation rules and writers; turning the
+answers into the network is Python work, left to the export that needs it.
 
 The readers' queries are planned for the on-disk store (one scan of each property, joined by
 hashing, where a look-up per flow would seek RocksDB each time). The build evaluates them on

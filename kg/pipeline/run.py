@@ -157,11 +157,10 @@ def _run(
             load_nquads(store, path)
     clock("rules")
 
-    def closed() -> None:  # the flow network's queries read no conclusion of kg.derive: they
-        if write and settings.network:  # run beside it and the writers (kg.pipeline.netcache)
-            jobs.append(NetworkJob(store))
+    def start_network() -> None:  # the flow network's queries read no conclusion of kg.derive: they
+        jobs.append(NetworkJob(store))  # run beside it and the writers (kg.pipeline.netcache)
 
-    inferred = apply_rules(store, closed)
+    inferred = apply_rules(store, start_network if write and settings.network else None)
     if writer is not None:  # the rules drop the inferred graph and derive it afresh: so here
         writer.replace_graph(store, V.GRAPH_INFERRED)
         writer.seal()  # the last quads: the helper checkpoints the store and ends
