@@ -85,6 +85,30 @@ def test_store_section_shows_the_cached_rebuilds() -> None:
     )
 
 
+def test_store_section_shows_the_helper_with_the_c_librarys_malloc() -> None:
+    text = _store_section({"store, system malloc": 24.0})
+    assert (
+        "| 1M | store + network, the helper with the C library's malloc | 24.00 | +20 % "
+        "| 24.00 | +20 % |" in text
+    )
+    assert (
+        "| build time growth (`kg build`, the helper with the C library's malloc) | ≤ 15 % "
+        "| +20 % (CPU 20.0 → 24.0 s) | not met |" in text
+    )
+    assert "C library's malloc" not in _store_section()
+
+
+def test_store_section_names_the_helpers_malloc() -> None:
+    from bench import store_bench
+
+    commands = {label: {"store": _cmd(0.3), "files": _cmd(4.0)} for label in store_bench.COMMANDS}
+    builds = {kind: _cmd(20.0) for kind in ("files", "store only", "store")}
+    run = {"commands": commands, "build": builds, "malloc": "libjemalloc.so.2"}
+    text = store_bench.render({"1M": run}, (1.0, 1.2))
+    assert "The store's helper ran with `libjemalloc.so.2`" in text
+    assert "`KG_STORE_MALLOC=system`" in text
+
+
 def test_store_section_shows_the_import_build() -> None:
     from bench import import_builds
 

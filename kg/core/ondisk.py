@@ -1,6 +1,7 @@
 """The files of kg's on-disk store (``build/store/``, a pyoxigraph RocksDB store) and the helper
 process that writes one (``serve_writer``, started by ``kg.pipeline.ondisk.StoreWriter``). The
-helper imports nothing of kg but this module, so it starts in a fraction of a second."""
+helper imports nothing of kg but this module (and the few it names), so it starts in a fraction
+of a second; it may run with another malloc than the build's (``kg.core.allocator``)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.core import storeseed
+from kg.core.allocator import in_use
 
 STORE = "store"
 STAMP = "kg-store.json"
@@ -128,7 +130,7 @@ def serve_writer(target: str) -> None:  # pragma: no cover - runs in the helper 
             store.backup(target)  # a checkpoint: hard links to the store's current files
             files = fingerprint(Path(target))
             assert start is not None
-            answer = {"files": files, "graphs": graphs, "seed": start.report}
+            answer = {"files": files, "graphs": graphs, "seed": start.report, "malloc": in_use()}
             sys.stdout.write(json.dumps(answer) + "\n")
             sys.stdout.flush()
             # Not closed: closing waits for RocksDB's compactions, which the checkpoint does

@@ -43,6 +43,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
+from kg.core import allocator
 from kg.core.digests import digest
 from kg.core.errors import KGError, display_path
 from kg.core.fileio import private_dir
@@ -72,12 +73,17 @@ class StoreWriter:
         self.cache: BuildCache | None = None
         root = str(Path(__file__).resolve().parents[2])
         path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
+        env = {**os.environ, "PYTHONPATH": path}
+        library = allocator.preload(os.environ)  # a faster malloc, when there is one
+        if library is not None:
+            env["LD_PRELOAD"] = library
+        self.malloc = "system"  # what the helper ran with: known once it sealed the store
         self.proc = subprocess.Popen(
             [sys.executable, "-c", _HELPER, str(self.target)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            env={**os.environ, "PYTHONPATH": path},
+            env=env,
         )
 
     def _send(self, line: str) -> None:
@@ -164,8 +170,10 @@ class StoreWriter:
                 hint="run 'kg build' again; report it if it happens again",
             )
         self._seeded(answer.get("seed") or {})
+        self.malloc = str(answer.get("malloc", "system"))
+        log.info("the store's helper ran with %s malloc", self.malloc)
         stamp = {"build": build, "kg": __version__, "pyoxigraph": ox.__version__}
-        full = stamp | {"files": answer["files"]}
+        full = stamp | {"files": answer["files"], "malloc": self.malloc}
         (self.target / STAMP).write_text(json.dumps(full, indent=1, sort_keys=True) + "\n")
         return stamp  # deterministic: no file times
 

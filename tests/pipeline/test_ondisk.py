@@ -375,3 +375,51 @@ def test_a_helper_that_died_before_the_seal_is_one_line(tmp_path: Path) -> None:
             writer.seal()
     finally:
         writer.abort()
+
+
+def _faster_malloc() -> str | None:
+    from kg.core.allocator import preload
+
+    return preload({})
+
+
+@pytest.mark.skipif(
+    _faster_malloc() is None,
+    reason="no jemalloc, mimalloc or tcmalloc on this machine (Debian: libjemalloc2)",
+)
+def test_the_helper_runs_with_a_faster_malloc_and_writes_the_same_store(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """kg.core.allocator: the helper starts with the system's faster malloc preloaded (the
+    stamp names the one it had mapped), the build's own process keeps its own; the store
+    holds the same quads as one written with the C library's malloc."""
+    from kg.core.allocator import in_use
+
+    library = Path(str(_faster_malloc())).name
+    stamp = json.loads((project / "build" / "store" / "kg-store.json").read_text())
+    assert stamp["malloc"].startswith(library.split(".so")[0])
+    if not os.environ.get("LD_PRELOAD"):
+        assert in_use() == "system"
+    monkeypatch.setenv("KG_STORE_MALLOC", "system")
+    assert build_into(project, tmp_path / "system").report.conforms
+    stamp = json.loads((tmp_path / "system" / "store" / "kg-store.json").read_text())
+    assert stamp["malloc"] == "system"
+    faster = pipeline.open_build(project / "build")
+    system = pipeline.open_build(tmp_path / "system")
+    assert quads(faster) == quads(system)
+
+
+def test_a_malloc_that_is_not_a_file_is_one_line(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = (project / "build" / "manifest.json").read_bytes()
+    monkeypatch.setenv("KG_STORE_MALLOC", str(project / "libnowhere.so"))
+    base = ["--data", str(project / "data"), "--ontology", str(project / "ontology")]
+    done = CliRunner().invoke(cli, [*base, "build", "--out", str(project / "build")])
+    assert done.exit_code != 0
+    lines = done.output.strip().splitlines()
+    assert len(lines) == 1, done.output
+    assert "KG_STORE_MALLOC names" in lines[0]
+    assert "libnowhere.so, which is not a file" in lines[0]
+    assert "Traceback" not in done.output
+    assert (project / "build" / "manifest.json").read_bytes() == before  # nothing lost
