@@ -31,7 +31,8 @@ from kg.core.errors import ExitCode, display_path
     help="Also write OUT/store/, the on-disk store read-only commands open instead of parsing "
     "graph.nq, and keep the answers the flow network is read with. --no-store builds faster "
     "and takes less disk; every later command then parses graph.nq (seconds at a million "
-    "triples).",
+    "triples). The store is written by a helper process with jemalloc, mimalloc or tcmalloc "
+    "when the system has one (KG_STORE_MALLOC=PATH picks one, =system keeps the C library's).",
 )
 @engine_option
 @imports_option

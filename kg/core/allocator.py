@@ -5,8 +5,9 @@ pyoxigraph's bulk loader keeps every index key of a batch as its own heap block,
 frees them; under glibc's malloc, allocating and freeing them takes about a third of the
 helper's CPU (``perf``: ``_int_free``, ``unlink_chunk``, ``malloc``, ``malloc_consolidate``).
 With jemalloc, mimalloc or tcmalloc instead, the same load of the 1M synthetic build's
-N-Quads takes 4.2 s of CPU against 5.3 s, and the whole build on two cores 6 % longer than
-without a store instead of 17 % (``bench/RESULTS.md``). glibc's own tunables do not come near
+N-Quads takes 4.0-4.2 s of CPU against 5.2-5.5 s, the whole 1M build 1.0-1.8 s less, and on
+two cores it took 5 % longer than without a store instead of 10 % (six builds of each, in
+one sitting: ``bench/RESULTS.md``). glibc's own tunables do not come near
 (``GLIBC_TUNABLES``: ``mxfast``, ``tcache_count``, ``arena_max``, ``trim_threshold``: within
 noise). The helper is a process of its own, so it can start with such a library preloaded
 (``LD_PRELOAD``) while the build's process keeps the system's.
