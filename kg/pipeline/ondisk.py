@@ -65,7 +65,12 @@ class StoreWriter:
     """The helper process that writes a build's on-disk store (see the module docstring)."""
 
     def __init__(self, out_dir: Path) -> None:
-        """Start the helper in a fresh directory beside ``out_dir``."""
+        """Start the helper in a fresh directory beside ``out_dir``.
+
+        Raises:
+            KGError: ``KG_STORE_MALLOC`` names no file (``kg.core.allocator``).
+        """
+        library = allocator.preload(os.environ)  # a faster malloc, when there is one
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         self.work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.store.", dir=out_dir.parent))
         self.target = self.work / STORE
@@ -74,7 +79,6 @@ class StoreWriter:
         root = str(Path(__file__).resolve().parents[2])
         path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
         env = {**os.environ, "PYTHONPATH": path}
-        library = allocator.preload(os.environ)  # a faster malloc, when there is one
         if library is not None:
             env["LD_PRELOAD"] = library
         self.malloc = "system"  # what the helper ran with: known once it sealed the store

@@ -423,3 +423,4 @@ def test_a_malloc_that_is_not_a_file_is_one_line(
     assert "libnowhere.so, which is not a file" in lines[0]
     assert "Traceback" not in done.output
     assert (project / "build" / "manifest.json").read_bytes() == before  # nothing lost
+    assert not list(project.glob(".build.store.*"))  # nor left behind
