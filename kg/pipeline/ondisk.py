@@ -6,9 +6,11 @@ directory beside the build while the build goes on: the input N-Quads files stra
 (they are most of a big build) and the imported datasets, or their seed from the build cache
 when neither changed since a build kept it (``kg.core.storeseed``), then the quads the build
 makes (ontology, sources), then, once the rules ran, the inferred graph afresh. The helper
-runs at the build's own priority: the build cannot end before it, and at a lower one it got next
-to no CPU while the build validated and wrote, then made the build wait with a core idle (5M:
-8–9 s; the whole build 4–7 s longer than now, 1M the same). Each bulk load adds a sorted run
+starts with the system's faster malloc preloaded when it has one (``kg.core.allocator``: a
+fifth of the bulk load's CPU), and runs at the build's own priority: the build cannot end
+before it, and at a lower one it got next to no CPU while the build validated and wrote, then
+made the build wait with a core idle (5M: 8–9 s; the whole build 4–7 s longer than now, 1M the
+same). Each bulk load adds a sorted run
 to the store, which RocksDB would merge in the background (compaction): that work only makes
 reads a little faster, so its threads run at ``SCHED_IDLE`` (only on a core nobody else
 wants), and once the inferred graph is in (the last quads) the build seals the store: the
