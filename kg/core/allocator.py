@@ -14,13 +14,17 @@ noise). The helper is a process of its own, so it can start with such a library 
 
 ``KG_STORE_MALLOC`` chooses: the path of a shared library to preload, or ``system`` for the C
 library's malloc; unset, the first of ``CANDIDATES`` found in the system's library
-directories (Debian: ``apt install libjemalloc2``), else the C library's. A ``LD_PRELOAD``
-the user set is left as it is. Only on Linux: elsewhere the helper always runs with the
-system's malloc.
+directories (Debian: ``apt install libjemalloc2``), else the C library's. Either way the
+library must be an ELF shared object for the interpreter's own machine (class, byte order and
+architecture: a 32-bit Python on a 64-bit system skips the 64-bit one), and the system's
+libraries are looked for only under glibc (a musl Python would be handed a glibc build). A
+``LD_PRELOAD`` the user set is left as it is. Only on Linux: elsewhere the helper always runs
+with the system's malloc.
 """
 
 from __future__ import annotations
 
+import platform
 import sys
 import sysconfig
 from collections.abc import Mapping, Sequence
@@ -60,17 +64,38 @@ def preload(environ: Mapping[str, str], dirs: Sequence[Path] | None = None) -> s
     if choice == "system":
         return None
     if choice:
+        hint = "set it to a malloc library (libjemalloc.so.2, say) or to 'system'"
         if not Path(choice).is_file():
-            raise KGError(
-                f"{ENV} names {choice}, which is not a file",
-                hint="set it to a malloc library (libjemalloc.so.2, say) or to 'system'",
-            )
+            raise KGError(f"{ENV} names {choice}, which is not a file", hint=hint)
+        if not loadable(Path(choice)):
+            raise KGError(f"{ENV} names {choice}, not a library for this machine", hint=hint)
         return str(Path(choice).resolve())
+    if platform.libc_ver()[0] != "glibc":
+        return None
     for name in CANDIDATES:
         for directory in library_dirs() if dirs is None else dirs:
-            if (directory / name).is_file():
+            if (directory / name).is_file() and loadable(directory / name):
                 return str(directory / name)
     return None
+
+
+def _elf_header(path: Path) -> bytes:
+    try:
+        with path.open("rb") as stream:
+            return stream.read(20)
+    except OSError:
+        return b""
+
+
+def loadable(library: Path, executable: Path = Path("/proc/self/exe")) -> bool:
+    """Whether ``library`` is an ELF shared object for the machine ``executable`` (this
+    interpreter) runs on: the same class, byte order and architecture (``e_machine``)."""
+    mine, theirs = _elf_header(executable), _elf_header(library)
+    if len(theirs) < 20 or not theirs.startswith(b"\x7fELF") or len(mine) < 20:
+        return False
+    e_type = theirs[16:18] if theirs[5] == 1 else theirs[17:15:-1]  # little- or big-endian
+    shared = e_type == b"\x03\x00"  # ET_DYN
+    return shared and theirs[4:6] == mine[4:6] and theirs[18:20] == mine[18:20]
 
 
 def in_use(maps: Path = Path("/proc/self/maps")) -> str:
@@ -87,4 +112,4 @@ def in_use(maps: Path = Path("/proc/self/maps")) -> str:
     return "system"
 
 
-__all__ = ["CANDIDATES", "ENV", "in_use", "library_dirs", "preload"]
+__all__ = ["CANDIDATES", "ENV", "in_use", "library_dirs", "loadable", "preload"]
