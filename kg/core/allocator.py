@@ -56,7 +56,8 @@ def preload(environ: Mapping[str, str], dirs: Sequence[Path] | None = None) -> s
     """The library the helper should start with preloaded (None: the system's malloc).
 
     Raises:
-        KGError: ``KG_STORE_MALLOC`` names something that is not a file.
+        KGError: ``KG_STORE_MALLOC`` names something that is not a file, or not a shared
+            library for this machine (``loadable``).
     """
     if not sys.platform.startswith("linux") or environ.get("LD_PRELOAD", "").strip():
         return None

@@ -2,25 +2,23 @@
 of the build, which read-only commands open read-only instead of parsing ``graph.nq``.
 
 **Writing.** A build starts a helper process (``StoreWriter``) that bulk-loads the store in a
-directory beside the build while the build goes on: the input N-Quads files straight away
-(they are most of a big build) and the imported datasets, or their seed from the build cache
-when neither changed since a build kept it (``kg.core.storeseed``), then the quads the build
-makes (ontology, sources), then, once the rules ran, the inferred graph afresh. The helper
-starts with the system's faster malloc preloaded when it has one (``kg.core.allocator``: a
-fifth of the bulk load's CPU), and runs at the build's own priority: the build cannot end
-before it, and at a lower one it got next to no CPU while the build validated and wrote, then
-made the build wait with a core idle (5M: 8–9 s; the whole build 4–7 s longer than now, 1M the
-same). Each bulk load adds a sorted run
-to the store, which RocksDB would merge in the background (compaction): that work only makes
-reads a little faster, so its threads run at ``SCHED_IDLE`` (only on a core nobody else
-wants), and once the inferred graph is in (the last quads) the build seals the store: the
-helper takes a checkpoint of it (hard links to its files) and exits at once, which stops the
-compactions, so they take nothing from validation and the writers (1M: the store's five
-bulk loads stay five sorted runs, which a dossier's look-ups each seek: 1.5 s, against 3.7 s
-from ``graph.nq``). The build stamps the checkpoint when it knows its own id. When
-the graph conforms the checkpoint is moved into the staging directory of the build, which
-replaces ``build/`` atomically with the other outputs: a build never leaves a half-written
-store, and a reader that has the old store open keeps reading it.
+directory beside the build while the build goes on: the input N-Quads files straight away (they are
+most of a big build) and the imported datasets, or their seed from the build cache when neither
+changed since a build kept it (``kg.core.storeseed``), then the quads the build makes (ontology,
+sources), then, once the rules ran, the inferred graph afresh. The helper starts with the system's
+faster malloc preloaded when it has one (``kg.core.allocator``: a fifth of the bulk load's CPU), and
+runs at the build's own priority: the build cannot end before it, and at a lower one it got next to
+no CPU while the build validated and wrote, then made the build wait with a core idle (5M: 8–9 s;
+the whole build 4–7 s longer than now, 1M the same). Each bulk load adds a sorted run to the store,
+which RocksDB would merge in the background (compaction): that work only makes reads a little
+faster, so its threads run at ``SCHED_IDLE`` (only on a core nobody else wants), and once the
+inferred graph is in (the last quads) the build seals the store: the helper takes a checkpoint of it
+(hard links to its files) and exits at once, which stops the compactions, so they take nothing from
+validation and the writers (1M: the store's five bulk loads stay five sorted runs, which a dossier's
+look-ups each seek: 1.5 s, against 3.7 s from ``graph.nq``). The build stamps the checkpoint when it
+knows its own id. When the graph conforms the checkpoint is moved into the staging directory of the
+build, which replaces ``build/`` atomically with the other outputs: a build never leaves a
+half-written store, and a reader that has the old store open keeps reading it.
 
 **Reading.** ``open_store`` opens ``build/store`` read-only (any number of readers at once)
 after checking it belongs to the build: its ``kg-store.json`` names the same store as
@@ -70,7 +68,8 @@ class StoreWriter:
         """Start the helper in a fresh directory beside ``out_dir``.
 
         Raises:
-            KGError: ``KG_STORE_MALLOC`` names no file (``kg.core.allocator``).
+            KGError: ``KG_STORE_MALLOC`` names no library for this machine
+                (``kg.core.allocator``).
         """
         library = allocator.preload(os.environ)  # a faster malloc, when there is one
         out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -83,7 +82,6 @@ class StoreWriter:
         env = {**os.environ, "PYTHONPATH": path}
         if library is not None:
             env["LD_PRELOAD"] = library
-        self.malloc = "system"  # what the helper ran with: known once it sealed the store
         self.proc = subprocess.Popen(
             [sys.executable, "-c", _HELPER, str(self.target)],
             stdin=subprocess.PIPE,
@@ -176,10 +174,10 @@ class StoreWriter:
                 hint="run 'kg build' again; report it if it happens again",
             )
         self._seeded(answer.get("seed") or {})
-        self.malloc = str(answer.get("malloc", "system"))
-        log.info("the store's helper ran with %s malloc", self.malloc)
+        malloc = str(answer.get("malloc", "system"))
+        log.info("the store's helper ran with %s malloc", malloc)
         stamp = {"build": build, "kg": __version__, "pyoxigraph": ox.__version__}
-        full = stamp | {"files": answer["files"], "malloc": self.malloc}
+        full = stamp | {"files": answer["files"], "malloc": malloc}
         (self.target / STAMP).write_text(json.dumps(full, indent=1, sort_keys=True) + "\n")
         return stamp  # deterministic: no file times
 
