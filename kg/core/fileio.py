@@ -1,7 +1,9 @@
-"""Atomic writes: a file or a directory replaces its old version only once it is complete."""
+"""Atomic writes: a file or a directory replaces its old version only once it is complete;
+reading back the JSON files kg wrote, whatever became of them since."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import stat
@@ -9,7 +11,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from kg.core.errors import ConfigError, Location, display_path
 
@@ -126,3 +128,26 @@ def private_dir(path: Path) -> Path:
     """Create ``path`` (and missing parents) readable and writable by this user only."""
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
+
+
+def loads_json(data: bytes | str) -> object:
+    """``json.loads`` whose every failure is a ValueError: text that is not JSON, and JSON
+    nested past the parser's stack (which ``json`` raises as a RecursionError).
+
+    Raises:
+        ValueError: ``data`` is not JSON kg can read.
+    """
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise ValueError("the JSON is nested too deeply") from None
+
+
+def read_json_object(path: Path) -> dict[str, Any] | None:
+    """The JSON object in the file ``path``: None when the file cannot be read, is not JSON,
+    or holds another kind of JSON value (a list, a string, a number) than an object."""
+    try:
+        value = loads_json(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None

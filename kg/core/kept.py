@@ -25,6 +25,8 @@ from typing import IO, Any, Protocol
 
 import pyoxigraph as ox
 
+from kg.core.fileio import loads_json
+
 TSV = ox.QueryResultsFormat.TSV
 #: Changes whenever the bytes' layout changes (kept answers of another layout are not used).
 ANSWERS_FORMAT = 1
@@ -137,7 +139,7 @@ def read_answers(data: bytes, key: Mapping[str, Any]) -> dict[str, bytes] | None
     None for answers of another key or layout, or bytes that are not such answers."""
     end = data.find(b"\n")
     try:
-        head = json.loads(data[:end]) if end > 0 else None
+        head = loads_json(data[:end]) if end > 0 else None
     except ValueError:
         return None
     if not isinstance(head, dict) or head.pop("kg-answers", None) != ANSWERS_FORMAT:

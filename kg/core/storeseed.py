@@ -29,10 +29,12 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
 from kg.core.digests import digest, file_digest
+from kg.core.fileio import loads_json
 
 SEAL = "kg-seed.json"
 PREFIX, SUFFIX = "store-", ".kgs"
@@ -63,7 +65,7 @@ def _seal(seed: Path, secret: bytes, key: str) -> tuple[dict[str, str], list[str
         ValueError: the seal cannot be read or was not made with ``secret`` for ``key``.
     """
     try:
-        sealed = json.loads((seed / SEAL).read_text())
+        sealed: Any = loads_json((seed / SEAL).read_bytes())
         files, imports, mac = sealed["files"], sealed["imports"], sealed["mac"]
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"unreadable {SEAL} ({exc})") from exc

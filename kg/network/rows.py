@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from kg.core.fileio import loads_json
 from kg.network.common import Network
 
 #: Changes whenever the rows' shape or meaning changes (a kept network of another shape is
@@ -45,7 +46,7 @@ def read_key(data: bytes) -> dict[str, Any] | None:
     """The header of bytes made by ``network_bytes`` (None when they are not such bytes)."""
     head = data[: data.find(b"\n")] if b"\n" in data else b""
     try:
-        key = json.loads(head)
+        key = loads_json(head)
     except ValueError:
         return None
     if not isinstance(key, dict) or key.get("kg-network-rows") != ROWS_FORMAT:
@@ -56,7 +57,8 @@ def read_key(data: bytes) -> dict[str, Any] | None:
 def network_from_bytes(data: bytes) -> Network:
     """The network of bytes made by ``network_bytes`` (ValueError if they are not)."""
     body = data[data.find(b"\n") + 1 :]
-    graph, nodes, edges = json.loads(body)
+    rows: Any = loads_json(body)
+    graph, nodes, edges = rows
     if not (isinstance(graph, dict) and isinstance(nodes, list) and isinstance(edges, list)):
         raise ValueError("not a network's rows")
     # rows stay the lists JSON gives: the writers only unpack them

@@ -46,7 +46,7 @@ import pyoxigraph as ox
 from kg.core import allocator
 from kg.core.digests import digest
 from kg.core.errors import KGError, display_path
-from kg.core.fileio import private_dir
+from kg.core.fileio import loads_json, private_dir, read_json_object
 from kg.core.ondisk import NQ, NT, STAMP, STORE, fingerprint
 from kg.core.version import __version__
 from kg.pipeline.cachekeys import code_digest
@@ -167,8 +167,17 @@ class StoreWriter:
         if self.proc.returncode != 0:
             lines = err.decode(errors="replace").strip().splitlines() or ["no output"]
             raise KGError(f"writing the on-disk store failed: {lines[-1]}")
-        answer = json.loads(out.decode().strip().splitlines()[-1])
-        if answer["graphs"] != sorted(graphs):
+        lines = out.decode(errors="replace").strip().splitlines()
+        try:
+            answer = loads_json(lines[-1]) if lines else None
+        except ValueError:
+            answer = None
+        if not isinstance(answer, dict) or not isinstance(answer.get("files"), dict):
+            raise KGError(
+                "writing the on-disk store failed: its helper gave no answer (a bug in kg)",
+                hint="run 'kg build' again, or 'kg build --no-store'",
+            )
+        if answer.get("graphs") != sorted(graphs):
             raise KGError(
                 "the on-disk store does not hold the build's named graphs (a bug in kg)",
                 hint="run 'kg build' again; report it if it happens again",
@@ -229,6 +238,13 @@ def _locked(lock: Path) -> bool:
     return False
 
 
+def _version(value: object) -> str:
+    """A version read from a stamp, as a message may show it: one short printable word."""
+    if isinstance(value, str) and 0 < len(value) <= 40 and value.isprintable() and " " not in value:
+        return value
+    return "another version"
+
+
 def problem(out_dir: Path, manifest: dict[str, Any]) -> str | None:
     """Why ``out_dir/store`` cannot answer for the build described by ``manifest`` (None: it
     can). One line, naming the store."""
@@ -237,17 +253,16 @@ def problem(out_dir: Path, manifest: dict[str, Any]) -> str | None:
     if not path.is_dir():
         return f"{where} is missing"
     expected = manifest.get("store")
-    try:
-        stamp = json.loads((path / STAMP).read_text())
-    except (OSError, ValueError):
+    stamp = read_json_object(path / STAMP)
+    if stamp is None:
         return f"{where} has no readable {STAMP}"
     if not isinstance(expected, dict) or stamp.get("build") != expected.get("build"):
         return f"{where} does not belong to this build (not the store its manifest.json names)"
     if stamp.get("pyoxigraph") != ox.__version__:
-        written = stamp.get("pyoxigraph")
+        written = _version(stamp.get("pyoxigraph"))
         return f"{where} was written by pyoxigraph {written} (this is {ox.__version__})"
     if stamp.get("kg") != __version__:
-        return f"{where} was written by kg {stamp.get('kg')} (this is {__version__})"
+        return f"{where} was written by kg {_version(stamp.get('kg'))} (this is {__version__})"
     graph = out_dir / "graph.nq"
     try:
         stat = graph.stat()

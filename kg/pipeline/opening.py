@@ -4,7 +4,6 @@ checksums decide), its on-disk store opened read-only or its ``graph.nq`` loaded
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import replace
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.core.errors import KGError, Location, SourceError, display_path
-from kg.core.fileio import check_private_dir
+from kg.core.fileio import check_private_dir, read_json_object
 from kg.pipeline.ondisk import open_store
 from kg.pipeline.settings import INPUT_STATS, MANIFEST, Progress, Settings, input_files
 
@@ -35,19 +34,19 @@ def is_stale(settings: Settings) -> bool:
     manifest_path = settings.out_dir / MANIFEST
     if not manifest_path.exists() or not (settings.out_dir / "graph.nq").exists():
         return True
-    try:
-        recorded = json.loads((settings.out_dir / INPUT_STATS).read_text())
-    except (OSError, ValueError):
-        recorded = None
+    recorded = read_json_object(settings.out_dir / INPUT_STATS)
     current = input_files(settings)
-    if not isinstance(recorded, dict):
+    if recorded is None:
         built_at = manifest_path.stat().st_mtime
         return any(p.stat().st_mtime > built_at for p in current)
     paths = {str(p.resolve()): p for p in current}
     if set(paths) != set(recorded):
         return True
     for key, path in paths.items():
-        *seen, digest = recorded[key]
+        entry = recorded[key]
+        if not (isinstance(entry, list) and len(entry) == 4 and isinstance(entry[3], str)):
+            return True  # not as kg wrote it: rebuild rather than trust it
+        *seen, digest = entry
         stat = path.stat()
         if [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns] != seen:
             from kg.pipeline.cache import file_digest
@@ -59,20 +58,14 @@ def is_stale(settings: Settings) -> bool:
 
 def recorded_imports(out_dir: Path) -> Path | None:
     """The import list a build in ``out_dir`` was made with, from its manifest."""
-    try:
-        value = json.loads((out_dir / MANIFEST).read_text()).get("imports")
-    except (OSError, ValueError):
-        return None
+    value = (read_json_object(out_dir / MANIFEST) or {}).get("imports")
     return Path(value) if isinstance(value, str) and Path(value).exists() else None
 
 
 def recorded_nquads(out_dir: Path) -> tuple[Path, ...]:
     """The N-Quads files a build in ``out_dir`` was made with (``Settings.nquads``), from its
     manifest: those that still exist."""
-    try:
-        value = json.loads((out_dir / MANIFEST).read_text()).get("nquads")
-    except (OSError, ValueError):
-        return ()
+    value = (read_json_object(out_dir / MANIFEST) or {}).get("nquads")
     if not isinstance(value, list):
         return ()
     return tuple(Path(v) for v in value if isinstance(v, str) and Path(v).is_file())
@@ -86,10 +79,7 @@ def _without_store(manifest: object) -> bool:
 
 def recorded_without_store(out_dir: Path) -> bool:
     """Whether the build in ``out_dir`` was made without its on-disk store (its manifest)."""
-    try:
-        return _without_store(json.loads((out_dir / MANIFEST).read_text()))
-    except (OSError, ValueError):
-        return False
+    return _without_store(read_json_object(out_dir / MANIFEST))
 
 
 def load_build(out_dir: Path) -> ox.Store:
@@ -128,14 +118,11 @@ def open_build(out_dir: Path) -> ox.Store:
         SourceError: when the store cannot answer and graph.nq cannot be read or parsed.
     """
     check_private_dir(out_dir, "build directory", "--build DIR")
-    try:
-        manifest = json.loads((out_dir / MANIFEST).read_text())
-    except (OSError, ValueError):
-        manifest = {}
+    manifest = read_json_object(out_dir / MANIFEST) or {}
     if _without_store(manifest):  # kg build --no-store: no store, on purpose
         log.info("%s was built without its store: reading graph.nq", display_path(out_dir))
         return load_build(out_dir)
-    store, issue = open_store(out_dir, manifest if isinstance(manifest, dict) else {})
+    store, issue = open_store(out_dir, manifest)
     if store is not None:
         return store
     loaded = load_build(out_dir)

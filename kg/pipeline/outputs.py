@@ -124,12 +124,15 @@ def write_outputs(
 
 
 def jsonld_context(ontology_dir: Path) -> dict[str, object]:
-    """The published JSON-LD context (``ontology/context.jsonld``) merged over kg's prefixes."""
+    """The published JSON-LD context (``ontology/context.jsonld``) merged over kg's prefixes.
+
+    Raises:
+        SourceError: the context file cannot be read or is not a JSON-LD context object.
+    """
+    from kg.source.ontology import read_context
+
     context: dict[str, object] = dict(V.PREFIXES)
-    path = ontology_dir / "context.jsonld"
-    if path.exists():
-        published = json.loads(path.read_text())
-        context.update(published.get("@context", published))
+    context.update(read_context(ontology_dir))
     return context
 
 

@@ -59,7 +59,8 @@ def input_files(settings: Settings) -> list[Path]:
     """The files a build reads, in a stable order."""
     from kg.source.files import find_sources  # not the YAML reader: no PyYAML to load
 
-    onto = sorted(p for p in settings.ontology_dir.glob("*.ttl") if p.is_file())
+    onto_dir = settings.ontology_dir
+    onto = sorted(p for p in [*onto_dir.glob("*.ttl"), *onto_dir.glob("*.jsonld")] if p.is_file())
     inputs = [*onto, *find_sources(settings.data_dir), *settings.nquads]
     if settings.imports is None:
         return inputs

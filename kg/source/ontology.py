@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,7 @@ from kg.source.records import SCHEME_PREFIXES
 
 ONTOLOGY_FILES = ("kg.ttl", "vocab.ttl")
 SHAPES_FILE = "shapes.ttl"
+CONTEXT_FILE = "context.jsonld"
 _POSITION = re.compile(r"line (\d+) between columns (\d+)")
 
 
@@ -75,7 +77,34 @@ def load_ontology(ontology_dir: Path) -> Ontology:
     out.files.append(shapes_path)
     out.shapes = parse_turtle(shapes_path, prefix="s")
     out.vocabulary = vocabulary(out.quads)
+    read_context(ontology_dir)  # a broken context is an error now, not after the build
     return out
+
+
+def read_context(ontology_dir: Path) -> dict[str, object]:
+    """The term definitions of ``ontology_dir``'s JSON-LD context (``context.jsonld``: an
+    object, or an object whose ``@context`` is one); {} when there is no such file.
+
+    Raises:
+        SourceError: the file cannot be read, is not JSON, or is not such an object.
+    """
+    path = ontology_dir / CONTEXT_FILE
+    if not path.exists():
+        return {}
+    name = display_path(path)
+    hint = "a JSON object of JSON-LD term definitions, or one with them under @context"
+    try:
+        published = json.loads(path.read_bytes())
+    except json.JSONDecodeError as exc:
+        where = Location(name, exc.lineno, exc.colno)
+        raise SourceError(f"invalid JSON: {exc.msg}", where=where, hint=hint) from None
+    except (OSError, ValueError, RecursionError) as exc:
+        why = "nested too deeply" if isinstance(exc, RecursionError) else exc
+        raise SourceError(f"cannot read: {why}", where=Location(name), hint=hint) from None
+    context = published.get("@context", published) if isinstance(published, dict) else None
+    if not isinstance(context, dict):
+        raise SourceError("not a JSON-LD context object", where=Location(name, 1, 1), hint=hint)
+    return context
 
 
 def vocabulary(quads: list[ox.Quad]) -> dict[str, dict[str, str]]:

@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -374,6 +375,29 @@ def test_a_helper_that_died_before_the_seal_is_one_line(tmp_path: Path) -> None:
         with pytest.raises(KGError, match="writing the on-disk store failed"):
             writer.seal()
     finally:
+        writer.abort()
+
+
+@pytest.mark.parametrize("said", ["", "not JSON\n", "[1]\n", '{"graphs": []}\n'])
+def test_a_helper_without_an_answer_is_one_line(tmp_path: Path, said: str) -> None:
+    """A helper that exits 0 but does not end with its answer (the store's files and graphs)."""
+    from kg.pipeline.ondisk import StoreWriter
+
+    writer = StoreWriter(tmp_path / "build")
+    helper = writer.proc
+    try:
+        script = f"import sys; sys.stdout.write({said!r})"
+        writer.proc = subprocess.Popen(
+            [sys.executable, "-c", script],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        with pytest.raises(KGError, match="its helper gave no answer"):
+            writer.finish("build", [])
+    finally:
+        writer.abort()
+        writer.proc = helper
         writer.abort()
 
 
