@@ -195,7 +195,9 @@ class Digest:
         algorithm = ch.get("algorithm", "MD5")
         base = algorithm.upper().removesuffix("-SESS")
         if base not in _HASHES:
-            raise RemoteError(f"the store asks for Digest algorithm {algorithm}, which kg lacks")
+            raise RemoteError(
+                f"the store asks for Digest algorithm {_shown(algorithm)}, which kg lacks"
+            )
 
         def h(text: str | bytes) -> str:
             data = text.encode() if isinstance(text, str) else text
@@ -205,7 +207,7 @@ class Digest:
         offered = [q.strip() for q in ch.get("qop", "").split(",") if q.strip()]
         qop = "auth" if "auth" in offered or not offered else "auth-int"
         if offered and qop not in offered:
-            raise RemoteError(f"the store asks for Digest qop {ch['qop']}, which kg lacks")
+            raise RemoteError(f"the store asks for Digest qop {_shown(ch['qop'])}, which kg lacks")
         self.count += 1
         nc, cnonce = f"{self.count:08x}", tokens.token_hex(16)
         ha1 = h(f"{creds.user}:{realm}:{creds.password}")
@@ -228,9 +230,18 @@ class Digest:
         ]
         if offered:
             fields += [f"qop={qop}", f"nc={nc}", f'cnonce="{cnonce}"']
+        elif algorithm.upper().endswith("-SESS"):  # its HA1 holds cnonce: the store needs it
+            fields.append(f'cnonce="{cnonce}"')
         if "opaque" in ch:
             fields.append(f'opaque="{_quote(ch["opaque"])}"')
         return "Digest " + ", ".join(fields)
+
+
+def _shown(text: str) -> str:
+    """A value from the store's challenge as a message may show it: one line, at most 60
+    characters, control characters escaped."""
+    shown = text if text.isprintable() else repr(text)[1:-1]
+    return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
 def _quote(text: str) -> str:
