@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
+import select
+import sys
 from typing import Any, NoReturn
 
 import click
@@ -46,6 +48,24 @@ def show_warnings() -> None:
         logger.addHandler(handler)
 
 
+def stdout_closed() -> bool:
+    """Whether nobody reads stdout any more (the other end of its pipe was closed, as ``head``
+    does once it has its lines); if so, stdout goes to the null device from now on, so that
+    nothing more is written to it and the last flush does not fail."""
+    try:
+        fd = sys.stdout.fileno()
+        poller = select.poll()
+        poller.register(fd, select.POLLOUT)
+        closed = any(event & select.POLLERR for _, event in poller.poll(0))
+    except (AttributeError, OSError, ValueError):  # no such stream, or not a file (a test)
+        return False
+    if closed:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, fd)
+        os.close(null)
+    return closed
+
+
 class KGGroup(click.Group):
     """A click group that shows a ``KGError`` as one line and exits 1."""
 
@@ -53,6 +73,10 @@ class KGGroup(click.Group):
         """Run the command; map user errors to one line on stderr."""
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            if not stdout_closed():
+                raise
+            ctx.exit(ExitCode.CLOSED_PIPE)  # quietly, as cat in 'cat FILE | head'
         except KGError as exc:
             if ctx.meta.get("kg.traceback") or os.environ.get("KG_TRACEBACK") == "1":
                 raise
@@ -75,7 +99,8 @@ class KGGroup(click.Group):
 def cli(ctx: click.Context, traceback: bool, data_dir: Any, ontology_dir: Any) -> None:
     """Build, validate, query and publish a knowledge graph of trafficking assessments.
 
-    Exit codes: 0 ok, 1 bad input, 2 usage error, 3 the graph does not conform.
+    Exit codes: 0 ok, 1 bad input, 2 usage error, 3 the graph does not conform,
+    141 the reader of its output stopped reading (kg query | head).
 
     Example:
 

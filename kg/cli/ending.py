@@ -38,8 +38,9 @@ def keep(*objects: object) -> None:
 
 def quick_exit(code: object) -> NoReturn:
     """End the process as ``sys.exit(code)`` would: status 0 for None, the integer, or 1 with
-    the message on stderr. A standard stream that cannot be flushed (a closed pipe) ends it
-    with 120, as Python's own shutdown does."""
+    the message on stderr. A standard stream whose reader went away (a closed pipe) ends it
+    with 141, as ``cat`` ends in ``cat FILE | head``; one that cannot be flushed for another
+    reason (a full disk) with 120, as Python's own shutdown does."""
     if code is None:
         status = 0
     elif isinstance(code, int):
@@ -51,6 +52,8 @@ def quick_exit(code: object) -> NoReturn:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
+        except BrokenPipeError:
+            status = status or 141  # its reader went away (kg ... | head), as ExitCode says
         except (OSError, ValueError):
             status = status or 120
     os._exit(status)

@@ -16,6 +16,7 @@ class ExitCode(IntEnum):
     ERROR = 1  # bad input: the user can fix it
     USAGE = 2  # bad command line (click's own code)
     NONCONFORMANT = 3  # the graph does not conform to the SHACL shapes
+    CLOSED_PIPE = 141  # the reader of stdout went away (kg ... | head): 128 + SIGPIPE, as cat
 
 
 @dataclass(frozen=True, order=True)

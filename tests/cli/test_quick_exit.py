@@ -4,6 +4,7 @@ exactly as ``sys.exit`` would: the same status, every byte written to its stream
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -62,8 +63,8 @@ def test_quick_exit_is_sys_exit(code: str, status: int, stderr: bytes) -> None:
     assert err == stderr
 
 
-def test_a_closed_pipe_ends_with_120_and_no_traceback() -> None:
-    """Output nobody reads any more cannot be flushed: status 120, as Python's own exit."""
+def test_a_closed_pipe_ends_with_141_and_no_traceback() -> None:
+    """Output nobody reads any more cannot be flushed: status 141, as ``cat`` in a pipe."""
     proc = python(
         "import sys, time; from kg.cli.ending import quick_exit; time.sleep(0.2); "
         "sys.stdout.write('x' * 100); quick_exit(0)",
@@ -73,17 +74,51 @@ def test_a_closed_pipe_ends_with_120_and_no_traceback() -> None:
     assert proc.stdout is not None
     proc.stdout.close()  # the reader goes away before the writer flushes
     _, err = proc.communicate()
+    assert proc.returncode == 141
+    assert b"Traceback" not in err
+
+
+def test_a_full_disk_ends_with_120() -> None:
+    """Output that cannot be flushed for another reason than a closed pipe: 120, as Python."""
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full on this system")
+    with open("/dev/full", "wb") as full:
+        proc = python(
+            "import sys; from kg.cli.ending import quick_exit; sys.stdout.write('x' * 100); "
+            "quick_exit(0)",
+            stdout=full,
+            stderr=subprocess.PIPE,
+        )
+        _, err = proc.communicate()
     assert proc.returncode == 120
     assert b"Traceback" not in err
 
 
-def test_only_the_kg_command_keeps_what_it_holds() -> None:
-    """A command's objects are kept to the end of the process only when ``main`` ends it
-    with ``quick_exit``: the CLI called as a library (or by a test runner) keeps nothing."""
-    code = (
-        "from kg.cli import ending; ending.keep(1); print(ending._kept); "
-        "ending.start(); ending.keep(2, 3); print(ending._kept)"
+@pytest.mark.parametrize(
+    ("args", "statuses"),
+    [
+        (["export", "--format", "ntriples"], {141}),  # written in pieces: one finds no reader
+        (["export", "--format", "turtle"], {141}),
+        # one write of every row: Linux takes what fits and drops the rest, as for cat
+        (["query", "-e", "SELECT * WHERE { ?s ?p ?o }", "--format", "tsv"], {0, 141}),
+    ],
+    ids=["ntriples", "turtle", "query"],
+)
+def test_a_reader_that_stops_early_ends_kg_quietly(
+    sample_repo: Path, args: list[str], statuses: set[int]
+) -> None:
+    """``kg export ... | head``: kg stops writing once its reader is gone, says nothing and
+    ends with 141 (128 + SIGPIPE, as ``cat`` would), not 1 (bad input) or a traceback."""
+    assert kg("build", "--out", "out").returncode == 0
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kg", *args, "--build", "out"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=sample_repo,
     )
-    proc = python(code, stdout=subprocess.PIPE)
-    out, _ = proc.communicate()
-    assert out.decode().split() == ["None", "[2,", "3]"]
+    assert proc.stdout is not None
+    assert proc.stdout.read(100)  # the first lines, then the reader goes away, as head does
+    proc.stdout.close()
+    _, err = proc.communicate()
+    assert proc.returncode in statuses, err
+    assert re.fullmatch(rb"(\d+ rows?\n)?", err), err  # at most the row count
