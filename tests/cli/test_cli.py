@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -45,8 +46,14 @@ def test_python_dash_m(sample_repo: Path) -> None:
     assert "conforms: 0 violations" in proc.stderr
 
 
-def test_exit_codes_are_distinct() -> None:
-    assert [int(c) for c in ExitCode] == [0, 1, 2, 3]
+def test_exit_codes_are_distinct_and_documented(runner: CliRunner) -> None:
+    codes = [int(c) for c in ExitCode]
+    assert codes == [0, 1, 2, 3, 141]
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    table = readme.split("## Exit codes", 1)[1].split("\n## ", 1)[0]
+    assert [int(c) for c in re.findall(r"^\| `(\d+)` \|", table, re.M)] == codes
+    shown = runner.invoke(cli, ["--help"]).stdout
+    assert all(f"{c} " in shown.split("Exit codes:", 1)[1].split("Example")[0] for c in codes)
 
 
 def test_read_only_rebuild_keeps_the_build_imports(sample_repo: Path, runner: CliRunner) -> None:
