@@ -17,21 +17,39 @@ NAVY = (15, 23, 42)
 MARKS = ((46, 125, 50), (239, 108, 0), (198, 40, 40))
 
 
-@cache
 def static_file(name: str) -> tuple[bytes, str] | None:
-    """(body, content type) of ``static/<name>``, or None when there is no such file."""
+    """(body, content type) of ``static/<name>``, or None when there is no such file.
+
+    Only the shipped files are read and kept (a fixed set); a name that is not one of them is
+    answered None at once and kept nowhere, so requests for made-up names cost no memory."""
+    return _read(name) if name in _shipped() else None
+
+
+@cache
+def _shipped() -> frozenset[str]:
+    """The names ``static_file`` answers: the files in ``static/`` and ``dossier.css``."""
+    folder = resources.files("kg.server") / "static"
+    names = {
+        entry.name
+        for entry in folder.iterdir()
+        if entry.is_file() and not entry.name.startswith(".") and _suffix(entry.name) in TYPES
+    }
+    return frozenset({*names, "dossier.css"})
+
+
+def _suffix(name: str) -> str:
+    return name[name.rfind(".") :] if "." in name else ""
+
+
+@cache
+def _read(name: str) -> tuple[bytes, str]:
+    """One shipped file (called only with names from :func:`_shipped`)."""
     if name == "dossier.css":
         from kg.report.style import CSS
 
         return CSS.encode("utf-8"), TYPES[".css"]
-    suffix = name[name.rfind(".") :] if "." in name else ""
-    if suffix not in TYPES or "/" in name or "\\" in name or name.startswith("."):
-        return None
-    try:
-        data = (resources.files("kg.server") / "static" / name).read_bytes()
-    except (FileNotFoundError, IsADirectoryError, OSError):
-        return None
-    return data, TYPES[suffix]
+    data = (resources.files("kg.server") / "static" / name).read_bytes()
+    return data, TYPES[_suffix(name)]
 
 
 def _png(size: int, pixel: object) -> bytes:
