@@ -1,10 +1,11 @@
 """Content negotiation and result writers for the SPARQL endpoint.
 
-SELECT rows are written as SPARQL JSON and XML here (counting bytes, so a result over the cap
-stops early), and converted by pyoxigraph's own writers from JSON to CSV and TSV. The XML
-writers never emit a document an XML 1.0 parser rejects or reads back differently: a carriage
-return is written ``&#13;``, and a result holding a character XML 1.0 cannot carry (C0
-controls but tab/LF/CR, surrogates, U+FFFE/U+FFFF) is refused in XML with a pointer to JSON.
+SELECT rows are written as SPARQL JSON here and as XML by :mod:`kg.server.xmlresults`
+(counting bytes, so a result over the cap stops early), and converted by pyoxigraph's own
+writers from JSON to CSV and TSV. The XML writers never emit a document an XML 1.0 parser
+rejects or reads back differently: a carriage return is written ``&#13;``, and a result
+holding a character XML 1.0 cannot carry (C0 controls but tab/LF/CR, surrogates,
+U+FFFE/U+FFFF) is refused in XML with a pointer to JSON.
 """
 
 from __future__ import annotations
@@ -20,6 +21,13 @@ import pyoxigraph as ox
 from kg.core import vocab as V
 from kg.query.output import json_term
 from kg.server.rdfxml import unwritable
+from kg.server.xmlresults import (
+    NotRepresentableError,
+    ResultTooLargeError,
+    cap,
+    solutions_xml,
+    xml_safe,
+)
 
 Kind = Literal["solutions", "boolean", "graph"]
 
@@ -124,90 +132,6 @@ def format_names(kind: Kind) -> list[str]:
     return [f"{f.name} ({f.media_types[0]})" for f in FORMATS if kind in f.kinds]
 
 
-class ResultTooLargeError(ValueError):
-    """The serialised result would be larger than the server's cap."""
-
-
-class NotRepresentableError(ValueError):
-    """The result holds a character the chosen format (XML 1.0) cannot carry at all."""
-
-
-# XML 1.0 ``Char`` excludes C0 controls but TAB, LF, CR; surrogates; U+FFFE and U+FFFF. Not
-# even a character reference can carry them, so such a result is refused in XML.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_XML_TEXT = str.maketrans(
-    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;", "\r": "&#13;"}
-)
-_XML_ATTR = str.maketrans(
-    {
-        "&": "&amp;",
-        "<": "&lt;",
-        ">": "&gt;",
-        '"': "&quot;",
-        "'": "&apos;",
-        "\r": "&#13;",
-        "\n": "&#10;",
-        "\t": "&#9;",
-    }
-)
-_ITS = ' xmlns:its="http://www.w3.org/2005/11/its" its:version="2.0"'
-
-
-def _xml_safe(text: str, where: str) -> str:
-    bad = _NOT_XML.search(text)
-    if bad:
-        raise NotRepresentableError(
-            f"{where} holds U+{ord(bad.group()):04X}, a character XML 1.0 cannot carry"
-        )
-    return text
-
-
-def _xml_term(term: object, where: str) -> str:
-    if isinstance(term, ox.NamedNode):
-        return f"<uri>{_xml_safe(term.value, where).translate(_XML_TEXT)}</uri>"
-    if isinstance(term, ox.BlankNode):
-        return f"<bnode>{_xml_safe(term.value, where).translate(_XML_TEXT)}</bnode>"
-    if isinstance(term, ox.Literal):
-        value = _xml_safe(term.value, where).translate(_XML_TEXT)
-        if term.language:
-            attrs = f' xml:lang="{term.language.translate(_XML_ATTR)}"'
-            direction = getattr(term, "direction", None)
-            if direction is not None:
-                attrs += f' its:dir="{direction}"{_ITS}'
-        elif term.datatype.value != V.XSD + "string":
-            attrs = f' datatype="{term.datatype.value.translate(_XML_ATTR)}"'
-        else:
-            attrs = ""
-        return f"<literal{attrs}>{value}</literal>"
-    assert isinstance(term, ox.Triple)
-    parts = (("subject", term.subject), ("predicate", term.predicate), ("object", term.object))
-    inner = "".join(f"<{n}>{_xml_term(t, where)}</{n}>" for n, t in parts)
-    return f"<triple>{inner}</triple>"
-
-
-def solutions_xml(variables: list[str], rows: Iterable[ox.QuerySolution], max_bytes: int) -> bytes:
-    """Write SELECT rows as SPARQL Query Results XML that any XML 1.0 parser reads back
-    exactly (``\r`` as ``&#13;``); a character XML cannot carry raises NotRepresentableError."""
-    head = "".join(f'<variable name="{v}"/>' for v in variables)
-    parts = [
-        '<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-        f"<head>{head}</head><results>"
-    ]
-    size = len(parts[0])
-    for number, row in enumerate(rows, 1):
-        cells = []
-        for name in variables:
-            value = row[name]
-            if value is not None:
-                term = _xml_term(value, f"row {number}, ?{name},")
-                cells.append(f'<binding name="{name}">{term}</binding>')
-        parts.append(f"<result>{''.join(cells)}</result>")
-        size += len(parts[-1])
-        _cap(size, max_bytes)
-    parts.append("</results></sparql>")
-    return "".join(parts).encode()
-
-
 def solutions_json(
     variables: list[str], rows: Iterable[ox.QuerySolution], max_bytes: int = 1 << 62
 ) -> bytes:
@@ -222,14 +146,9 @@ def solutions_json(
                 binding[name] = json_term(value)
         parts.append(json.dumps(binding, ensure_ascii=False, separators=(",", ":")))
         size += len(parts[-1]) + 1
-        _cap(size, max_bytes)
+        cap(size, max_bytes)
     head = json.dumps({"vars": variables}, ensure_ascii=False, separators=(",", ":"))
     return f'{{"head":{head},"results":{{"bindings":[{",".join(parts)}]}}}}'.encode()
-
-
-def _cap(size: int, max_bytes: int) -> None:
-    if size > max_bytes:
-        raise ResultTooLargeError(f"the result is larger than {max_bytes} bytes")
 
 
 def write_solutions(
@@ -245,7 +164,7 @@ def write_solutions(
     assert isinstance(parsed, ox.QuerySolutions)
     out = parsed.serialize(format=_RESULTS[fmt.name])
     assert out is not None
-    _cap(len(out), max_bytes)
+    cap(len(out), max_bytes)
     return out
 
 
@@ -267,17 +186,17 @@ def write_triples(triples: list[ox.Triple], fmt: Format, max_bytes: int = 1 << 6
         for number, triple in enumerate(triples, 1):
             for term in (triple.subject, triple.object):
                 if isinstance(term, ox.Literal | ox.BlankNode):
-                    _xml_safe(term.value, f"triple {number}")
+                    xml_safe(term.value, f"triple {number}")
     prefixes = V.PREFIXES if fmt.name == "turtle" else None
     out = ox.serialize(triples, format=_RDF[fmt.name], prefixes=prefixes)
     assert out is not None
     if fmt.name == "rdfxml":
         out = out.replace(b"\r", b"&#13;")  # only literal text holds CR; markup uses LF
-        _cap(len(out), max_bytes)
+        cap(len(out), max_bytes)
         problem = unwritable(triples, out)
         if problem:
             raise NotRepresentableError(problem)
-    _cap(len(out), max_bytes)
+    cap(len(out), max_bytes)
     return out
 
 
