@@ -19,9 +19,11 @@ import pyoxigraph as ox
 from kg.core import vocab as V
 from kg.server.dataset import dataset_options
 from kg.server.formats import (
+    Format,
     Kind,
     NotRepresentableError,
     ResultTooLargeError,
+    complete_formats,
     format_names,
     negotiate,
     write_boolean,
@@ -138,6 +140,8 @@ def execute(store: ox.Store, request: QueryRequest, *, guard: bool = True) -> Ou
         except (ForbiddenQueryError, QueryTooLargeError, QueryRefusedError) as exc:
             return text_outcome(exc.status, str(exc))
         text, dataset = checked.text, checked.dataset  # the dataset as the parse found it
+    kind: Kind = "solutions"
+    fmt: Format | None = None
     try:
         result = store.query(text, **_options(request, text, dataset))  # type: ignore[arg-type]
         kind = _kind(result)
@@ -164,10 +168,9 @@ def execute(store: ox.Store, request: QueryRequest, *, guard: bool = True) -> Ou
             "(or restart with a larger --max-result-size)",
         )
     except NotRepresentableError as exc:
+        label = fmt.label if fmt is not None else "this format"
         return text_outcome(
-            406,
-            f"cannot answer in XML: {exc}; ask for JSON (application/sparql-results+json, "
-            "application/ld+json), CSV, TSV, Turtle or N-Triples instead",
+            406, f"cannot answer in {label}: {exc}; ask for {complete_formats(kind)} instead"
         )
     except SyntaxError as exc:
         return text_outcome(400, f"query syntax error: {shown(str(exc), 500)}")

@@ -5,14 +5,16 @@ SELECT rows are written as SPARQL JSON here and as XML by :mod:`kg.server.xmlres
 writers from JSON to CSV and TSV. The XML writers never emit a document an XML 1.0 parser
 rejects or reads back differently: a carriage return is written ``&#13;``, and a result
 holding a character XML 1.0 cannot carry (C0 controls but tab/LF/CR, surrogates,
-U+FFFE/U+FFFF) is refused in XML with a pointer to JSON.
+U+FFFE/U+FFFF) is refused in XML. Whatever a writer refuses (pyoxigraph's JSON-LD writer
+refuses RDF 1.2 triple terms) is a :class:`NotRepresentableError`, which the endpoint answers
+406, pointing to the ``complete`` formats: those whose writers take any result.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -21,6 +23,7 @@ import pyoxigraph as ox
 from kg.core import vocab as V
 from kg.query.output import json_term
 from kg.server.rdfxml import unwritable
+from kg.server.wire import shown
 from kg.server.xmlresults import (
     NotRepresentableError,
     ResultTooLargeError,
@@ -39,6 +42,8 @@ class Format:
     name: str
     media_types: tuple[str, ...]
     kinds: frozenset[str]
+    label: str  # as people name it: "N-Triples"
+    complete: bool = False  # its writer takes any result of its kinds (never refuses one)
 
     @property
     def content_type(self) -> str:
@@ -50,15 +55,16 @@ class Format:
 
 _QVALUE = re.compile(r"0(\.[0-9]{0,3})?|1(\.0{0,3})?")
 _TABLE = frozenset({"solutions", "boolean"})
+_GRAPH = frozenset({"graph"})
 FORMATS: tuple[Format, ...] = (
-    Format("json", ("application/sparql-results+json", "application/json"), _TABLE),
-    Format("xml", ("application/sparql-results+xml", "application/xml", "text/xml"), _TABLE),
-    Format("csv", ("text/csv",), _TABLE),
-    Format("tsv", ("text/tab-separated-values",), _TABLE),
-    Format("turtle", ("text/turtle", "application/x-turtle"), frozenset({"graph"})),
-    Format("ntriples", ("application/n-triples", "text/plain"), frozenset({"graph"})),
-    Format("jsonld", ("application/ld+json",), frozenset({"graph"})),
-    Format("rdfxml", ("application/rdf+xml",), frozenset({"graph"})),
+    Format("json", ("application/sparql-results+json", "application/json"), _TABLE, "JSON", True),
+    Format("xml", ("application/sparql-results+xml", "application/xml", "text/xml"), _TABLE, "XML"),
+    Format("csv", ("text/csv",), _TABLE, "CSV", True),
+    Format("tsv", ("text/tab-separated-values",), _TABLE, "TSV", True),
+    Format("turtle", ("text/turtle", "application/x-turtle"), _GRAPH, "Turtle", True),
+    Format("ntriples", ("application/n-triples", "text/plain"), _GRAPH, "N-Triples", True),
+    Format("jsonld", ("application/ld+json",), _GRAPH, "JSON-LD"),
+    Format("rdfxml", ("application/rdf+xml",), _GRAPH, "RDF/XML"),
 )
 _RESULTS = {
     "json": ox.QueryResultsFormat.JSON,
@@ -132,6 +138,26 @@ def format_names(kind: Kind) -> list[str]:
     return [f"{f.name} ({f.media_types[0]})" for f in FORMATS if kind in f.kinds]
 
 
+def complete_formats(kind: Kind) -> str:
+    """The formats that carry any result of ``kind``, for a 406 message: ``"Turtle
+    (text/turtle) or N-Triples (application/n-triples)"``."""
+    names = [f"{f.label} ({f.media_types[0]})" for f in FORMATS if kind in f.kinds and f.complete]
+    return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
+
+
+def _written(write: Callable[[], bytes | None], fmt: Format) -> bytes:
+    """What one of pyoxigraph's writers makes; its refusal is a NotRepresentableError."""
+    try:
+        out = write()
+    except (OSError, ValueError) as exc:
+        reason = shown(str(exc), 200)
+        raise NotRepresentableError(
+            f"the {fmt.label} writer refuses this result ({reason})"
+        ) from None
+    assert out is not None
+    return out
+
+
 def solutions_json(
     variables: list[str], rows: Iterable[ox.QuerySolution], max_bytes: int = 1 << 62
 ) -> bytes:
@@ -160,19 +186,20 @@ def write_solutions(
     data = solutions_json(variables, rows, max_bytes)
     if fmt.name == "json":
         return data
-    parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
-    assert isinstance(parsed, ox.QuerySolutions)
-    out = parsed.serialize(format=_RESULTS[fmt.name])
-    assert out is not None
+
+    def convert() -> bytes | None:
+        parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+        assert isinstance(parsed, ox.QuerySolutions)
+        return parsed.serialize(format=_RESULTS[fmt.name])
+
+    out = _written(convert, fmt)
     cap(len(out), max_bytes)
     return out
 
 
 def write_boolean(result: ox.QueryBoolean, fmt: Format) -> bytes:
     """Write an ASK answer in ``fmt``."""
-    out = result.serialize(format=_RESULTS[fmt.name])
-    assert out is not None
-    return out
+    return _written(lambda: result.serialize(format=_RESULTS[fmt.name]), fmt)
 
 
 def write_triples(triples: list[ox.Triple], fmt: Format, max_bytes: int = 1 << 62) -> bytes:
@@ -188,8 +215,7 @@ def write_triples(triples: list[ox.Triple], fmt: Format, max_bytes: int = 1 << 6
                 if isinstance(term, ox.Literal | ox.BlankNode):
                     xml_safe(term.value, f"triple {number}")
     prefixes = V.PREFIXES if fmt.name == "turtle" else None
-    out = ox.serialize(triples, format=_RDF[fmt.name], prefixes=prefixes)
-    assert out is not None
+    out = _written(lambda: ox.serialize(triples, format=_RDF[fmt.name], prefixes=prefixes), fmt)
     if fmt.name == "rdfxml":
         out = out.replace(b"\r", b"&#13;")  # only literal text holds CR; markup uses LF
         cap(len(out), max_bytes)
@@ -206,6 +232,7 @@ __all__ = [
     "Kind",
     "NotRepresentableError",
     "ResultTooLargeError",
+    "complete_formats",
     "format_names",
     "json_term",
     "negotiate",

@@ -21,7 +21,8 @@ class ResultTooLargeError(ValueError):
 
 
 class NotRepresentableError(ValueError):
-    """The result holds a character the chosen format (XML 1.0) cannot carry at all."""
+    """The result holds something the chosen format cannot carry (a character XML 1.0 cannot
+    hold, a triple term in JSON-LD…): its writer refuses it."""
 
 
 # XML 1.0 ``Char`` excludes C0 controls but TAB, LF, CR; surrogates; U+FFFE and U+FFFF. Not

@@ -150,9 +150,8 @@ def test_a_predicate_rdf_xml_cannot_name_is_refused_not_garbled(predicate: str) 
     status, _, body = answer(store, CONSTRUCT, "application/rdf+xml")
     assert status == 406, body
     assert body.decode() == (
-        f"cannot answer in XML: the predicate <{predicate}> has no XML name (RDF/XML needs "
-        "one); ask for JSON (application/sparql-results+json, application/ld+json), CSV, TSV, "
-        "Turtle or N-Triples instead\n"
+        f"cannot answer in RDF/XML: the predicate <{predicate}> has no XML name (RDF/XML needs "
+        "one); ask for Turtle (text/turtle) or N-Triples (application/n-triples) instead\n"
     )
     status, _, body = answer(store, CONSTRUCT, "application/n-triples")
     assert status == 200
@@ -171,3 +170,43 @@ def test_rdf_xml_predicates_with_xml_names_are_written() -> None:
     ET.fromstring(body)  # namespace-aware expat
     graph = rdflib.Graph().parse(data=body, format="xml")
     assert len(graph) == 5
+
+
+TRIPLE_TERM = "<<( <http://example.org/b> <http://example.org/c> 'q'@en )>>"
+TRIPLE_TERM_QUERIES = {
+    "graph": f"CONSTRUCT {{ <{EX}x> <{EX}p> {TRIPLE_TERM} }} WHERE {{}}",
+    "table": f"SELECT ?t {{ BIND({TRIPLE_TERM} AS ?t) }}",
+}
+REFUSED = (
+    "cannot answer in JSON-LD: the JSON-LD writer refuses this result (JSON-LD does not support "
+    "RDF 1.2 yet); ask for Turtle (text/turtle) or N-Triples (application/n-triples) instead\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("kind", "fmt"),
+    [("graph", f) for f in ("turtle", "ntriples", "jsonld", "rdfxml")]
+    + [("table", f) for f in ("json", "xml", "csv", "tsv")],
+)
+def test_rdf_1_2_triple_terms_are_written_or_refused_with_406(kind: str, fmt: str) -> None:
+    """pyoxigraph's JSON-LD writer refuses RDF 1.2 triple terms: that was a 500 ("query
+    failed"). A writer's refusal is a 406 naming the formats that carry every term; every
+    other format writes the result."""
+    params = {"query": [TRIPLE_TERM_QUERIES[kind]], "format": [fmt]}
+    response = handle(App(ox.Store()), "GET", "/sparql", params, {})
+    if fmt == "jsonld":
+        assert (response.status, response.text) == (406, REFUSED)
+        del params["format"]
+        accept = {"Accept": "application/ld+json"}
+        assert handle(App(ox.Store()), "GET", "/sparql", params, accept).text == REFUSED
+        return
+    assert response.status == 200, response.body
+    term = ox.Triple(ox.NamedNode(EX + "b"), ox.NamedNode(EX + "c"), ox.Literal("q", language="en"))
+    if kind == "graph":
+        rdf = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES}
+        parsed = ox.parse(response.body, format=rdf.get(fmt, ox.RdfFormat.RDF_XML))
+        assert [q.object for q in parsed] == [term]
+    elif fmt != "csv":  # CSV writes a triple term as its three values, and no language
+        table = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML}
+        rows = ox.parse_query_results(response.body, table.get(fmt, ox.QueryResultsFormat.TSV))
+        assert [row["t"] for row in rows] == [term]  # type: ignore[union-attr]
