@@ -94,7 +94,7 @@ class _Handler(socketserver.BaseRequestHandler):
             )
             return False
         if expect and length and head.version >= (1, 1):
-            self.request.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+            wire.send_all(self.request, b"HTTP/1.1 100 Continue\r\n\r\n")
         try:
             body = reader.read(length, time.monotonic() + wire.BODY_TIMEOUT) if length else b""
         except TimeoutError:
@@ -133,7 +133,7 @@ class _Handler(socketserver.BaseRequestHandler):
         if not keep_alive:
             lines.append("Connection: close")
         data = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace")
-        self.request.sendall(data + response.body if method != "HEAD" else data)
+        wire.send_all(self.request, data + response.body if method != "HEAD" else data)
         log.info(
             "%s %s %s %d",
             self.client_address[0],

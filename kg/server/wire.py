@@ -7,7 +7,9 @@ space before a header's colon, no control characters in values, exactly one well
 ``Content-Length`` or none, never ``Transfer-Encoding`` beside it, ``Transfer-Encoding`` only
 as ``chunked`` (then 411: send a length), one ``Host``, origin-form targets. Sizes are bounded
 (431, 414) and so is time: a request head must arrive within ``HEAD_TIMEOUT`` seconds of its
-first byte and a body within ``BODY_TIMEOUT``, however slowly the bytes trickle in.
+first byte and a body within ``BODY_TIMEOUT``, however slowly the bytes trickle in. An answer
+is sent by :func:`send_all`, whose only bound is ``SEND_TIMEOUT`` without progress (what is
+left of a read deadline never cuts an answer short).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ MAX_HEADERS = 100
 IDLE_TIMEOUT = 30.0  # a kept-alive connection may wait this long for its next request
 HEAD_TIMEOUT = 10.0
 BODY_TIMEOUT = 30.0
+SEND_TIMEOUT = 30.0  # a client that takes no byte of an answer for this long is cut off
 
 _METHOD = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
@@ -136,6 +139,19 @@ class Reader:
         return data
 
 
+def send_all(sock: socket.socket, data: bytes) -> None:
+    """Send ``data``, however long that takes while the client keeps reading: each step may
+    wait ``SEND_TIMEOUT`` seconds for room; TimeoutError ends it.
+
+    The socket's timeout is whatever a read left there (a few milliseconds when a request
+    arrived just before its deadline), and ``sendall`` applies it to the whole answer, so it
+    is reset here, and ``send`` applies it to each step."""
+    sock.settimeout(SEND_TIMEOUT)
+    view = memoryview(data)
+    while view:
+        view = view[sock.send(view) :]
+
+
 def _line(raw: bytes, what: str) -> bytes:
     if not raw.endswith(b"\r\n"):
         raise BadRequest(400, f"the {what} must end with CR LF")
@@ -244,4 +260,12 @@ def _shown(text: str, limit: int = 60) -> str:
     return f"'{shown(text, limit)}'"
 
 
-__all__ = ["BadRequest", "Reader", "RequestHead", "read_head", "shown", "split_target"]
+__all__ = [
+    "BadRequest",
+    "Reader",
+    "RequestHead",
+    "read_head",
+    "send_all",
+    "shown",
+    "split_target",
+]

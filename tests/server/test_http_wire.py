@@ -186,6 +186,34 @@ def test_slow_clients_are_cut_off(port: int, monkeypatch: pytest.MonkeyPatch) ->
         assert idle.recv(100) == b""
 
 
+def test_an_answer_is_not_cut_short_by_what_is_left_of_the_read_deadline(
+    port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A head that arrives near its deadline left that deadline's remainder as the socket's
+    timeout, and ``sendall`` took it as its limit for the whole answer: a 7 MB answer to a
+    client that read slowly was cut after 2.8 MB. Here the remainder is under 1 s and the
+    client reads nothing for 3 s: the 8 MB answer must still arrive whole."""
+    monkeypatch.setattr(wire, "HEAD_TIMEOUT", 2.0)
+    binds = " ".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(20))
+    query = f'SELECT ?v20 {{ BIND("abcdefgh" AS ?v0) {binds} }}'
+    head = request("/sparql?query=" + quote(query), "Connection: close")
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
+        sock.settimeout(10)
+        sock.connect(("127.0.0.1", port))
+        sock.sendall(head[:-10])
+        time.sleep(1.2)  # each read of the head now waits what is left of its 2 s
+        sock.sendall(head[-10:-2])
+        time.sleep(0.2)
+        sock.sendall(head[-2:])  # the head ends about 0.6 s before its deadline
+        time.sleep(3)  # a slow reader
+        replies = read_replies(sock)
+    assert [r.status for r in replies] == [200]
+    size = int(replies[0].headers["content-length"])
+    assert size > 8 << 20
+    assert len(replies[0].body) == size
+
+
 def test_connections_per_client_are_capped(port: int, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(listener, "MAX_CONNECTIONS_PER_CLIENT", 3)
     held = [connect(port) for _ in range(3)]
