@@ -77,13 +77,6 @@ class _Handler(socketserver.BaseRequestHandler):
             self._send(answer, head.method, head.target, keep_alive=False)
             return False
         length = head.content_length
-        if length > MAX_BODY:
-            if length <= DRAIN_LIMIT:  # let the client finish sending, then it reads the answer
-                with contextlib.suppress(TimeoutError):
-                    reader.discard(length, time.monotonic() + wire.BODY_TIMEOUT)
-            answer = error(413, f"the request body must be 0 to {MAX_BODY} bytes")
-            self._send(answer, head.method, head.target, keep_alive=False)
-            return False
         expect = (head.get("Expect") or "").lower()
         if expect and expect != "100-continue":
             self._send(
@@ -93,7 +86,17 @@ class _Handler(socketserver.BaseRequestHandler):
                 keep_alive=False,
             )
             return False
-        if expect and length and head.version >= (1, 1):
+        waits = bool(expect) and head.version >= (1, 1)  # for 100 Continue before its body
+        if length > MAX_BODY:
+            # a client that waits is told at once not to send (RFC 9110 §10.1.1); one that
+            # sends anyway finishes sending, then it reads the answer
+            if not waits and length <= DRAIN_LIMIT:
+                with contextlib.suppress(TimeoutError):
+                    reader.discard(length, time.monotonic() + wire.BODY_TIMEOUT)
+            answer = error(413, f"the request body must be 0 to {MAX_BODY} bytes")
+            self._send(answer, head.method, head.target, keep_alive=False)
+            return False
+        if waits and length:
             wire.send_all(self.request, b"HTTP/1.1 100 Continue\r\n\r\n")
         try:
             body = reader.read(length, time.monotonic() + wire.BODY_TIMEOUT) if length else b""

@@ -166,6 +166,22 @@ def test_expect_100_continue(port: int) -> None:
         assert [r.status for r in read_replies(sock)] == [200]
 
 
+def test_expect_100_continue_with_a_body_too_large_is_refused_at_once(port: int) -> None:
+    """A client that waits for 100 Continue sends no body: the 413 comes at once, without
+    100 Continue, and the connection closes (it waited 30 s for a body never asked for)."""
+    with connect(port) as sock:
+        sock.sendall(request("/sparql", "Content-Type: application/sparql-query",
+                             f"Content-Length: {2 << 20}", "Expect: 100-continue",
+                             method="POST"))  # fmt: skip
+        sock.settimeout(5)  # generous: the answer needs no wait at all
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    assert data.startswith(b"HTTP/1.1 413 "), data
+    assert b"Connection: close\r\n" in data
+    assert b"100 Continue" not in data
+
+
 def test_slow_clients_are_cut_off(port: int, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(wire, "HEAD_TIMEOUT", 0.5)
     monkeypatch.setattr(wire, "IDLE_TIMEOUT", 0.5)
