@@ -1,8 +1,9 @@
 """The HTTP/1.1 server that puts :func:`kg.server.app.handle` on a socket: a threading TCP
 server that reads requests strictly (:mod:`kg.server.wire`), answers only its own host names
 (:mod:`kg.server.hosts`), bounds connections (``MAX_CONNECTIONS`` in all,
-``MAX_CONNECTIONS_PER_CLIENT`` from one address) and time, and sends the same protective
-headers with every answer.
+``MAX_CONNECTIONS_PER_CLIENT`` from one address; when they are reached, the connection that has
+waited longest for a request makes way: :mod:`kg.server.connections`) and time, and sends the
+same protective headers with every answer.
 """
 
 from __future__ import annotations
@@ -11,9 +12,7 @@ import contextlib
 import logging
 import socket
 import socketserver
-import threading
 import time
-from collections import Counter
 from collections.abc import Sequence
 from http import HTTPStatus
 from http.server import ThreadingHTTPServer
@@ -22,11 +21,13 @@ from urllib.parse import parse_qs
 
 from kg.server import wire
 from kg.server.app import MAX_BODY, App, Response, error, handle
+from kg.server.connections import ConnectionTable
 from kg.server.hosts import HostPolicy
 
 log = logging.getLogger("kg.server.http")  # the name the server's access log always had
 
-#: Open connections in all, and from one client address; more are answered 503 and closed.
+#: Open connections in all, and from one client address. Beyond, the one that has waited
+#: longest for a request is closed for the newcomer; when all are busy, 503.
 MAX_CONNECTIONS = 256
 MAX_CONNECTIONS_PER_CLIENT = 64
 #: The largest refused body that is still read to its end before the 413 answer.
@@ -59,6 +60,9 @@ class _Handler(socketserver.BaseRequestHandler):
 
     def _one(self, reader: wire.Reader) -> bool:
         """Answer one request; False when the connection must close."""
+        table = self.server.connections
+        if not reader.buffer:  # a pipelined request is here already: not waiting
+            table.mark_waiting(self.request)
         try:
             head = wire.read_head(reader, time.monotonic() + wire.IDLE_TIMEOUT)
         except wire.BadRequest as exc:
@@ -66,8 +70,8 @@ class _Handler(socketserver.BaseRequestHandler):
             return False
         except TimeoutError:
             return False  # idle or too slow: close without a word (slowloris)
-        if head is None:
-            return False
+        if head is None or not table.mark_busy(self.request):
+            return False  # closed by the client, or for a newcomer while the head arrived
         refusal = self.server.hosts.refusal(head.get("Host"))
         if refusal is not None:
             self._send(error(403, refusal), head.method, head.target, keep_alive=False)
@@ -153,8 +157,7 @@ class _Server(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], app: App, allow_hosts: Sequence[str]) -> None:
         self.app = app
-        self._open: Counter[str] = Counter()
-        self._open_lock = threading.Lock()
+        self.connections = ConnectionTable()
         super().__init__(address, _Handler)
         bound_port = int(self.server_address[1])
         self.hosts = HostPolicy.for_server(address[0], bound_port, allow_hosts)
@@ -164,12 +167,7 @@ class _Server(ThreadingHTTPServer):
 
     def process_request(self, request: socket.socket, client_address: Any) -> None:  # type: ignore[override]
         client = str(client_address[0])
-        with self._open_lock:
-            full = sum(self._open.values()) >= MAX_CONNECTIONS
-            full = full or self._open[client] >= MAX_CONNECTIONS_PER_CLIENT
-            if not full:
-                self._open[client] += 1
-        if full:
+        if not self.connections.admit(request, client, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_CLIENT):
             with contextlib.suppress(OSError):
                 request.settimeout(1.0)
                 request.sendall(_BUSY)
@@ -177,15 +175,9 @@ class _Server(ThreadingHTTPServer):
             return
         super().process_request(request, client_address)
 
-    def process_request_thread(self, request: socket.socket, client_address: Any) -> None:  # type: ignore[override]
-        try:
-            super().process_request_thread(request, client_address)
-        finally:
-            client = str(client_address[0])
-            with self._open_lock:
-                self._open[client] -= 1
-                if self._open[client] <= 0:
-                    del self._open[client]
+    def shutdown_request(self, request: socket.socket) -> None:  # type: ignore[override]
+        self.connections.release(request)  # before the close: the table never shuts a closed fd
+        super().shutdown_request(request)
 
 
 class _Server6(_Server):

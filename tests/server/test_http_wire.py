@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import logging
 import re
+import select
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -54,6 +56,11 @@ def read_replies(sock: socket.socket) -> list[Reply]:
             data += chunk
     except TimeoutError:
         pass
+    return read_replies_from(data)
+
+
+def read_replies_from(data: bytes) -> list[Reply]:
+    """The answers in ``data``."""
     replies = []
     while data:
         head, _, rest = data.partition(b"\r\n\r\n")
@@ -64,6 +71,17 @@ def read_replies(sock: socket.socket) -> list[Reply]:
         replies.append(Reply(status, headers, rest[:size]))
         data = rest[size:]
     return replies
+
+
+def read_one(sock: socket.socket) -> Reply:
+    """One answer, leaving the connection open."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(65536)
+    size = int(re.search(rb"\r\nContent-Length: (\d+)", data).group(1))  # type: ignore[union-attr]
+    while len(data.partition(b"\r\n\r\n")[2]) < size:
+        data += sock.recv(65536)
+    return read_replies_from(data)[0]
 
 
 def exchange(port: int, raw: bytes) -> list[Reply]:
@@ -230,19 +248,77 @@ def test_an_answer_is_not_cut_short_by_what_is_left_of_the_read_deadline(
     assert len(replies[0].body) == size
 
 
-def test_connections_per_client_are_capped(port: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(listener, "MAX_CONNECTIONS_PER_CLIENT", 3)
-    held = [connect(port) for _ in range(3)]
+@pytest.fixture
+def own_server() -> Iterator[tuple[Any, int]]:
+    """A server of its own, so no other test's connection counts against the bounds."""
+    server = make_server(App(guard_store()), "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server, int(server.server_address[1])
+    server.shutdown()
+    server.server_close()
+
+
+OPTIONS_ASTERISK = b"OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+
+
+def test_idle_connections_make_way_for_new_clients(own_server: tuple[Any, int]) -> None:
+    """64 connections from one address (every local client is 127.0.0.1) that send nothing,
+    or send OPTIONS * now and then to stay under the idle timeout, locked every other client
+    out with 503. Now the connection that has waited longest for a request (or for the rest of
+    its head) is closed, cleanly, for the newcomer."""
+    _server, port = own_server
+    assert listener.MAX_CONNECTIONS_PER_CLIENT == 64
+    silent = [connect(port) for _ in range(32)]
+    silent[0].sendall(b"GET /sparql?query=")  # a head trickling in waits for a request too
+    chatty = [connect(port) for _ in range(32)]
+    for sock in chatty:  # answered, so waiting since after the silent ones
+        sock.sendall(OPTIONS_ASTERISK)
+        assert sock.recv(4096).startswith(b"HTTP/1.1 204 ")
+    held = silent + chatty
     try:
-        time.sleep(0.2)
-        replies = exchange(port, request())
-        assert [r.status for r in replies] == [503]
-        assert replies[0].body == b"too many open connections; try again\n"
+        for oldest in silent[:2]:
+            newcomer = connect(port)  # kept open: the table stays full
+            held.append(newcomer)
+            newcomer.sendall(request())
+            assert read_one(newcomer).status == 200
+            assert oldest.recv(100) == b""  # closed with FIN: no reset, no answer
+            held.remove(oldest)
+            readable, _, _ = select.select(held, [], [], 0.2)
+            assert readable == []  # the others are still open
+        chatty[0].sendall(request())
+        assert read_one(chatty[0]).status == 200
     finally:
         for sock in held:
             sock.close()
-    time.sleep(0.3)
-    assert [r.status for r in exchange(port, request("/", "Connection: close"))] == [200]
+
+
+@pytest.mark.parametrize("bound", ["MAX_CONNECTIONS", "MAX_CONNECTIONS_PER_CLIENT"])
+def test_connections_are_capped_when_all_are_busy(
+    own_server: tuple[Any, int], monkeypatch: pytest.MonkeyPatch, bound: str
+) -> None:
+    """A connection reading a request's body is busy: it is never closed for a newcomer, so
+    when all are, the newcomer gets 503."""
+    server, port = own_server
+    monkeypatch.setattr(listener, bound, 3)
+    half = request("/sparql", "Content-Type: application/sparql-query", "Content-Length: 10",
+                   "Connection: close", method="POST") + b"ASK"  # fmt: skip
+    held = [connect(port) for _ in range(3)]
+    try:
+        for sock in held:
+            sock.sendall(half)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and server.connections.counts()[1] < 3:
+            time.sleep(0.01)
+        replies = exchange(port, request())
+        assert [r.status for r in replies] == [503]
+        assert replies[0].body == b"too many open connections; try again\n"
+        for sock in held:
+            sock.sendall(b" {}    ")  # the rest of the body
+            assert [r.status for r in read_replies(sock)] == [200]
+    finally:
+        for sock in held:
+            sock.close()
 
 
 # --- what every answer carries -----------------------------------------------------------
