@@ -149,6 +149,32 @@ def test_nesting_bound() -> None:
         check_query("ASK " + "{" * 11 + "}" * 11, limits=QueryLimits(max_depth=10))
 
 
+@pytest.mark.parametrize(
+    "template",
+    ["ASK {{ <http://e/{long}> ?p ?o }}", "BASE <http://e/> ASK {{ <{long}> ?p ?o }}",
+     "PREFIX e: <http://p/> ASK {{ e:{long} ?p ?o }}"],
+    ids=["absolute", "relative", "prefixed"],
+)  # fmt: skip
+def test_checking_long_iris_keeps_no_memory(template: str) -> None:
+    """The IRI checks were cached on the IRI's text (4,096 of them): 100 queries with a
+    distinct 200 KB IRI each kept 20 MB in every query worker, and a worker could keep 1 GB."""
+    import gc
+    import tracemalloc
+
+    limits = QueryLimits(max_bytes=1 << 20)
+    check_query(template.format(long="warm"), limits=limits)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for number in range(100):
+            check_query(template.format(long=f"{number:06d}" + "a" * 200_000), limits=limits)
+        gc.collect()
+        kept = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert kept < 1 << 20, kept
+
+
 CHAINS: dict[str, Callable[[int], str]] = {
     "UNION": lambda n: "SELECT * {" + " UNION ".join("{ ?s ?p ?o }" for _ in range(n)) + "}",
     "BIND": lambda n: (

@@ -116,9 +116,11 @@ def string_is_valid(raw: str) -> bool:
     )
 
 
-@lru_cache(maxsize=4096)
 def is_absolute_iri(iri: str) -> bool:
-    """Whether pyoxigraph's IRI parser (oxiri) accepts ``iri`` as an absolute IRI."""
+    """Whether pyoxigraph's IRI parser (oxiri) accepts ``iri`` as an absolute IRI.
+
+    Not cached: a check takes well under a microsecond, and a cache keyed on IRIs of up to a
+    query's size (256 KB) would keep whatever long IRIs clients send."""
     try:
         ox.NamedNode(iri)
     except ValueError:
@@ -127,11 +129,18 @@ def is_absolute_iri(iri: str) -> bool:
 
 
 _RESOLVER = ox.Store()
+#: The longest base plus relative IRI whose resolution is kept (256 pairs of at most this).
+_CACHED_CHARS = 1024
 
 
-@lru_cache(maxsize=256)
 def resolve_iri(base: str, relative: str) -> str | None:
     """``relative`` resolved against ``base`` by pyoxigraph itself (None when invalid)."""
+    if len(base) + len(relative) > _CACHED_CHARS:
+        return _resolve(base, relative)  # a long IRI is not kept
+    return _resolve_cached(base, relative)
+
+
+def _resolve(base: str, relative: str) -> str | None:
     escaped = "".join(
         c if c.isalnum() or c in ":/.#?@!$&'()*+,;=~-_[]%" else f"\\U{ord(c):08X}" for c in relative
     )
@@ -144,6 +153,9 @@ def resolve_iri(base: str, relative: str) -> str | None:
         value = row["i"]
         return value.value if isinstance(value, ox.NamedNode) else None
     return None
+
+
+_resolve_cached = lru_cache(maxsize=256)(_resolve)  # a query store's look-up: 30 µs
 
 
 def is_language_tag(tag: str) -> bool:
