@@ -1,12 +1,12 @@
 """What the explorer reads once per server and keeps: labels of every IRI, the tier table, the
 choices of the query forms, and bounded caches of query results and rendered pages. The store
-never changes while serving, so nothing here ever goes stale; caches are bounded by size, so a
-crawler walking every country cannot grow the server without limit."""
+never changes while serving, so nothing here ever goes stale; caches are bounded by size, entries
+and key length (:mod:`kg.server.bounded`), so neither a crawler walking every country nor
+parameters of any length can grow the server without limit."""
 
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from kg.core import vocab as V
 from kg.query.named import QueryDirs, QuerySpec, Row, list_queries
+from kg.server.bounded import Bounded
 
 T = TypeVar("T")
 
@@ -56,39 +57,6 @@ class Result:
     @property
     def cells(self) -> int:
         return max(1, len(self.vars)) * len(self.rows)
-
-
-class Bounded:
-    """A least-recently-used cache holding at most ``budget`` units (cells, bytes)."""
-
-    def __init__(self, budget: int, size: Callable[[Any], int]) -> None:
-        """Keep at most ``budget`` units, as measured by ``size``."""
-        self.budget, self.size = budget, size
-        self._items: OrderedDict[Any, Any] = OrderedDict()
-        self._used = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: Any) -> Any:
-        """The cached value, or None."""
-        with self._lock:
-            if key not in self._items:
-                return None
-            self._items.move_to_end(key)
-            return self._items[key]
-
-    def put(self, key: Any, value: Any) -> None:
-        """Keep ``value`` unless it alone exceeds the budget; evict the oldest to make room."""
-        need = self.size(value)
-        if need > self.budget:
-            return
-        with self._lock:
-            if key in self._items:
-                self._used -= self.size(self._items.pop(key))
-            while self._items and self._used + need > self.budget:
-                _, old = self._items.popitem(last=False)
-                self._used -= self.size(old)
-            self._items[key] = value
-            self._used += need
 
 
 def _select(store: ox.Store, query: str) -> list[ox.QuerySolution]:

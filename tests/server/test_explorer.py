@@ -294,6 +294,39 @@ def test_requests_for_missing_static_files_keep_no_memory(app: App) -> None:
     assert get(app, "/static/explorer.js").status == 200
 
 
+def test_long_query_parameters_keep_no_memory(app: App) -> None:
+    """The answers and pages of the query forms were cached under their parameters, whatever
+    their length, and an empty answer cost nothing in the cache's budget: each request with a
+    distinct 60 KB value kept 88 KB for the life of the server."""
+    import gc
+    import tracemalloc
+
+    assert get(app, "/query/claims", polarity="warm").status == 200
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for number in range(20):
+            value = f"{number:06d}" + "a" * 60_000
+            assert get(app, "/query/claims", polarity=value).status == 200
+        gc.collect()
+        kept = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert kept < 300_000, kept
+
+
+def test_answers_that_cost_nothing_are_still_counted() -> None:
+    """An empty answer is 0 cells: by the cells budget alone, a cache kept any number."""
+    from kg.server.bounded import Bounded
+
+    cache = Bounded(1000, len, max_items=3)
+    for number in range(10):
+        cache.put(("query", str(number)), "")
+    assert len(cache) == 3
+    assert cache.get(("query", "9")) == ""
+    assert cache.get(("query", "0")) is None
+
+
 @pytest.fixture(scope="module")
 def site(store: ox.Store) -> Iterator[str]:
     with kg_server(store, queries_dir=(QUERIES,)) as base:
