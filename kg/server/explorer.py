@@ -21,7 +21,15 @@ from typing import Any
 
 from kg.core.errors import KGError
 from kg.server import querypages as Q
-from kg.server.answers import JSON, Answer, cached, html_answer, text_answer, zipped
+from kg.server.answers import (
+    JSON,
+    Answer,
+    accepts_gzip,
+    cached,
+    html_answer,
+    text_answer,
+    zipped,
+)
 from kg.server.assets import favicon, static_file
 from kg.server.explorerpages import (
     charts_page,
@@ -88,7 +96,7 @@ def route(
         return Answer(200, (("Content-Type", kind), ("Cache-Control", "max-age=3600")), data)
     if path == "/labels":
         return _labels(state, method, params, body)
-    gz = "gzip" in headers.get("accept-encoding", "").lower()
+    gz = accepts_gzip(headers.get("accept-encoding"))
     try:
         return _page(app, state, path, params, gz)
     except KGError as exc:

@@ -63,6 +63,29 @@ def test_index_lists_countries_with_tier_and_sparkline(app: App, store: ox.Store
     assert len(packed.body) < len(response.body) / 4
 
 
+@pytest.mark.parametrize(
+    ("accept_encoding", "gz"),
+    [("gzip", True), ("GZip", True), ("x-gzip", True), ("br, gzip;q=0.5", True), ("*", True),
+     ("gzip, identity;q=0.5", True), ("gzip;q=0.001", True),
+     (None, False), ("", False), ("identity", False), ("br, deflate", False),
+     ("gzip;q=0, identity", False), ("gzip;q=0", False), ("*;q=0", False), ("gzip;q=0, *", False),
+     ("gzip;q=0.5, identity", False), ("gzip;q=NaN", False), ("gzip;q=2", False),
+     ("br;q=1, gzipped", False)],
+)  # fmt: skip
+def test_gzip_only_for_clients_that_accept_it(
+    app: App, accept_encoding: str | None, gz: bool
+) -> None:
+    """Accept-Encoding is read as RFC 9110 §12.5.3 says (weights, ``*``, any case): ``gzip;q=0,
+    identity`` refuses gzip, and got it, since "gzip" was looked for in the text."""
+    headers = {} if accept_encoding is None else {"Accept-Encoding": accept_encoding}
+    for path in ("/", "/charts/tiers.svg", "/country/PRK", "/query/tier-history"):
+        response = handle(app, "GET", path, {}, headers)
+        assert response.status == 200
+        assert response.header("Content-Encoding") == ("gzip" if gz else None), path
+        assert response.body.startswith(b"\x1f\x8b") == gz
+        assert response.header("Vary") == "Accept-Encoding"
+
+
 def test_query_page_form_from_param_headers(app: App) -> None:
     page = get(app, "/query/largest-flows").text
     year = re.search(r'<select name="year">(.*?)</select>', page, re.S)
