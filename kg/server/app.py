@@ -36,6 +36,10 @@ _FORM = "application/x-www-form-urlencoded"
 _DIRECT = "application/sparql-query"
 _UPDATE = "application/sparql-update"
 _SPARQL_METHODS = "GET, HEAD, POST, OPTIONS"
+#: The methods of RFC 9110 and PATCH (RFC 5789): any other is not implemented here (501).
+_KNOWN_METHODS = frozenset(
+    ("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH")
+)
 _PAGE_METHODS = "GET, HEAD, OPTIONS"
 _REPORT = re.compile(r"/report/([A-Za-z]{3})\.html")
 
@@ -208,8 +212,14 @@ def route(
     body: bytes,
     client: str = "",
 ) -> Response:
-    """Answer a request whose method is upper-case and header names lower-case; ``client``
-    (the peer's address) is who the query's fair share is counted for."""
+    """Answer a request whose header names are lower-case; ``client`` (the peer's address) is
+    who the query's fair share is counted for."""
+    if method not in _KNOWN_METHODS:  # methods are case-sensitive (RFC 9110 §9.1): not "get"
+        return error(
+            501,
+            f"{shown(method, 20)} is not a method this server implements (methods are "
+            f"case-sensitive: {_SPARQL_METHODS})",
+        )
     if path == "*" and method == "OPTIONS":  # the server as a whole (RFC 9110 §9.3.7)
         return Response(204, (("Allow", _SPARQL_METHODS),), b"")
     page = explorer.route(app, method, path, params, headers, body)
@@ -251,7 +261,7 @@ def handle(
 
     Args:
         app: the :class:`App`, or a bare store (queries then run in-process).
-        method: the HTTP method.
+        method: the HTTP method (case-sensitive: ``get`` is not ``GET``).
         path: the URL path, without the query string.
         query_params: the decoded URL query parameters (``parse_qs`` shape).
         headers: request headers (any case).
@@ -261,7 +271,6 @@ def handle(
     if isinstance(app, ox.Store):
         app = App(app)
     lower = {k.lower(): v for k, v in (headers or {}).items()}
-    method = method.upper()
     response = route(app, method, path, query_params or {}, lower, body, client)
     if method == "HEAD":
         size = ("Content-Length", str(len(response.body)))

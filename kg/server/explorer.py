@@ -40,6 +40,7 @@ from kg.server.explorerpages import (
 )
 from kg.server.htmlkit import country_link, error_box, page
 from kg.server.state import Explorer, explorer_of
+from kg.server.wire import shown
 
 _QUERY = re.compile(r"/query/([A-Za-z0-9_.-]+?)(?:\.(csv|json))?")
 _COUNTRY = re.compile(r"/country/([A-Za-z]{3})")
@@ -81,8 +82,9 @@ def route(
     if method == "OPTIONS":
         return Answer(204, (("Allow", allowed),), b"")
     if method not in allowed.split(", "):
+        refusal = f"{shown(method, 20)} is not allowed on {shown(path, 100)}\n"
         return Answer(405, (("Allow", allowed), ("Content-Type", "text/plain; charset=utf-8")),
-                      f"{method} is not allowed on {path}\n".encode())  # fmt: skip
+                      refusal.encode())  # fmt: skip
     state = explorer_of(app, app.store, app.config.queries_dir)
     if path == "/favicon.ico":
         return Answer(200, (("Content-Type", "image/x-icon"), ("Cache-Control", "max-age=86400")),
@@ -91,7 +93,7 @@ def route(
     if static:
         found = static_file(static.group(1))
         if found is None:
-            return text_answer(404, f"no static file {static.group(1)}")
+            return text_answer(404, f"no static file {shown(static.group(1), 100)}")
         data, kind = found
         return Answer(200, (("Content-Type", kind), ("Cache-Control", "max-age=3600")), data)
     if path == "/labels":
@@ -126,7 +128,8 @@ def _page(
     if spec is None:
         known = ", ".join(state.specs())
         return html_answer(
-            404, page("Unknown question", error_box(f"no query {name!r} (known: {known})"))
+            404,
+            page("Unknown question", error_box(f"no query {shown(name, 100)!r} (known: {known})")),
         )
     if fmt:
         data = Q.download(app, state, spec, params, fmt)

@@ -321,6 +321,32 @@ def test_connections_are_capped_when_all_are_busy(
             sock.close()
 
 
+@pytest.mark.parametrize(
+    ("raw", "status"),
+    [
+        (request(ASK, "Connection: close", method="get"), 501),
+        (request("/", "Connection: close", method="Get"), 501),
+        (request("/", "Connection: close", method="M" * 51_000), 501),
+        (request("/static/" + "a" * 60_000 + ".css", "Connection: close", method="DELETE"), 405),
+        (request("/" + "b" * 60_000, "Connection: close", method="DELETE"), 404),
+    ],
+    ids=["get", "Get", "51 KB method", "405 on a 60 KB path", "404 on a 60 KB path"],
+)
+def test_methods_are_case_sensitive_and_never_echoed_at_length(
+    port: int, raw: bytes, status: int
+) -> None:
+    """RFC 9110 §9.1: ``get`` is not ``GET`` (it was answered as GET): a method this server
+    does not know is 501. Refusals quote the method and path cut short (the explorer's 405
+    echoed a 51 KB method in a 51 KB body)."""
+    replies = exchange(port, raw)
+    assert [r.status for r in replies] == [status]
+    assert len(replies[0].body) < 300, replies[0].body[:100]
+    assert replies[0].body.count(b"\n") == 1
+    if status == 501:
+        assert b"case-sensitive" in replies[0].body
+    assert [r.status for r in exchange(port, request(ASK, "Connection: close"))] == [200]
+
+
 # --- what every answer carries -----------------------------------------------------------
 
 
