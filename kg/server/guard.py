@@ -27,6 +27,7 @@ from functools import lru_cache
 from kg.core import vocab as V
 from kg.core.errors import QueryError
 from kg.server.sparql import lexical
+from kg.server.sparql.base import Bound
 from kg.server.sparql.query import (
     Query,
     QueryTooComplexError,
@@ -135,7 +136,8 @@ def _check(query: str, prefixes: tuple[tuple[str, str], ...], limits: QueryLimit
             text, dict(prefixes), max_depth=limits.max_depth, max_tree=limits.max_tree
         )
     except QueryTooComplexError as exc:
-        raise QueryRefusedError(f"query refused: {exc}", hint=_complex_hint(limits)) from None
+        hint = _complex_hint(limits, exc.bound)
+        raise QueryRefusedError(f"query refused: {exc}", hint=hint) from None
     except SparqlSyntaxError as exc:
         update = _update_word(text, dict(prefixes))
         if update:
@@ -162,8 +164,16 @@ def _update_word(text: str, prefixes: dict[str, str]) -> str | None:
     return next((w for w in words if lexical.keyword(text, start, w) >= 0), None)
 
 
-def _complex_hint(limits: QueryLimits) -> str:
-    return f"split it into simpler queries (the bounds are --max-depth {limits.max_depth})"
+def _complex_hint(limits: QueryLimits, bound: Bound) -> str:
+    """How to get under the bound that was passed, and its option when it has one."""
+    if bound == "depth":
+        return f"split it into simpler queries (the bound is --max-depth {limits.max_depth})"
+    if bound == "tree":
+        return (
+            "split it into simpler queries (this bound is fixed: pyoxigraph evaluates such "
+            "chains recursively)"
+        )
+    return "split it into simpler queries (this bound is fixed)"
 
 
 def _escape_hint(query: str) -> str | None:

@@ -195,6 +195,24 @@ def test_chains_past_the_tree_bound_are_refused_not_crashed(kind: str) -> None:
         check_query(CHAINS[kind](2100), limits=limits)
 
 
+@pytest.mark.parametrize("kind", [*CHAINS, "&&"])
+def test_a_refusal_names_the_bound_the_query_passed(kind: str) -> None:
+    """Too many operations chained was refused "(the bounds are --max-depth 64)", the one
+    bound such a query had not reached."""
+    chain = CHAINS.get(kind) or (lambda n: "ASK { FILTER(" + " && ".join(["?o"] * n) + ") }")
+    with pytest.raises(QueryRefusedError) as refused:
+        check_query(chain(3000), limits=QueryLimits(max_bytes=4 << 20))
+    message = str(refused.value)
+    assert "more than 2000 operations deep" in message
+    assert "this bound is fixed" in message
+    assert "--max-depth" not in message
+    nested = "ASK { FILTER(" + "(" * 70 + "1" + ")" * 70 + ") }"
+    status, body = ask_server(nested)
+    assert status == 400
+    assert body.endswith("nests more than 64 levels deep (at 1:76) (split it into simpler "
+                         "queries (the bound is --max-depth 64))\n")  # fmt: skip
+
+
 def test_the_40000_union_query_is_refused() -> None:
     query = CHAINS["UNION"](40_000).replace("?s ?p ?o", "?s <http://example.org/p> ?o")
     assert len(query) > 800_000

@@ -9,6 +9,7 @@ are made here in the same order, so later choices see what pyoxigraph's parser s
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Literal
 
 from kg.server.sparql import lexical as L
 
@@ -19,12 +20,17 @@ _SPACE_START = frozenset(" \t\n\r#")
 MAX_ENTRIES = 10_000
 
 
+#: Which bound a refused query passed: ``depth`` (``max_depth``), ``tree`` (``max_tree``),
+#: ``retries`` (``MAX_ENTRIES``) or ``stack`` (Python's recursion limit).
+Bound = Literal["depth", "tree", "retries", "stack"]
+
+
 class ParseAbort(Exception):
     """The query is refused before the parse ends (too deep, too long a chain)."""
 
-    def __init__(self, message: str, pos: int) -> None:
+    def __init__(self, message: str, pos: int, bound: Bound) -> None:
         super().__init__(message)
-        self.pos = pos
+        self.pos, self.bound = pos, bound
 
 
 class Base:
@@ -70,14 +76,17 @@ class Base:
                 "the query is too complex to check (its nesting makes the parser retry "
                 f"more than {self.max_entries} times)",
                 pos,
+                "retries",
             )
         self.depth += 1
         self.tree += 1
         self.deepest = max(self.deepest, self.depth)
         if self.depth > self.max_depth:
-            raise ParseAbort(f"the query nests more than {self.max_depth} levels deep", pos)
+            raise ParseAbort(
+                f"the query nests more than {self.max_depth} levels deep", pos, "depth"
+            )
         if self.tree > self.max_tree:
-            raise ParseAbort(self._tree_message(), pos)
+            raise ParseAbort(self._tree_message(), pos, "tree")
 
     def leave(self) -> None:
         """Close the level opened by :meth:`enter`."""
@@ -88,7 +97,7 @@ class Base:
         """``count`` more operands chained at this level (each one a node of the tree)."""
         self.tree += count
         if self.tree > self.max_tree:
-            raise ParseAbort(self._tree_message(), pos)
+            raise ParseAbort(self._tree_message(), pos, "tree")
 
     def _tree_message(self) -> str:
         return (

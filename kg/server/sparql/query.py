@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kg.server.sparql import lexical as L
-from kg.server.sparql.base import ParseAbort
+from kg.server.sparql.base import Bound, ParseAbort
 from kg.server.sparql.modifiers import Modifiers
 
 _FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
@@ -31,7 +31,12 @@ class SparqlSyntaxError(ValueError):
 
 
 class QueryTooComplexError(ValueError):
-    """The query nests deeper than the bounds allow (it is refused unparsed)."""
+    """The query nests deeper than the bounds allow (it is refused unparsed); ``bound`` says
+    which one it passed."""
+
+    def __init__(self, message: str, bound: Bound) -> None:
+        super().__init__(message)
+        self.bound = bound
 
 
 class Query(Modifiers):
@@ -237,8 +242,8 @@ def parse_query(
         form = parser.query()
     except ParseAbort as exc:
         line, col = L.line_col(text, exc.pos)
-        raise QueryTooComplexError(f"{exc} (at {line}:{col})") from None
+        raise QueryTooComplexError(f"{exc} (at {line}:{col})", exc.bound) from None
     except RecursionError:
-        raise QueryTooComplexError("the query nests too deeply to be checked") from None
+        raise QueryTooComplexError("the query nests too deeply to be checked", "stack") from None
     services = tuple(L.line_col(text, p) for p in parser.services)
     return ParsedQuery(form, services, parser.deepest, parser.dataset)
