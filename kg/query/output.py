@@ -85,6 +85,9 @@ def json_term(term: Term) -> dict[str, Any]:
         out: dict[str, Any] = {"type": "literal", "value": term.value}
         if term.language:
             out["xml:lang"] = term.language
+            direction = getattr(term, "direction", None)
+            if direction is not None:  # RDF 1.2: "x"@en--rtl
+                out["its:dir"] = str(direction)
         elif term.datatype.value != _STRING:
             out["datatype"] = term.datatype.value
         return out

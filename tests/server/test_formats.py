@@ -210,3 +210,21 @@ def test_rdf_1_2_triple_terms_are_written_or_refused_with_406(kind: str, fmt: st
         table = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML}
         rows = ox.parse_query_results(response.body, table.get(fmt, ox.QueryResultsFormat.TSV))
         assert [row["t"] for row in rows] == [term]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "tsv"])
+def test_a_literal_keeps_its_base_direction(fmt: str) -> None:
+    """RDF 1.2 ``"x"@ar--rtl``: SPARQL JSON (and the CSV and TSV made from it) dropped the
+    direction, so TSV read back ``"x"@ar``."""
+    query = (
+        "SELECT ?t ?u { BIND('x'@ar--rtl AS ?t) BIND(<<( <urn:s> <urn:p> 'y'@en--ltr )>> AS ?u) }"
+    )
+    response = handle(App(ox.Store()), "GET", "/sparql", {"query": [query], "format": [fmt]}, {})
+    assert response.status == 200, response.body
+    table = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML}
+    parsed = ox.parse_query_results(response.body, table.get(fmt, ox.QueryResultsFormat.TSV))
+    rows = list(parsed)  # type: ignore[arg-type]
+    rtl, ltr = ox.BaseDirection.RTL, ox.BaseDirection.LTR
+    assert rows[0]["t"] == ox.Literal("x", language="ar", direction=rtl)
+    inner = ox.Literal("y", language="en", direction=ltr)
+    assert rows[0]["u"] == ox.Triple(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), inner)
