@@ -18,6 +18,7 @@ from kg.core import vocab as V
 from kg.core.fileio import check_private_dir
 from kg.pipeline.netcache import NetworkJob
 from kg.pipeline.ondisk import StoreWriter
+from kg.pipeline.outdir import check_out_dir
 from kg.pipeline.outputs import graph_counts, jsonld_context, write_outputs
 from kg.pipeline.result import BuildResult
 from kg.pipeline.settings import (
@@ -98,6 +99,7 @@ def run(settings: Settings, *, write: bool = True, progress: Progress = _noop) -
     started = time.perf_counter()
     if write:
         check_private_dir(settings.out_dir, "build directory", "--out DIR")
+        check_out_dir(settings)
     writer = StoreWriter(settings.out_dir) if write and settings.store else None
     jobs: list[NetworkJob] = []
     try:
