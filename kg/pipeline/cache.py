@@ -55,6 +55,7 @@ from kg.pipeline.cachekeys import (
     user_cache_home,
     user_key,
 )
+from kg.source.files import read_source_bytes
 from kg.source.loader import SourceDoc, find_sources, read_yaml
 
 log = logging.getLogger(__name__)
@@ -175,11 +176,7 @@ def load_sources_cached(data_dir: Path, cache: BuildCache) -> list[SourceDoc]:
     """``kg.sources.load_sources`` that reuses the parse of every unchanged file."""
     docs: list[SourceDoc] = []
     for path in find_sources(data_dir):
-        try:
-            raw = path.read_bytes()
-        except OSError:
-            docs.append(read_yaml(path))  # reports the error with the file's location
-            continue
+        raw = read_source_bytes(path)  # one line for a file that is not a readable source
         key = digest(raw, display_path(path), str(path), __version__, code_digest())
         doc = cache.get("yaml", key, decode_source)
         if doc is None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from pathlib import Path
+from stat import S_ISREG
 
 import pyoxigraph as ox
 
@@ -34,6 +35,13 @@ def is_stale(settings: Settings) -> bool:
     manifest_path = settings.out_dir / MANIFEST
     if not manifest_path.exists() or not (settings.out_dir / "graph.nq").exists():
         return True
+    try:
+        return _inputs_changed(settings, manifest_path)
+    except (OSError, RuntimeError):  # an input that cannot be read (or a link loop, which
+        return True  # resolve raises as RuntimeError): the build says what is wrong
+
+
+def _inputs_changed(settings: Settings, manifest_path: Path) -> bool:
     recorded = read_json_object(settings.out_dir / INPUT_STATS)
     current = input_files(settings)
     if recorded is None:
@@ -48,6 +56,8 @@ def is_stale(settings: Settings) -> bool:
             return True  # not as kg wrote it: rebuild rather than trust it
         *seen, digest = entry
         stat = path.stat()
+        if not S_ISREG(stat.st_mode):  # a FIFO would block the digest: the build refuses it
+            return True
         if [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns] != seen:
             from kg.pipeline.cache import file_digest
 

@@ -1,11 +1,17 @@
-"""Which YAML files a data directory holds (``find_sources``): light enough for the read-only
-commands, which check a build's inputs without loading the YAML reader."""
+"""Which YAML files a data directory holds (``find_sources``) and their bytes
+(``read_source_bytes``): light enough for the read-only commands, which check a build's
+inputs without loading the YAML reader."""
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
-from kg.core.errors import SourceError, display_path
+from kg.core.errors import Location, SourceError, display_path
+
+#: Largest YAML file accepted; larger inputs belong in an importer.
+MAX_BYTES = 8 * 1024 * 1024
 
 
 def find_sources(data_dir: Path) -> list[Path]:
@@ -31,8 +37,43 @@ def shipped_reference() -> list[Path]:
 
 
 def _yaml_files(directory: Path) -> list[Path]:
-    files = [p for p in directory.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file()]
+    """Every entry named ``*.yaml``/``*.yml`` below ``directory`` but folders: a link that
+    leads nowhere, or a FIFO, is a source that cannot be read, and is said so by
+    ``read_source_bytes``, not skipped."""
+    files = [p for p in directory.rglob("*") if p.suffix in {".yaml", ".yml"} and not p.is_dir()]
     return sorted(files, key=lambda p: p.relative_to(directory).as_posix())
 
 
-__all__ = ["find_sources", "shipped_reference"]
+def read_source_bytes(path: Path) -> bytes:
+    """The bytes of the YAML source ``path``: a regular file of at most ``MAX_BYTES``.
+
+    The size is checked before anything is read, and no more than the limit is read if the
+    file grows meanwhile; a FIFO is opened without waiting for a writer, then refused.
+
+    Raises:
+        SourceError: it cannot be read, is not a regular file, or is too big.
+    """
+    where = Location(str(Path(display_path(path.parent)) / path.name))  # the link, not its target
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        raise SourceError(f"cannot read file: {exc.strerror or exc}", where=where) from None
+    with os.fdopen(fd, "rb") as stream:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise SourceError(
+                "not a regular file", where=where, hint="a YAML source is a file: remove it"
+            )
+        size = info.st_size
+        raw = b"" if size > MAX_BYTES else stream.read(MAX_BYTES + 1)
+    if size > MAX_BYTES or len(raw) > MAX_BYTES:
+        raise SourceError(
+            f"file is {max(size, len(raw))} bytes, over the {MAX_BYTES} byte limit for YAML "
+            "sources",
+            where=where,
+            hint="bulk data belongs in an importer (kg import)",
+        )
+    return raw
+
+
+__all__ = ["MAX_BYTES", "find_sources", "read_source_bytes", "shipped_reference"]

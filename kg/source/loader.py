@@ -10,7 +10,9 @@ from typing import Any
 import yaml
 
 from kg.core.errors import Location, SourceError, display_path
+from kg.source.files import MAX_BYTES as MAX_BYTES
 from kg.source.files import find_sources as find_sources
+from kg.source.files import read_source_bytes
 from kg.source.files import shipped_reference as shipped_reference
 from kg.source.yamlerrors import char_name, yaml_error
 
@@ -22,8 +24,9 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 #: A path into a YAML document: mapping keys and sequence indexes.
 KeyPath = tuple[str | int, ...]
 
-#: Largest YAML file accepted; larger inputs belong in an importer.
-MAX_BYTES = 8 * 1024 * 1024
+#: Most nodes (scalars, mappings, lists) in one YAML file: a file of a few bytes per node
+#: (``[a,a,a,…]``) would otherwise take gigabytes of memory to compose within MAX_BYTES.
+MAX_NODES = 250_000
 #: Deepest nesting of mappings and lists accepted (kg's own formats use fewer than ten).
 MAX_DEPTH = 64
 
@@ -71,16 +74,7 @@ def read_yaml(path: Path, text: str | None = None) -> SourceDoc:
     """
     name = display_path(path)
     if text is None:
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise SourceError(f"cannot read file: {exc.strerror}", where=Location(name)) from exc
-        if len(raw) > MAX_BYTES:
-            raise SourceError(
-                f"file is {len(raw)} bytes, over the {MAX_BYTES} byte limit for YAML sources",
-                where=Location(name),
-                hint="bulk data belongs in an importer (kg import)",
-            )
+        raw = read_source_bytes(path)
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -118,8 +112,19 @@ def _check_events(text: str, name: str, loader: type[yaml.SafeLoader] = _Loader)
     type that kg data never has. Nesting deeper than MAX_DEPTH is refused here too, at the
     first node too deep, before libyaml's own limit (1000 levels, in some builds only) is met."""
     open_nodes: list[list[int]] = []  # per open collection: [is mapping, children so far]
+    nodes = 0
     for event in yaml.parse(text, Loader=loader):
         if isinstance(event, _NODE_EVENTS):
+            nodes += 1
+            if nodes > MAX_NODES:
+                mark = event.start_mark
+                raise SourceError(
+                    f"the file holds more than {MAX_NODES:,} values",
+                    where=Location(name, mark.line + 1, mark.column + 1)
+                    if mark
+                    else Location(name),
+                    hint="split it into several files; bulk data belongs in an importer",
+                )
             parent = open_nodes[-1] if open_nodes else None
             is_key = parent is not None and parent[0] == 1 and parent[1] % 2 == 0
             if parent is not None:
