@@ -22,7 +22,7 @@ from kg.cli.query import query
 from kg.cli.report import report
 from kg.cli.serve import serve
 from kg.cli.viz import viz
-from kg.core.errors import ExitCode, KGError
+from kg.core.errors import ExitCode, KGError, display_path
 
 
 def show_version(ctx: click.Context) -> None:
@@ -66,6 +66,18 @@ def stdout_closed() -> bool:
     return closed
 
 
+def os_error_line(exc: OSError) -> str:
+    """An ``OSError`` as one line: the file it names (escaped, cut short) and the reason."""
+    reason = exc.strerror or type(exc).__name__
+    if not isinstance(exc.filename, str | bytes | os.PathLike):
+        return reason
+    shown = display_path(os.fsdecode(exc.filename))
+    shown = shown if shown.isprintable() else repr(shown)[1:-1]
+    if len(shown) > 120:
+        shown = shown[:57] + "..." + shown[-60:]
+    return f"{shown}: {reason}"
+
+
 class KGGroup(click.Group):
     """A click group that shows a ``KGError`` as one line and exits 1."""
 
@@ -81,6 +93,11 @@ class KGGroup(click.Group):
             if ctx.meta.get("kg.traceback") or os.environ.get("KG_TRACEBACK") == "1":
                 raise
             click.echo(f"Error: {exc}", err=True)
+            ctx.exit(ExitCode.ERROR)
+        except OSError as exc:  # the system refused a file kg had not foreseen: still one line
+            if ctx.meta.get("kg.traceback") or os.environ.get("KG_TRACEBACK") == "1":
+                raise
+            click.echo(f"Error: {os_error_line(exc)}", err=True)
             ctx.exit(ExitCode.ERROR)
 
 
