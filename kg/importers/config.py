@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.core.errors import ConfigError, Location, choices_hint, display_path
+from kg.importers.regular import HINT, not_regular
 from kg.source.loader import read_yaml
 from kg.source.reader import Obj
 
@@ -43,8 +44,10 @@ def read_imports(
             hint="pass the import list itself, e.g. --imports imports.example.yaml",
         )
     if not config.is_file():
+        kind = _kind(config)
         raise ConfigError(
-            f"import list {display_path(config)} does not exist",
+            f"import list {display_path(config)} "
+            + (f"is not a regular file: it is {kind}" if kind else "does not exist"),
             hint="pass --imports FILE, e.g. imports.example.yaml",
         )
     doc = read_yaml(config)
@@ -67,10 +70,14 @@ def read_imports(
                 hint="name the dataset's CSV file inside it",
             )
         if not (path.is_file() or (kind in folders and path.is_dir())):
+            other = _kind(path)  # a FIFO or /dev/null is there, but holds no dataset
             raise ConfigError(
-                f"dataset file {display_path(path)} does not exist",
+                f"dataset file {display_path(path)} "
+                + (f"is not a regular file: it is {other}" if other else "does not exist"),
                 where=item.loc("path"),
-                hint="paths are relative to the import list; remove the entry or fetch the data",
+                hint=HINT
+                if other
+                else "paths are relative to the import list; remove the entry or fetch the data",
             )
         source_id = item.slug("id", required=False) or kinds[kind]
         if source_id in seen:
@@ -82,3 +89,11 @@ def read_imports(
         seen[source_id] = item.loc()
         specs.append(ImportSpec(kind, path, source_id, item.loc()))
     return specs
+
+
+def _kind(path: Path) -> str | None:
+    """What is at ``path`` when it is there but is no regular file; None when nothing is."""
+    try:
+        return not_regular(path)
+    except OSError:
+        return None

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
 from kg.core.errors import ImportError_, Location, display_path, printable
 from kg.importers.common import ByteProgress, ImportReport
+from kg.importers.regular import kind_of, open_regular, refusal, unreadable
 
 #: Bytes one line of a CSV file may hold (a dataset row is a few hundred).
 MAX_LINE = 1 << 20
@@ -32,18 +34,19 @@ class CsvStream:
                 f"the file name {printable(self.name)} holds a control or bidi character",
                 hint="rename the file",
             )
-        if path.is_dir():
+        try:
+            st = path.stat()  # never open what is not a regular file: a FIFO blocks (regular)
+        except OSError as exc:
+            raise unreadable(self.name, exc) from exc
+        if stat.S_ISDIR(st.st_mode):
             raise ImportError_(
                 "this is a directory, not a CSV file",
                 where=Location(self.name),
                 hint="give the dataset's CSV file, e.g. DIR/data.csv",
             )
-        try:
-            self.total = path.stat().st_size
-        except OSError as exc:
-            raise ImportError_(
-                f"cannot read file: {exc.strerror}", where=Location(self.name)
-            ) from exc
+        if not stat.S_ISREG(st.st_mode):
+            raise refusal(self.name, kind_of(st.st_mode))
+        self.total = st.st_size
 
     @property
     def sha256(self) -> str:
@@ -96,7 +99,7 @@ class CsvStream:
 
     def rows(self, report: ImportReport) -> Iterator[tuple[int, dict[str, str]]]:
         """Yield (line number, row) for every well-formed data row; count the others."""
-        with self.path.open("rb") as stream:
+        with open_regular(self.path, self.name) as stream:
             reader = csv.reader(self._lines(stream))
             try:
                 first = next(reader)

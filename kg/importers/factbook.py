@@ -38,6 +38,7 @@ from kg.importers.csvstream import CsvStream
 from kg.importers.factbook_lists import COLUMNS, LISTS, read_lists
 from kg.importers.factbook_texts import HISTORY, read_texts
 from kg.importers.gec import CROSSWALK, Crosswalk, FactbookCountries
+from kg.importers.regular import HINT, beside
 from kg.source.countrymatch import CountryMatcher
 
 KIND = "factbook"
@@ -54,7 +55,7 @@ def locate(path: Path) -> tuple[Path, Path]:
         ImportError_: when PATH is neither the folder nor a file in it.
     """
     lists = path / LISTS if path.is_dir() else path
-    if not lists.is_file():
+    if not beside(lists, HINT):
         raise ImportError_(
             f"no {LISTS} here" if path.is_dir() else f"not {LISTS} or a folder that holds it",
             where=Location(display_path(path)),
@@ -64,10 +65,13 @@ def locate(path: Path) -> tuple[Path, Path]:
 
 
 def inputs(path: Path) -> list[Path]:
-    """Every file an import of PATH reads (for a build's cache)."""
+    """Every file an import of PATH reads (for a build's cache).
+
+    Raises:
+        ImportError_: when a file beside the lists is there but is not a regular file.
+    """
     lists, folder = locate(path)
-    beside = [folder / HISTORY, folder / CROSSWALK]
-    return [lists, *(p for p in beside if p.is_file())]
+    return [lists, *(p for p in (folder / HISTORY, folder / CROSSWALK) if beside(p))]
 
 
 def _meta(source_id: str, title: str, file: str, sha256: str) -> SourceMeta:
@@ -98,7 +102,7 @@ def import_factbook(
     started = time.perf_counter()
     lists_path, folder = locate(path)
     crosswalk_path = folder / CROSSWALK
-    crosswalk = Crosswalk.read(crosswalk_path) if crosswalk_path.is_file() else Crosswalk()
+    crosswalk = Crosswalk.read(crosswalk_path) if beside(crosswalk_path) else Crosswalk()
     names = FactbookCountries(countries, crosswalk)
     stream = CsvStream(lists_path, COLUMNS, progress)
     report = ImportReport(KIND, source_id, stream.name)
@@ -118,7 +122,7 @@ def import_factbook(
         result.origins[V.mint_iri("assessment", source_id, code, year)] = stream.where(placed.line)
         report.facts["restated J/TIP placement (World list)"] += 1
     history = folder / HISTORY
-    if history.is_file():
+    if beside(history):
         read = read_texts(history, names, placements, report, progress)
         texts = _meta(
             f"{source_id}-country-texts",

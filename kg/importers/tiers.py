@@ -37,6 +37,7 @@ from kg.importers.common import (
     year_outside,
 )
 from kg.importers.csvstream import CsvStream
+from kg.importers.regular import beside
 from kg.source.countrymatch import CountryMatcher, normalise
 
 KIND = "tiers"
@@ -106,13 +107,13 @@ class _Row:
 def inputs(path: Path) -> list[Path]:
     """Every file an import of PATH reads (for a build's cache)."""
     cho = path.parent / CHO
-    return [path, cho] if cho.is_file() else [path]
+    return [path, cho] if beside(cho) else [path]
 
 
 def _special_cases(path: Path, report: ImportReport) -> dict[tuple[str, int], int]:
     """(COW code, year) → line of every special case (666) in Cho's table beside ``path``."""
     cho = path.parent / CHO
-    if not cho.is_file():
+    if not beside(cho):
         report.notes.append(f"{CHO} is not beside the table: 'NA' special cases not told apart")
         return {}
     stream = CsvStream(cho, CHO_COLUMNS, no_progress)
