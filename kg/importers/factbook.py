@@ -138,6 +138,7 @@ def import_factbook(
             report.facts[f"restated J/TIP placement (per-country text, {t.kind})"] += 1
     else:
         report.notes.append(f"{HISTORY} is not beside {LISTS}: the per-country texts were not read")
+    report.notes += crosswalk.notes
     if crosswalk.path is None:
         report.notes.append(
             f"no GEC crosswalk at {display_path(crosswalk_path)}: GEC codes mapped by name only"

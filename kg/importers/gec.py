@@ -6,23 +6,29 @@ Sint Maarten ``nn``, Kosovo ``kv`` has no ``iso3c``) falls back to the Factbook'
 name is resolved by the reference countries (:class:`CountryMatcher`) first, then by the
 crosswalk's English-name regular expression (``country.name.en.regex``), which knows forms such
 as "Republic of Congo" or "Macau". An ISO code is accepted only when it is a reference country.
-Nothing is guessed: a name that two regular expressions match, or none, stays unmapped.
+Nothing is guessed: a name that two regular expressions match, or none, stays unmapped. The
+crosswalk is read like every dataset file (:class:`CsvStream`: one-line errors with their
+line), and a pattern that could backtrack for long (nested quantifiers, backreferences) is
+refused before it is compiled (:mod:`kg.importers.saferegex`).
 """
 
 from __future__ import annotations
 
-import csv
 import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.core.errors import ImportError_, Location, display_path
+from kg.core.errors import ImportError_
+from kg.importers.common import ImportReport, no_progress
+from kg.importers.csvstream import CsvStream
+from kg.importers.saferegex import MAX_SUBJECT, MAX_TOTAL, UnsafePattern, check_pattern
 from kg.source.countrymatch import CountryMatcher
 
 #: Where the crosswalk lies relative to the Factbook folder (as in ../shared/data).
 CROSSWALK = Path("..") / "country_centroids" / "countrycode_codelist_without_cldr.csv"
-_COLUMNS = ("fips", "iso3c", "country.name.en", "country.name.en.regex")
+_REGEX = "country.name.en.regex"
+_COLUMNS = ("fips", "iso3c", "country.name.en", _REGEX)
 
 
 def clean_name(raw: str) -> str:
@@ -37,35 +43,53 @@ class Crosswalk:
     path: Path | None = None
     by_gec: dict[str, str] = field(default_factory=dict)
     patterns: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @classmethod
     def read(cls, path: Path) -> Crosswalk:
-        """Read the crosswalk CSV.
+        """Read the crosswalk CSV with the checks every dataset file gets (:class:`CsvStream`),
+        running only name patterns that cannot backtrack for long (:mod:`saferegex`).
 
         Raises:
-            ImportError_: when the file lacks a column the crosswalk needs.
+            ImportError_: when the file is no CSV with the columns the crosswalk needs, or
+                holds a pattern kg does not run.
         """
         out = cls(path)
-        with path.open(encoding="utf-8", newline="") as stream:
-            reader = csv.DictReader(stream)
-            missing = [c for c in _COLUMNS if c not in (reader.fieldnames or [])]
-            if missing:
+        stream = CsvStream(path, _COLUMNS, no_progress)
+        side = ImportReport("factbook", "", stream.name)
+        cost = 0.0
+        for line, row in stream.rows(side):
+            iso3 = row["iso3c"].strip().upper()
+            gec = row["fips"].strip().lower()
+            if gec and iso3:
+                out.by_gec.setdefault(gec, iso3)
+            regex = row[_REGEX].strip()
+            if not (regex and iso3):
+                continue
+            try:
+                cost += check_pattern(regex)
+                if cost > MAX_TOTAL:
+                    raise UnsafePattern(
+                        "with the patterns before it, matching one name may backtrack for too "
+                        f"long (over {MAX_TOTAL:.0e} steps)"
+                    )
+            except UnsafePattern as exc:
                 raise ImportError_(
-                    f"missing column '{missing[0]}'",
-                    where=Location(display_path(path), 1, 1),
-                    hint="expected the countrycode codelist (codelist_without_cldr.csv)",
-                )
-            for row in reader:
-                iso3 = row["iso3c"].strip().upper()
-                gec = row["fips"].strip().lower()
-                if gec and iso3:
-                    out.by_gec.setdefault(gec, iso3)
-                regex = row["country.name.en.regex"].strip()
-                if regex and iso3:
-                    try:
-                        out.patterns.append((re.compile(regex, re.IGNORECASE), iso3))
-                    except re.error:
-                        continue  # a pattern Python cannot read is not used
+                    f"kg does not run the name pattern {regex[:60]!r}: {exc}",
+                    where=stream.where(line, _REGEX),
+                    hint="fix or remove the row: the patterns of the countrycode codelist "
+                    "need no more (kg/importers/saferegex.py)",
+                ) from exc
+            try:
+                out.patterns.append((re.compile(regex, re.IGNORECASE), iso3))
+            except re.error:
+                continue  # a pattern Python cannot read is not used
+        if side.skipped:
+            (tally,) = side.skipped.values()  # the one reason CsvStream skips rows for
+            out.notes.append(
+                f"{Path(stream.name).name}: malformed rows skipped (not {len(stream.header)} "
+                f"fields): {tally.count}, e.g. {', '.join(tally.examples)}"
+            )
         return out
 
 
@@ -82,6 +106,7 @@ class FactbookCountries:
 
     def __init__(self, matcher: CountryMatcher, crosswalk: Crosswalk):
         self.matcher, self.crosswalk = matcher, crosswalk
+        self._names: dict[str, Mapped] = {}  # each name is resolved once
 
     def _reference(self, iso3: str) -> str | None:
         res = self.matcher.resolve(iso3)
@@ -90,11 +115,18 @@ class FactbookCountries:
     def name(self, raw: str) -> Mapped:
         """The ISO code a Factbook country name stands for."""
         name = clean_name(raw)
+        if name not in self._names:
+            self._names[name] = self._name(name)
+        return self._names[name]
+
+    def _name(self, name: str) -> Mapped:
         if not name:
             return Mapped(None, "empty name")
         res = self.matcher.resolve(name)
         if res.code is not None:
             return Mapped(res.code, "name")
+        if len(name) > MAX_SUBJECT:  # the patterns' cost is bounded for names up to this long
+            return Mapped(None, f"unmapped name (over {MAX_SUBJECT} characters)")
         found = {iso3 for pattern, iso3 in self.crosswalk.patterns if pattern.search(name)}
         if len(found) == 1:
             code = self._reference(found.pop())
