@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         run_import,
         run_imports,
         write_import,
+        yaml_source_ids,
     )
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "run_import",
     "run_imports",
     "write_import",
+    "yaml_source_ids",
 ]
 
 #: Where each public name lives; loaded on first use, so ``kg import --help`` and the kinds

@@ -10,6 +10,7 @@ Example (paths are relative to the file itself)::
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,11 +30,22 @@ class ImportSpec:
     where: Location
 
 
+def _own(_kind: str, source_id: str) -> Mapping[str, str]:
+    return {source_id: ""}
+
+
 def read_imports(
-    config: Path, kinds: dict[str, str], folders: frozenset[str] = frozenset()
+    config: Path,
+    kinds: dict[str, str],
+    folders: frozenset[str] = frozenset(),
+    *,
+    minted: Callable[[str, str], Mapping[str, str]] = _own,
+    taken: Mapping[str, Location] | None = None,
 ) -> list[ImportSpec]:
     """Read and check an import list; ``kinds`` maps each kind to its default source id, and
-    the kinds in ``folders`` may name a folder instead of a file.
+    the kinds in ``folders`` may name a folder instead of a file. ``minted(kind, id)`` gives
+    every source id an import mints (→ what it names, '' for its own), none of which may be
+    minted by another import or be the id of a YAML source in ``taken`` (id → where).
 
     Raises:
         SourceError, RecordError, ConfigError: with ``path:line:col`` of the bad entry.
@@ -53,7 +65,7 @@ def read_imports(
     doc = read_yaml(config)
     top = Obj(doc, (), "an import list", ("imports",))
     specs: list[ImportSpec] = []
-    seen: dict[str, Location] = {}
+    seen: dict[str, _Owner] = {}
     for item in top.objs("imports", "an import", ("kind", "path", "id")):
         kind = item.req_string("kind")
         if kind not in kinds:
@@ -80,15 +92,60 @@ def read_imports(
                 else "paths are relative to the import list; remove the entry or fetch the data",
             )
         source_id = item.slug("id", required=False) or kinds[kind]
-        if source_id in seen:
-            raise ConfigError(
-                f"duplicate import id '{source_id}'",
-                where=item.loc("id") if item.has("id") else item.loc(),
-                hint=f"first used at {seen[source_id]}",
-            )
-        seen[source_id] = item.loc()
+        where = item.loc("id") if item.has("id") else item.loc()
+        ids = minted(kind, source_id)
+        _check_ids(source_id, ids, where, seen, taken or {})
+        seen.update({sid: _Owner(item.loc(), kind, source_id, what) for sid, what in ids.items()})
         specs.append(ImportSpec(kind, path, source_id, item.loc()))
     return specs
+
+
+@dataclass(frozen=True)
+class _Owner:
+    """The import that minted an id: where its entry is, its kind and id, what the id names."""
+
+    where: Location
+    kind: str
+    id: str
+    what: str  # '' for the import's own id
+
+    def __str__(self) -> str:
+        own = f"the {self.kind} import '{self.id}' ({self.where})"
+        return f"the {self.what} of {own}" if self.what else own
+
+
+def _check_ids(
+    source_id: str,
+    ids: Mapping[str, str],
+    where: Location,
+    seen: Mapping[str, _Owner],
+    taken: Mapping[str, Location],
+) -> None:
+    """Fail when an id an import mints is another import's or a YAML source's."""
+    for sid, what in ids.items():
+        owner = seen.get(sid)
+        if owner is not None and sid == source_id == owner.id:
+            raise ConfigError(
+                f"duplicate import id '{source_id}'",
+                where=where,
+                hint=f"first used at {owner.where}",
+            )
+        holder = (
+            str(owner)
+            if owner
+            else f"the YAML source '{sid}' ({taken[sid]})"
+            if sid in taken
+            else None
+        )
+        if holder is None:
+            continue
+        mine = "is" if not what else f"gives its {what} the id '{sid}',"
+        raise ConfigError(
+            f"import id '{source_id}' {mine} already the id of {holder}",
+            where=where,
+            hint="choose another id: an import's SourceDocument tkd:source-ID and graph "
+            "tkg:source-ID are its own",
+        )
 
 
 def _kind(path: Path) -> str | None:

@@ -38,6 +38,7 @@ from kg.importers.csvstream import CsvStream
 from kg.importers.factbook_lists import COLUMNS, LISTS, read_lists
 from kg.importers.factbook_texts import HISTORY, read_texts
 from kg.importers.gec import CROSSWALK, Crosswalk, FactbookCountries
+from kg.importers.kinds import TEXTS_SUFFIX
 from kg.importers.regular import HINT, beside
 from kg.source.countrymatch import CountryMatcher
 
@@ -125,7 +126,7 @@ def import_factbook(
     if beside(history):
         read = read_texts(history, names, placements, report, progress)
         texts = _meta(
-            f"{source_id}-country-texts",
+            source_id + TEXTS_SUFFIX,
             f"CIA World Factbook, country entries: Trafficking in persons tier ratings ({HISTORY})",
             HISTORY,
             read.sha256,

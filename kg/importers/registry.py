@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Protocol
 
@@ -17,7 +17,7 @@ from kg.importers.common import ByteProgress, ImportReport, ImportResult, no_pro
 from kg.importers.config import ImportSpec, read_imports
 from kg.importers.ctdc import import_ctdc
 from kg.importers.glotip import import_glotip
-from kg.importers.kinds import DEFAULT_IDS
+from kg.importers.kinds import DEFAULT_IDS, minted_ids
 from kg.importers.tiers import import_tiers
 from kg.source.countrymatch import CountryMatcher
 from kg.source.loader import load_sources, read_yaml, shipped_reference
@@ -102,19 +102,28 @@ def run_import(
     return IMPORTERS[kind](path, countries, source_id=sid, progress=progress)
 
 
-def read_import_list(config: Path) -> list[ImportSpec]:
-    """Read a build's import list (see :mod:`kg.importers.config`)."""
-    return read_imports(config, DEFAULT_IDS, FOLDER_KINDS)
+def read_import_list(config: Path, taken: Mapping[str, Location] | None = None) -> list[ImportSpec]:
+    """Read a build's import list (see :mod:`kg.importers.config`); no id an import mints may
+    be another's or the id of a YAML source in ``taken`` (id → where it is defined)."""
+    return read_imports(config, DEFAULT_IDS, FOLDER_KINDS, minted=minted_ids, taken=taken)
+
+
+def yaml_source_ids(records: Records) -> dict[str, Location]:
+    """The ids of a build's YAML sources and where each is defined (no import may use one)."""
+    return {sid: source.where for sid, source in records.sources.items()}
 
 
 def run_imports(
-    config: Path | None, countries: CountryMatcher, progress: Callable[[str], None]
+    config: Path | None,
+    countries: CountryMatcher,
+    progress: Callable[[str], None],
+    taken: Mapping[str, Location] | None = None,
 ) -> list[ImportResult]:
     """Run every import of a build's import list (none when ``config`` is None)."""
     if config is None:
         return []
     results = []
-    for spec in read_import_list(config):
+    for spec in read_import_list(config, taken):
         progress(f"import {spec.id}")
         results.append(run_import(spec.kind, spec.path, countries, source_id=spec.id))
     return results
@@ -126,7 +135,8 @@ def build_imports(
     """The imports of a build, reconciled against the build's own reference countries."""
     if config is None:
         return []
-    return run_imports(config, CountryMatcher(records.countries.values()), progress)
+    matcher = CountryMatcher(records.countries.values())
+    return run_imports(config, matcher, progress, yaml_source_ids(records))
 
 
 def dataset_inputs(kind: str, path: Path) -> list[Path]:
@@ -213,4 +223,5 @@ __all__ = [
     "run_import",
     "run_imports",
     "write_import",
+    "yaml_source_ids",
 ]

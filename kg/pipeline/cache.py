@@ -226,7 +226,13 @@ def build_imports_cached(
     """
     if config is None:
         return []
-    from kg.importers import ImportResult, dataset_inputs, read_import_list, run_import
+    from kg.importers import (
+        ImportResult,
+        dataset_inputs,
+        read_import_list,
+        run_import,
+        yaml_source_ids,
+    )
     from kg.source.countrymatch import CountryMatcher
 
     context = digest(
@@ -234,7 +240,7 @@ def build_imports_cached(
     )
     matcher: list[CountryMatcher] = []
     results = []
-    for spec in read_import_list(config):
+    for spec in read_import_list(config, yaml_source_ids(records)):
         progress(f"import {spec.id}")
         files = dataset_inputs(spec.kind, spec.path)  # the dataset, and files read beside it
         key = digest(context, spec.kind, spec.id, display_path(spec.path), *map(file_digest, files))
