@@ -89,7 +89,8 @@ class ImportReport:
             f"  facts written: {facts}",
             f"  rows skipped: {self.rows_skipped}",
         ]
-        out[2:2] = [f"  {k}: {n}" for k, n in sorted(self.counts.items())[:SHOWN]]
+        # A count may name a value read from the file (a GEC code): never a raw control character.
+        out[2:2] = [printable(f"  {k}: {n}") for k, n in sorted(self.counts.items())[:SHOWN]]
         if len(self.counts) > SHOWN:
             out.insert(2 + SHOWN, f"  … and {len(self.counts) - SHOWN} more counts")
         ranked = sorted(self.skipped.items(), key=lambda kv: (-kv[1].count, kv[0]))

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from kg.cli import cli
 from kg.core.errors import KGError
 from kg.importers import load_matcher, run_import
-from kg.importers.common import no_progress
+from kg.importers.common import ImportReport, no_progress
 from kg.importers.csvstream import CsvStream
 from tests.conftest import DATA, ONTOLOGY, ROOT
 
@@ -256,3 +256,13 @@ def test_a_year_outside_1990_to_next_year_is_a_skipped_row(
     result = runner.invoke(cli, ["import", "tiers", "t.csv"])
     assert result.exit_code == 0, result.output
     assert "year outside 1990-" in result.output
+
+
+def test_counts_on_the_terminal_escape_control_characters() -> None:
+    """A count may name a value of the file (the Factbook's GEC codes): the summary escapes it,
+    as it escapes the reasons, groups and notes."""
+    report = ImportReport("factbook", "x", "f.csv")
+    report.counts["GEC a\x1b[2J\u202e (Aruba) not in the crosswalk: ABW by name"] += 1
+    lines = report.lines()
+    assert "  GEC a\\x1b[2J\\u202e (Aruba) not in the crosswalk: ABW by name: 1" in lines
+    assert not any("\x1b" in line or "\u202e" in line for line in lines)
