@@ -122,6 +122,20 @@ def is_number(text: str) -> bool:
     return 0 < len(text) <= 15 and text.isascii() and text.isdigit()
 
 
+def is_date(text: str) -> bool:
+    """True for an ISO date ``YYYY-MM-DD`` in ASCII digits that exists (a snapshot date of a
+    dataset, copied into locators: nothing else, no control or bidi character, gets there)."""
+    if len(text) != 10 or not text.isascii() or text[4] != "-" or text[7] != "-":
+        return False
+    if not (text[:4] + text[5:7] + text[8:]).isdigit():
+        return False
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def year_outside(text: str) -> str | None:
     """Why ``text`` (1-15 ASCII digits) is not a year data may refer to (1990 to next year,
     as for the YAML data), or None when it is one."""
@@ -203,6 +217,7 @@ __all__ = [
     "band_small",
     "estimate",
     "flow",
+    "is_date",
     "is_number",
     "no_progress",
     "parse_count",

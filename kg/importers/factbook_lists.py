@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from kg.importers.common import ImportReport, Tally, is_number
+from kg.importers.common import ImportReport, Tally, is_date, is_number
 from kg.importers.csvstream import CsvStream
 from kg.importers.gec import FactbookCountries, clean_name
 
@@ -63,6 +63,10 @@ def _read(stream: CsvStream, report: ImportReport) -> list[_List]:
     """The printed lists in file order (a new list starts when snapshot, tier or tag change)."""
     out: list[_List] = []
     for line, row in stream.rows(report):
+        first_seen = row["snapshot_first_seen"].strip()
+        if not is_date(first_seen):  # it goes into the locators
+            report.skip("snapshot date is not a date (YYYY-MM-DD)", f"line {line}: {first_seen!r}")
+            continue
         tier = TIER_NAMES.get(row["tier"].strip().lower())
         if tier is None:
             report.skip(f"unknown tier {row['tier'].strip()!r}", f"line {line}")
@@ -71,7 +75,7 @@ def _read(stream: CsvStream, report: ImportReport) -> list[_List]:
         key = (row["snapshot_commit"].strip(), tier, int(tag) if is_number(tag) else None)
         last = out[-1] if out else None
         if last is None or (last.snapshot, last.tier, last.tag) != key:
-            out.append(_List(key[0], row["snapshot_first_seen"].strip(), tier, key[2]))
+            out.append(_List(key[0], first_seen, tier, key[2]))
         out[-1].rows.append((line, row["country_name"]))
     return out
 

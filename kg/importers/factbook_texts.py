@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.importers.common import ByteProgress, ImportReport, Tally, is_number
+from kg.importers.common import ByteProgress, ImportReport, Tally, is_date, is_number
 from kg.importers.csvstream import CsvStream
 from kg.importers.factbook_lists import TIER_NAMES, ListPlacement
 from kg.importers.gec import FactbookCountries, Mapped
@@ -114,7 +114,14 @@ def _count_entity(report: ImportReport, gec: str, name: str, mapped: Mapped, had
 
 def _text(line: int, row: dict[str, str], code: str | None, report: ImportReport) -> _Text | None:
     """A per-country text with a tier and a year, or None (counted in the report)."""
-    where = f"line {line}: {row['gec']} {row['first_seen_date']}"
+    first, last = row["first_seen_date"].strip(), row["last_seen_date"].strip()
+    if not (is_date(first) and is_date(last)):  # they go into the locators
+        report.skip(
+            "per-country text dates are not dates (YYYY-MM-DD)",
+            f"line {line}: {first!r} to {last!r}",
+        )
+        return None
+    where = f"line {line}: {row['gec']} {first}"
     rating = row["tier_rating_text"]
     tier = TIER_NAMES.get(row["tier"].strip().lower())
     year = row["tier_year_in_text"].strip()
@@ -127,7 +134,7 @@ def _text(line: int, row: dict[str, str], code: str | None, report: ImportReport
     elif not is_number(year):
         report.skip("per-country text without a year tag: no report year", where)
     else:
-        return _Text(line, code, int(year), tier, row["first_seen_date"], row["last_seen_date"])
+        return _Text(line, code, int(year), tier, first, last)
     return None
 
 
