@@ -17,6 +17,24 @@ from kg.importers.regular import kind_of, open_regular, refusal, unreadable
 MAX_LINE = 1 << 20
 #: Bytes one record (a row, over several lines when a quoted field holds line breaks) may hold.
 MAX_RECORD = 1 << 17
+#: What a file whose lines end in bare carriage returns (old Mac line endings) is told.
+CR_HINT = "save the file with LF or CR LF line endings; quote a field that holds a line break"
+
+
+def _bare_cr(raw: bytes) -> bool:
+    """True when a line read up to LF holds a carriage return that does not end it (CR LF)."""
+    return b"\r" in raw.rstrip(b"\r\n")
+
+
+def _csv_error(exc: csv.Error, where: Location) -> ImportError_:
+    """A csv module error in words of the file, not of Python's API."""
+    if "new-line character seen in unquoted field" in str(exc):
+        return ImportError_(
+            "a line ends in a bare carriage return (CR), or an unquoted field holds one",
+            where=where,
+            hint=CR_HINT,
+        )
+    return ImportError_(f"bad CSV: {exc}", where=where)
 
 
 class CsvStream:
@@ -65,7 +83,9 @@ class CsvStream:
                 raise ImportError_(
                     f"line {number} is longer than {MAX_LINE:,} bytes",
                     where=Location(self.name, number, 1),
-                    hint="is this the dataset's CSV file?",
+                    hint=f"lines end in bare CRs? {CR_HINT}"
+                    if _bare_cr(raw)
+                    else "is this the dataset's CSV file?",
                 )
             if not self._pending:
                 self._record_start = number
@@ -74,7 +94,9 @@ class CsvStream:
                 raise ImportError_(
                     f"a CSV record of more than {MAX_RECORD:,} bytes starts here",
                     where=Location(self.name, self._record_start, 1),
-                    hint="a quote that is never closed? dataset rows are a few hundred bytes",
+                    hint=f"lines end in bare CRs? {CR_HINT}"
+                    if _bare_cr(raw)
+                    else "a quote that is never closed? dataset rows are a few hundred bytes",
                 )
             self._sha.update(raw)
             done += len(raw)
@@ -109,7 +131,7 @@ class CsvStream:
                     "file is empty", where=Location(self.name, 1, 1), hint="expected a CSV header"
                 ) from None
             except csv.Error as exc:
-                raise ImportError_(f"bad CSV: {exc}", where=Location(self.name, 1, 1)) from exc
+                raise _csv_error(exc, Location(self.name, 1, 1)) from exc
             self.header = [h.strip() for h in first]
             missing = [c for c in self.required if c not in self.header]
             if missing:
@@ -126,9 +148,7 @@ class CsvStream:
                 except StopIteration:
                     return
                 except csv.Error as exc:
-                    raise ImportError_(
-                        f"bad CSV: {exc}", where=Location(self.name, reader.line_num, 1)
-                    ) from exc
+                    raise _csv_error(exc, Location(self.name, reader.line_num, 1)) from exc
                 if not cells:
                     continue
                 report.rows_read += 1
