@@ -49,7 +49,7 @@ SENTENCE_STARTERS = words(
     "After Before Despite"
 )
 _INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]$")
-_WORD_BEFORE = re.compile(r"([\w.]+)$")
+_LETTERS = re.compile(r"[A-Za-z]+")
 _PARA = re.compile(r"\n[ \t\r\f\v]*\n")
 _BULLET = re.compile(r"[ \t]*(?:[-•*–]|\d{1,2}[.)])\s")
 _CLOSERS = "\"'”’)]»"
@@ -79,6 +79,19 @@ def _bracket_depths(text: str) -> list[int]:
     return depth
 
 
+def _word_before(text: str, i: int) -> str:
+    """The word characters and full stops just before ``i`` ("U.S" before the stop of "U.S.").
+
+    Read backwards from ``i`` (a regex searched up to ``i`` would scan from the start of the
+    text at every stop): a stop that can end a sentence is followed by white space, so the words
+    read for two such stops never overlap and segmenting stays linear in the text's length.
+    """
+    j = i
+    while j > 0 and (text[j - 1].isalnum() or text[j - 1] in "._"):
+        j -= 1
+    return text[j:i]
+
+
 def _ends_sentence(text: str, i: int) -> int | None:
     """If the stop at ``i`` ends a sentence, return where the separator ends, else None."""
     j = i + 1
@@ -96,12 +109,11 @@ def _ends_sentence(text: str, i: int) -> int | None:
         return j
     if not (nxt.isupper() or nxt.isdigit() or nxt in _OPENERS):
         return None
-    before = _WORD_BEFORE.search(text, 0, i)
-    word = before.group(1) if before else ""
+    word = _word_before(text, i)
     if word.lower() in ABBREVIATIONS:
         return None
     if _INITIALISM.fullmatch(word) or (len(word) == 1 and word.isupper()):
-        following = re.match(r"[A-Za-z]+", text[k:])
+        following = _LETTERS.match(text, k)
         if not (following and following.group(0) in SENTENCE_STARTERS):
             return None
     return j
