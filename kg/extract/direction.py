@@ -51,6 +51,7 @@ _DESTINATION_OF_NATIONALS = re.compile(
 )
 _PEOPLE = re.compile(r"\b(?:" + "|".join(sorted(L.PERSON)) + r")\b", re.I)
 _ITEM_HEDGE = re.compile(r"\b(?:possibl[ey]|presum(?:ed|ably)|potential(?:ly)?)\s+$", re.I)
+_LONGEST_HEDGE = len("potentially")
 #: In a transit clause: the exploitation happens at the onward place, not in the country.
 _EXPLOITED_THERE = re.compile(
     r"\bsubsequently\b|upon\s+arrival|after\s+(?:arriving|reaching)|\bwhere\s+they\b|\bthere\b",
@@ -193,14 +194,24 @@ def _is_own(p: Place, own: str) -> bool:
     return p.code == own or p.how == "domestic" or (own in p.ambiguous)
 
 
+def _hedge_before(text: str, at: int) -> bool:
+    """Whether a hedge word and white space end at ``at`` ("a possible | transit country").
+
+    Only the white space before ``at`` and the word before it are read: ``_ITEM_HEDGE``
+    searched from the start of the clause made a clause with many role words quadratic.
+    """
+    k = at
+    while k > 0 and text[k - 1].isspace():
+        k -= 1
+    return k < at and _ITEM_HEDGE.search(text, max(0, k - _LONGEST_HEDGE), at) is not None
+
+
 def _explicit_roles(c: Clause, own: str) -> list[str]:
     """Roles stated of the assessed country ("X is a source and transit country for …")."""
     if c.customer and not re.search(r"countr(?:y|ies)\b", c.text):
         return []
     roles = {
-        m.group(1).lower()
-        for m in _ROLE.finditer(c.text)
-        if not _ITEM_HEDGE.search(c.text, 0, m.start())
+        m.group(1).lower() for m in _ROLE.finditer(c.text) if not _hedge_before(c.text, m.start())
     }
     for m in _ORIGIN.finditer(c.text):
         roles.add("source")

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
 
 #: Largest ratio a linear step is allowed: four times the input, up to eight times the time.
 LINEAR = 8.0
@@ -25,8 +28,9 @@ def best_time(run: Callable[[], object], repeat: int = 3) -> float:
     return min(times)
 
 
-def growth(run: Callable[[str], object], make: Callable[[int], str], size: int) -> float:
-    """time(run(make(4 * size))) / time(run(make(size)))."""
+def growth(run: Callable[[T], object], make: Callable[[int], T], size: int) -> float:
+    """time(run(make(4 * size))) / time(run(make(size))); ``make(n)`` builds the input (a
+    text of about ``n`` characters, or what the step reads of it) outside the timing."""
     small, large = make(size), make(4 * size)
     return best_time(lambda: run(large)) / best_time(lambda: run(small))
 
