@@ -60,8 +60,9 @@ _CHILD_FORMS = words(
 #: "adult" as an adjective of things, not people ("adult entertainment").
 _ADULT_THINGS = words("entertainment industry industries establishments clubs venues content")
 _OFFENDER_AFTER = L.OFFENDER | words("recruit exploit")
+#: Matched where the group word ends (not on a copy of the rest of the clause).
 _OFFENDER_VERB = re.compile(
-    r"^\s*(?:who\s+)?(?:recruit|traffic|exploit|force|sell|operate|run|own|buy|purchase|"
+    r"\s*(?:who\s+)?(?:recruit|traffic|exploit|force|sell|operate|run|own|buy|purchase|"
     r"pimp|lure)s?\b",
     re.I,
 )
@@ -77,7 +78,9 @@ _NOT_CUES = re.compile(
 #: Cues for children used by armed groups that the shared cues do not hold.
 _MORE_CUES = re.compile(r"\bconscript\w*", re.I)
 #: "the scope of … is unknown": what the clause names is not stated as happening.
-_UNKNOWN_SCOPE = re.compile(r"\b(?:scope|extent)\b.*\b(?:unknown|unclear)\b", re.I)
+#: (Read line by line by ``_unknown_scope``: as one regex, ".*" made it quadratic.)
+_SCOPE = re.compile(r"\b(?:scope|extent)\b", re.I)
+_UNKNOWN = re.compile(r"\b(?:unknown|unclear)\b", re.I)
 _HEDGE_WINDOW = 6
 #: Where a list item ends going back from a group word: a hedge before it is another item's
 #: ("and possibly Burmese, adults and girls"; "possible transit country for men").
@@ -100,7 +103,7 @@ def clause_groups(c: Clause, following: Clause | None = None) -> list[GroupMenti
     if c.hedged:
         return []
     masked = mask_risks(c.text)
-    if not _exploit(masked) or _UNKNOWN_SCOPE.search(masked):
+    if not _exploit(masked) or _unknown_scope(masked):
         return []
     toks = tokenize(masked)
     out: list[GroupMention] = []
@@ -145,7 +148,21 @@ def _hedged_item(toks: list[Token], i: int) -> bool:
 
 def _ends_clause(toks: list[Token], i: int) -> bool:
     """Only "and", "or" and commas follow the group word to the end of the clause."""
-    return all(t.lower in ("and", "or", ",") for t in toks[i + 1 :]) and i + 1 < len(toks)
+    rest = range(i + 1, len(toks))
+    return all(toks[k].lower in ("and", "or", ",") for k in rest) and i + 1 < len(toks)
+
+
+def _unknown_scope(text: str) -> bool:
+    """Whether "scope" or "extent" is followed by "unknown" or "unclear" on the same line
+    ("the extent of forced labour … is unknown"); each line is read once."""
+    pos = 0
+    while (scope := _SCOPE.search(text, pos)) is not None:
+        eol = text.find("\n", scope.end())
+        eol = len(text) if eol == -1 else eol
+        if _UNKNOWN.search(text, scope.end(), eol):
+            return True
+        pos = eol
+    return False
 
 
 def _exploit(masked: str) -> bool:
@@ -165,8 +182,7 @@ def _offender(toks: list[Token], i: int, masked: str, c: Clause) -> bool:
         return True  # "recruited by women"
     if w in ("men", "man", "males", "male", "adults") and c.customer:
         return True  # "men from X travel to Y for child sex tourism"
-    rest = masked[toks[i].end :]
-    return w in ("men", "women", "adults") and bool(_OFFENDER_VERB.match(rest))
+    return w in ("men", "women", "adults") and bool(_OFFENDER_VERB.match(masked, toks[i].end))
 
 
 __all__ = ["GROUPS", "GroupMention", "clause_groups"]

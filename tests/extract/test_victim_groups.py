@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import pytest
 
+from kg.extract.clauses import Clause, read_clauses
 from kg.extract.extractor import extract
 from kg.extract.gazetteer import Gazetteer
+from kg.extract.victims import clause_groups
+from tests.extract.scaling import LINEAR, growth, repeated
 
 
 def groups(g: Gazetteer, text: str) -> list[str]:
@@ -140,3 +143,34 @@ def test_a_recommendation_is_not_a_statement_of_who_is_exploited(gazetteer: Gaze
         "identify girls exploited in sex trafficking and refer them to care."
     )
     assert groups(gazetteer, text) == ["men"]
+
+
+@pytest.mark.parametrize(
+    ("unit", "tail"),
+    [
+        # "extent" without "unknown": ".*" ran to the end of the line after each one
+        ("men to a lesser extent, ", "and children."),
+        # before a hedged clause, each group word copied the rest of the clause's tokens
+        ("men and and and and and ", ", but children may be exploited."),
+    ],
+)
+def test_groups_are_read_in_linear_time(gazetteer: Gazetteer, unit: str, tail: str) -> None:
+    text = repeated(unit, "forced labor of ", tail)
+
+    def clauses(n: int) -> list[Clause]:
+        t = text(n)
+        return read_clauses(t, 0, len(t), gazetteer)
+
+    def read(clauses: list[Clause]) -> None:
+        for n, c in enumerate(clauses):
+            clause_groups(c, clauses[n + 1] if n + 1 < len(clauses) else None)
+
+    assert growth(read, clauses, 40_000) < LINEAR
+    assert clause_groups(clauses(100)[0])[0].group == "men"
+
+
+def test_the_scope_is_unknown_only_on_the_same_line(gazetteer: Gazetteer) -> None:
+    assert groups(gazetteer, "The extent of forced labor of men is unknown.") == []
+    assert groups(gazetteer, "To a lesser extent, men are subjected to forced labor.") == ["men"]
+    text = "To some extent men are subjected to forced labor\nunknown numbers of women are too"
+    assert groups(gazetteer, text) == ["men", "women"]
