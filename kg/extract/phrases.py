@@ -17,13 +17,33 @@ _VULNERABLE = re.compile(
     r"at\s+(?:\w+\s+){0,2}risk)",
     re.I,
 )
+_RISK_VERBS = (
+    r"(?:are|were|is|may|have|has|often|sometimes|then|subsequently|later|end|can|face|become|"
+    r"experience|work)\b"
+)
 #: Where a masked risk phrase ends: a new clause or a verb (the list of risks is over).
 _RISK_END = re.compile(
-    r"[;]|,\s*(?:while|but|whereas|where|and\s+then)\b|\b(?:and|or)\s+(?:\w+\s+)?(?:are|were|is|"
-    r"may|have|has|often|sometimes|then|subsequently|later|end|can|face|become|experience|"
-    r"work)\b|,\s*(?=\w+\s+(?:are|were|is)\b)|^\s*(?:,\s*)?and\b|\band\s*,",
+    r"[;]|,\s*(?:while|but|whereas|where|and\s+then)\b|\b(?:and|or)\s+(?:\w+\s+)?"
+    + _RISK_VERBS
+    + r"|,\s*(?=\w+\s+(?:are|were|is)\b)|^\s*(?:,\s*)?and\b|\band\s*,",
     re.I,
 )
+#: What ``_RISK_END`` matches right where a risk phrase ends, read as at the start of a string
+#: (its ``^`` and leading ``\b``): see ``_risk_end``.
+_RISK_END_AT_START = re.compile(r"\s*(?:,\s*)?and\b|or\s+(?:\w+\s+)?" + _RISK_VERBS, re.I)
+
+
+def _risk_end(text: str, at: int) -> int:
+    """Where ``_RISK_END`` first matches in ``text[at:]`` (an index of ``text``), searched in
+    place: searching a copy of the rest of the clause for each risk phrase was quadratic.
+
+    In place, ``^`` and ``\b`` at ``at`` see the word character that ends the risk phrase, not
+    the start of a string, so the alternatives that start with them are tried there as the copy
+    read them (``_RISK_END_AT_START``); after ``at`` both readings are the same."""
+    if _RISK_END_AT_START.match(text, at):
+        return at
+    end = _RISK_END.search(text, at)
+    return end.start() if end else len(text)
 
 
 def mask_risks(text: str) -> str:
@@ -32,8 +52,7 @@ def mask_risks(text: str) -> str:
     for m in _VULNERABLE.finditer(text):
         if m.start() < pos:
             continue
-        end = _RISK_END.search(text[m.end() :])
-        stop = m.end() + end.start() if end else len(text)
+        stop = _risk_end(text, m.end())
         out.append(text[pos : m.start()])
         out.append(" " * (stop - m.start()))
         pos = stop
@@ -67,6 +86,10 @@ _VERBISH = words(
 _APPOSITIVE = words("including particularly especially mainly primarily often notably chiefly")
 
 
+#: A step of ``TokenReader.direction``'s walk back: token, after an appositive, extra words.
+_Walk = tuple[int, bool, int]
+
+
 class TokenReader:
     """Token-level helpers over one clause."""
 
@@ -77,6 +100,8 @@ class TokenReader:
         self.words = [x.lower for x in tokens]
         self.glue: set[int] = set()
         self.onward: dict[int, int] = {}  # last token of an onward phrase → its first
+        self._directions: dict[_Walk, tuple[str, int]] = {}  # see direction
+        self._past: dict[int, int] = {}  # see _past_mentions
         for phrases, found in ((_PHRASES, None), (_ONWARD, self.onward)):
             for phrase in phrases:
                 n = len(phrase)
@@ -101,38 +126,51 @@ class TokenReader:
 
         After an appositive marker ("workers abroad under contracts with foreign governments,
         *most often* Russia and China") the search goes on past the noun it explains.
+
+        Every place of a list walks back over the same tokens, so the answer is kept for each
+        step of the walk: a list of many places is read once, not once per place.
         """
-        i, apposition, extra = first - 1, False, 0
-        while i >= 0:
-            w = self.word(i)
-            if i in self.inside or i in self.glue:
-                i -= 1
-                continue
-            if i in self.onward:
-                return "onward", self.onward[i]
-            if w in L.FROM_WORDS:
-                return "from", i
-            if w in L.THROUGH_WORDS:
-                return "through", i
-            if w == "in" and self.word(i - 1) in ("countries", "elsewhere", "parts", "states"):
-                i -= 1
-                continue
-            if w in L.IN_WORDS:
-                if any(self.word(k) in L.RESIDENCE for k in range(i - 9, i)):
-                    return "none", i  # "living in or near camps, particularly in Sudan"
-                return "in", i
-            if w in L.ABROAD and apposition:
-                return "in", i
-            if w in _APPOSITIVE:
-                apposition = True
-            if w in L.LIST_GLUE or w in _APPOSITIVE or self._proper(i):
-                i -= 1
-                continue
-            if apposition and extra < 8:
-                i, extra = i - 1, extra + 1
-                continue
-            return "none", i
-        return "none", -1
+        state: _Walk = (first - 1, False, 0)
+        path: list[_Walk] = []
+        found = self._directions.get(state)
+        while found is None:
+            path.append(state)
+            found, state = self._step(state)
+            if found is None:
+                found = self._directions.get(state)
+        for step in path:
+            self._directions[step] = found
+        return found
+
+    def _step(self, state: _Walk) -> tuple[tuple[str, int] | None, _Walk]:
+        """One token of ``direction``'s walk back: its answer, or None and the next step."""
+        i, apposition, extra = state
+        if i < 0:
+            return ("none", -1), state
+        w = self.word(i)
+        if i in self.inside or i in self.glue:
+            return None, (i - 1, apposition, extra)
+        if i in self.onward:
+            return ("onward", self.onward[i]), state
+        if w in L.FROM_WORDS:
+            return ("from", i), state
+        if w in L.THROUGH_WORDS:
+            return ("through", i), state
+        if w == "in" and self.word(i - 1) in ("countries", "elsewhere", "parts", "states"):
+            return None, (i - 1, apposition, extra)
+        if w in L.IN_WORDS:
+            if any(self.word(k) in L.RESIDENCE for k in range(i - 9, i)):
+                return ("none", i), state  # "living in or near camps, particularly in Sudan"
+            return ("in", i), state
+        if w in L.ABROAD and apposition:
+            return ("in", i), state
+        if w in _APPOSITIVE:
+            apposition = True
+        if w in L.LIST_GLUE or w in _APPOSITIVE or self._proper(i):
+            return None, (i - 1, apposition, extra)
+        if apposition and extra < 8:
+            return None, (i - 1, apposition, extra + 1)
+        return ("none", i), state
 
     def head(self, after: int, plural: bool, invariant: bool) -> str:
         """What a demonym or region adjective ending before ``after`` qualifies."""
@@ -141,7 +179,7 @@ class TokenReader:
         k, steps = after, 0
         while k < len(self.t) and steps < 8:
             if k in self.at:
-                k = self.at[k].last
+                k = self._past_mentions(k)
                 continue
             w = self.word(k)
             if w in L.PERSON:
@@ -157,6 +195,18 @@ class TokenReader:
         if plural or (invariant and self.word(after) in _VERBISH):
             return "person"
         return "other"
+
+    def _past_mentions(self, k: int) -> int:
+        """The first token from ``k`` on that starts no mention: a run of adjacent mentions
+        ("Thai Lao Burmese …") is skipped once, not once per mention before it."""
+        path = []
+        while k in self.at and k not in self._past:
+            path.append(k)
+            k = self.at[k].last
+        k = self._past.get(k, k)
+        for p in path:
+            self._past[p] = k
+        return k
 
     def from_head(self, prep: int) -> str:
         """Whether a "from" list belongs to victims, to offenders, or to customers."""
