@@ -19,6 +19,7 @@ being "vulnerable" or "at risk" are masked out.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -39,6 +40,8 @@ _EXPLOIT = re.compile(
     r"child\s+soldiers|combatants|held\s+for\s+ransom|maimed|trapp\w*)\b",
     re.I,
 )
+#: Every cue, overlapping ones too ("commercial sex trade"): see ``_Cues``.
+_EXPLOIT_AT = re.compile(rf"(?=({_EXPLOIT.pattern}))", re.I)
 _CUSTOMER = re.compile(
     r"sex\s+touris|tourists|exploiters|customers|clients|\bbuyers\b|demand\s+for", re.I
 )
@@ -104,6 +107,7 @@ _ROLE_WORDS = words("source transit destination origin")
 def _parts(tokens: list[Token]) -> list[tuple[int, int, bool]]:
     """Clause spans (start, end, continues a role statement) of one sentence's tokens."""
     cuts: list[tuple[int, bool]] = [(0, False)]
+    cues = _Cues(tokens)
     for i in range(1, len(tokens) - 1):
         if (
             tokens[i].lower == "and"
@@ -116,19 +120,54 @@ def _parts(tokens: list[Token]) -> list[tuple[int, int, bool]]:
         if tokens[i].lower in _SPLIT and tokens[i - 1].text == "," and not but_also:
             cuts.append((i + 1, False))
         elif tokens[i].lower in MODALS:
-            k = _conjunct_start(tokens, cuts[-1][0], i)
+            k = _conjunct_start(tokens, cuts[-1][0], i, cues)
             if k is not None:
                 cuts.append((k, False))  # "children are forced to beg and adults may be …"
     ends = [c for c, _ in cuts[1:]] + [len(tokens)]
     return [(a, b, cont) for (a, cont), b in zip(cuts, ends, strict=True)]
 
 
-def _conjunct_start(tokens: list[Token], start: int, modal: int) -> int | None:
+def _conjunct_start(tokens: list[Token], start: int, modal: int, cues: _Cues) -> int | None:
     """Where a hedged conjunct begins, when an unhedged statement comes before it."""
     for k in range(modal - 1, max(start, modal - 5), -1):
-        if tokens[k].lower == "and" and _EXPLOIT.search(" ".join(t.text for t in tokens[start:k])):
+        if tokens[k].lower == "and" and cues.within(start, k):
             return k + 1
     return None
+
+
+class _Cues:
+    """Whether tokens ``[start:end)`` of a sentence, joined by spaces, hold an exploitation cue.
+
+    Joining and searching the words from the clause's start again for every modal made a
+    sentence of many "… and may …" quadratic. Instead every cue of the joined sentence is
+    found once, when first needed: a cue inside the words of ``[start:end)`` is a cue of the
+    whole (spaces on both sides read as the ends of a string do for ``\\b``) and the other
+    way round, so the answer is whether the earliest end of a cue starting in a token from
+    ``start`` on is at most ``end``."""
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self.tokens = tokens
+        self._first_end: list[int] | None = None
+
+    def within(self, start: int, end: int) -> bool:
+        if self._first_end is None:
+            self._first_end = self._ends()
+        return self._first_end[start] <= end
+
+    def _ends(self) -> list[int]:
+        """For each token, the least ``end`` such that a cue lies in ``[token:end)``."""
+        offsets, pos = [], 0
+        for t in self.tokens:
+            offsets.append(pos)
+            pos += len(t.text) + 1
+        n = len(self.tokens)
+        ends = [n + 1] * (n + 1)
+        for m in _EXPLOIT_AT.finditer(" ".join(t.text for t in self.tokens)):
+            first = bisect.bisect_right(offsets, m.start(1)) - 1
+            ends[first] = min(ends[first], bisect.bisect_left(offsets, m.end(1)))
+        for i in range(n - 1, -1, -1):
+            ends[i] = min(ends[i], ends[i + 1])
+        return ends
 
 
 def read_clauses(

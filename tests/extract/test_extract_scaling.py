@@ -67,3 +67,16 @@ def test_risk_phrases_are_masked_in_linear_time() -> None:
     text = repeated("women are vulnerable to abuse and are forced to work, ")
     assert mask_risks(text(60)).split() == ["women", "and", "are", "forced", "to", "work,"]
     assert growth(mask_risks, text, 500_000) < LINEAR
+
+
+def test_many_hedged_conjuncts_are_read_in_linear_time(gazetteer: Gazetteer) -> None:
+    """For each modal after "and", the words from the clause's start were joined and searched
+    for an exploitation cue again."""
+    make = sentence("workers and may move ", "", " and are forced to work")
+
+    def read(s: Sentence) -> None:
+        read_clauses(s[0], 0, len(s[0]), gazetteer, s[1])
+
+    assert growth(read, make, 10_000) < LINEAR
+    text = "children are forced to beg and adults may be coerced"
+    assert len(read_clauses(text, 0, len(text), gazetteer)) == 2
