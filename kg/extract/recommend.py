@@ -116,7 +116,8 @@ def find_recommendations(
             continue
         cut = [c.end() for c in _CLAUSE_START.finditer(text, s.start, modal.start())]
         a, b = (cut[-1] if cut else s.start), s.end
-        for nxt in sentences[s.index :]:
+        for k in range(s.index, len(sentences)):  # the sentences after s (not a copy of them)
+            nxt = sentences[k]
             gap = text[b : nxt.start]
             if ";" not in gap or "\n\n" in gap:
                 break

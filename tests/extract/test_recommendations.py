@@ -15,8 +15,10 @@ import yaml
 from kg.extract.actions import read_item, treaty_names
 from kg.extract.extractor import Extraction, extract
 from kg.extract.gazetteer import Gazetteer
-from kg.extract.recommend import MAX_ITEMS
+from kg.extract.recommend import MAX_ITEMS, find_recommendations
+from kg.extract.segment import Sentence, segment
 from tests.conftest import DATA
+from tests.extract.scaling import LINEAR, growth, repeated
 
 PROFILE = (
     "Kenya is a source country for men and women subjected to forced labor; Kenyan women are "
@@ -424,3 +426,20 @@ def test_the_draft_lists_recommendations_in_the_data_format(
     assert recs[4]["pillars"] == ["prosecution"]
     # none of the recommendation's words became a fact
     assert "MMR" not in {f["origin"] for f in doc.get("flows", [])}
+
+
+def test_many_recommendation_sentences_are_found_in_linear_time() -> None:
+    """Each recommendation sentence copied the list of all the sentences after it (to see
+    whether a semicolon joins the next ones to it)."""
+    text = repeated("The government should prosecute traffickers and protect victims. ")
+
+    def sentences(n: int) -> tuple[str, list[Sentence]]:
+        t = text(n)
+        return t, segment(t)
+
+    def find(s: tuple[str, list[Sentence]]) -> None:
+        find_recommendations(s[0], s[1], [])
+
+    assert growth(find, sentences, 500_000) < LINEAR
+    t, found = sentences(200)
+    assert len(find_recommendations(t, found, []).spans) == len(found) == 3
