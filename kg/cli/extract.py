@@ -59,8 +59,9 @@ def extract(
     every fact has a sentence locator (s3 = third sentence). It is marked unreviewed: moved
     into data/ it builds, and queries and the dossier show its facts as unreviewed until
     draft.review says reviewed. Ambiguous names are left out and listed as notes. Refused:
-    empty or binary files, texts that are not about trafficking, unknown countries (one line,
-    exit 1, nothing written).
+    anything but a regular file (a FIFO, a device), files over 4 MiB, empty or binary files,
+    texts that are not about trafficking, unknown countries (one line, exit 1, nothing
+    written).
 
     Example:
 

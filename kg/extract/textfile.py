@@ -1,7 +1,10 @@
-"""Read a narrative file strictly: UTF-8 text, not empty, not binary, of bounded size."""
+"""Read a narrative file strictly: a regular file of UTF-8 text, not empty, not binary, of
+bounded size."""
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from kg.core.errors import display_path
@@ -26,21 +29,71 @@ def _utf16(data: bytes) -> bool:
     return len(head) >= 8 and (head[0::2].count(0) == len(head[0::2]) or not any(head[1::2]))
 
 
+def shown_path(path: Path) -> str:
+    """``path`` as messages show it; as given when it cannot be resolved (a symlink loop)."""
+    try:
+        return display_path(path)
+    except (OSError, RuntimeError):  # Path.resolve raises RuntimeError on a loop
+        return str(path)
+
+
+def _not_regular(name: str, mode: int) -> ExtractError | None:
+    """The error for a path that is not a regular file (after symbolic links), else None."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return ExtractError(f"{name}: is a directory", hint="give a text file")
+    kind = next((k for test, k in _KINDS if test(mode)), "special file")
+    return ExtractError(f"{name}: not a regular file", hint=f"it is a {kind}; give a text file")
+
+
+_KINDS = (
+    (stat.S_ISFIFO, "FIFO"),
+    (stat.S_ISCHR, "character device"),
+    (stat.S_ISBLK, "block device"),
+    (stat.S_ISSOCK, "socket"),
+)
+#: Opening a FIFO for reading waits for a writer; with O_NONBLOCK it does not (a path that
+#: became a FIFO after it was checked is then refused by the check of what was opened).
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_OPEN_FLAGS = os.O_RDONLY | _NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+
+
+def read_regular(path: Path, name: str, limit: int | None = None) -> bytes:
+    """The bytes of ``path``, which must be a regular file once symbolic links are followed:
+    a FIFO would wait for a writer and a device (/dev/zero) never end. At most ``limit`` bytes
+    are accepted, counted as read (a size from ``stat`` is 0 for /proc files); ExtractError
+    (one line) otherwise."""
+    try:
+        refused = _not_regular(name, os.stat(path).st_mode)
+        if refused is not None:
+            raise refused
+        with open(os.open(path, _OPEN_FLAGS), "rb") as stream:
+            opened = os.fstat(stream.fileno())
+            refused = _not_regular(name, opened.st_mode)
+            if refused is not None:
+                raise refused
+            if limit is not None and opened.st_size > limit:
+                raise _too_big(name, limit, opened.st_size)
+            if _NONBLOCK:
+                os.set_blocking(stream.fileno(), True)
+            data = stream.read() if limit is None else stream.read(limit + 1)
+    except OSError as exc:
+        raise ExtractError(f"{name}: cannot read the file ({exc.strerror or exc})") from exc
+    if limit is not None and len(data) > limit:
+        raise _too_big(name, limit)
+    return data
+
+
+def _too_big(name: str, limit: int, size: int | None = None) -> ExtractError:
+    has = f"{size} bytes, more than {limit}" if size is not None else f"more than {limit} bytes"
+    return ExtractError(f"{name}: the file has {has}", hint="split the narrative by country")
+
+
 def read_narrative(path: Path) -> str:
     """The text of ``path``; ExtractError (one line, with a place) for anything else."""
-    name = display_path(path)
-    try:
-        if path.is_dir():
-            raise ExtractError(f"{name}: is a directory", hint="give a text file")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ExtractError(
-                f"{name}: the file has {size} bytes, more than {MAX_BYTES}",
-                hint="split the narrative by country",
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ExtractError(f"{name}: cannot read the file ({exc.strerror})") from exc
+    name = shown_path(path)
+    data = read_regular(path, name, MAX_BYTES)
     if _utf16(data):
         raise ExtractError(f"{name}:1:1: the file is UTF-16 text", hint="save it as UTF-8")
     nul = data.find(b"\x00")
@@ -63,4 +116,4 @@ def read_narrative(path: Path) -> str:
     return text
 
 
-__all__ = ["MAX_BYTES", "read_narrative"]
+__all__ = ["MAX_BYTES", "read_narrative", "read_regular", "shown_path"]
