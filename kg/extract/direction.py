@@ -23,14 +23,8 @@ from dataclasses import dataclass
 
 from kg.extract import lexicon as L
 from kg.extract.clauses import FOREIGN, OWN, Clause, Place
+from kg.extract.rolelist import role_words
 
-_ROLE = re.compile(
-    r"\b(source|transit|destination)(?:s)?\b"
-    r"(?=(?:\s*(?:,|and|or|\w+ly|possible|presumed|potential|growing|major|significant|primary|"
-    r"main|minor|to\s+a\s+(?:much\s+)?(?:lesser|greater)\s+(?:extent|degree)|a|an|the|source|"
-    r"transit|destination))*\s*(?:countr(?:y|ies)|points?|hubs?|for\b|of\b))",
-    re.I,
-)
 _ORIGIN = re.compile(
     r"\bcountr(?:y|ies) of origin(?:,?\s*(?:and|or)\s*(transit|destination))?"
     r"(?:,?\s*(?:and|or)\s*(transit|destination))?",
@@ -210,9 +204,7 @@ def _explicit_roles(c: Clause, own: str) -> list[str]:
     """Roles stated of the assessed country ("X is a source and transit country for …")."""
     if c.customer and not re.search(r"countr(?:y|ies)\b", c.text):
         return []
-    roles = {
-        m.group(1).lower() for m in _ROLE.finditer(c.text) if not _hedge_before(c.text, m.start())
-    }
+    roles = {m.group(1).lower() for m in role_words(c.text) if not _hedge_before(c.text, m.start())}
     for m in _ORIGIN.finditer(c.text):
         roles.add("source")
         roles.update(g.lower() for g in m.groups() if g)
