@@ -106,6 +106,12 @@ def read_yaml(path: Path, text: str | None = None) -> SourceDoc:
 _NODE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.CollectionStartEvent)
 
 
+def _at(name: str, event: yaml.Event) -> Location:
+    """Where ``event`` starts in the file ``name``."""
+    mark = event.start_mark
+    return Location(name, mark.line + 1, mark.column + 1) if mark else Location(name)
+
+
 def _check_events(text: str, name: str, loader: type[yaml.SafeLoader] = _Loader) -> None:
     """Refuse anchors, aliases and tags: anchors make alias bombs possible and hide where
     values live; a tag (``!!python/tuple``, ``!!binary``, ``!mine``, even ``!!str``) asks for a
@@ -117,12 +123,9 @@ def _check_events(text: str, name: str, loader: type[yaml.SafeLoader] = _Loader)
         if isinstance(event, _NODE_EVENTS):
             nodes += 1
             if nodes > MAX_NODES:
-                mark = event.start_mark
                 raise SourceError(
                     f"the file holds more than {MAX_NODES:,} values",
-                    where=Location(name, mark.line + 1, mark.column + 1)
-                    if mark
-                    else Location(name),
+                    where=_at(name, event),
                     hint="split it into several files; bulk data belongs in an importer",
                 )
             parent = open_nodes[-1] if open_nodes else None
@@ -130,12 +133,9 @@ def _check_events(text: str, name: str, loader: type[yaml.SafeLoader] = _Loader)
             if parent is not None:
                 parent[1] += 1
             if len(open_nodes) > MAX_DEPTH and not is_key:
-                mark = event.start_mark
                 raise SourceError(
                     f"the data is nested more than {MAX_DEPTH} levels deep",
-                    where=Location(name, mark.line + 1, mark.column + 1)
-                    if mark
-                    else Location(name),
+                    where=_at(name, event),
                     hint="kg data files are a few levels deep; see data/README.md",
                 )
             if isinstance(event, yaml.CollectionStartEvent):
@@ -146,8 +146,7 @@ def _check_events(text: str, name: str, loader: type[yaml.SafeLoader] = _Loader)
         tag = getattr(event, "tag", None)
         if anchor is None and tag is None:
             continue
-        mark = event.start_mark
-        where = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name)
+        where = _at(name, event)
         if anchor is not None:
             kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
             raise SourceError(
