@@ -131,8 +131,10 @@ _EARLIER_NONE = re.compile(
     r"(?:(?:reporting|rating|review)\s+)?(?:period|year|cycle|report)|year\s+before)\b",
     re.I,
 )
+#: A cut starts where white space starts (``(?<!\s)``): the same cuts, but a long run of white
+#: space is not read again from each of its characters.
 _CLAUSE_CUT = re.compile(
-    r",?\s+(?:but|however|while|although|though)\b,?|\s+and\s+(?=did\s+not)", re.I
+    r",?(?<!\s)\s+(?:but|however|while|although|though)\b,?|(?<!\s)\s+and\s+(?=did\s+not)", re.I
 )
 _POSITIVE_COMPLICITY_ONLY = re.compile(r"\bno\s+(?:evidence|reports?)\s+of\s+complicity", re.I)
 #: The text says it does not know: the finding is neither true nor false.

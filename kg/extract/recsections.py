@@ -11,7 +11,7 @@ from kg.extract.lexicon import words
 
 HEADING = re.compile(
     r"^[ \t]*(?:prioriti[sz]ed[ \t]+recommendations[ \t]*:?|"
-    r"recommendations[ \t]+for[ \t]+[^\n:]{1,80}:|recommendations[ \t]*(?::|(?=[ \t]*(?:\n|$))))|"
+    r"recommendations[ \t]+for[ \t]+[^\n:]{1,80}:|recommendations[ \t]*(?::|(?=\n|$)))|"
     # inside a line (text whose line breaks were lost), after a sentence: capitals or a colon
     r"(?<=[.!?] )(?:(?-i:PRIORITI[SZ]ED[ \t]+RECOMMENDATIONS)[ \t]*:?|(?-i:RECOMMENDATIONS)[ \t]*:|"
     r"Recommendations[ \t]+for[ \t]+[^\n:.;]{1,80}:)",

@@ -32,7 +32,7 @@ _HEADING = re.compile(
     re.I,
 )
 _NOT_PLACEMENT = re.compile(r"otherwise|would\s+(?:be|have)|required\s+downgrade|automatic", re.I)
-_YEAR_TAG = re.compile(r"\((20\d\d|19\d\d)\)\s*\.?\s*$")
+_YEAR_TAG = re.compile(r"\((20\d\d|19\d\d)\)\Z")
 _REPORT = re.compile(
     r"\b(20\d\d)[\s-]+(?:trafficking[\s-]+in[\s-]+persons|tip)[\s-]+report\b", re.I
 )
@@ -126,6 +126,17 @@ def find_tier(sentences: list[Sentence]) -> TierFinding | None:
     return TierFinding(found.tier, found.sentence, found.change, waiver, years)
 
 
+def _year_tag(text: str) -> re.Match[str] | None:
+    r"""A "(2015)" tag that ends ``text`` but for white space and one full stop.
+
+    (What ``\((20\d\d|19\d\d)\)\s*\.?\s*$`` finds, without its backtracking between the two
+    runs of white space: that was quadratic in a long run of white space after a year.)"""
+    end = text.rstrip()
+    if end.endswith("."):
+        end = end[:-1].rstrip()
+    return _YEAR_TAG.search(end, max(0, len(end) - len("(2015)")))
+
+
 def find_year(
     text: str,
     sentences: list[Sentence],
@@ -150,7 +161,7 @@ def find_year(
     for s in sentences:
         last[s.paragraph] = s
     if tier_paragraph is not None and tier_paragraph in last:
-        m = _YEAR_TAG.search(last[tier_paragraph].text)
+        m = _year_tag(last[tier_paragraph].text)
         if m:
             return int(m.group(1)), last[tier_paragraph].index
     return None

@@ -11,6 +11,7 @@ from collections.abc import Callable
 import pytest
 
 from kg.extract.clauses import read_clauses
+from kg.extract.extractor import extract
 from kg.extract.gazetteer import Gazetteer
 from kg.extract.phrases import mask_risks
 from kg.extract.tokens import Token, tokenize
@@ -80,3 +81,27 @@ def test_many_hedged_conjuncts_are_read_in_linear_time(gazetteer: Gazetteer) -> 
     assert growth(read, make, 10_000) < LINEAR
     text = "children are forced to beg and adults may be coerced"
     assert len(read_clauses(text, 0, len(text), gazetteer)) == 2
+
+
+@pytest.mark.parametrize(
+    ("head", "tail"),
+    [
+        # a "(2019)" tag: "\s*\.?\s*$" backtracked between its two runs of white space
+        ("Tier 2 Watch List - forced labor (2019)", "x"),
+        # a recommendations heading: "[ \t]*" and then a lookahead "[ \t]*" over the same run
+        ("forced labor.\nrecommendations", "x"),
+        # the clauses of a sentence about the government, of a recommendation sentence:
+        # ",?\s+but" was tried from every character of the run
+        ("forced labor. The government data", "x"),
+        ("forced labor. The government", "should prosecute traffickers."),
+    ],
+)
+def test_a_long_run_of_white_space_is_read_in_linear_time(
+    gazetteer: Gazetteer, head: str, tail: str
+) -> None:
+    """80,000 spaces in such places took 140 to 150 s."""
+
+    def text(n: int) -> str:
+        return head + " " * n + tail
+
+    assert growth(lambda t: extract(t, "THA", gazetteer), text, 5_000) < LINEAR
