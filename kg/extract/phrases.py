@@ -37,7 +37,7 @@ def _risk_end(text: str, at: int) -> int:
     """Where ``_RISK_END`` first matches in ``text[at:]`` (an index of ``text``), searched in
     place: searching a copy of the rest of the clause for each risk phrase was quadratic.
 
-    In place, ``^`` and ``\b`` at ``at`` see the word character that ends the risk phrase, not
+    In place, ``^`` and ``\\b`` at ``at`` see the word character that ends the risk phrase, not
     the start of a string, so the alternatives that start with them are tried there as the copy
     read them (``_RISK_END_AT_START``); after ``at`` both readings are the same."""
     if _RISK_END_AT_START.match(text, at):
