@@ -97,7 +97,7 @@ def test_any_text_gives_ordered_spans_inside_it(text: str) -> None:
         "Victims go to the U.S. The government acted. ",  # an initialism, then a new sentence
     ],
 )
-def test_segmenting_is_linear_in_the_text(unit: str) -> None:
+def test_a_text_is_segmented_in_linear_time(unit: str) -> None:
     """The word before each stop was found by a regex searched from the start of the text:
     200 kB of such sentences took 17 s, 4 MB did not finish in four minutes."""
     assert growth(segment, repeated(unit), 40_000) < LINEAR
