@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kg.core.errors import display_path
 from kg.extract.errors import ExtractError
 from kg.extract.gazetteer import Gazetteer
-from kg.extract.textfile import read_regular, shown_path
+from kg.extract.textfile import read_regular
 from kg.extract.tokens import tokenize
 
 HISTORY = "factbook_tip_history.csv"
@@ -112,7 +113,7 @@ def history_file(path: Path) -> Path:
 
 def _read_rows(path: Path) -> list[dict[str, str]]:
     """The rows of a Factbook history CSV; ExtractError (one line, with a place) otherwise."""
-    name = shown_path(path)
+    name = display_path(path)
     data = read_regular(path, name)
     try:
         text = data.decode("utf-8-sig")

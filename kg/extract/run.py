@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.core.errors import choices_hint
+from kg.core.errors import choices_hint, display_path
 from kg.core.fileio import atomic_file
 from kg.core.vocab import slug
 from kg.extract.draft import DraftOptions, draft_document, dump_draft
@@ -22,7 +22,7 @@ from kg.extract.extractor import Extraction, extract
 from kg.extract.factbook import AGENT, history_file, read_factbook
 from kg.extract.gazetteer import Gazetteer
 from kg.extract.gazetteer_build import build_gazetteer
-from kg.extract.textfile import read_narrative, shown_path
+from kg.extract.textfile import read_narrative
 from kg.source.loader import load_sources, read_yaml, shipped_reference
 from kg.source.ontology import load_ontology
 from kg.source.parse import parse_records
@@ -118,7 +118,7 @@ def draft_file(
             f"unknown agent '{assessor}'", hint=choices_hint(assessor, ref.records.agents)
         )
     text = read_narrative(path)
-    x = extract(text, code, g, year=year, where=shown_path(path), treaties=_treaties(ref))
+    x = extract(text, code, g, year=year, where=display_path(path), treaties=_treaties(ref))
     known = ref.records.sources.get(source) if source else None
     entry = None
     if known is None:
@@ -160,7 +160,7 @@ def draft_factbook(csv_path: Path, out_dir: Path, ref: Reference) -> FactbookRun
     csv_path = history_file(csv_path)
     if out_dir.exists() and not out_dir.is_dir():
         raise ExtractError(
-            f"{shown_path(out_dir)}: is a file, not a directory", hint="give -o a directory"
+            f"{display_path(out_dir)}: is a file, not a directory", hint="give -o a directory"
         )
     texts, unmapped = read_factbook(csv_path, ref.gazetteer)
     if AGENT not in ref.records.agents:
@@ -175,7 +175,7 @@ def draft_factbook(csv_path: Path, out_dir: Path, ref: Reference) -> FactbookRun
                 t.text,
                 t.country,
                 ref.gazetteer,
-                where=f"{shown_path(csv_path)}:{t.key}",
+                where=f"{display_path(csv_path)}:{t.key}",
                 treaties=_treaties(ref),
             ),
         )

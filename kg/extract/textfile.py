@@ -29,14 +29,6 @@ def _utf16(data: bytes) -> bool:
     return len(head) >= 8 and (head[0::2].count(0) == len(head[0::2]) or not any(head[1::2]))
 
 
-def shown_path(path: Path) -> str:
-    """``path`` as messages show it; as given when it cannot be resolved (a symlink loop)."""
-    try:
-        return display_path(path)
-    except (OSError, RuntimeError):  # Path.resolve raises RuntimeError on a loop
-        return str(path)
-
-
 def _not_regular(name: str, mode: int) -> ExtractError | None:
     """The error for a path that is not a regular file (after symbolic links), else None."""
     if stat.S_ISREG(mode):
@@ -92,7 +84,7 @@ def _too_big(name: str, limit: int, size: int | None = None) -> ExtractError:
 
 def read_narrative(path: Path) -> str:
     """The text of ``path``; ExtractError (one line, with a place) for anything else."""
-    name = shown_path(path)
+    name = display_path(path)
     data = read_regular(path, name, MAX_BYTES)
     if _utf16(data):
         raise ExtractError(f"{name}:1:1: the file is UTF-16 text", hint="save it as UTF-8")
@@ -116,4 +108,4 @@ def read_narrative(path: Path) -> str:
     return text
 
 
-__all__ = ["MAX_BYTES", "read_narrative", "read_regular", "shown_path"]
+__all__ = ["MAX_BYTES", "read_narrative", "read_regular"]
