@@ -24,6 +24,8 @@ from kg.extract.textfile import read_regular
 from kg.extract.tokens import tokenize
 
 HISTORY = "factbook_tip_history.csv"
+#: Largest history file read (it is read whole; the 2025 file is 1.1 MB).
+MAX_HISTORY_BYTES = 64 * 1024 * 1024
 CROSSWALK = Path("country_centroids") / "countrycode_codelist_without_cldr.csv"
 COLUMNS = (
     "gec",
@@ -114,7 +116,7 @@ def history_file(path: Path) -> Path:
 def _read_rows(path: Path) -> list[dict[str, str]]:
     """The rows of a Factbook history CSV; ExtractError (one line, with a place) otherwise."""
     name = display_path(path)
-    data = read_regular(path, name)
+    data = read_regular(path, name, MAX_HISTORY_BYTES, big=f"give the Factbook's {HISTORY}")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -3,10 +3,9 @@ bounded size."""
 
 from __future__ import annotations
 
-import os
-import stat
 from pathlib import Path
 
+from kg.core import regular
 from kg.core.errors import display_path
 from kg.extract.errors import ExtractError
 from kg.extract.extractor import check_text
@@ -29,57 +28,30 @@ def _utf16(data: bytes) -> bool:
     return len(head) >= 8 and (head[0::2].count(0) == len(head[0::2]) or not any(head[1::2]))
 
 
-def _not_regular(name: str, mode: int) -> ExtractError | None:
-    """The error for a path that is not a regular file (after symbolic links), else None."""
-    if stat.S_ISREG(mode):
-        return None
-    if stat.S_ISDIR(mode):
-        return ExtractError(f"{name}: is a directory", hint="give a text file")
-    kind = next((k for test, k in _KINDS if test(mode)), "special file")
-    return ExtractError(f"{name}: not a regular file", hint=f"it is a {kind}; give a text file")
-
-
-_KINDS = (
-    (stat.S_ISFIFO, "FIFO"),
-    (stat.S_ISCHR, "character device"),
-    (stat.S_ISBLK, "block device"),
-    (stat.S_ISSOCK, "socket"),
-)
-#: Opening a FIFO for reading waits for a writer; with O_NONBLOCK it does not (a path that
-#: became a FIFO after it was checked is then refused by the check of what was opened).
-_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
-_OPEN_FLAGS = os.O_RDONLY | _NONBLOCK | getattr(os, "O_CLOEXEC", 0)
-
-
-def read_regular(path: Path, name: str, limit: int | None = None) -> bytes:
+def read_regular(
+    path: Path, name: str, limit: int | None = None, big: str = "split the narrative by country"
+) -> bytes:
     """The bytes of ``path``, which must be a regular file once symbolic links are followed:
     a FIFO would wait for a writer and a device (/dev/zero) never end. At most ``limit`` bytes
     are accepted, counted as read (a size from ``stat`` is 0 for /proc files); ExtractError
-    (one line) otherwise."""
+    (one line, ``big`` its hint for a file over ``limit``) otherwise."""
     try:
-        refused = _not_regular(name, os.stat(path).st_mode)
-        if refused is not None:
-            raise refused
-        with open(os.open(path, _OPEN_FLAGS), "rb") as stream:
-            opened = os.fstat(stream.fileno())
-            refused = _not_regular(name, opened.st_mode)
-            if refused is not None:
-                raise refused
-            if limit is not None and opened.st_size > limit:
-                raise _too_big(name, limit, opened.st_size)
-            if _NONBLOCK:
-                os.set_blocking(stream.fileno(), True)
-            data = stream.read() if limit is None else stream.read(limit + 1)
-    except OSError as exc:
-        raise ExtractError(f"{name}: cannot read the file ({exc.strerror or exc})") from exc
-    if limit is not None and len(data) > limit:
-        raise _too_big(name, limit)
-    return data
+        return regular.read_regular(path, limit)
+    except regular.Refused as refused:
+        if refused.kind == "a directory":
+            raise ExtractError(f"{name}: is a directory", hint="give a text file") from None
+        if refused.kind is not None:
+            raise ExtractError(
+                f"{name}: not a regular file", hint=f"it is {refused.kind}; give a text file"
+            ) from None
+        if refused.size is not None and limit is not None:
+            raise _too_big(name, limit, refused.size, big) from None
+        raise ExtractError(f"{name}: cannot read the file ({refused.reason})") from None
 
 
-def _too_big(name: str, limit: int, size: int | None = None) -> ExtractError:
-    has = f"{size} bytes, more than {limit}" if size is not None else f"more than {limit} bytes"
-    return ExtractError(f"{name}: the file has {has}", hint="split the narrative by country")
+def _too_big(name: str, limit: int, size: int, hint: str) -> ExtractError:
+    has = f"{size} bytes, more than {limit}" if size > limit + 1 else f"more than {limit} bytes"
+    return ExtractError(f"{name}: the file has {has}", hint=hint)
 
 
 def read_narrative(path: Path) -> str:

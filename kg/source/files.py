@@ -4,11 +4,10 @@ inputs without loading the YAML reader."""
 
 from __future__ import annotations
 
-import os
-import stat
 from pathlib import Path
 
 from kg.core.errors import Location, SourceError, display_path
+from kg.core.regular import Refused, read_regular
 
 #: Largest YAML file accepted; larger inputs belong in an importer.
 MAX_BYTES = 8 * 1024 * 1024
@@ -55,25 +54,20 @@ def read_source_bytes(path: Path) -> bytes:
     """
     where = Location(str(Path(display_path(path.parent)) / path.name))  # the link, not its target
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except OSError as exc:
-        raise SourceError(f"cannot read file: {exc.strerror or exc}", where=where) from None
-    with os.fdopen(fd, "rb") as stream:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
+        return read_regular(path, MAX_BYTES)
+    except Refused as refused:
+        if refused.kind is not None:
             raise SourceError(
                 "not a regular file", where=where, hint="a YAML source is a file: remove it"
-            )
-        size = info.st_size
-        raw = b"" if size > MAX_BYTES else stream.read(MAX_BYTES + 1)
-    if size > MAX_BYTES or len(raw) > MAX_BYTES:
-        raise SourceError(
-            f"file is {max(size, len(raw))} bytes, over the {MAX_BYTES} byte limit for YAML "
-            "sources",
-            where=where,
-            hint="bulk data belongs in an importer (kg import)",
-        )
-    return raw
+            ) from None
+        if refused.size is not None:
+            size = f"{refused.size} bytes, " if refused.size > MAX_BYTES + 1 else ""
+            raise SourceError(
+                f"file is {size}over the {MAX_BYTES} byte limit for YAML sources",
+                where=where,
+                hint="bulk data belongs in an importer (kg import)",
+            ) from None
+        raise SourceError(f"cannot read file: {refused.reason}", where=where) from None
 
 
 __all__ = ["MAX_BYTES", "find_sources", "read_source_bytes", "shipped_reference"]

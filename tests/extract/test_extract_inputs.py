@@ -56,7 +56,8 @@ def test_a_fifo_is_refused_without_waiting_for_a_writer(sample_repo: Path, args:
     """Reading a FIFO waited for a writer for ever."""
     os.mkfifo(sample_repo / "fifo.txt")
     result = kg_extract(sample_repo, *args)
-    one_line(result, "Error: fifo.txt: not a regular file (it is a FIFO; give a text file)\n")
+    fifo = "it is a named pipe (FIFO); give a text file"
+    one_line(result, f"Error: fifo.txt: not a regular file ({fifo})\n")
     assert not (sample_repo / "draft.yaml").exists()
     assert not (sample_repo / "drafts").exists()
 
@@ -104,3 +105,14 @@ def test_the_size_limit_counts_the_bytes_read(
         pytest.skip("no /proc file of size 0 here")
     with pytest.raises(ExtractError, match=r"status: the file has more than 100 bytes \(split"):
         textfile.read_narrative(status)
+
+
+def test_the_factbook_history_has_a_size_limit(sample_repo: Path) -> None:
+    """The history CSV is read whole; it had no limit, so a 20 GB file (or a sparse one) was
+    read until memory ran out. A file over the limit is refused by its size, unread."""
+    with open(sample_repo / "history.csv", "wb") as sparse:
+        sparse.truncate(20 * 1024**3)
+    result = kg_extract(sample_repo, "--factbook", "history.csv", "-o", "drafts")
+    one_line(result, "history.csv: the file has 21474836480 bytes, more than 67108864")
+    assert "(give the Factbook's factbook_tip_history.csv)" in result.stderr
+    assert not (sample_repo / "drafts").exists()
