@@ -257,8 +257,9 @@ def _scalar(node: yaml.Node, where: Location, loader: yaml.SafeLoader) -> Any:
         value = loader.construct_object(node, deep=True)
     except (yaml.constructor.ConstructorError, ValueError, OverflowError) as exc:
         if node.tag == _TIMESTAMP:
+            why = "its time zone is more than 24 hours off" if "offset" in str(exc) else exc
             raise SourceError(
-                f"'{raw}' is not a valid date ({exc})",
+                f"'{raw}' is not a valid date ({why})",
                 where=where,
                 hint="write dates as YYYY-MM-DD",
             ) from exc

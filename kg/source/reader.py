@@ -182,6 +182,15 @@ class Obj:
         value = self._get(key, required)
         if value is None:
             return None
+        if isinstance(value, str):  # quoted, or not a date YAML reads (10000-01-01, 2019-6-1 …)
+            flat = " ".join(value.split())  # a block scalar's line breaks stay off the line
+            shown = flat if len(flat) <= 40 else f"{flat[:37]}…"
+            raise RecordError(
+                f"'{key}' in {self.what} must be a date, not the text '{shown}'",
+                where=self.loc(key),
+                hint="write the date without quotes as YYYY-MM-DD, a four-digit year, "
+                "e.g. 2019-06-20",
+            )
         result: dt.date = self._typed(key, value, (dt.date,))
         if isinstance(result, dt.datetime):
             raise RecordError(
@@ -270,8 +279,6 @@ def _type_hint(value: Any, kinds: tuple[type, ...]) -> str | None:
         return "write numbers without quotes or thousands separators, e.g. 50000"
     if isinstance(value, str) and bool in kinds:
         return "write true or false without quotes"
-    if isinstance(value, str) and dt.date in kinds:
-        return "write the date without quotes, as YYYY-MM-DD, e.g. 2019-06-20"
     if isinstance(value, dict) and str in kinds and len(value) == 1:
         return "text that holds ': ' must be quoted, e.g. \"Note: …\""
     if isinstance(value, bool) and str in kinds:

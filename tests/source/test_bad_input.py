@@ -243,6 +243,34 @@ def test_a_quoted_date_says_to_drop_the_quotes(sample_repo: Path, runner: CliRun
     result = runner.invoke(cli, ["validate"])
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Error: {BAD}:6:13: 'issued' in a source must be a date, not a string "
-        "(write the date without quotes, as YYYY-MM-DD, e.g. 2019-06-20)\n"
+        f"Error: {BAD}:6:13: 'issued' in a source must be a date, not the text '2019-01-01' "
+        "(write the date without quotes as YYYY-MM-DD, a four-digit year, e.g. 2019-06-20)\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        # YAML reads no timestamp with a five-digit year: it was "not a string" with a hint
+        # to drop quotes that were not there.
+        ("10000-01-01", "must be a date, not the text '10000-01-01' (write the date without"),
+        ("2019-6-1", "must be a date, not the text '2019-6-1'"),
+        ("|\n      2019-01-01\n      x", "must be a date, not the text '2019-01-01 x'"),
+        # The offset's check in Python was shown as it is: "offset must be a timedelta
+        # strictly between -timedelta(hours=24) and timedelta(hours=24), not …".
+        ("2019-01-01T00:00:00+25:00", "'2019-01-01T00:00:00+25:00' is not a valid date (its time "
+         "zone is more than 24 hours off) (write dates as YYYY-MM-DD)"),
+    ],
+)  # fmt: skip
+def test_a_date_kg_cannot_read_is_named(
+    sample_repo: Path, runner: CliRunner, written: str, said: str
+) -> None:
+    text = (
+        "sources:\n  - id: s2\n    title: T\n    doc_type: dataset\n"
+        f"    reliability: official\n    issued: {written}\n"
+    )
+    (sample_repo / BAD).write_text(text)
+    result = runner.invoke(cli, ["validate"])
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert said in result.stderr
