@@ -28,58 +28,33 @@ import http.client
 import itertools
 import json
 import os
-import platform
 import re
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from bench.report import write_section
+from bench.serve_render import (
+    CONTENTION_TIMEOUT,
+    LOOKUP,
+    SCENARIOS,
+    Run,
+    contention_row,
+    report,
+    row,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
-TARGET_QPS, TARGET_P99_MS = 300.0, 50.0
-
-LOOKUP = """PREFIX tk: <https://w3id.org/kg-tip/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?country ?label ?region WHERE {
-  ?country tk:iso3166Alpha3 "%s" ; rdfs:label ?label ; tk:inRegion ?region .
-}"""
 CODES = ("PRK", "CHN", "RUS", "DEU", "FRA", "USA", "BRA", "IND", "NGA", "KOR", "JPN", "ZAF")
 #: A four-way cross product of the whole graph: never ends, so it runs into the timeout.
 SLOW = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-CONTENTION_TIMEOUT = 2.0  # --timeout of both servers under contention
-#: (slow clients, a new text each time) of the contention runs.
-SCENARIOS = ((4, False), (4, True), (20, True))
 _SERIAL = itertools.count()
 LOAD_AT_START = 0.0
-
-
-@dataclass
-class Run:
-    """What one load run measured."""
-
-    name: str
-    seconds: float
-    latencies: list[float]
-    errors: int
-    first_error: str = ""
-
-    @property
-    def qps(self) -> float:
-        return len(self.latencies) / self.seconds
-
-    def pct(self, p: float) -> float:
-        """The p-th percentile latency in milliseconds."""
-        if not self.latencies:
-            return float("nan")
-        ordered = sorted(self.latencies)
-        return 1000 * ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
 
 
 def _naive_server(build: Path) -> None:
@@ -270,109 +245,6 @@ def guard_cost(repeat: int = 200) -> list[tuple[str, int, float, float]]:
     return rows
 
 
-def _row(run: Run) -> str:
-    return (
-        f"| {run.name} | {len(run.latencies)} | {run.qps:.0f} | {run.pct(50):.1f} | "
-        f"{run.pct(99):.1f} | {run.errors} |"
-    )
-
-
-def report(
-    naive: Run,
-    fast: Run,
-    clients: int,
-    contended: list[tuple[str, int, bool, tuple[Run, list[int]]]],
-    guard: list[tuple[str, int, float, float]],
-) -> str:
-    """The markdown section for bench/RESULTS.md."""
-    ok = fast.qps >= TARGET_QPS and fast.pct(99) <= TARGET_P99_MS and fast.errors == 0
-    lookups = LOOKUP % "PRK"
-    lookup_guard = next(g for g in guard if g[0] == "lookup")
-    return "\n".join(
-        [
-            "## kg serve: loopback SPARQL load test",
-            "",
-            f"`python -m bench.serve_bench`: {clients} client threads for {fast.seconds:g} s "
-            "each, one lookup query (a country by ISO code, 12 codes in turn) sent as GET "
-            f"/sparql, JSON results; server and clients on 127.0.0.1, {os.cpu_count()} cores "
-            f"(load average {LOAD_AT_START:.1f} when the run began: the machine is shared), "
-            f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}.",
-            "",
-            "| server | queries | queries/s | p50 ms | p99 ms | errors |",
-            "|---|---:|---:|---:|---:|---:|",
-            _row(naive),
-            _row(fast),
-            "",
-            "naive: store reloaded from graph.nq per request, HTTP/1.0 (new connection per "
-            "query). fast: `kg serve` (store loaded once into 2 worker processes, HTTP/1.1 "
-            "keep-alive).",
-            "",
-            f"Ratio fast/naive: {fast.qps / max(naive.qps, 1e-9):.1f}x queries/s, p99 "
-            f"{naive.pct(99) / max(fast.pct(99), 1e-9):.1f}x lower. Target (>= "
-            f"{TARGET_QPS:.0f} q/s, p99 <= {TARGET_P99_MS:.0f} ms, 0 errors): "
-            f"{'met' if ok else 'NOT met'}.",
-            "",
-            "### Lookups while other clients send queries that run into the timeout",
-            "",
-            f"{clients} lookup clients (keep-alive) for {fast.seconds:g} s while 4 or 20 other "
-            "clients each send a never-ending query (a four-way cross product of the graph) "
-            f"and, answered (503 at --timeout {CONTENTION_TIMEOUT:g} s, or at once when the long "
-            "lane is full), send it again: the same text each time, or a new one each time (so "
-            "the server cannot know it as long from an earlier run). Everything comes from "
-            "127.0.0.1, so a fair share per address cannot tell the lookups from the slow "
-            "queries. before: a plain pool of 2 workers, first come first served (kg serve "
-            "before the lanes); after: `kg serve` (2 fast workers, up to 8 in a burst; 2 long "
-            "slots). Same run, servers in turn; a lookup's latency counts its wait, and a "
-            "refused or late lookup counts as an error.",
-            "",
-            "| slow clients | server | lookups | lookups/s | p50 ms | p99 ms | lookup errors | "
-            "slow answered |",
-            "|---|---|---:|---:|---:|---:|---:|---:|",
-            *[
-                _contention_row(f"{n}, {'new text' if d else 'same text'}", name, *result)
-                for name, n, d, result in contended
-            ],
-            "",
-            *_ratios(contended),
-            "",
-            "### The guard's cost per query",
-            "",
-            f"`check_query`: codepoint escapes, the full parse and the verdict. The lookup "
-            f"({len(lookups.encode())} bytes) costs {lookup_guard[2]:.0f} µs uncached "
-            f"({lookup_guard[2] / 1000 / max(fast.pct(50), 1e-9) * 100:.0f}% of the fast "
-            f"server's p50), {lookup_guard[3]:.1f} µs when the worker has seen the text before "
-            "(an LRU of 256 queries per worker).",
-            "",
-            "| query | bytes | µs uncached | µs cached |",
-            "|---|---:|---:|---:|",
-            *[f"| {n} | {b} | {c:,.0f} | {w:.1f} |" for n, b, c, w in guard],
-        ]
-    )
-
-
-def _contention_row(scenario: str, name: str, run: Run, slow: list[int]) -> str:
-    return (
-        f"| {scenario} | {name} | {len(run.latencies)} | {run.qps:.0f} | {run.pct(50):.1f} | "
-        f"{run.pct(99):.1f} | {run.errors} | {len(slow)} |"
-    )
-
-
-def _ratios(contended: list[tuple[str, int, bool, tuple[Run, list[int]]]]) -> list[str]:
-    """One line per scenario: p99 of lookups, before / after."""
-    lines = []
-    for n, distinct in SCENARIOS:
-        found = {name: r[0] for name, k, d, r in contended if (k, d) == (n, distinct)}
-        if {"before", "after"} <= found.keys():
-            before, after = found["before"], found["after"]
-            lines.append(
-                f"- {n} slow clients, {'a new' if distinct else 'the same'} text each time: "
-                f"p99 of lookups {before.pct(99):,.0f} ms before, {after.pct(99):,.0f} ms "
-                f"after ({before.pct(99) / max(after.pct(99), 1e-9):.0f}x lower); lookups "
-                f"answered {after.qps / max(before.qps, 1e-9):.1f}x as often."
-            )
-    return lines
-
-
 def main(argv: list[str] | None = None) -> int:
     """Build, start both servers in turn, load them, report."""
     parser = argparse.ArgumentParser(prog="python -m bench.serve_bench", description=__doc__)
@@ -428,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
             finally:
                 _stop(proc)
-            print(_row(runs[-1]), runs[-1].first_error, file=sys.stderr, flush=True)
+            print(row(runs[-1]), runs[-1].first_error, file=sys.stderr, flush=True)
         contended = []
         timeout = ["--timeout", str(CONTENTION_TIMEOUT)]
         for name, command in (
@@ -448,12 +320,12 @@ def main(argv: list[str] | None = None) -> int:
                         distinct=distinct,
                     )
                     contended.append((name, n, distinct, result))
-                    row = _contention_row(f"{n}, {distinct}", name, *result)
-                    print(row, result[0].first_error, file=sys.stderr, flush=True)
+                    line = contention_row(f"{n}, {distinct}", name, *result)
+                    print(line, result[0].first_error, file=sys.stderr, flush=True)
             finally:
                 _stop(proc)
     guard = guard_cost()
-    text = report(runs[0], runs[1], args.clients, contended, guard)
+    text = report(runs[0], runs[1], args.clients, contended, guard, LOAD_AT_START)
     print(text)
     if not args.no_write:
         write_section(RESULTS, "serve", text)
