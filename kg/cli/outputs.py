@@ -61,7 +61,6 @@ def write_output(target: str, data: bytes) -> None:
 
     with atomic_file(Path(target)) as stream:
         stream.write(data)
-    Path(target).chmod(0o644)
     click.echo(f"wrote {display_path(target)} ({len(data):,} bytes)", err=True)
 
 
@@ -77,9 +76,9 @@ def output_stream(target: str) -> Iterator[IO[bytes]]:
 
     with atomic_file(Path(target)) as stream:
         yield stream
-        size = stream.tell()
-    Path(target).chmod(0o644)
-    click.echo(f"wrote {display_path(target)} ({size:,} bytes)", err=True)
+        size = stream.tell() if stream.seekable() else None  # a device or a pipe: not known
+    said = f" ({size:,} bytes)" if size else ""
+    click.echo(f"wrote {display_path(target)}{said}", err=True)
 
 
 def echo_results(report: Any, fmt: str) -> None:

@@ -20,26 +20,47 @@ from kg.core.errors import ConfigError, Location, display_path
 def atomic_file(path: Path) -> Iterator[IO[bytes]]:
     """Open a temporary file beside ``path`` that replaces it only if the block succeeds.
 
+    The new file is readable by all, writable by its owner (0644). A symbolic link is
+    followed: the file it leads to is replaced, and the link stays. What
+    is not a regular file (``/dev/null``, ``/dev/stdout``, a named pipe) is written to as it
+    is: there is nothing to replace, and replacing it would put a file where the device was.
+
     Raises:
         ConfigError: ``path`` is a directory, or its folder cannot be made or written (one
             line; nothing is written).
     """
-    if path.is_dir():
+    try:
+        mode: int | None = os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        mode = None  # a dangling link, too: the file it names is made
+    except OSError as exc:
+        raise _unwritable(path, exc) from exc
+    if mode is not None and stat.S_ISDIR(mode):
         raise ConfigError(
             "is a directory, not a file to write",
             where=Location(display_path(path)),
             hint="give a file name",
         )
+    if mode is not None and not stat.S_ISREG(mode):
+        try:
+            through = open(path, "wb")  # noqa: SIM115 -- closed below, whatever happens
+        except OSError as exc:
+            raise _unwritable(path, exc) from exc
+        with through:
+            yield through
+        return
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise _unwritable(path, exc) from exc
     try:
+        os.fchmod(fd, 0o644)  # what kg writes, others may read; only its owner may change
         with os.fdopen(fd, "wb") as stream:
             yield stream
         try:
-            os.replace(tmp, path)
+            os.replace(tmp, target)
         except OSError as exc:
             raise _unwritable(path, exc) from exc
     except BaseException:

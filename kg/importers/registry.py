@@ -172,8 +172,6 @@ def write_import(result: ImportResult, out_dir: Path) -> list[Path]:
     report = out_dir / f"{result.source.id}.report.json"
     with atomic_file(report) as stream:
         stream.write((json.dumps(result.report.as_dict(), indent=1) + "\n").encode())
-    for path in (graph, report):
-        path.chmod(0o644)
     return [graph, report]
 
 
