@@ -105,6 +105,21 @@ from kg.core.errors import ExitCode
     envvar="KG_SERVE_FAST_LANE",
     help="Seconds a query runs in the fast lane before it counts as long.",
 )
+@size_option(
+    "--min-rate",
+    default="8K",
+    envvar="KG_SERVE_MIN_RATE",
+    help="Bytes a second a client must keep up, after 10 s, sending a request body or taking "
+    "an answer (slower: cut off; when connections are full, the slowest makes way first).",
+)
+@click.option(
+    "--send-limit",
+    type=click.FloatRange(min=0.001),
+    default=600.0,
+    show_default=True,
+    envvar="KG_SERVE_SEND_LIMIT",
+    help="Seconds a client may take to take one answer, however fast it reads.",
+)
 @click.option(
     "--warm-up",
     is_flag=True,
@@ -134,6 +149,8 @@ def serve(
     max_memory: int,
     long_queries: int,
     fast_lane: float,
+    min_rate: int,
+    send_limit: float,
     warm_up: bool,
     queries_dir: list[Path],
     get_path: str | None,
@@ -159,6 +176,7 @@ def serve(
         kg serve --get '/sparql?format=csv&query=SELECT ?c {?c tk:iso3166Alpha3 "PRK"}'
     """
     from kg.server import http as server
+    from kg.server.pace import ClientTimes
 
     store = source_store(ctx, source)
     hosts = tuple(name for value in allow_hosts for name in value.split())
@@ -171,6 +189,7 @@ def serve(
         max_result_bytes=max_result_size,
         max_memory=max_memory,
         allow_hosts=hosts,
+        client_times=ClientTimes(min_rate=min_rate, send=send_limit),
     )
     if get_path is not None:
         response = server.handle_url(server.App(store, config), get_path)

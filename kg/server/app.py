@@ -27,6 +27,7 @@ from kg.server.engine import (
     text_outcome,
 )
 from kg.server.guard import MAX_DEPTH, MAX_QUERY_BYTES, QueryLimits
+from kg.server.pace import ClientTimes
 from kg.server.wire import shown, split_target
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,8 @@ class ServerConfig:
     max_result_bytes: int = MAX_RESULT_BYTES
     max_memory: int = 1 << 30  # bytes a query may add to a worker (kg serve's workers only)
     allow_hosts: tuple[str, ...] = ()  # Host names answered besides loopback and --host
+    #: How long a client may take to send a request and take its answer (kg.server.pace).
+    client_times: ClientTimes = field(default_factory=ClientTimes)
 
     @property
     def limits(self) -> QueryLimits:

@@ -2,8 +2,9 @@
 server that reads requests strictly (:mod:`kg.server.wire`), answers only its own host names
 (:mod:`kg.server.hosts`), bounds connections (``MAX_CONNECTIONS`` in all,
 ``MAX_CONNECTIONS_PER_CLIENT`` from one address; when they are reached, the connection that has
-waited longest for a request makes way: :mod:`kg.server.connections`) and time, and sends the
-same protective headers with every answer.
+waited longest for a request makes way: :mod:`kg.server.connections`) and time
+(:class:`kg.server.pace.ClientTimes`, from the app's config), and sends the same protective
+headers with every answer.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from kg.server import wire
 from kg.server.app import MAX_BODY, App, Response, error, handle
 from kg.server.connections import ConnectionTable
 from kg.server.hosts import HostPolicy
+from kg.server.pace import Transfer, send_all
 
 log = logging.getLogger("kg.server.http")  # the name the server's access log always had
 
@@ -60,11 +62,11 @@ class _Handler(socketserver.BaseRequestHandler):
 
     def _one(self, reader: wire.Reader) -> bool:
         """Answer one request; False when the connection must close."""
-        table = self.server.connections
+        table, times = self.server.connections, self.server.times
         if not reader.buffer:  # a pipelined request is here already: not waiting
             table.mark_waiting(self.request)
         try:
-            head = wire.read_head(reader, time.monotonic() + wire.IDLE_TIMEOUT)
+            head = wire.read_head(reader, time.monotonic() + times.idle, times.head)
         except wire.BadRequest as exc:
             self._send(error(exc.status, str(exc)), "?", "?", keep_alive=False)
             return False
@@ -96,14 +98,14 @@ class _Handler(socketserver.BaseRequestHandler):
             # sends anyway finishes sending, then it reads the answer
             if not waits and length <= DRAIN_LIMIT:
                 with contextlib.suppress(TimeoutError):
-                    reader.discard(length, time.monotonic() + wire.BODY_TIMEOUT)
+                    reader.discard(length, self._moving(times.body))
             answer = error(413, f"the request body must be 0 to {MAX_BODY} bytes")
             self._send(answer, head.method, head.target, keep_alive=False)
             return False
         if waits and length:
-            wire.send_all(self.request, b"HTTP/1.1 100 Continue\r\n\r\n")
+            send_all(self.request, b"HTTP/1.1 100 Continue\r\n\r\n", self._moving(times.send))
         try:
-            body = reader.read(length, time.monotonic() + wire.BODY_TIMEOUT) if length else b""
+            body = reader.read(length, self._moving(times.body)) if length else b""
         except TimeoutError:
             self._send(
                 error(408, "the request body took too long"),
@@ -112,9 +114,15 @@ class _Handler(socketserver.BaseRequestHandler):
                 keep_alive=False,
             )
             return False
-        if len(body) < length:
-            return False  # the client closed mid-body
+        if len(body) < length or not table.mark_busy(self.request):
+            return False  # the client closed mid-body, or it was closed for a newcomer
         return self._dispatch(head, body)
+
+    def _moving(self, seconds: float) -> Transfer:
+        """A transfer of at most ``seconds`` starting now, in the connection table."""
+        transfer = Transfer(seconds, self.server.times)
+        self.server.connections.mark_moving(self.request, transfer)
+        return transfer
 
     def _dispatch(self, head: wire.RequestHead, body: bytes) -> bool:
         path, query = wire.split_target(head.target)
@@ -140,7 +148,8 @@ class _Handler(socketserver.BaseRequestHandler):
         if not keep_alive:
             lines.append("Connection: close")
         data = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace")
-        wire.send_all(self.request, data + response.body if method != "HEAD" else data)
+        transfer = self._moving(self.server.times.send)
+        send_all(self.request, data + response.body if method != "HEAD" else data, transfer)
         log.info(
             "%s %s %s %d",
             self.client_address[0],
@@ -157,6 +166,7 @@ class _Server(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], app: App, allow_hosts: Sequence[str]) -> None:
         self.app = app
+        self.times = app.config.client_times
         self.connections = ConnectionTable()
         super().__init__(address, _Handler)
         bound_port = int(self.server_address[1])

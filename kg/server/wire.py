@@ -6,10 +6,9 @@ connection: lines end with CRLF (a bare LF is refused), no obs-fold continuation
 space before a header's colon, no control characters in values, exactly one well-formed
 ``Content-Length`` or none, never ``Transfer-Encoding`` beside it, ``Transfer-Encoding`` only
 as ``chunked`` (then 411: send a length), one ``Host``, origin-form targets. Sizes are bounded
-(431, 414) and so is time: a request head must arrive within ``HEAD_TIMEOUT`` seconds of its
-first byte and a body within ``BODY_TIMEOUT``, however slowly the bytes trickle in. An answer
-is sent by :func:`send_all`, whose only bound is ``SEND_TIMEOUT`` without progress (what is
-left of a read deadline never cuts an answer short).
+(431, 414) and so is time (:mod:`kg.server.pace`): a request head must arrive within its
+deadline however slowly the bytes trickle in, and a body (:meth:`Reader.read`) or an answer
+(:func:`kg.server.pace.send_all`) must keep to a minimum pace and end within a total limit.
 """
 
 from __future__ import annotations
@@ -19,13 +18,11 @@ import socket
 import time
 from dataclasses import dataclass
 
+from kg.server.pace import Transfer
+
 MAX_REQUEST_LINE = 65536  # GET puts the whole query in the URL
 MAX_HEADER_LINE = 8192
 MAX_HEADERS = 100
-IDLE_TIMEOUT = 30.0  # a kept-alive connection may wait this long for its next request
-HEAD_TIMEOUT = 10.0
-BODY_TIMEOUT = 30.0
-SEND_TIMEOUT = 30.0  # a client that takes no byte of an answer for this long is cut off
 
 _METHOD = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
@@ -113,43 +110,41 @@ class Reader:
                 self.buffer.clear()
                 return line
 
-    def discard(self, size: int, deadline: float) -> int:
+    def _take(self, limit: int, transfer: Transfer) -> bytes:
+        """The next bytes (at most ``limit``) from the socket, by the transfer's deadline."""
+        left = transfer.deadline() - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request took too long to arrive")
+        self.sock.settimeout(left)
+        chunk = self.sock.recv(limit)
+        transfer.add(len(chunk))
+        return chunk
+
+    def discard(self, size: int, transfer: Transfer) -> int:
         """Read and drop ``size`` bytes (fewer at EOF), holding at most one chunk; returns
-        how many were dropped."""
+        how many were dropped. TimeoutError when the client falls behind ``transfer``."""
         dropped = min(size, len(self.buffer))
         del self.buffer[:dropped]
+        transfer.add(dropped)
         while dropped < size:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError("the request took too long to arrive")
-            self.sock.settimeout(left)
-            chunk = self.sock.recv(min(65536, size - dropped))
+            chunk = self._take(min(65536, size - dropped), transfer)
             if not chunk:
                 break
             dropped += len(chunk)
         return dropped
 
-    def read(self, size: int, deadline: float) -> bytes:
-        """Exactly ``size`` bytes (fewer only at EOF)."""
+    def read(self, size: int, transfer: Transfer) -> bytes:
+        """Exactly ``size`` bytes (fewer only at EOF). TimeoutError when the client falls
+        behind ``transfer``."""
+        transfer.add(min(size, len(self.buffer)))
         while len(self.buffer) < size:
-            if not self._fill(deadline):
+            chunk = self._take(65536, transfer)
+            if not chunk:
                 break
+            self.buffer += chunk
         data = bytes(self.buffer[:size])
         del self.buffer[:size]
         return data
-
-
-def send_all(sock: socket.socket, data: bytes) -> None:
-    """Send ``data``, however long that takes while the client keeps reading: each step may
-    wait ``SEND_TIMEOUT`` seconds for room; TimeoutError ends it.
-
-    The socket's timeout is whatever a read left there (a few milliseconds when a request
-    arrived just before its deadline), and ``sendall`` applies it to the whole answer, so it
-    is reset here, and ``send`` applies it to each step."""
-    sock.settimeout(SEND_TIMEOUT)
-    view = memoryview(data)
-    while view:
-        view = view[sock.send(view) :]
 
 
 def _line(raw: bytes, what: str) -> bytes:
@@ -214,12 +209,13 @@ def _check_framing(headers: list[tuple[str, str]], version: tuple[int, int]) -> 
         raise BadRequest(400, "an HTTP/1.1 request needs exactly one Host header")
 
 
-def read_head(reader: Reader, idle_deadline: float) -> RequestHead | None:
+def read_head(reader: Reader, idle_deadline: float, head_seconds: float) -> RequestHead | None:
     """The next request's head, or None when the client closed the connection between
-    requests. Raises BadRequest (answer it and close) or TimeoutError (just close)."""
+    requests; it must start by ``idle_deadline`` and arrive within ``head_seconds`` of its first
+    byte. Raises BadRequest (answer it and close) or TimeoutError (just close)."""
     if not reader.wait(idle_deadline):
         return None
-    deadline = time.monotonic() + HEAD_TIMEOUT
+    deadline = time.monotonic() + head_seconds
     raw = reader.readline(MAX_REQUEST_LINE, deadline, 414)
     for _ in range(3):  # RFC 9112 §2.2: ignore a few empty lines before a request
         if raw != b"\r\n":
@@ -265,7 +261,6 @@ __all__ = [
     "Reader",
     "RequestHead",
     "read_head",
-    "send_all",
     "shown",
     "split_target",
 ]

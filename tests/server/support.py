@@ -3,14 +3,18 @@ by the modules that use it), the store and the tricky-query corpus."""
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
+
+from kg.server.http import App, make_server
 
 EX = "http://example.org/"
 CORPUS = Path(__file__).parent / "data" / "guard_corpus.txt"
@@ -50,6 +54,19 @@ def canary_fixture() -> Iterator[Canary]:
     yield recorder
     server.shutdown()
     server.server_close()
+
+
+@contextlib.contextmanager
+def serving(app: App) -> Iterator[tuple[Any, int]]:
+    """``app`` on a server of its own (port 0), in a thread: the server and its port."""
+    server = make_server(app, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server, int(server.server_address[1])
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def guard_store() -> ox.Store:

@@ -19,7 +19,8 @@ from kg.cli import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 OPTIONS = ["--allow-host", "--max-query-size", "--max-depth", "--max-result-size",
-           "--max-memory", "--long-queries", "--fast-lane"]  # fmt: skip
+           "--max-memory", "--long-queries", "--fast-lane", "--min-rate",
+           "--send-limit"]  # fmt: skip
 
 
 def test_help_lists_every_bound_with_its_variable(runner: object) -> None:

@@ -19,8 +19,9 @@ from urllib.parse import quote, urlencode
 import pytest
 
 from kg.server import listener, wire
-from kg.server.http import App, make_server
-from tests.server.support import guard_store
+from kg.server.http import App, ServerConfig, make_server
+from kg.server.pace import ClientTimes, Transfer
+from tests.server.support import guard_store, serving
 
 ASK = "/sparql?query=" + quote("ASK { ?s ?p ?o }")
 
@@ -200,9 +201,13 @@ def test_expect_100_continue_with_a_body_too_large_is_refused_at_once(port: int)
     assert b"100 Continue" not in data
 
 
-def test_slow_clients_are_cut_off(port: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(wire, "HEAD_TIMEOUT", 0.5)
-    monkeypatch.setattr(wire, "IDLE_TIMEOUT", 0.5)
+def test_slow_clients_are_cut_off() -> None:
+    times = ClientTimes(head=0.5, idle=0.5)
+    with serving(App(guard_store(), ServerConfig(client_times=times))) as (_, port):
+        slow_heads_and_idle_connections_are_closed(port)
+
+
+def slow_heads_and_idle_connections_are_closed(port: int) -> None:
     with connect(port) as sock:  # slowloris: a byte at a time, never finishing the head
         sock.settimeout(10)
         closed = False
@@ -220,14 +225,17 @@ def test_slow_clients_are_cut_off(port: int, monkeypatch: pytest.MonkeyPatch) ->
         assert idle.recv(100) == b""
 
 
-def test_an_answer_is_not_cut_short_by_what_is_left_of_the_read_deadline(
-    port: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_answer_is_not_cut_short_by_what_is_left_of_the_read_deadline() -> None:
     """A head that arrives near its deadline left that deadline's remainder as the socket's
     timeout, and ``sendall`` took it as its limit for the whole answer: a 7 MB answer to a
     client that read slowly was cut after 2.8 MB. Here the remainder is under 1 s and the
     client reads nothing for 3 s: the 8 MB answer must still arrive whole."""
-    monkeypatch.setattr(wire, "HEAD_TIMEOUT", 2.0)
+    config = ServerConfig(client_times=ClientTimes(head=2.0))
+    with serving(App(guard_store(), config)) as (_, port):
+        a_slow_reader_gets_its_answer_whole(port)
+
+
+def a_slow_reader_gets_its_answer_whole(port: int) -> None:
     binds = " ".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(20))
     query = f'SELECT ?v20 {{ BIND("abcdefgh" AS ?v0) {binds} }}'
     head = request("/sparql?query=" + quote(query), "Connection: close")
@@ -480,12 +488,12 @@ def test_a_refused_body_is_drained_without_holding_it() -> None:
     reader = wire.Reader(ours)
     tracemalloc.start()
     try:
-        assert reader.discard(size, time.monotonic() + 60) == size
+        assert reader.discard(size, Transfer(60, ClientTimes())) == size
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
     assert peak < 1 << 20, peak
-    assert reader.read(4, time.monotonic() + 60) == b"NEXT"
+    assert reader.read(4, Transfer(60, ClientTimes())) == b"NEXT"
     sender.join()
     ours.close()
     theirs.close()
