@@ -2,26 +2,34 @@
 
 Connections are bounded in all and per client address (:mod:`kg.server.listener` passes the
 bounds). A connection is *waiting* from when it is accepted, or has sent an answer, until the
-head of its next request has arrived, and *busy* from then until its answer is sent (reading
-its body, computing the answer, sending it: a body and an answer move at the client's pace,
-:class:`kg.server.pace.Transfer`). When the table is full, or the newcomer's address has its
-share, the connection that has been waiting longest (from that address, when its share is what
-is full) is closed for the newcomer: a server may close an idle connection at any time (RFC
-9112 §9.6), the close is clean (FIN, no reset) and a client retries on a new connection. Only
-when every candidate is busy is the newcomer refused (503). So clients that open connections
-and send nothing, trickle a request head, or send a request now and then to stay under the
-idle timeout cannot lock others out.
+head of its next request has arrived; then *moving* while it reads the request's body or sends
+the answer (a :class:`kg.server.pace.Transfer`, which the client's pace drives), and *working*
+while the server computes the answer.
+
+When the table is full, or the newcomer's address has its share, one connection (from that
+address, when its share is what is full) is closed for the newcomer: the one that has waited
+longest for a request, or, when none waits, the transfer whose recent pace is the slowest (a
+body trickling in, an answer the client does not read). A server may close a connection at any
+time (RFC 9112 §9.6): a waiting one is closed cleanly (FIN, no reset) and its client retries on
+a new connection; a transfer cut short is reset (what the kernel still held for it is
+dropped). Only when every candidate is working is the newcomer refused (503). So clients
+that open connections and send nothing, trickle a request head or body, send a request now and
+then to stay under the idle timeout, or ask for answers and never read them cannot lock others
+out; a connection the server is working for is never cut.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import socket
 import threading
 import time
 from dataclasses import dataclass
 
-from kg.server.pace import Transfer
+from kg.server.pace import Transfer, drop_unsent
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(eq=False)
@@ -40,9 +48,9 @@ class ConnectionTable:
         self._lock = threading.Lock()
 
     def admit(self, sock: socket.socket, client: str, limit: int, per_client: int) -> bool:
-        """Take ``sock`` (from address ``client``) in, closing the connection that has waited
-        longest when ``limit`` in all or ``per_client`` from ``client`` are open; False (refuse
-        it) when all of those are busy."""
+        """Take ``sock`` (from address ``client``) in, closing the connection that makes the
+        least progress when ``limit`` in all or ``per_client`` from ``client`` are open; False
+        (refuse it) when all of those are working."""
         with self._lock:
             mine = [s for s, c in self._open.items() if c.client == client]
             if len(mine) >= per_client and not self._evict(mine):
@@ -53,14 +61,25 @@ class ConnectionTable:
             return True
 
     def _evict(self, candidates: list[socket.socket]) -> bool:
-        """Close the candidate that has waited longest; False when none waits (the lock is
-        held)."""
-        waiting = [(c.waiting_since, id(s), s) for s in candidates
-                   if (c := self._open[s]).waiting_since is not None]  # fmt: skip
-        if not waiting:
+        """Close the candidate that has waited longest, or else the slowest transfer; False
+        when all are working (the lock is held)."""
+        now = time.monotonic()
+        ranked: list[tuple[int, float, float, int, socket.socket]] = []
+        for sock in candidates:
+            found = self._open[sock]
+            if found.waiting_since is not None:
+                ranked.append((0, found.waiting_since, 0.0, id(sock), sock))
+            elif found.transfer is not None:
+                moving = found.transfer
+                ranked.append((1, moving.recent(now), moving.start, id(sock), sock))
+        if not ranked:
             return False
-        sock = min(waiting)[2]
-        del self._open[sock]  # its handler sees the end of the stream and stops
+        sock = min(ranked)[4]
+        gone = self._open.pop(sock)  # its handler sees the end of the stream and stops
+        if gone.transfer is not None:  # cut short: reset, nothing more is sent
+            moved, seconds = gone.transfer.moved, now - gone.transfer.start
+            log.info("%s: closed for a newcomer, %d bytes in %.1f s", gone.client, moved, seconds)
+            drop_unsent(sock)
         with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
         return True
@@ -84,7 +103,8 @@ class ConnectionTable:
             return found is not None
 
     def mark_moving(self, sock: socket.socket, transfer: Transfer) -> None:
-        """``sock`` moves a body or an answer at the client's pace (it is busy)."""
+        """``sock`` moves a body or an answer at the client's pace: it may be closed for a
+        newcomer when it is the slowest."""
         with self._lock:
             found = self._open.get(sock)
             if found is not None:

@@ -2,9 +2,9 @@
 server that reads requests strictly (:mod:`kg.server.wire`), answers only its own host names
 (:mod:`kg.server.hosts`), bounds connections (``MAX_CONNECTIONS`` in all,
 ``MAX_CONNECTIONS_PER_CLIENT`` from one address; when they are reached, the connection that has
-waited longest for a request makes way: :mod:`kg.server.connections`) and time
-(:class:`kg.server.pace.ClientTimes`, from the app's config), and sends the same protective
-headers with every answer.
+waited longest for a request, or else the slowest reading a body or taking an answer, makes
+way: :mod:`kg.server.connections`) and time (:class:`kg.server.pace.ClientTimes`, from the
+app's config), and sends the same protective headers with every answer.
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ from kg.server.pace import Transfer, send_all
 log = logging.getLogger("kg.server.http")  # the name the server's access log always had
 
 #: Open connections in all, and from one client address. Beyond, the one that has waited
-#: longest for a request is closed for the newcomer; when all are busy, 503.
+#: longest for a request, or else the slowest transfer, is closed for the newcomer; when the
+#: server works for all of them, 503.
 MAX_CONNECTIONS = 256
 MAX_CONNECTIONS_PER_CLIENT = 64
 #: The largest refused body that is still read to its end before the 413 answer.

@@ -301,34 +301,6 @@ def test_idle_connections_make_way_for_new_clients(own_server: tuple[Any, int]) 
             sock.close()
 
 
-@pytest.mark.parametrize("bound", ["MAX_CONNECTIONS", "MAX_CONNECTIONS_PER_CLIENT"])
-def test_connections_are_capped_when_all_are_busy(
-    own_server: tuple[Any, int], monkeypatch: pytest.MonkeyPatch, bound: str
-) -> None:
-    """A connection reading a request's body is busy: it is never closed for a newcomer, so
-    when all are, the newcomer gets 503."""
-    server, port = own_server
-    monkeypatch.setattr(listener, bound, 3)
-    half = request("/sparql", "Content-Type: application/sparql-query", "Content-Length: 10",
-                   "Connection: close", method="POST") + b"ASK"  # fmt: skip
-    held = [connect(port) for _ in range(3)]
-    try:
-        for sock in held:
-            sock.sendall(half)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and server.connections.counts()[1] < 3:
-            time.sleep(0.01)
-        replies = exchange(port, request())
-        assert [r.status for r in replies] == [503]
-        assert replies[0].body == b"too many open connections; try again\n"
-        for sock in held:
-            sock.sendall(b" {}    ")  # the rest of the body
-            assert [r.status for r in read_replies(sock)] == [200]
-    finally:
-        for sock in held:
-            sock.close()
-
-
 @pytest.mark.parametrize(
     ("raw", "status"),
     [

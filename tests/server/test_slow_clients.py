@@ -1,20 +1,25 @@
-"""Clients that take their time: a request body trickling in or an answer read slowly keeps to a
-minimum pace and a total limit (kg.server.pace)."""
+"""Clients that take their time: a request body trickling in or an answer nobody reads keeps to a
+minimum pace and a total limit (kg.server.pace), and when the connection table is full, the
+slowest such transfer is closed for a newcomer; only connections the server works for are
+never closed, and a newcomer gets 503 only when it works for all of them."""
 
 from __future__ import annotations
 
 import select
 import socket
+import threading
 import time
 from typing import Any
 from urllib.parse import quote
 
 import pytest
 
+from kg.server import listener
+from kg.server.engine import InlineEngine, Outcome, QueryRequest
 from kg.server.http import App, ServerConfig
 from kg.server.pace import ClientTimes
 from tests.server.support import guard_store, serving
-from tests.server.test_http_wire import connect, read_replies, request
+from tests.server.test_http_wire import ASK, connect, exchange, read_one, read_replies, request
 
 #: An answer of a little more than 8 MB (20 doublings of 8 characters).
 BINDS = " ".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(20))
@@ -72,6 +77,108 @@ def whole(sock: socket.socket) -> bool:
         pass
     head, _, body = data.partition(b"\r\n\r\n")
     return b"Content-Length: %d\r\n" % len(body) in head
+
+
+@pytest.fixture
+def three(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(listener, "MAX_CONNECTIONS_PER_CLIENT", 3)
+
+
+@pytest.mark.usefixtures("three")
+def test_bodies_trickling_in_make_way_for_a_newcomer() -> None:
+    """Three connections (the address's share here; 64 in kg serve, and every local client is
+    127.0.0.1) that each sent a head and part of a body, then trickle: a newcomer used to get
+    503 for as long as the body timeout; now the slowest of them is closed for it."""
+    with serving(App(guard_store())) as (server, port):
+        stalled = connect(port)
+        stalled.sendall(post_head(20) + b"ASK {}")  # then nothing
+        trickling = [connect(port) for _ in range(2)]
+        for sock in trickling:
+            sock.sendall(post_head(20) + b"ASK {}")
+        wait_for(server, moving=3)
+        stop = threading.Event()
+
+        def trickle() -> None:  # a byte each 0.1 s, on both, until the body is whole
+            for _ in range(14):
+                if stop.wait(0.1):
+                    return
+                for sock in trickling:
+                    sock.sendall(b" ")
+
+        thread = threading.Thread(target=trickle, daemon=True)
+        thread.start()
+        try:
+            time.sleep(0.6)  # the stalled body's recent pace is now the slowest
+            assert [r.status for r in exchange(port, request(ASK, "Connection: close"))] == [200]
+            assert closed(stalled)
+            thread.join(5)
+            for sock in trickling:  # the others were left alone
+                assert [r.status for r in read_replies(sock)] == [200]
+        finally:
+            stop.set()
+            for sock in (stalled, *trickling):
+                sock.close()
+
+
+@pytest.mark.usefixtures("three")
+def test_answers_nobody_reads_make_way_for_a_newcomer() -> None:
+    """Three connections that asked for an 8 MB answer and read none of it: a newcomer used to
+    get 503 until each send stalled 30 s; now one of them is closed for it, its answer cut
+    short."""
+    with serving(App(guard_store())) as (server, port):
+        held = [small_window() for _ in range(3)]
+        try:
+            for sock in held:
+                sock.connect(("127.0.0.1", port))
+                sock.sendall(big_request())
+            wait_for(server, moving=3)
+            time.sleep(0.3)
+            assert [r.status for r in exchange(port, request(ASK, "Connection: close"))] == [200]
+            assert sorted(whole(sock) for sock in held) == [False, True, True]
+        finally:
+            for sock in held:
+                sock.close()
+
+
+class Gate:
+    """An engine whose queries wait until the test opens the gate, then run in-process."""
+
+    def __init__(self) -> None:
+        self.inner = InlineEngine(guard_store())
+        self.open = threading.Event()
+
+    def run(self, request: QueryRequest, timeout: float, client: str = "") -> Outcome:
+        self.open.wait(10)
+        return self.inner.run(request, timeout, client)
+
+    def close(self) -> None:
+        self.open.set()
+
+
+@pytest.mark.parametrize("bound", ["MAX_CONNECTIONS", "MAX_CONNECTIONS_PER_CLIENT"])
+def test_connections_the_server_works_for_are_never_closed(
+    monkeypatch: pytest.MonkeyPatch, bound: str
+) -> None:
+    """When the server is computing the answer of every connection, a newcomer gets 503 and
+    the others their answers."""
+    monkeypatch.setattr(listener, bound, 3)
+    gate = Gate()
+    with serving(App(guard_store(), engine=gate)) as (server, port):
+        held = [connect(port) for _ in range(3)]
+        try:
+            for sock in held:
+                sock.sendall(request())
+            wait_for(server, working=3)
+            replies = exchange(port, request(ASK, "Connection: close"))
+            assert [r.status for r in replies] == [503]
+            assert replies[0].body == b"too many open connections; try again\n"
+            gate.open.set()
+            for sock in held:
+                assert read_one(sock).status == 200
+        finally:
+            gate.open.set()
+            for sock in held:
+                sock.close()
 
 
 def reads_slowly(port: int) -> tuple[int, int, float]:
