@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from kg.core import vocab as V
 from kg.server.dataset import dataset_options
+from kg.server.failures import Failure, is_storage_error, storage_failure
 from kg.server.formats import (
     Format,
     Kind,
@@ -70,6 +71,7 @@ class Outcome:
     content_type: str
     body: bytes
     headers: tuple[tuple[str, str], ...] = field(default=())
+    log: str = ""  # a line for the server's log (the engine writes it): what failed, and where
 
 
 def text_outcome(status: int, message: str) -> Outcome:
@@ -175,13 +177,30 @@ def execute(store: ox.Store, request: QueryRequest, *, guard: bool = True) -> Ou
     except SyntaxError as exc:
         return text_outcome(400, f"query syntax error: {shown(str(exc), 500)}")
     except RuntimeError as exc:  # pyoxigraph's evaluation errors (an unknown function IRI…)
+        if is_storage_error(exc):  # …or the store's (a file cut short while serving)
+            return failure_outcome(storage_failure(exc))
         return text_outcome(400, f"the query cannot be evaluated: {shown(str(exc))}")
     except ValueError as exc:  # e.g. an invalid default-graph-uri IRI
         return text_outcome(400, f"bad request: {shown(str(exc), 500)}")
     except MemoryError:
         return memory_outcome()
     except OSError as exc:
-        return text_outcome(500, f"query failed: {shown(str(exc), 500)}")
+        return failure_outcome(storage_failure(exc))
+
+
+def failure_outcome(failure: Failure) -> Outcome:
+    """The answer to a query the server failed (one line, no path), with its log line."""
+    retry = failure.retry_after
+    headers = (("Retry-After", str(retry)),) if retry is not None else ()
+    outcome = text_outcome(failure.status, failure.message)
+    return Outcome(outcome.status, outcome.content_type, outcome.body, headers, failure.log)
+
+
+def logged(outcome: Outcome, request: QueryRequest) -> Outcome:
+    """``outcome``, its log line (if any) written to the server's log once."""
+    if outcome.log:
+        log.error("%s (query: %s)", outcome.log, shown(request.query, 100))
+    return outcome
 
 
 def memory_outcome(limit: int | None = None) -> Outcome:
@@ -241,7 +260,7 @@ class InlineEngine:
             return timeout_outcome(timeout)
         if isinstance(box[0], BaseException):
             raise box[0]
-        return box[0]
+        return logged(box[0], request)
 
     def close(self) -> None:
         """Nothing to release."""
@@ -254,6 +273,8 @@ __all__ = [
     "Outcome",
     "QueryRequest",
     "execute",
+    "failure_outcome",
+    "logged",
     "memory_outcome",
     "text_outcome",
     "timeout_outcome",

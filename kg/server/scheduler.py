@@ -47,9 +47,12 @@ import pyoxigraph as ox
 from kg.server.engine import (
     Outcome,
     QueryRequest,
+    failure_outcome,
+    logged,
     text_outcome,
     timeout_outcome,
 )
+from kg.server.failures import RETRY_AFTER, Failure
 from kg.server.fastlane import FastLane
 from kg.server.lanes import (
     Dead,
@@ -62,12 +65,14 @@ from kg.server.lanes import (
     lowest_priority,
 )
 from kg.server.pool import Pool, read_answer
+from kg.server.wire import shown
 from kg.server.workers import WorkerSettings
 
 log = logging.getLogger(__name__)
 
 #: Queries in flight per client address.
 MAX_PER_CLIENT = 32
+_NO_WORKER = "the server is short of a resource (it cannot start a query worker); try again"
 #: Fast-lane workers at most, per ``workers`` (each may grow by ``--max-memory``); the ones
 #: beyond ``workers`` end after ``kg.server.fastlane.SURPLUS_IDLE_SECONDS`` without a query.
 FAST_LANE_FACTOR = 4
@@ -141,7 +146,7 @@ class ProcessEngine:
                 )
             self._in_flight[client] += 1
         try:
-            return self._run(job, request, timeout)
+            return logged(self._run(job, request, timeout), request)
         finally:
             with self._cond:
                 self._in_flight[client] -= 1
@@ -202,7 +207,11 @@ class ProcessEngine:
                 )
             if not slot:
                 return timeout_outcome(timeout)
-            worker = job.worker = self._pool.spawn()
+            try:
+                worker = job.worker = self._pool.spawn()
+            except (OSError, EOFError) as exc:  # e.g. EMFILE: no socket pair for a worker
+                log.error("cannot start a SPARQL worker: %s", shown(str(exc)))
+                return failure_outcome(Failure(503, _NO_WORKER, RETRY_AFTER, ""))
             lowest_priority(worker)
             try:
                 worker.conn.send(request)
