@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from kg.query.named import QueryDirs, query_dirs
 from kg.server import explorer
 from kg.server import site as server_site
+from kg.server.bounded import Bounded
 from kg.server.engine import (
     MAX_RESULT_BYTES,
     Engine,
@@ -28,6 +29,7 @@ from kg.server.engine import (
 )
 from kg.server.guard import MAX_DEPTH, MAX_QUERY_BYTES, QueryLimits
 from kg.server.pace import ClientTimes
+from kg.server.state import PAGE_BYTES
 from kg.server.wire import shown, split_target
 
 log = logging.getLogger(__name__)
@@ -92,20 +94,25 @@ class App:
     store: ox.Store
     config: ServerConfig = field(default_factory=ServerConfig)
     engine: Engine | None = None
-    _pages: dict[str, Response] = field(default_factory=dict, repr=False)
+    _pages: Bounded = field(init=False, repr=False)  # the flow map, dossiers: PAGE_BYTES
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
         """Default to answering queries in-process."""
         if self.engine is None:
             self.engine = InlineEngine(self.store)
+        self._pages = Bounded(PAGE_BYTES, lambda response: len(response.body))
 
     def page(self, key: str, render: Callable[[], Response]) -> Response:
-        """Render a page once (the store never changes while serving) and keep it."""
+        """Render a page once (the store never changes while serving) and keep it, while the
+        kept pages take at most ``PAGE_BYTES``; an error is rendered each time."""
         with self._lock:
-            if key not in self._pages:
-                self._pages[key] = render()
-            return self._pages[key]
+            found: Response | None = self._pages.get(key)
+            if found is None:
+                found = render()
+                if found.status == 200:
+                    self._pages.put(key, found)
+            return found
 
     def close(self) -> None:
         """Stop the engine's workers."""

@@ -33,7 +33,7 @@ class Bounded:
     def __init__(self, budget: int, size: Callable[[Any], int], max_items: int = 4096) -> None:
         """Keep at most ``budget`` units, as measured by ``size``, in ``max_items`` entries."""
         self.budget, self.size, self.max_items = budget, size, max_items
-        self._items: OrderedDict[Any, Any] = OrderedDict()
+        self._items: OrderedDict[Any, tuple[Any, int]] = OrderedDict()  # value, its size
         self._used = 0
         self._lock = threading.Lock()
 
@@ -43,7 +43,7 @@ class Bounded:
             if key not in self._items:
                 return None
             self._items.move_to_end(key)
-            return self._items[key]
+            return self._items[key][0]
 
     def put(self, key: Any, value: Any) -> None:
         """Keep ``value`` unless it alone exceeds the budget or its key is too long; evict the
@@ -53,14 +53,19 @@ class Bounded:
             return
         with self._lock:
             if key in self._items:
-                self._used -= self.size(self._items.pop(key))
+                self._used -= self._items.pop(key)[1]
             while self._items and (
                 self._used + need > self.budget or len(self._items) >= self.max_items
             ):
-                _, old = self._items.popitem(last=False)
-                self._used -= self.size(old)
-            self._items[key] = value
+                self._used -= self._items.popitem(last=False)[1][1]
+            self._items[key] = (value, need)
             self._used += need
+
+    @property
+    def used(self) -> int:
+        """The units the kept entries take, as ``size`` measured them."""
+        with self._lock:
+            return self._used
 
     def __len__(self) -> int:
         """How many entries are kept."""
