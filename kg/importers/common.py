@@ -156,15 +156,21 @@ def parse_count(raw: str) -> Count | None:
     return None
 
 
+def banded(count: Count) -> Count:
+    """The count as kg publishes identified victims: an exact count of 1–9 as the censored
+    band 1–9, any other as it is."""
+    exact = count.exact
+    return Count(1, 9, True) if exact is not None and 1 <= exact <= 9 else count
+
+
 def band_small(count: Count, report: ImportReport) -> Count:
     """Publish exact counts of 1–9 identified victims only as the censored band 1–9."""
-    exact = count.exact
-    if exact is not None and 1 <= exact <= 9:
+    published = banded(count)
+    if published is not count:
         report.counts["exact counts 1-9 published as the band 1-9"] += 1
-        return Count(1, 9, True)
-    if count.censored:
+    elif count.censored:
         report.counts["censored bands (e.g. <5 → 1-4)"] += 1
-    return count
+    return published
 
 
 def estimate(
@@ -215,6 +221,7 @@ __all__ = [
     "SourceMeta",
     "Tally",
     "band_small",
+    "banded",
     "estimate",
     "flow",
     "is_date",

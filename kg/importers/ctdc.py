@@ -9,14 +9,15 @@ flow (so exports carry the number once, on the total; the parts can overlap and 
 up to it) (``isSexAndLabour`` in both labour trafficking and
 sex trafficking; every CTDC record is a trafficking case, so ``isForcedLabour`` is labour
 trafficking, not forced labour at large). ``0``, ``-99`` and empty country codes mean unknown,
-never a country.
+never a country. A flow by form whose count, with the all-forms flow and the other forms,
+would give a banded count away by subtraction is withheld (``kg.importers.disclosure``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from pyoxigraph import Literal
@@ -30,6 +31,7 @@ from kg.importers.common import (
     ImportResult,
     SourceMeta,
     band_small,
+    banded,
     estimate,
     flow,
     is_number,
@@ -38,6 +40,7 @@ from kg.importers.common import (
     year_outside,
 )
 from kg.importers.csvstream import CsvStream
+from kg.importers.disclosure import WITHHELD, withheld
 from kg.source.countrymatch import CountryMatcher
 
 KIND = "ctdc"
@@ -118,7 +121,12 @@ def import_ctdc(
     source_document(g, source)
     result = ImportResult(source, g.quads, report)
     where = stream.where(1)
+    hidden = _withheld(counts)
+    if hidden:
+        report.counts[WITHHELD] += len(hidden)
     for key in sorted(counts):
+        if key in hidden:
+            continue
         origin, destination, year, form = key
         node = iri(V.mint_iri("flow", source_id, origin, destination, year, form))
         est = iri(V.mint_iri("estimate", source_id, origin, destination, year, form))
@@ -145,6 +153,21 @@ def import_ctdc(
     ]
     report.seconds = time.perf_counter() - started
     return result
+
+
+def _withheld(counts: Counter[tuple[str, str, int, str]]) -> set[tuple[str, str, int, str]]:
+    """The flows by form to leave out so that no banded count follows from the all-forms
+    flow minus the others (:mod:`kg.importers.disclosure`; the parts may overlap, but a reader
+    may assume they do not)."""
+    groups: dict[tuple[str, str, int], dict[tuple[str, str, int, str], Count]] = defaultdict(dict)
+    for key, n in counts.items():
+        if key[3] != ALL_FORMS:
+            groups[key[:3]][key] = banded(Count(n, n))
+    hidden: set[tuple[str, str, int, str]] = set()
+    for (origin, destination, year), parts in groups.items():
+        total = counts[(origin, destination, year, ALL_FORMS)]
+        hidden |= withheld(banded(Count(total, total)), parts)
+    return hidden
 
 
 def _year(raw: str) -> int | None:

@@ -14,6 +14,8 @@
 * Only totals are imported (Sex = Total, Age = Total): crossing sex, age and citizenship would
   publish tiny cells. Breakdowns by country of repatriation are left out; every left-out row
   is reported.
+* Flows and breakdowns of victims whose exact counts, with the national total, would give a
+  banded count away by subtraction are withheld (``kg.importers.disclosure``), and reported.
 
 Rows are read here; the facts they give are collected and written by ``glotip_facts``.
 """

@@ -5,6 +5,7 @@ CountryStatistics, and breakdowns ``tk:partOfStatistic`` their total."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -13,12 +14,22 @@ from pyoxigraph import Literal
 
 from kg.core import vocab as V
 from kg.core.terms import RDF_TYPE, QuadSink, iri, tk, year_literal
-from kg.importers.common import Count, ImportReport, ImportResult, band_small, estimate, flow
+from kg.importers.common import (
+    Count,
+    ImportReport,
+    ImportResult,
+    band_small,
+    banded,
+    estimate,
+    flow,
+)
 from kg.importers.csvstream import CsvStream
+from kg.importers.disclosure import WITHHELD, withheld
 from kg.source.countrymatch import CountryMatcher
 
 K = TypeVar("K", bound=tuple[object, ...])
 VICTIMS = "detected trafficking victims"
+FlowKey = tuple[str, str, int, str]
 
 #: GLOTIP indicator → (tkv indicator, tkv count unit).
 INDICATORS = {
@@ -91,10 +102,39 @@ def keep_once(
         st.report.skip(f"conflicting {what} rows (none kept)", f"line {line}")
 
 
+def withheld_facts(st: Collected) -> tuple[set[FlowKey], set[FlowKey]]:
+    """The flows and the breakdowns by form of victims to leave out, so that no banded count
+    follows from a national total minus the rest (:mod:`kg.importers.disclosure`): the flows
+    into a country in a year (by citizenship) and its breakdown by form each make up the
+    country's total of detected victims that year."""
+    flows: dict[tuple[str, int], dict[FlowKey, Count]] = defaultdict(dict)
+    for key, fact in st.flows.items():
+        flows[(key[1], key[2])][key] = banded(fact.count)
+    parts: dict[tuple[str, str, int], dict[FlowKey, Count]] = defaultdict(dict)
+    for key, fact in st.parts.items():
+        if key[1] == VICTIMS and key not in st.part_conflicts:
+            parts[(key[0], key[1], key[2])][key] = banded(fact.count)
+    hidden_flows: set[FlowKey] = set()
+    hidden_parts: set[FlowKey] = set()
+    for (country, year), group in flows.items():
+        total = st.stats.get((country, VICTIMS, year))
+        if total is not None and (country, VICTIMS, year) not in st.conflicts:
+            hidden_flows |= withheld(banded(total.count), group)
+    for whole, group in parts.items():
+        total = st.stats.get(whole)
+        if total is not None and whole not in st.conflicts:
+            hidden_parts |= withheld(banded(total.count), group)
+    return hidden_flows, hidden_parts
+
+
 def write(st: Collected, g: QuadSink, result: ImportResult) -> None:
     """Write the flows, the national totals and their breakdowns by form, in key order."""
     report, doc, sid = st.report, result.source.node, result.source.id
+    hidden_flows, hidden_parts = withheld_facts(st)
     for key, fact in sorted(st.flows.items()):
+        if key in hidden_flows:
+            report.skip(WITHHELD, f"line {fact.lines[0]}", len(fact.lines))
+            continue
         origin, destination, year, form = key
         node = iri(V.mint_iri("flow", sid, origin, destination, year, form))
         est = iri(V.mint_iri("estimate", sid, origin, destination, year, form))
@@ -124,6 +164,9 @@ def write(st: Collected, g: QuadSink, result: ImportResult) -> None:
         report.facts[f"CountryStatistic {concept}"] += 1
         result.origins[node.value] = result.origins[est.value] = st.stream.where(fact.lines[0])
     for (country, indicator, year, form), fact in sorted(st.parts.items()):
+        if (country, indicator, year, form) in hidden_parts:
+            report.skip(WITHHELD, f"line {fact.lines[0]}", len(fact.lines))
+            continue
         if (country, indicator, year, form) in st.part_conflicts:
             report.skip("conflicting breakdown rows (none kept)", f"line {fact.lines[0]}")
             continue
