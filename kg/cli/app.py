@@ -6,6 +6,7 @@ import logging
 import os
 import select
 import sys
+import traceback as tb
 from typing import Any, NoReturn
 
 import click
@@ -34,14 +35,27 @@ def show_version(ctx: click.Context) -> None:
 
 
 class _Warnings(logging.Handler):
-    """Shows kg's logged warnings as ``warning: …`` lines on stderr (library code never prints)."""
+    """Shows kg's logged warnings and errors as ``warning: …`` or ``error: …`` lines on stderr
+    (library code never prints); an error's exception is named on the same line, and its stack
+    trace follows only with ``--traceback`` (or ``KG_TRACEBACK=1``)."""
+
+    #: Whether stack traces are shown (``kg --traceback``).
+    traces = False
 
     def emit(self, record: logging.LogRecord) -> None:
-        click.echo(f"warning: {record.getMessage()}", err=True)
+        level = "error" if record.levelno >= logging.ERROR else "warning"
+        line = f"{level}: {record.getMessage()}"
+        if record.exc_info and record.exc_info[1] is not None:
+            exc = record.exc_info[1]
+            line += f" ({type(exc).__name__}: {' '.join(str(exc).split())[:300]})"
+        click.echo(line, err=True)
+        if record.exc_info and (self.traces or os.environ.get("KG_TRACEBACK") == "1"):
+            click.echo("".join(tb.format_exception(*record.exc_info)).rstrip(), err=True)
 
 
-def show_warnings() -> None:
-    """Route the ``kg`` loggers' warnings to stderr (once per process)."""
+def show_warnings(traces: bool = False) -> None:
+    """Route the ``kg`` loggers' warnings and errors to stderr (once per process)."""
+    _Warnings.traces = traces
     logger = logging.getLogger("kg")
     if not any(isinstance(h, _Warnings) for h in logger.handlers):
         handler = _Warnings(logging.WARNING)
@@ -126,7 +140,7 @@ def cli(ctx: click.Context, traceback: bool, data_dir: Any, ontology_dir: Any) -
     """
     ctx.meta["kg.traceback"] = traceback
     ctx.ensure_object(dict)
-    show_warnings()
+    show_warnings(traceback)
 
 
 for command in (init, build, validate, serve, query, export, viz, report, push, import_, extract):

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import logging
 import multiprocessing as mp
 import os
 import resource
 import signal
 import sys
 import threading
-import traceback
 from dataclasses import dataclass
 from multiprocessing import reduction
 from multiprocessing.connection import Connection
@@ -32,6 +32,8 @@ import pyoxigraph as ox
 
 from kg.server.engine import QUERY_STACK, execute, text_outcome
 from kg.server.sandbox import Confinement, confine
+
+log = logging.getLogger(__name__)
 
 _PR_SET_PDEATHSIG = 1
 
@@ -79,8 +81,8 @@ def _worker(  # pragma: no cover - runs in a worker
                 return
             try:
                 outcome = execute(store, request, guard=settings.guard)
-            except Exception:  # a bug in kg: answer, keep the worker (the trace goes to stderr)
-                traceback.print_exc()
+            except Exception:  # a bug in kg: answer, keep the worker, log the trace
+                log.exception("a bug in kg answering a query in worker %d", os.getpid())
                 outcome = text_outcome(500, "internal error running the query (see the log)")
             conn.send(outcome)
 
