@@ -26,11 +26,15 @@ def _noop(_: str) -> None:
 def is_stale(settings: Settings) -> bool:
     """True when the build is missing or any input differs from the one it was made from.
 
-    Checksums decide (the manifest's, kept with each input's size, modification and change
-    times in ``.inputs.json``): an input whose size and times are as recorded is taken as
-    unchanged, any other is hashed and compared (a file touched but not changed is not stale;
-    one changed and given back its old date is: its change time, which nobody can set back,
-    moved). A build without them (an older kg) falls back to comparing times.
+    The manifest's checksums decide. ``.inputs.json`` keeps each input's size, modification
+    and change times beside its checksum: an input whose size and times are as recorded is
+    taken as unchanged, any other is hashed and compared (a file touched but not changed is
+    not stale; one changed and given back its old date is: its change time, which nobody can
+    set back, moved). That record is used only when it holds the manifest's checksums (or the
+    manifest has none to read): when
+    it is missing, or another build's (a build copied without its dot files over an older
+    one), every input is hashed and compared with the manifest. A build with neither, or
+    whose record is not as kg writes it, is stale.
     """
     manifest_path = settings.out_dir / MANIFEST
     if not manifest_path.exists() or not (settings.out_dir / "graph.nq").exists():
@@ -41,28 +45,40 @@ def is_stale(settings: Settings) -> bool:
         return True  # resolve raises as RuntimeError): the build says what is wrong
 
 
+def _built_digests(manifest_path: Path) -> list[str] | None:
+    """The checksums of the inputs the manifest's build was made from (None: it has none)."""
+    inputs = (read_json_object(manifest_path) or {}).get("inputs")
+    if not isinstance(inputs, dict) or not all(isinstance(v, str) for v in inputs.values()):
+        return None
+    return sorted(inputs.values())
+
+
 def _inputs_changed(settings: Settings, manifest_path: Path) -> bool:
-    recorded = read_json_object(settings.out_dir / INPUT_STATS)
+    from kg.core.digests import file_digest
+
+    built = _built_digests(manifest_path)
     current = input_files(settings)
+    if not all(S_ISREG(p.stat().st_mode) for p in current):
+        return True  # a FIFO would block the digest: the build refuses it
+    recorded = read_json_object(settings.out_dir / INPUT_STATS)
+    if recorded is not None:
+        entries = list(recorded.values())
+        if not all(isinstance(e, list) and len(e) == 4 and isinstance(e[3], str) for e in entries):
+            return True  # not as kg wrote it: rebuild rather than trust it
+        if built is not None and sorted(e[3] for e in entries) != built:
+            recorded = None  # another build's record: the manifest's checksums decide
     if recorded is None:
-        built_at = manifest_path.stat().st_mtime
-        return any(p.stat().st_mtime > built_at for p in current)
+        return built is None or sorted(file_digest(p) for p in current) != built
     paths = {str(p.resolve()): p for p in current}
     if set(paths) != set(recorded):
         return True
     for key, path in paths.items():
-        entry = recorded[key]
-        if not (isinstance(entry, list) and len(entry) == 4 and isinstance(entry[3], str)):
-            return True  # not as kg wrote it: rebuild rather than trust it
-        *seen, digest = entry
+        *seen, digest = recorded[key]
         stat = path.stat()
-        if not S_ISREG(stat.st_mode):  # a FIFO would block the digest: the build refuses it
+        if [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns] != seen and (
+            file_digest(path) != digest
+        ):
             return True
-        if [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns] != seen:
-            from kg.pipeline.cache import file_digest
-
-            if file_digest(path) != digest:
-                return True
     return False
 
 
