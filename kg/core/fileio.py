@@ -3,6 +3,7 @@ reading back the JSON files kg wrote, whatever became of them since."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -164,11 +165,27 @@ def loads_json(data: bytes | str) -> object:
         raise ValueError("the JSON is nested too deeply") from None
 
 
+def read_regular(path: Path) -> bytes:
+    """The bytes of the regular file ``path``, read without ever waiting: a FIFO put where
+    kg keeps a file of its own would wait for a writer forever, and a device may never end,
+    so both are refused before anything is read.
+
+    Raises:
+        OSError: ``path`` cannot be opened, or is not a regular file.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        return stream.read()
+
+
 def read_json_object(path: Path) -> dict[str, Any] | None:
-    """The JSON object in the file ``path``: None when the file cannot be read, is not JSON,
-    or holds another kind of JSON value (a list, a string, a number) than an object."""
+    """The JSON object in the file ``path``: None when the file cannot be read, is not a
+    regular file (``read_regular``), is not JSON, or holds another kind of JSON value (a list,
+    a string, a number) than an object."""
     try:
-        value = loads_json(path.read_bytes())
+        value = loads_json(read_regular(path))
     except (OSError, ValueError):
         return None
     return value if isinstance(value, dict) else None

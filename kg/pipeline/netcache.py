@@ -36,7 +36,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.core.errors import KGError
-from kg.core.fileio import atomic_file
+from kg.core.fileio import atomic_file, read_regular
 from kg.core.kept import KeptAnswers, read_answers, write_answers
 from kg.core.version import __version__
 from kg.network.answers import network_answers
@@ -60,7 +60,7 @@ def manifest_key(manifest: bytes) -> dict[str, str]:
 def build_key(build: Path) -> dict[str, str] | None:
     """What rows kept in ``build`` must have been made from (None when it has no manifest)."""
     try:
-        return manifest_key((build / "manifest.json").read_bytes())
+        return manifest_key(read_regular(build / "manifest.json"))
     except OSError:
         return None
 
@@ -71,7 +71,7 @@ def _kept(build: Path, name: str) -> tuple[dict[str, str], bytes] | None:
     if key is None:
         return None
     try:
-        return key, (build / name).read_bytes()
+        return key, read_regular(build / name)
     except OSError:
         return None
 

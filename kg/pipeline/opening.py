@@ -120,6 +120,8 @@ def load_build(out_dir: Path) -> ox.Store:
     path = out_dir / "graph.nq"
     hint = f"the build is damaged or incomplete: run 'kg build --out {display_path(out_dir)}'"
     try:
+        if not S_ISREG(path.stat().st_mode):  # a FIFO would wait for a writer forever
+            raise SourceError("not a regular file", where=Location(display_path(path)), hint=hint)
         store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
     except SyntaxError as exc:
         where = Location(display_path(path), exc.lineno or 0, exc.offset or 0)

@@ -5,7 +5,11 @@ what is wrong and how to rebuild: never a stale answer, a hang or a traceback.""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -64,3 +68,57 @@ def test_a_build_without_its_inputs_record(other_build: Path, runner: CliRunner)
     with the manifest's checksums, not their times with the manifest's."""
     (other_build / ".inputs.json").unlink()
     assert tier(tiers(runner, "elsewhere")) == "tier-3"
+
+
+@contextlib.contextmanager
+def fifo(path: Path) -> Iterator[threading.Event]:
+    """``path`` replaced by a FIFO; a reader that waits on it is let go after 10 s (a writer
+    opens and closes it), and the event yielded says whether one had to be."""
+    path.unlink()
+    os.mkfifo(path)
+    freed, done = threading.Event(), threading.Event()
+
+    def release() -> None:
+        while not done.wait(10):
+            with contextlib.suppress(OSError):  # ENXIO: nobody reads it
+                os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+                freed.set()
+
+    watchdog = threading.Thread(target=release, daemon=True)
+    watchdog.start()
+    try:
+        yield freed
+    finally:
+        done.set()
+        watchdog.join()
+
+
+@pytest.mark.parametrize(
+    "name", ["manifest.json", "store/kg-store.json", ".inputs.json", ".network-flows.json"]
+)
+def test_a_fifo_for_a_json_file_of_the_build(
+    sample_repo: Path, runner: CliRunner, name: str
+) -> None:
+    """A FIFO where the build keeps a file is never waited on: it is a file that cannot be
+    read (at most a warning, and the answer from graph.nq or a rebuild)."""
+    assert runner.invoke(cli, ["build", "--out", "out"]).exit_code == 0
+    assert runner.invoke(cli, ["export", "--format", "graphml", "--build", "out"]).exit_code == 0
+    with fifo(sample_repo / "out" / name) as freed:
+        assert tier(tiers(runner, "out")) == "tier-3"
+        done = runner.invoke(cli, ["export", "--format", "graphml", "--build", "out"])
+        assert done.exit_code == 0, done.output
+        assert done.stdout.startswith("<?xml")
+    assert not freed.is_set()
+
+
+def test_a_fifo_for_the_graph(sample_repo: Path, runner: CliRunner) -> None:
+    assert runner.invoke(cli, ["build", "--out", "out"]).exit_code == 0
+    with fifo(sample_repo / "out" / "graph.nq") as freed:
+        result = tiers(runner, "out")
+    assert not freed.is_set()
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    (line,) = result.stderr.splitlines()  # type: ignore[attr-defined]
+    assert line == (
+        "Error: out/graph.nq: not a regular file (the build is damaged or incomplete: run "
+        "'kg build --out out')"
+    )
