@@ -23,7 +23,7 @@ from kg.cli.query import query
 from kg.cli.report import report
 from kg.cli.serve import serve
 from kg.cli.viz import viz
-from kg.core.errors import ExitCode, KGError, display_path
+from kg.core.errors import ExitCode, KGError, display_path, printable
 
 
 def show_version(ctx: click.Context) -> None:
@@ -92,6 +92,25 @@ def os_error_line(exc: OSError) -> str:
     return f"{shown}: {reason}"
 
 
+#: How RocksDB's errors begin, as pyoxigraph raises them (RuntimeError) from an on-disk store.
+_STORE_ERRORS = ("Corruption:", "IO error:")
+
+
+def store_error_line(exc: RuntimeError) -> str | None:
+    """A RocksDB error met while reading an on-disk store (damage the checks at opening cannot
+    see: a data file changed in place, its size and time kept) as one line with what to do;
+    None for any other RuntimeError."""
+    text = " ".join(str(exc).split())
+    if not text.startswith(_STORE_ERRORS):
+        return None
+    if len(text) > 240:
+        text = text[:237] + "..."
+    return printable(
+        f"the on-disk store cannot be read: {text} (it is damaged: run 'kg build' to write it "
+        "again)"
+    )
+
+
 class KGGroup(click.Group):
     """A click group that shows a ``KGError`` as one line and exits 1."""
 
@@ -112,6 +131,16 @@ class KGGroup(click.Group):
             if ctx.meta.get("kg.traceback") or os.environ.get("KG_TRACEBACK") == "1":
                 raise
             click.echo(f"Error: {os_error_line(exc)}", err=True)
+            ctx.exit(ExitCode.ERROR)
+        except RuntimeError as exc:  # a damaged on-disk store, met while a query reads it
+            line = store_error_line(exc)
+            if (
+                line is None
+                or ctx.meta.get("kg.traceback")
+                or os.environ.get("KG_TRACEBACK") == "1"
+            ):
+                raise
+            click.echo(f"Error: {line}", err=True)
             ctx.exit(ExitCode.ERROR)
 
 
