@@ -3,7 +3,10 @@ reading back the JSON files kg wrote, whatever became of them since."""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import errno
+import functools
 import json
 import os
 import shutil
@@ -97,13 +100,55 @@ def atomic_dir(target: Path, fill: Callable[[Path], None]) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    old = None
-    if target.exists():
+    if target.is_dir() and not target.is_symlink() and _exchange(staging, target):
+        shutil.rmtree(staging, ignore_errors=True)  # the old directory, now
+        return
+    for _ in range(_ATTEMPTS):  # no exchange here: the old directory is moved aside first
         old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
-        os.replace(target, old / target.name)
-    os.replace(staging, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        try:
+            with contextlib.suppress(FileNotFoundError):  # another build moved it meanwhile
+                os.replace(target, old / target.name)
+            os.replace(staging, target)
+            return
+        except OSError as exc:  # another build swapped its own in meanwhile: once more
+            if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
+        finally:
+            shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(staging, ignore_errors=True)
+    raise ConfigError(
+        f"cannot replace {display_path(target)}: other processes keep replacing it",
+        hint="run one kg build at a time for an output directory",
+    )
+
+
+#: Tries at moving the old directory aside and the new one in, when builds race for it.
+_ATTEMPTS = 8
+#: ``renameat2`` flag that swaps two paths in one step, and the "current directory" fd.
+_RENAME_EXCHANGE, _AT_FDCWD = 2, -100
+
+
+def _exchange(new: Path, target: Path) -> bool:
+    """Swap the directories ``new`` and ``target`` in one step (Linux's ``renameat2`` with
+    ``RENAME_EXCHANGE``), so that ``target`` is never missing, not even for a moment: a reader
+    that looks then would take the build for missing (and build it itself), and another build
+    swapping its own directory in meanwhile would fail. False where the system or its file
+    system cannot (the caller moves the old directory aside, then the new one in)."""
+    rename = getattr(_libc(), "renameat2", None)
+    if rename is None:
+        return False
+    done = rename(_AT_FDCWD, os.fsencode(new), _AT_FDCWD, os.fsencode(target), _RENAME_EXCHANGE)
+    return bool(done == 0)
+
+
+@functools.cache
+def _libc() -> object:
+    """The C library (None where ctypes cannot load it, as on Windows)."""
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except (OSError, TypeError):
+        return None
 
 
 def others_can_write(st: os.stat_result) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
+from kg.core import fileio
 
 ESSAY = Path("data/assessments/prk-essay.yaml")
 
@@ -144,3 +146,45 @@ def test_a_store_damaged_in_place_is_one_line(sample_repo: Path, runner: CliRunn
     assert line.startswith("Error: the on-disk store cannot be read: Corruption: ")
     assert "out/store/" in line
     assert line.endswith("(it is damaged: run 'kg build' to write it again)")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the swap in one step is Linux's renameat2")
+def test_a_rebuild_never_leaves_the_build_missing(
+    sample_repo: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """kg build swaps its new directory in for the old one in one step: a reader looking at
+    any moment finds a build (in the moment between moving the old one aside and the new one
+    in, a reader took the build for missing and built it itself, or said it was not a build)."""
+    assert runner.invoke(cli, ["build", "--out", "out"]).exit_code == 0
+    there: list[bool] = []
+    real = os.replace
+
+    def replace(source: object, target: object) -> None:
+        real(source, target)  # type: ignore[arg-type]
+        there.append((sample_repo / "out" / "graph.nq").is_file())
+
+    monkeypatch.setattr(os, "replace", replace)
+    assert runner.invoke(cli, ["build", "--out", "out"]).exit_code == 0
+    assert all(there)
+
+
+def test_builds_racing_for_one_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where directories cannot be swapped in one step, a build that finds another one's
+    directory swapped in between its own two moves moves that one aside too (it failed)."""
+    target = tmp_path / "out"
+    fileio.atomic_dir(target, lambda d: (d / "v").write_text("old"))
+    monkeypatch.setattr(fileio, "_exchange", lambda new, target: False, raising=False)
+    real = os.replace
+    raced: list[bool] = []
+
+    def replace(source: object, dest: object) -> None:
+        real(source, dest)  # type: ignore[arg-type]
+        if not raced and Path(str(dest)).parent.name.startswith(".out.old."):
+            raced.append(True)  # the old one is aside: another build swaps its own in now
+            fileio.atomic_dir(target, lambda d: (d / "v").write_text("other"))
+
+    monkeypatch.setattr(os, "replace", replace)
+    fileio.atomic_dir(target, lambda d: (d / "v").write_text("new"))
+    assert raced
+    assert (target / "v").read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # nothing left beside it
