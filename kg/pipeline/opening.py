@@ -139,27 +139,55 @@ def open_build(out_dir: Path) -> ox.Store:
     """The store of a build for reading: its on-disk store opened read-only, or, when that is
     missing or cannot answer for the build (see ``kg.pipeline.ondisk.problem``), its
     ``graph.nq`` loaded into memory, with a warning naming the problem (none when
-    ``graph.nq`` cannot be read either: its one-line error says to rebuild).
+    ``graph.nq`` cannot be read either: its one-line error says to rebuild). When a build
+    replaced ``out_dir`` meanwhile (what was read may mix the files of two builds: the old
+    manifest and the new store, or the store's first files and its last), it is read again.
 
     Raises:
         ConfigError: when another user owns the directory or can write it.
         SourceError: when the store cannot answer and graph.nq cannot be read or parsed.
     """
     check_private_dir(out_dir, "build directory", "--build DIR")
+    for attempt in range(1, _ATTEMPTS + 1):
+        before = _identity(out_dir)
+        try:
+            store, issue = _open_once(out_dir)
+        except KGError:
+            if attempt == _ATTEMPTS or _identity(out_dir) == before:
+                raise
+            continue
+        if attempt == _ATTEMPTS or _identity(out_dir) == before:
+            break
+    if issue is not None:
+        shown = display_path(out_dir / "graph.nq")
+        log.warning("%s: reading %s instead (run 'kg build' to rewrite the store)", issue, shown)
+    return store
+
+
+#: Readings of a build that another build keeps replacing, before the last one is taken.
+_ATTEMPTS = 4
+
+
+def _identity(directory: Path) -> tuple[int, int] | None:
+    """What tells ``directory`` from the one a build swaps in for it (None: it is not there)."""
+    try:
+        stat = directory.stat()
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
+def _open_once(out_dir: Path) -> tuple[ox.Store, str | None]:
+    """The build's store, and why it is ``graph.nq`` loaded instead of the on-disk store
+    (None: the on-disk store, or a build made without one)."""
     manifest = read_json_object(out_dir / MANIFEST) or {}
     if _without_store(manifest):  # kg build --no-store: no store, on purpose
         log.info("%s was built without its store: reading graph.nq", display_path(out_dir))
-        return load_build(out_dir)
+        return load_build(out_dir), None
     store, issue = open_store(out_dir, manifest)
     if store is not None:
-        return store
-    loaded = load_build(out_dir)
-    log.warning(
-        "%s: reading %s instead (run 'kg build' to rewrite the store)",
-        issue,
-        display_path(out_dir / "graph.nq"),
-    )
-    return loaded
+        return store, None
+    return load_build(out_dir), issue
 
 
 def ensure_build(settings: Settings, *, progress: Progress = _noop) -> ox.Store:

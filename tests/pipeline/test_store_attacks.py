@@ -6,6 +6,7 @@ what is wrong and how to rebuild: never a stale answer, a hang or a traceback.""
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 import sys
@@ -18,6 +19,7 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 from kg.core import fileio
+from kg.query.named import load_query, run_query
 
 ESSAY = Path("data/assessments/prk-essay.yaml")
 
@@ -188,3 +190,35 @@ def test_builds_racing_for_one_directory(tmp_path: Path, monkeypatch: pytest.Mon
     assert raced
     assert (target / "v").read_text() == "new"
     assert [p.name for p in tmp_path.iterdir()] == ["out"]  # nothing left beside it
+
+
+def test_a_reader_while_a_build_replaces_the_directory(
+    other_build: Path,
+    sample_repo: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A build swaps its directory in while a reader opens the old one (it read the old
+    manifest, then found the new store): the reader reads the new build afresh, without a
+    warning that the store is not the build's or is damaged."""
+    from kg.pipeline import opening
+
+    real = opening.open_store
+    swapped: list[bool] = []
+
+    def open_store(out_dir: Path, manifest: dict[str, object]) -> object:
+        if not swapped:
+            swapped.append(True)
+            fileio.atomic_dir(
+                out_dir, lambda d: shutil.copytree(other_build, d, dirs_exist_ok=True)
+            )
+        return real(out_dir, manifest)
+
+    monkeypatch.setattr(opening, "open_store", open_store)
+    with caplog.at_level(logging.WARNING):
+        store = opening.open_build(sample_repo / "out")
+    assert swapped
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    answer = run_query(store, load_query(sample_repo / "queries", "tiers"))
+    (row,) = answer.rows
+    assert "/tier-2>" in str(row[answer.vars.index("tier")])  # the build swapped in
