@@ -41,7 +41,7 @@ def fingerprint(directory: Path) -> dict[str, list[int]]:
     return out
 
 
-def _has_blank_nodes(path: Path) -> bool:
+def has_blank_nodes(path: Path) -> bool:
     """True when ``_:`` occurs in the file (read in chunks; a false alarm costs only speed)."""
     with path.open("rb") as stream:
         tail = b""
@@ -57,7 +57,7 @@ def load_into(store: ox.Store, path: Path, graph: str | None = None) -> None:
     as a build adds it: the bulk loader unless it would rename blank nodes."""
     fmt = NQ if graph is None else NT
     target = ox.NamedNode(graph) if graph is not None else None
-    if _has_blank_nodes(path):  # parse keeps blank-node labels, as the build's store has them
+    if has_blank_nodes(path):  # parse keeps blank-node labels, as the build's store has them
         quads = ox.parse(path=path, format=fmt, lenient=True)
         if target is not None:
             store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in quads)
@@ -194,4 +194,14 @@ class Start:
         return store
 
 
-__all__ = ["NQ", "NT", "STAMP", "STORE", "Start", "fingerprint", "load_into", "serve_writer"]
+__all__ = [
+    "NQ",
+    "NT",
+    "STAMP",
+    "STORE",
+    "Start",
+    "fingerprint",
+    "has_blank_nodes",
+    "load_into",
+    "serve_writer",
+]

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from kg.core.errors import KGError, Location, SourceError, display_path
 from kg.core.fileio import check_private_dir, read_json_object
+from kg.core.ondisk import has_blank_nodes
 from kg.pipeline.ondisk import open_store
 from kg.pipeline.settings import INPUT_STATS, MANIFEST, Progress, Settings, input_files
 
@@ -109,7 +110,8 @@ def recorded_without_store(out_dir: Path) -> bool:
 
 
 def load_build(out_dir: Path) -> ox.Store:
-    """Load a build directory's quads into a new in-memory store (one the caller may change).
+    """Load a build directory's quads into a new in-memory store (one the caller may change),
+    blank-node labels kept (as the on-disk store and the build's other files have them).
 
     Raises:
         ConfigError: when another user owns the directory or can write it.
@@ -122,7 +124,10 @@ def load_build(out_dir: Path) -> ox.Store:
     try:
         if not S_ISREG(path.stat().st_mode):  # a FIFO would wait for a writer forever
             raise SourceError("not a regular file", where=Location(display_path(path)), hint=hint)
-        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        if has_blank_nodes(path):  # parse keeps their labels, as the on-disk store has them
+            store.bulk_extend(ox.parse(path=path, format=ox.RdfFormat.N_QUADS))
+        else:
+            store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
     except SyntaxError as exc:
         where = Location(display_path(path), exc.lineno or 0, exc.offset or 0)
         raise SourceError(

@@ -222,3 +222,21 @@ def test_a_reader_while_a_build_replaces_the_directory(
     answer = run_query(store, load_query(sample_repo / "queries", "tiers"))
     (row,) = answer.rows
     assert "/tier-2>" in str(row[answer.vars.index("tier")])  # the build swapped in
+
+
+@pytest.mark.parametrize("store", ["--no-store", "store removed"])
+def test_graph_nq_read_keeps_blank_node_labels(
+    sample_repo: Path, runner: CliRunner, store: str
+) -> None:
+    """Read from graph.nq (a build without its store, or a store that cannot answer), the
+    graph keeps its blank-node labels: an export is the build's own file, byte for byte, as
+    from the store (they were new random labels at each reading)."""
+    args = ["build", "--out", "out"] + (["--no-store"] if store == "--no-store" else [])
+    assert runner.invoke(cli, args).exit_code == 0
+    if store == "store removed":
+        shutil.rmtree(sample_repo / "out" / "store")
+    graph = (sample_repo / "out" / "graph.nt").read_bytes()
+    assert b"_:" in graph
+    done = runner.invoke(cli, ["export", "--format", "ntriples", "--build", "out"])
+    assert done.exit_code == 0, done.output
+    assert done.stdout_bytes == graph
