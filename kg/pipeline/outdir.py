@@ -8,7 +8,8 @@ from pathlib import Path
 
 from kg.core.errors import ConfigError, display_path
 from kg.core.fileio import read_json_object
-from kg.pipeline.settings import MANIFEST, Settings, input_files
+from kg.core.ondisk import STAMP, STORE
+from kg.pipeline.settings import INPUT_STATS, MANIFEST, Settings, input_files
 
 _HINT = "kg build replaces its --out directory whole: choose a new or empty one, e.g. --out build"
 
@@ -21,9 +22,18 @@ def _real(path: Path) -> Path:
 
 
 def is_build(directory: Path) -> bool:
-    """Whether ``directory`` holds a build kg wrote (a ``manifest.json`` kg's own)."""
+    """Whether ``directory`` holds a build kg wrote: a ``manifest.json`` kg's own, or, when
+    that was lost or damaged, a ``graph.nq`` beside kg's record of its inputs or its store's
+    stamp (a damaged build, which a build or a reader's rebuild may replace)."""
     manifest = read_json_object(directory / MANIFEST)
-    return manifest is not None and "kg_version" in manifest and "graphs" in manifest
+    if manifest is not None:
+        return "kg_version" in manifest and "graphs" in manifest
+    if not (directory / "graph.nq").is_file():
+        return False
+    stamp = read_json_object(directory / STORE / STAMP) or {}
+    record = read_json_object(directory / INPUT_STATS) or {}
+    recorded = all(isinstance(v, list) and len(v) == 4 for v in record.values())
+    return {"build", "kg", "pyoxigraph"} <= stamp.keys() or (bool(record) and recorded)
 
 
 def check_out_dir(settings: Settings) -> None:
@@ -51,10 +61,13 @@ def check_out_dir(settings: Settings) -> None:
                 hint=_HINT,
             )
     if out.is_dir() and any(out.iterdir()) and not is_build(out):
+        damaged = (out / "graph.nq").exists()  # a build's files, and nothing to tell it by
         raise ConfigError(
             f"refusing build directory {shown}: it is not empty and not a kg build (it has no "
             f"{MANIFEST} kg wrote)",
-            hint=_HINT,
+            hint=f"if it is a damaged build, remove it and build again; else {_HINT}"
+            if damaged
+            else _HINT,
         )
 
 

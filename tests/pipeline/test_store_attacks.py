@@ -240,3 +240,21 @@ def test_graph_nq_read_keeps_blank_node_labels(
     done = runner.invoke(cli, ["export", "--format", "ntriples", "--build", "out"])
     assert done.exit_code == 0, done.output
     assert done.stdout_bytes == graph
+
+
+def test_a_build_that_lost_its_manifest(sample_repo: Path, runner: CliRunner) -> None:
+    """Without manifest.json nothing says whether the build is stale: a reader builds again,
+    in place (kg's record of the inputs and the store's stamp say it is a kg build; it was
+    refused as 'not a kg build', with the advice to choose --out build, the very one). With
+    nothing of kg's left but graph.nq the refusal says to remove a damaged build."""
+    assert runner.invoke(cli, ["build", "--out", "out"]).exit_code == 0
+    (sample_repo / "out" / "manifest.json").unlink()
+    assert tier(tiers(runner, "out")) == "tier-3"
+    assert (sample_repo / "out" / "manifest.json").is_file()
+    (sample_repo / "out" / "manifest.json").unlink()
+    (sample_repo / "out" / ".inputs.json").unlink()
+    shutil.rmtree(sample_repo / "out" / "store")
+    result = tiers(runner, "out")
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    (line,) = result.stderr.splitlines()  # type: ignore[attr-defined]
+    assert "(if it is a damaged build, remove it and build again; else" in line
