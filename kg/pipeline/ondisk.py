@@ -248,10 +248,12 @@ def _version(value: object) -> str:
 def problem(out_dir: Path, manifest: dict[str, Any]) -> str | None:
     """Why ``out_dir/store`` cannot answer for the build described by ``manifest`` (None: it
     can). One line, naming the store."""
-    where = display_path(out_dir / STORE)
+    where = str(Path(display_path(out_dir)) / STORE)  # the link, if it is one, not its target
     path = out_dir / STORE
     if not path.is_dir():
-        return f"{where} is missing"
+        if path.is_symlink():
+            return f"{where} is a symbolic link that leads to no directory"
+        return f"{where} is not a directory" if path.exists() else f"{where} is missing"
     expected = manifest.get("store")
     stamp = read_json_object(path / STAMP)
     if stamp is None:
@@ -289,7 +291,7 @@ def open_store(out_dir: Path, manifest: dict[str, Any]) -> tuple[ox.Store | None
         return ox.Store.read_only(str(out_dir / STORE)), None
     except (OSError, RuntimeError) as exc:  # RocksDB reports damage as RuntimeError
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return None, f"{display_path(out_dir / STORE)} cannot be opened: {first}"
+        return None, f"{Path(display_path(out_dir)) / STORE} cannot be opened: {first}"
 
 
 __all__ = ["STAMP", "STORE", "StoreWriter", "open_store", "problem"]

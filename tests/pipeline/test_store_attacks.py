@@ -258,3 +258,33 @@ def test_a_build_that_lost_its_manifest(sample_repo: Path, runner: CliRunner) ->
     assert result.exit_code == 1  # type: ignore[attr-defined]
     (line,) = result.stderr.splitlines()  # type: ignore[attr-defined]
     assert "(if it is a damaged build, remove it and build again; else" in line
+
+
+@pytest.mark.parametrize(
+    ("kind", "said"),
+    [
+        ("file", "out/store is not a directory"),
+        ("fifo", "out/store is not a directory"),
+        ("dangling link", "out/store is a symbolic link that leads to no directory"),
+        ("looping link", "out/store is a symbolic link that leads to no directory"),
+        ("link to another store", "out/store does not belong to this build"),
+    ],
+)
+def test_a_store_that_is_no_store_directory(
+    other_build: Path, sample_repo: Path, runner: CliRunner, kind: str, said: str
+) -> None:
+    """The warning names ``out/store`` as it is (it said 'is missing' of a file, and named a
+    link's target instead of the link); the answer is the build's, from graph.nq."""
+    store = sample_repo / "out" / "store"
+    shutil.rmtree(store)
+    if kind == "file":
+        store.write_text("not a store\n")
+    elif kind == "fifo":
+        os.mkfifo(store)
+    else:
+        target = {"dangling link": "nowhere", "looping link": "store"}.get(kind)
+        store.symlink_to(target or other_build / "store")
+    result = tiers(runner, "out")
+    assert tier(result) == "tier-3"
+    (warning,) = [x for x in result.stderr.splitlines() if x.startswith("warning")]  # type: ignore[attr-defined]
+    assert warning.startswith(f"warning: {said}")
