@@ -3,6 +3,7 @@ validate → outputs. The CLI, the server and push all go through here."""
 
 from __future__ import annotations
 
+import errno
 import functools
 import gc
 import logging
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from kg.core import vocab as V
+from kg.core.errors import ConfigError, display_path
 from kg.core.fileio import check_private_dir
 from kg.pipeline.netcache import NetworkJob
 from kg.pipeline.ondisk import StoreWriter
@@ -62,6 +64,10 @@ class _Clock:
         self.stage = ""
 
 
+#: A full disk, or a full quota: the build cannot be written beside its directory.
+_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
 def _without_gc(func: Callable[..., BuildResult]) -> Callable[..., BuildResult]:
     """Pause Python's cyclic GC during a build: it holds millions of acyclic objects (records,
     quads, positions), and each full collection would walk all of them again."""
@@ -104,6 +110,15 @@ def run(settings: Settings, *, write: bool = True, progress: Progress = _noop) -
     jobs: list[NetworkJob] = []
     try:
         result = _run(settings, write, progress, writer, jobs)
+    except OSError as exc:
+        if not write or exc.errno not in _FULL:
+            raise
+        shown = display_path(settings.out_dir)
+        raise ConfigError(
+            f"cannot write the build {shown}: {exc.strerror}",
+            hint=f"free some space where {shown} is, or choose another --out; the previous "
+            "build is left as it was",
+        ) from exc
     finally:
         if writer is not None:
             writer.abort()  # nothing left to do when the store was moved into the build
