@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from kg.core.errors import ConfigError, Location, display_path
+from kg.core.leftovers import claimed_dir, release
 
 
 @contextmanager
@@ -87,9 +88,18 @@ def _unwritable(path: Path, exc: OSError) -> ConfigError:
 
 
 def atomic_dir(target: Path, fill: Callable[[Path], None]) -> None:
-    """Fill a fresh directory and swap it in for ``target``; on failure ``target`` is untouched."""
+    """Fill a fresh directory and swap it in for ``target``; on failure ``target`` is untouched.
+    The fresh directory is held while it is filled (``kg.core.leftovers``): one left by a
+    process killed meanwhile is removed by the next build."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    staging, held = claimed_dir(target.parent, f".{target.name}.")
+    try:
+        _fill_and_swap(staging, target, fill)
+    finally:
+        release(held)
+
+
+def _fill_and_swap(staging: Path, target: Path, fill: Callable[[Path], None]) -> None:
     staging.chmod(0o755)
     try:
         fill(staging)

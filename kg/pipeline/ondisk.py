@@ -36,7 +36,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -47,6 +46,7 @@ from kg.core import allocator
 from kg.core.digests import digest
 from kg.core.errors import KGError, display_path
 from kg.core.fileio import loads_json, private_dir, read_json_object
+from kg.core.leftovers import claimed_dir, release
 from kg.core.ondisk import NQ, NT, STAMP, STORE, fingerprint
 from kg.core.version import __version__
 from kg.pipeline.cachekeys import code_digest
@@ -73,7 +73,7 @@ class StoreWriter:
         """
         library = allocator.preload(os.environ)  # a faster malloc, when there is one
         out_dir.parent.mkdir(parents=True, exist_ok=True)
-        self.work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.store.", dir=out_dir.parent))
+        self.work, self.held = claimed_dir(out_dir.parent, f".{out_dir.name}.store.")
         self.target = self.work / STORE
         self.parts = 0
         self.cache: BuildCache | None = None
@@ -222,6 +222,9 @@ class StoreWriter:
             if stream is not None:
                 stream.close()
         shutil.rmtree(self.work, ignore_errors=True)
+        if self.held >= 0:  # once: the descriptor's number may be another file's later
+            release(self.held)
+            self.held = -1
 
 
 def _locked(lock: Path) -> bool:

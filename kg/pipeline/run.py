@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from kg.core import vocab as V
 from kg.core.errors import ConfigError, display_path
 from kg.core.fileio import check_private_dir
+from kg.core.leftovers import sweep
 from kg.pipeline.netcache import NetworkJob
 from kg.pipeline.ondisk import StoreWriter
 from kg.pipeline.outdir import check_out_dir
@@ -106,6 +107,7 @@ def run(settings: Settings, *, write: bool = True, progress: Progress = _noop) -
     if write:
         check_private_dir(settings.out_dir, "build directory", "--out DIR")
         check_out_dir(settings)
+        sweep(settings.out_dir)  # what builds killed before they could clean up left
     writer = StoreWriter(settings.out_dir) if write and settings.store else None
     jobs: list[NetworkJob] = []
     try:

@@ -1,15 +1,22 @@
-"""A build that cannot finish (a full disk): one line naming the build directory and what to
-do, and the previous build left as it was, with nothing of the failed one beside it."""
+"""A build that cannot finish (a full disk, SIGKILL): one line naming the build directory and
+what to do, the previous build left as it was, and nothing of the failed one left beside it for
+long (what a killed build leaves, the next one removes)."""
 
 from __future__ import annotations
 
 import errno
+import os
+import subprocess
+import sys
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
+from kg.core.leftovers import GRACE, claimed_dir, release, sweep
 
 
 def test_a_full_disk_is_one_line_and_keeps_the_previous_build(
@@ -36,3 +43,53 @@ def test_a_full_disk_is_one_line_and_keeps_the_previous_build(
     answer = runner.invoke(cli, ["query", "tiers", "--build", "out", "--format", "csv"])
     assert answer.exit_code == 0, answer.output
     assert "PRK" in answer.stdout
+
+
+def aged(path: Path) -> Path:
+    """``path`` made older than ``kg.core.leftovers.GRACE``."""
+    old = time.time() - 2 * GRACE
+    os.utime(path, (old, old))
+    return path
+
+
+def test_what_a_killed_build_left_is_removed_by_the_next(
+    sample_repo: Path, runner: CliRunner
+) -> None:
+    """A build killed with SIGKILL cannot remove its staging directory or its store's work
+    directory (a whole store): the next build into the same directory removes them (they
+    piled up, one set per killed build). A directory a running build holds, one made a
+    moment ago, and anything else beside the build are left alone."""
+    assert runner.invoke(cli, ["build", "--out", "out"]).exit_code == 0
+    script = (
+        "import sys, time; from pathlib import Path; from kg.core.leftovers import claimed_dir\n"
+        "path, fd = claimed_dir(Path(sys.argv[1]), '.out.store.')\n"
+        "(path / 'data.sst').write_bytes(b'x' * 1000); print(path, flush=True); time.sleep(60)"
+    )
+    killed = subprocess.Popen(
+        [sys.executable, "-c", script, str(sample_repo)], stdout=subprocess.PIPE, text=True
+    )
+    assert killed.stdout is not None
+    work = aged(Path(killed.stdout.readline().strip()))
+    assert work.name.startswith(".out.store.")
+    assert sweep(sample_repo / "out") == []  # its build runs: it holds it
+    killed.kill()
+    killed.wait()
+    killed.stdout.close()
+    staging = aged(Path(tempfile.mkdtemp(prefix=".out.", dir=sample_repo)))
+    fresh = Path(tempfile.mkdtemp(prefix=".out.", dir=sample_repo))
+    held, fd = claimed_dir(sample_repo, ".out.")
+    aged(held)
+    others = [sample_repo / name for name in (".out.notes", ".outx.abcdefgh")]
+    for path in others:
+        path.mkdir()
+        aged(path)
+    try:
+        assert runner.invoke(cli, ["build", "--out", "out"]).exit_code == 0
+    finally:
+        release(fd)
+    assert not work.exists()
+    assert not staging.exists()
+    assert fresh.is_dir()
+    assert held.is_dir()
+    assert all(path.is_dir() for path in others)
+    assert (sample_repo / "out" / "manifest.json").is_file()
