@@ -65,8 +65,35 @@ class _Clock:
         self.stage = ""
 
 
-#: A full disk, or a full quota: the build cannot be written beside its directory.
-_FULL = (errno.ENOSPC, errno.EDQUOT)
+def _unwritable(exc: OSError, out_dir: Path) -> ConfigError | None:
+    """The one line for a build that cannot be written where ``out_dir`` is: a full disk or
+    quota (the system names no file when closing one fails), or a directory beside it that
+    is read-only or not the user's (it named a staging directory that is not there); None
+    for any other error."""
+    shown = display_path(out_dir)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        hint = f"free some space where {shown} is, or choose another --out"
+    elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM) and _beside(exc.filename, out_dir):
+        hint = "choose an --out in a directory you can write"
+    else:
+        return None
+    kept = "; the previous build is left as it was" if out_dir.exists() else ""
+    return ConfigError(f"cannot write the build {shown}: {exc.strerror}", hint=hint + kept)
+
+
+def _beside(filename: object, out_dir: Path) -> bool:
+    """Whether ``filename`` is ``out_dir``, a directory above it, or in one of the build's
+    own directories beside it (``.NAME.*``)."""
+    if not isinstance(filename, str):
+        return False
+    path, out = Path(filename).absolute(), out_dir.absolute()
+    if path == out or path in out.parents:
+        return True
+    try:
+        first = path.relative_to(out.parent).parts[0]
+    except (ValueError, IndexError):
+        return False
+    return first == out.name or first.startswith(f".{out.name}.")
 
 
 def _without_gc(func: Callable[..., BuildResult]) -> Callable[..., BuildResult]:
@@ -108,19 +135,17 @@ def run(settings: Settings, *, write: bool = True, progress: Progress = _noop) -
         check_private_dir(settings.out_dir, "build directory", "--out DIR")
         check_out_dir(settings)
         sweep(settings.out_dir)  # what builds killed before they could clean up left
-    writer = StoreWriter(settings.out_dir) if write and settings.store else None
+    writer: StoreWriter | None = None
     jobs: list[NetworkJob] = []
     try:
+        if write and settings.store:
+            writer = StoreWriter(settings.out_dir)
         result = _run(settings, write, progress, writer, jobs)
     except OSError as exc:
-        if not write or exc.errno not in _FULL:
+        problem = _unwritable(exc, settings.out_dir) if write else None
+        if problem is None:
             raise
-        shown = display_path(settings.out_dir)
-        raise ConfigError(
-            f"cannot write the build {shown}: {exc.strerror}",
-            hint=f"free some space where {shown} is, or choose another --out; the previous "
-            "build is left as it was",
-        ) from exc
+        raise problem from exc
     finally:
         if writer is not None:
             writer.abort()  # nothing left to do when the store was moved into the build

@@ -93,3 +93,25 @@ def test_what_a_killed_build_left_is_removed_by_the_next(
     assert held.is_dir()
     assert all(path.is_dir() for path in others)
     assert (sample_repo / "out" / "manifest.json").is_file()
+
+
+@pytest.mark.parametrize("store", [True, False])
+def test_a_read_only_place_is_one_line_naming_the_build(
+    sample_repo: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, store: bool
+) -> None:
+    """The system names the staging directory it could not make (a name nobody knows, which
+    is not there); the line names the build directory instead."""
+    assert runner.invoke(cli, ["build", "--out", "out"]).exit_code == 0
+
+    def refused(parent: Path, prefix: str) -> tuple[Path, int]:
+        raise OSError(errno.EROFS, "Read-only file system", str(parent / f"{prefix}abcdefgh"))
+
+    where = "kg.pipeline.ondisk.claimed_dir" if store else "kg.core.fileio.claimed_dir"
+    monkeypatch.setattr(where, refused)
+    result = runner.invoke(cli, ["build", "--out", "out"] + ([] if store else ["--no-store"]))
+    assert result.exit_code == 1, result.output
+    (line,) = result.stderr.splitlines()
+    assert line == (
+        "Error: cannot write the build out: Read-only file system (choose an --out in a "
+        "directory you can write; the previous build is left as it was)"
+    )
