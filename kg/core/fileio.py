@@ -220,27 +220,37 @@ def loads_json(data: bytes | str) -> object:
         raise ValueError("the JSON is nested too deeply") from None
 
 
-def read_regular(path: Path) -> bytes:
+def read_regular(path: Path, limit: int | None = None) -> bytes:
     """The bytes of the regular file ``path``, read without ever waiting: a FIFO put where
     kg keeps a file of its own would wait for a writer forever, and a device may never end,
-    so both are refused before anything is read.
+    so both are refused before anything is read; so is a file of more than ``limit`` bytes.
 
     Raises:
-        OSError: ``path`` cannot be opened, or is not a regular file.
+        OSError: ``path`` cannot be opened, is not a regular file, or is too big.
     """
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     with os.fdopen(fd, "rb") as stream:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             raise OSError(errno.EINVAL, "not a regular file", str(path))
-        return stream.read()
+        data = stream.read() if limit is None else stream.read(limit + 1)
+        if limit is not None and len(data) > limit:
+            raise OSError(errno.EFBIG, f"more than {limit} bytes", str(path))
+        return data
+
+
+#: The largest JSON file kg reads back from a build: its manifest, its inputs' record, its
+#: store's stamp are kilobytes (megabytes for a hundred thousand inputs); a bigger one is not
+#: kg's, and reading it whole would take several times its size in memory.
+JSON_LIMIT = 64 << 20
 
 
 def read_json_object(path: Path) -> dict[str, Any] | None:
     """The JSON object in the file ``path``: None when the file cannot be read, is not a
-    regular file (``read_regular``), is not JSON, or holds another kind of JSON value (a list,
-    a string, a number) than an object."""
+    regular file (``read_regular``), is over ``JSON_LIMIT``, is not JSON, or holds another
+    kind of JSON value (a list, a string, a number) than an object."""
     try:
-        value = loads_json(read_regular(path))
+        value = loads_json(read_regular(path, JSON_LIMIT))
     except (OSError, ValueError):
         return None
     return value if isinstance(value, dict) else None

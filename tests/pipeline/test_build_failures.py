@@ -115,3 +115,20 @@ def test_a_read_only_place_is_one_line_naming_the_build(
         "Error: cannot write the build out: Read-only file system (choose an --out in a "
         "directory you can write; the previous build is left as it was)"
     )
+
+
+def test_a_huge_stamp_is_not_read(
+    sample_repo: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store's stamp grown past what kg writes (a 300 MB one took 0.9 GB of memory, and the
+    store was used) is not read: a warning, and the answer from graph.nq."""
+    assert runner.invoke(cli, ["build", "--out", "out"]).exit_code == 0
+    monkeypatch.setattr("kg.core.fileio.JSON_LIMIT", 100_000, raising=False)  # not 64 MB
+    stamp = sample_repo / "out" / "store" / "kg-store.json"
+    text = stamp.read_text().rstrip()
+    stamp.write_text(text[:-1] + ', "pad": "' + "x" * 200_000 + '"}\n')
+    result = runner.invoke(cli, ["query", "tiers", "--build", "out", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert "PRK" in result.stdout
+    (warning,) = result.stderr.splitlines()[:-1]
+    assert warning.startswith("warning: out/store has no readable kg-store.json: reading")
