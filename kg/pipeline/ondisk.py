@@ -29,6 +29,7 @@ returns the problem in one line, and the caller answers from ``graph.nq`` instea
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import logging
@@ -102,9 +103,7 @@ class StoreWriter:
             self._failed()
 
     def _failed(self) -> None:
-        _, err = self.proc.communicate()
-        lines = err.decode(errors="replace").strip().splitlines() or ["no output"]
-        raise KGError(f"writing the on-disk store failed: {lines[-1]}")
+        raise _helper_failed(self.proc.communicate()[1])
 
     def _part(self) -> Path:
         self.parts += 1
@@ -165,8 +164,7 @@ class StoreWriter:
         """
         out, err = self.proc.communicate()
         if self.proc.returncode != 0:
-            lines = err.decode(errors="replace").strip().splitlines() or ["no output"]
-            raise KGError(f"writing the on-disk store failed: {lines[-1]}")
+            raise _helper_failed(err)
         lines = out.decode(errors="replace").strip().splitlines()
         try:
             answer = loads_json(lines[-1]) if lines else None
@@ -225,6 +223,16 @@ class StoreWriter:
         if self.held >= 0:  # once: the descriptor's number may be another file's later
             release(self.held)
             self.held = -1
+
+
+def _helper_failed(err: bytes) -> Exception:
+    """What the helper's last line of ``err`` says went wrong: a full disk as the system's
+    error (the build says where in one line), anything else as the helper said it."""
+    last = (err.decode(errors="replace").strip().splitlines() or ["no output"])[-1]
+    for code in (errno.ENOSPC, errno.EDQUOT):
+        if os.strerror(code) in last:
+            return OSError(code, os.strerror(code))
+    return KGError(f"writing the on-disk store failed: {last}")
 
 
 def _locked(lock: Path) -> bool:

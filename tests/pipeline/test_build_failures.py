@@ -132,3 +132,31 @@ def test_a_huge_stamp_is_not_read(
     assert "PRK" in result.stdout
     (warning,) = result.stderr.splitlines()[:-1]
     assert warning.startswith("warning: out/store has no readable kg-store.json: reading")
+
+
+def test_a_full_disk_in_the_stores_helper(tmp_path: Path) -> None:
+    """The helper that writes the store says a full disk in RocksDB's words on its last line
+    (a long line naming its work files); the build gets it as the system's error, which it
+    says in one line naming the build directory (see above)."""
+    from kg.pipeline.ondisk import StoreWriter
+
+    writer = StoreWriter(tmp_path / "build")
+    helper = writer.proc
+    said = (
+        "OSError: IO error: No space left on device: While appending to file: "
+        f"{writer.work}/live/000000.dbtmp: No space left on device"
+    )
+    try:
+        writer.proc = subprocess.Popen(
+            [sys.executable, "-c", f"import sys; sys.stderr.write({said!r}); sys.exit(1)"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        with pytest.raises(OSError, match="No space left on device") as raised:
+            writer.finish("build", [])
+        assert raised.value.errno == errno.ENOSPC
+    finally:
+        writer.abort()
+        writer.proc = helper
+        writer.abort()
