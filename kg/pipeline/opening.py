@@ -69,7 +69,8 @@ def _inputs_changed(settings: Settings, manifest_path: Path) -> bool:
         if built is not None and sorted(e[3] for e in entries) != built:
             recorded = None  # another build's record: the manifest's checksums decide
     if recorded is None:
-        return built is None or sorted(file_digest(p) for p in current) != built
+        once = {display_path(p): p for p in current}.values()  # as the manifest keys them
+        return built is None or sorted(file_digest(p) for p in once) != built
     paths = {str(p.resolve()): p for p in current}
     if set(paths) != set(recorded):
         return True
