@@ -31,11 +31,11 @@ def claimed_dir(parent: Path, prefix: str) -> tuple[Path, int]:
     ``tempfile.mkdtemp`` names it), and the descriptor that holds it until ``release``."""
     path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
     fd = os.open(path, _FLAGS)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # new: nobody else can hold it
-    except OSError:
-        os.close(fd)
-        raise
+    # New, so nobody else holds it. A file system without locks (some network or FUSE ones)
+    # fails here: the build goes on unclaimed, and ``sweep`` (which cannot lock either)
+    # removes nothing there.
+    with contextlib.suppress(OSError):
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     return path, fd
 
 

@@ -160,3 +160,19 @@ def test_a_full_disk_in_the_stores_helper(tmp_path: Path) -> None:
         writer.abort()
         writer.proc = helper
         writer.abort()
+
+
+def test_a_file_system_without_locks(
+    sample_repo: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where directories cannot be locked the build still runs (unclaimed), and removes no
+    leftover: it cannot tell one from the work of a running build."""
+    left = aged(Path(tempfile.mkdtemp(prefix=".out.store.", dir=sample_repo)))
+
+    def no_locks(fd: int, operation: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr("kg.core.leftovers.fcntl.flock", no_locks)
+    result = runner.invoke(cli, ["build", "--out", "out"])
+    assert result.exit_code == 0, result.output
+    assert left.is_dir()
