@@ -32,10 +32,9 @@ def is_stale(settings: Settings) -> bool:
     taken as unchanged, any other is hashed and compared (a file touched but not changed is
     not stale; one changed and given back its old date is: its change time, which nobody can
     set back, moved). That record is used only when it holds the manifest's checksums (or the
-    manifest has none to read): when
-    it is missing, or another build's (a build copied without its dot files over an older
-    one), every input is hashed and compared with the manifest. A build with neither, or
-    whose record is not as kg writes it, is stale.
+    manifest has none to read): when it is missing, or another build's (a build copied
+    without its dot files over an older one), every input is hashed and compared with the
+    manifest. A build with neither, or whose record is not as kg writes it, is stale.
     """
     manifest_path = settings.out_dir / MANIFEST
     if not manifest_path.exists() or not (settings.out_dir / "graph.nq").exists():
