@@ -166,7 +166,7 @@ def _written(text: str, path: str | Path | None) -> str:
     if path is not None:
         from kg.core.fileio import atomic_file
 
-        with atomic_file(Path(path)) as stream:
+        with atomic_file(Path(path), output=True) as stream:
             stream.write(text.encode("utf-8"))
     return text
 

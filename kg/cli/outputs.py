@@ -59,7 +59,7 @@ def write_output(target: str, data: bytes) -> None:
         return
     from kg.core.fileio import atomic_file
 
-    with atomic_file(Path(target)) as stream:
+    with atomic_file(Path(target), output=True) as stream:
         stream.write(data)
     click.echo(f"wrote {display_path(target)} ({len(data):,} bytes)", err=True)
 
@@ -74,7 +74,7 @@ def output_stream(target: str) -> Iterator[IO[bytes]]:
         return
     from kg.core.fileio import atomic_file
 
-    with atomic_file(Path(target)) as stream:
+    with atomic_file(Path(target), output=True) as stream:
         yield stream
         size = stream.tell() if stream.seekable() else None  # a device or a pipe: not known
     said = f" ({size:,} bytes)" if size else ""

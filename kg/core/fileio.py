@@ -17,18 +17,21 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+from kg.core import regular
 from kg.core.errors import ConfigError, Location, display_path
 from kg.core.leftovers import claimed_dir, release
 
 
 @contextmanager
-def atomic_file(path: Path) -> Iterator[IO[bytes]]:
+def atomic_file(path: Path, *, output: bool = False) -> Iterator[IO[bytes]]:
     """Open a temporary file beside ``path`` that replaces it only if the block succeeds.
 
-    The new file is readable by all, writable by its owner (0644). A symbolic link is
-    followed: the file it leads to is replaced, and the link stays. What
-    is not a regular file (``/dev/null``, ``/dev/stdout``, a named pipe) is written to as it
-    is: there is nothing to replace, and replacing it would put a file where the device was.
+    The new file is readable by all, writable by its owner (0644). For an ``output`` the user
+    named (``-o FILE``), a symbolic link is followed (the file it leads to is replaced, and the
+    link stays), and what is not a regular file (``/dev/null``, ``/dev/stdout``, a named pipe)
+    is written to as it is: there is nothing to replace, and replacing it would put a file
+    where the device was. kg's own files are always replaced, whatever is in their place: a
+    FIFO is never waited on, a link never followed.
 
     Raises:
         ConfigError: ``path`` is a directory, or its folder cannot be made or written (one
@@ -46,7 +49,7 @@ def atomic_file(path: Path) -> Iterator[IO[bytes]]:
             where=Location(display_path(path)),
             hint="give a file name",
         )
-    if mode is not None and not stat.S_ISREG(mode):
+    if output and mode is not None and not stat.S_ISREG(mode):
         try:
             through = open(path, "wb")  # noqa: SIM115 -- closed below, whatever happens
         except OSError as exc:
@@ -54,7 +57,8 @@ def atomic_file(path: Path) -> Iterator[IO[bytes]]:
         with through:
             yield through
         return
-    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    # A link the user gave leads to the file to write; one put among kg's own files does not.
+    target = Path(os.path.realpath(path)) if output and path.is_symlink() else path
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -223,20 +227,20 @@ def loads_json(data: bytes | str) -> object:
 def read_regular(path: Path, limit: int | None = None) -> bytes:
     """The bytes of the regular file ``path``, read without ever waiting: a FIFO put where
     kg keeps a file of its own would wait for a writer forever, and a device may never end,
-    so both are refused before anything is read; so is a file of more than ``limit`` bytes.
+    so both are refused before anything is read; so is a file of more than ``limit`` bytes
+    (:mod:`kg.core.regular`, its errors as ``OSError`` for readers of kg's own files).
 
     Raises:
         OSError: ``path`` cannot be opened, is not a regular file, or is too big.
     """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    with os.fdopen(fd, "rb") as stream:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise OSError(errno.EINVAL, "not a regular file", str(path))
-        data = stream.read() if limit is None else stream.read(limit + 1)
-        if limit is not None and len(data) > limit:
-            raise OSError(errno.EFBIG, f"more than {limit} bytes", str(path))
-        return data
+    try:
+        return regular.read_regular(path, limit)
+    except regular.Refused as refused:
+        if refused.error is not None:
+            raise refused.error from None
+        if refused.kind is not None:
+            raise OSError(errno.EINVAL, f"not a regular file: {refused.kind}", str(path)) from None
+        raise OSError(errno.EFBIG, f"more than {limit} bytes", str(path)) from None
 
 
 #: The largest JSON file kg reads back from a build: its manifest, its inputs' record, its

@@ -150,7 +150,7 @@ def _tier_issuer(ref: Reference, assessor: str, publisher: str | None) -> str | 
 
 def write_text(target: Path, text: str) -> None:
     """Write ``text`` to ``target`` atomically (UTF-8)."""
-    with atomic_file(target) as stream:
+    with atomic_file(target, output=True) as stream:
         stream.write(text.encode("utf-8"))
 
 

@@ -29,7 +29,7 @@ def null(tmp_path: Path) -> Path:
 
 
 def test_a_device_is_written_to_not_replaced(null: Path) -> None:
-    with atomic_file(null) as stream:
+    with atomic_file(null, output=True) as stream:
         stream.write(b"gone")
     info = null.lstat()
     assert stat.S_ISCHR(info.st_mode)
@@ -57,7 +57,7 @@ def test_a_named_pipe_is_written_through(tmp_path: Path) -> None:
     got: list[bytes] = []
     reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
     reader.start()
-    with atomic_file(fifo) as stream:
+    with atomic_file(fifo, output=True) as stream:
         stream.write(b"through the pipe")
     reader.join(10)
     assert got == [b"through the pipe"]
@@ -70,7 +70,7 @@ def test_a_link_stays_and_its_file_is_replaced(tmp_path: Path) -> None:
     target.write_bytes(b"old")
     link = tmp_path / "out.ttl"
     link.symlink_to(target)
-    with atomic_file(link) as stream:
+    with atomic_file(link, output=True) as stream:
         stream.write(b"new")
     assert link.is_symlink()
     assert target.read_bytes() == b"new"
@@ -81,7 +81,7 @@ def test_a_link_stays_and_its_file_is_replaced(tmp_path: Path) -> None:
 def test_a_dangling_link_makes_its_file(tmp_path: Path) -> None:
     link = tmp_path / "out.ttl"
     link.symlink_to(tmp_path / "made.ttl")
-    with atomic_file(link) as stream:
+    with atomic_file(link, output=True) as stream:
         stream.write(b"made")
     assert link.is_symlink()
     assert (tmp_path / "made.ttl").read_bytes() == b"made"
@@ -97,3 +97,22 @@ def test_a_socket_is_one_line(tmp_path: Path, sample_repo: Path, runner: CliRunn
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1, result.stderr
     assert result.stderr.startswith("Error: sock: cannot write the file: ")
+
+
+def test_kgs_own_files_are_replaced_whatever_is_in_their_place(tmp_path: Path) -> None:
+    """A FIFO or a link put where kg keeps a file of its own (a build's kept answers) is
+    replaced: never waited on, never followed to another file."""
+    fifo = tmp_path / "kept.json"
+    os.mkfifo(fifo)
+    with atomic_file(fifo) as stream:  # would wait for a reader for ever if written through
+        stream.write(b"{}")
+    assert fifo.read_bytes() == b"{}"
+    elsewhere = tmp_path / "precious"
+    elsewhere.write_bytes(b"keep me")
+    link = tmp_path / "kept2.json"
+    link.symlink_to(elsewhere)
+    with atomic_file(link) as stream:
+        stream.write(b"{}")
+    assert not link.is_symlink()
+    assert link.read_bytes() == b"{}"
+    assert elsewhere.read_bytes() == b"keep me"
