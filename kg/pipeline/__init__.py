@@ -1,7 +1,7 @@
 """The only package that knows the order of the stages: sources → records → graph → rules →
 validation → outputs (``run``), with a per-source build cache (``cache``) and the on-disk store
-beside a build (``ondisk``), and the flow network a build keeps for its exports
-(``netcache``). The CLI, the server and push all get their store through here
+beside a build (written: ``ondisk``; read: ``storeread``), and the flow network a build keeps
+for its exports (``netcache``). The CLI, the server and push all get their store through here
 (``opening``); the stages themselves load only when a build runs.
 
 May import: the stages it runs (``kg.core``, ``kg.source``, ``kg.importers``, ``kg.graph``,

@@ -14,8 +14,8 @@ import pyoxigraph as ox
 from kg.core.errors import KGError, Location, SourceError, display_path
 from kg.core.fileio import check_private_dir, read_json_object
 from kg.core.ondisk import has_blank_nodes
-from kg.pipeline.ondisk import open_store
 from kg.pipeline.settings import INPUT_STATS, MANIFEST, Progress, Settings, input_files
+from kg.pipeline.storeread import open_store
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +142,7 @@ def load_build(out_dir: Path) -> ox.Store:
 
 def open_build(out_dir: Path) -> ox.Store:
     """The store of a build for reading: its on-disk store opened read-only, or, when that is
-    missing or cannot answer for the build (see ``kg.pipeline.ondisk.problem``), its
+    missing or cannot answer for the build (see ``kg.pipeline.storeread.problem``), its
     ``graph.nq`` loaded into memory, with a warning naming the problem (none when
     ``graph.nq`` cannot be read either: its one-line error says to rebuild). When a build
     replaced ``out_dir`` meanwhile (what was read may mix the files of two builds: the old
