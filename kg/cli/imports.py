@@ -47,9 +47,11 @@ def import_(
     from kg import importers
 
     root = ctx.find_root().params
-    matcher = importers.load_matcher(root["data_dir"], root["ontology_dir"])
+    matcher, taken = importers.load_project(root["data_dir"], root["ontology_dir"])
     with byte_progress(f"importing {file.name}") as progress:
-        result = importers.run_import(kind, file, matcher, source_id=source_id, progress=progress)
+        result = importers.run_import(
+            kind, file, matcher, source_id=source_id, progress=progress, taken=taken
+        )
     written = importers.write_import(result, out_dir)
     click.echo("\n".join(result.report.lines()))
     click.echo(f"wrote {', '.join(display_path(p) for p in written)}", err=True)

@@ -63,6 +63,14 @@ SHARED_FILES: dict[str, str] = {
 def load_matcher(data_dir: Path, ontology_dir: Path | None = None) -> CountryMatcher:
     """A country matcher over the reference countries of a data directory (kg's shipped
     reference countries when the directory does not exist); no ontology means kg's own."""
+    return load_project(data_dir, ontology_dir)[0]
+
+
+def load_project(
+    data_dir: Path, ontology_dir: Path | None = None
+) -> tuple[CountryMatcher, dict[str, Location]]:
+    """``load_matcher``'s matcher, and the ids of the project's YAML sources with where each
+    is defined (an import may use none of them: ``run_import``'s ``taken``)."""
     from kg.core.resources import shipped
 
     if data_dir.is_dir():
@@ -71,7 +79,7 @@ def load_matcher(data_dir: Path, ontology_dir: Path | None = None) -> CountryMat
         sources = [read_yaml(path) for path in shipped_reference()]
     vocabulary = load_ontology(ontology_dir or shipped("ontology")).vocabulary
     records = parse_records(sources, vocabulary)
-    return CountryMatcher(records.countries.values())
+    return CountryMatcher(records.countries.values()), yaml_source_ids(records)
 
 
 def run_import(
@@ -81,11 +89,13 @@ def run_import(
     *,
     source_id: str | None = None,
     progress: ByteProgress = no_progress,
+    taken: Mapping[str, Location] | None = None,
 ) -> ImportResult:
-    """Import one dataset file of a known kind.
+    """Import one dataset file of a known kind; no id it mints may be one of ``taken`` (the
+    project's YAML source ids and where each is defined, from ``load_project``).
 
     Raises:
-        ImportError_: for a source id that cannot name a graph and a file.
+        ImportError_: for a source id that cannot name a graph and a file, or that is taken.
     """
     if path.is_dir() and kind not in FOLDER_KINDS:
         raise ImportError_(
@@ -99,6 +109,15 @@ def run_import(
             f"source id '{sid}' must be lower-case letters, digits and hyphens",
             hint="it names the graph tkg:source-ID and the output file ID.nq",
         )
+    for minted, what in minted_ids(kind, sid).items():
+        if minted in (taken or {}):
+            mine = "is" if not what else f"gives its {what} the id '{minted}',"
+            raise ImportError_(
+                f"source id '{sid}' {mine} already the id of the YAML source '{minted}' "
+                f"({(taken or {})[minted]})",
+                hint="choose another --id: an import's SourceDocument tkd:source-ID and graph "
+                "tkg:source-ID are its own",
+            )
     return IMPORTERS[kind](path, countries, source_id=sid, progress=progress)
 
 
@@ -217,6 +236,7 @@ __all__ = [
     "dataset_inputs",
     "import_inputs",
     "load_matcher",
+    "load_project",
     "read_import_list",
     "run_import",
     "run_imports",

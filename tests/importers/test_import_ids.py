@@ -109,3 +109,35 @@ def test_every_source_id_an_import_mints_is_checked(kind: str) -> None:
     ids = minted_ids(kind, "x")
     assert docs == {V.mint_iri("source", i) for i in ids}
     assert {q.graph_name for q in result.quads} <= {NamedNode(V.source_graph(i)) for i in ids}
+
+
+@pytest.mark.parametrize(
+    ("kind", "given", "said"),
+    [
+        ("tiers", "essay-prk", "source id 'essay-prk' is already the id of the YAML source"),
+        (
+            "factbook",
+            "essay",
+            "source id 'essay' gives its per-country texts the id 'essay-country-texts', already "
+            "the id of the YAML source",
+        ),
+    ],
+)
+def test_kg_import_id_is_checked_against_the_yaml_sources(
+    sample_repo: Path, runner: CliRunner, kind: str, given: str, said: str
+) -> None:
+    """``kg import --id`` alone was not checked (an import list was): its graph and its
+    SourceDocument took the IRIs of a YAML source's."""
+    if kind == "factbook":  # a YAML source named as the Factbook import's texts would be
+        text = Path("data/sources.yaml").read_text()
+        Path("data/sources.yaml").write_text(
+            text.replace("sources:\n", "sources:\n  - id: essay-country-texts\n    title: T\n"
+                         "    doc_type: dataset\n    reliability: official\n", 1)
+        )  # fmt: skip
+    result = runner.invoke(cli, ["import", kind, str(FILES[kind]), "--id", given])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert said in result.stderr
+    assert "(data/sources.yaml:" in result.stderr
+    assert result.stderr.endswith(f"{HINT.replace('another id', 'another --id')}\n")
+    assert not Path("build/imports").exists()
