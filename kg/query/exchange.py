@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kg.core.errors import RemoteError
+from kg.core.errors import ConfigError, RemoteError
 
 ACCEPT = "application/sparql-results+json"
 #: Bytes of one answer kg reads at most (a page of rows is far smaller).
@@ -85,8 +85,14 @@ def post_query(
 
     The whole exchange (name resolution, connecting, the answer however slowly it trickles in)
     must end within ``timeout`` seconds, the answer is read up to ``max_bytes``, and a redirect
-    is not followed: each is a RemoteError, as is any answer that is not HTTP.
+    is not followed: each is a RemoteError, as is any answer that is not HTTP. A URL with
+    credentials in it (``user:pass@``) is a ConfigError that does not repeat the URL.
     """
+    if urllib.parse.urlsplit(url).netloc.rpartition("@")[1]:
+        raise ConfigError(
+            "do not put credentials in the endpoint URL",
+            hint="kg query sends none: give the URL without user:password@",
+        )
     fields = [("query", query)]
     fields += [("default-graph-uri", g) for g in default_graphs]
     fields += [("named-graph-uri", g) for g in named_graphs]
