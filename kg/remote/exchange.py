@@ -20,6 +20,34 @@ from kg.remote.auth import origin
 from kg.remote.net import TimedOut, connector, proxy_for
 
 _CHUNK = 1 << 16
+#: Seconds a TLS handshake may take (at most the request's budget): a plain-HTTP port given as
+#: https:// never answers the ClientHello (Oxigraph and Virtuoso wait for more of the request).
+HANDSHAKE = 10.0
+
+
+class NoTLS(Exception):
+    """The server did not complete a TLS handshake (a timeout, or an answer that is not TLS)."""
+
+
+class _HTTPSConnection(http.client.HTTPSConnection):
+    """``HTTPSConnection`` whose handshake has ``HANDSHAKE`` seconds and fails as ``NoTLS``."""
+
+    def connect(self) -> None:
+        http.client.HTTPConnection.connect(self)
+        sock = self.sock
+        limit = min(HANDSHAKE, self.timeout or HANDSHAKE)
+        sock.settimeout(limit)
+        try:
+            self.sock = self._context.wrap_socket(  # type: ignore[attr-defined]
+                sock, server_hostname=getattr(self, "_tunnel_host", None) or self.host
+            )
+        except ssl.SSLCertVerificationError:
+            raise
+        except TimeoutError:
+            raise NoTLS(f"none within {limit:g} s") from None
+        except ssl.SSLError as exc:
+            raise NoTLS(str(exc)) from None
+        self.sock.settimeout(self.timeout)
 
 
 @dataclass
@@ -51,6 +79,7 @@ def exchange(
     Raises:
         TimedOut: the budget ran out (the watchdog closed the connection).
         TooLarge: the answer is longer than ``limit``.
+        NoTLS: an https:// server did not complete a TLS handshake.
         OSError, http.client.HTTPException: the connection failed.
     """
     ends = time.monotonic() + budget
@@ -67,7 +96,7 @@ def exchange(
     conn: http.client.HTTPConnection
     if scheme == "https":
         context = ssl.create_default_context()
-        conn = http.client.HTTPSConnection(conn_host, conn_port, timeout=budget, context=context)
+        conn = _HTTPSConnection(conn_host, conn_port, timeout=budget, context=context)
         if proxy is not None:
             conn.set_tunnel(host, port)
     else:
@@ -96,6 +125,10 @@ def exchange(
         if timed_out.is_set():  # the watchdog's shutdown looks like the end of the answer
             raise TimedOut("reading the answer")
         return Answer(response.status, response.reason, response.headers, data)
+    except NoTLS:
+        if timed_out.is_set():  # the watchdog cut the handshake: that ended it, not the server
+            raise NoTLS(f"none within {budget:g} s") from None
+        raise
     except (OSError, http.client.HTTPException) as exc:
         if timed_out.is_set():
             raise TimedOut(type(exc).__name__) from None

@@ -38,7 +38,7 @@ from kg.remote.auth import (
     origin,
     parse_challenges,
 )
-from kg.remote.exchange import Answer, TooLarge, exchange
+from kg.remote.exchange import Answer, NoTLS, TooLarge, exchange
 from kg.remote.net import TimedOut
 
 #: Answers other than a graph's content (PUT/POST/DELETE replies, errors) are read up to this.
@@ -128,6 +128,11 @@ class Client:
                     f"{exc.verify_message}",
                     hint="HTTPS is always verified; install the CA certificate system-wide "
                     "or name it in SSL_CERT_FILE",
+                ) from None
+            except NoTLS as exc:  # permanent: no retry
+                raise RemoteError(
+                    f"{method} {url}: no TLS handshake with the server ({exc})",
+                    hint="is this port plain HTTP? then give the URL with http://",
                 ) from None
             except TimedOut as exc:
                 last = f"no complete answer within {self._budget_text()} ({exc})"

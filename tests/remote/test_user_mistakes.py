@@ -3,10 +3,17 @@ stderr, exit 1, no traceback, and never shows a secret."""
 
 from __future__ import annotations
 
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
+from kg.core.errors import RemoteError
+from kg.remote.http import Client
 
 
 @pytest.mark.parametrize(
@@ -23,3 +30,44 @@ def test_query_endpoint_with_credentials_in_the_url(url: str) -> None:
         "Error: do not put credentials in the endpoint URL "
         "(kg query sends none: give the URL without user:password@)"
     ]
+
+
+@contextmanager
+def plain_tcp(answer: bytes) -> Iterator[int]:
+    """A loopback port that reads what comes and answers ``answer`` (b"": nothing), as a
+    plain-HTTP server does to a TLS ClientHello; yields the port."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            held.append(conn)
+            conn.recv(4096)
+            if answer:
+                conn.sendall(answer)
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        listener.close()
+        for conn in held:
+            conn.close()
+
+
+@pytest.mark.parametrize("answer", [b"", b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"])
+def test_https_url_for_a_plain_http_port(answer: bytes) -> None:
+    """It was retried 4 times, each up to --timeout (4 minutes by default), then said "no
+    complete answer"; now it is one try and names the likely cause."""
+    with plain_tcp(answer) as port:
+        client = Client(timeout=1.0, sleep=lambda _: None)
+        url = f"https://127.0.0.1:{port}/store?graph=x"
+        with pytest.raises(RemoteError) as caught:
+            client.request("GET", url)
+    assert len(client.sent) == 1
+    assert str(caught.value).startswith(f"GET {url}: no TLS handshake with the server (")
+    assert "(is this port plain HTTP? then give the URL with http://)" in str(caught.value)
