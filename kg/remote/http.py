@@ -169,8 +169,15 @@ class Client:
         """The error for a non-2xx answer that must not be retried (None: retry a 5xx)."""
         status = answer.status
         if status in (401, 403):
-            hint = AUTH_HINT if status == 401 else "the credentials lack write access"
             creds = self.credentials
+            hint = (
+                AUTH_HINT if status == 401 or creds is None else "the credentials lack write access"
+            )
+            if status == 403 and urlsplit(url).path.rstrip("/").endswith("/sparql-graph-crud"):
+                hint = (
+                    "Virtuoso's /sparql-graph-crud takes no writes: give /sparql-graph-crud-auth, "
+                    "with KG_REMOTE_USER and KG_REMOTE_PASSWORD"
+                )
             if status == 401 and creds is not None:
                 names = "KG_REMOTE_TOKEN" if creds.token else "KG_REMOTE_USER/KG_REMOTE_PASSWORD"
                 hint = f"the store refused the credentials in {names}"

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
 from click.testing import CliRunner
+from remote_helpers import answering_fixture  # noqa: F401 (a fixture: used as a parameter)
 
 from kg.cli import cli
 from kg.core.errors import RemoteError
-from kg.remote.http import Client
+from kg.remote.http import AUTH_HINT, Client, credentials_from_env
 
 
 @pytest.mark.parametrize(
@@ -71,3 +72,36 @@ def test_https_url_for_a_plain_http_port(answer: bytes) -> None:
     assert len(client.sent) == 1
     assert str(caught.value).startswith(f"GET {url}: no TLS handshake with the server (")
     assert "(is this port plain HTTP? then give the URL with http://)" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("path", "token", "hint"),
+    [
+        (
+            "/sparql-graph-crud",
+            None,
+            "(Virtuoso's /sparql-graph-crud takes no writes: give "
+            "/sparql-graph-crud-auth, with KG_REMOTE_USER and KG_REMOTE_PASSWORD)",
+        ),
+        (
+            "/sparql-graph-crud",
+            "t0k",
+            "(Virtuoso's /sparql-graph-crud takes no writes: give "
+            "/sparql-graph-crud-auth, with KG_REMOTE_USER and KG_REMOTE_PASSWORD)",
+        ),
+        ("/store", None, f"({AUTH_HINT})"),
+        ("/store", "t0k", "(the credentials lack write access)"),
+    ],
+)
+def test_a_403_names_what_to_change(
+    answering: Callable[..., str], path: str, token: str | None, hint: str
+) -> None:
+    """A 403 without credentials said "the credentials lack write access": there were none;
+    Virtuoso's unauthenticated Graph Store endpoint answers a write so."""
+    url = answering(403).removesuffix("/store") + path + "?graph=x"
+    client = Client(credentials_from_env({"KG_REMOTE_TOKEN": token} if token else {}))
+    with pytest.raises(RemoteError) as caught:
+        client.request("PUT", url, b"")
+    assert str(caught.value) == (
+        f"PUT {url}: the store refused the request (HTTP 403 Forbidden) {hint}"
+    )
