@@ -5,6 +5,7 @@ modes on top of it)."""
 from __future__ import annotations
 
 import http.client
+import ssl
 import threading
 import time
 import urllib.error
@@ -129,7 +130,11 @@ def post_query(
         ) from exc
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise RemoteError(f"cannot reach {url}: {reason}", hint="is the endpoint running?") from exc
+        hint = "is the endpoint running?"
+        tls = isinstance(reason, ssl.SSLError) or "handshake" in str(reason).lower()
+        if tls and not isinstance(reason, ssl.SSLCertVerificationError):
+            hint = "no TLS handshake: is this port plain HTTP? then give the URL with http://"
+        raise RemoteError(f"cannot reach {url}: {reason}", hint=hint) from exc
     except http.client.HTTPException as exc:
         raise RemoteError(
             f"{url} did not answer in HTTP: {type(exc).__name__}: {exc}",

@@ -14,6 +14,7 @@ from remote_helpers import answering_fixture  # noqa: F401 (a fixture: used as a
 
 from kg.cli import cli
 from kg.core.errors import RemoteError
+from kg.query.exchange import post_query
 from kg.remote.http import AUTH_HINT, Client, credentials_from_env
 
 
@@ -104,4 +105,17 @@ def test_a_403_names_what_to_change(
         client.request("PUT", url, b"")
     assert str(caught.value) == (
         f"PUT {url}: the store refused the request (HTTP 403 Forbidden) {hint}"
+    )
+
+
+@pytest.mark.parametrize("answer", [b"", b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"])
+def test_query_https_url_for_a_plain_http_port(answer: bytes) -> None:
+    """kg query --endpoint said "(is the endpoint running?)" of a server that was running."""
+    with plain_tcp(answer) as port:
+        url = f"https://127.0.0.1:{port}/query"
+        with pytest.raises(RemoteError) as caught:
+            post_query(url, "ASK {}", timeout=1.0)
+    assert str(caught.value).startswith(f"cannot reach {url}: ")
+    assert str(caught.value).endswith(
+        "(no TLS handshake: is this port plain HTTP? then give the URL with http://)"
     )
