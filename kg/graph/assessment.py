@@ -117,9 +117,9 @@ def assessment_quads(
     origins[sc.activity.value] = a.where
     g.add(sc.activity, RDF_TYPE, tk("ExtractionActivity"))
     if a.draft is None:
-        g.add(sc.activity, RDFS_LABEL, text(f"Manual curation of {a.where.path}", None))
+        g.add(sc.activity, RDFS_LABEL, text(f"Manual curation of {a.file or a.where.path}", None))
     else:
-        review.describe_activity(g, sc.activity, node, a.draft, a.where.path)
+        review.describe_activity(g, sc.activity, node, a.draft, a.file or a.where.path)
         review.mark(g, node, a.draft, sc.activity)
     g.add(sc.activity, PROV_USED, sc.doc)
     if a.tier is not None:

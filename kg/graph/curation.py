@@ -48,7 +48,7 @@ def curation_quads(
     activity = iri(V.mint_iri("curation", *key))
     origins[activity.value] = cur.where
     g.add(activity, RDF_TYPE, tk("CurationActivity"))
-    g.add(activity, RDFS_LABEL, text(f"Curation of {a.where.path}", None))
+    g.add(activity, RDFS_LABEL, text(f"Curation of {a.file or a.where.path}", None))
     g.add(activity, PROV_ASSOCIATED, iri(V.mint_iri("agent", cur.curator)))
     g.add(activity, PROV_USED, doc)
     g.add(activity, dc("date"), date(cur.date))

@@ -55,7 +55,7 @@ from kg.pipeline.cachekeys import (
     user_cache_home,
     user_key,
 )
-from kg.source.files import read_source_bytes
+from kg.source.files import read_source_bytes, source_key
 from kg.source.loader import SourceDoc, find_sources, read_yaml
 
 log = logging.getLogger(__name__)
@@ -182,6 +182,7 @@ def load_sources_cached(data_dir: Path, cache: BuildCache) -> list[SourceDoc]:
         if doc is None:
             doc = read_yaml(path)
             cache.put("yaml", key, encode_source(doc))
+        doc.key = source_key(data_dir, path)
         docs.append(doc)
     return docs
 

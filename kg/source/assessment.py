@@ -93,6 +93,7 @@ def parse_assessment(doc: SourceDoc, records: Records, vocab: Vocabulary) -> Ass
         where=head.loc(),
         draft=parse_draft(top, records),
         victims=ctx.concepts(head, "victims", "victim-groups", "victim group"),
+        file=doc.key or doc.name,
     )
 
 

@@ -194,3 +194,4 @@ class Assessment:
     where: Location
     draft: Draft | None = None  # set for a machine-extracted draft (kg extract)
     victims: tuple[str, ...] = ()  # victim-group concept IRIs: who the source says is exploited
+    file: str = ""  # the file's name for the graph (kg.source.files.source_key)

@@ -43,6 +43,18 @@ def _yaml_files(directory: Path) -> list[Path]:
     return sorted(files, key=lambda p: p.relative_to(directory).as_posix())
 
 
+def source_key(data_dir: Path, path: Path) -> str:
+    """The name of a source file that the graph may carry: its path below the data directory,
+    after the directory's own name (``data/assessments/prk-essay.yaml``), the same whatever the
+    working directory or however ``--data`` was spelled; for a file elsewhere (kg's shipped
+    reference), its path as shown."""
+    try:
+        below = path.relative_to(data_dir).as_posix()
+    except ValueError:
+        return display_path(path)
+    return f"{data_dir.resolve().name}/{below}"
+
+
 def read_source_bytes(path: Path) -> bytes:
     """The bytes of the YAML source ``path``: a regular file of at most ``MAX_BYTES``.
 
@@ -70,4 +82,4 @@ def read_source_bytes(path: Path) -> bytes:
         raise SourceError(f"cannot read file: {refused.reason}", where=where) from None
 
 
-__all__ = ["MAX_BYTES", "find_sources", "read_source_bytes", "shipped_reference"]
+__all__ = ["MAX_BYTES", "find_sources", "read_source_bytes", "shipped_reference", "source_key"]

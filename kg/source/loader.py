@@ -12,7 +12,7 @@ import yaml
 from kg.core.errors import Location, SourceError, display_path
 from kg.source.files import MAX_BYTES as MAX_BYTES
 from kg.source.files import find_sources as find_sources
-from kg.source.files import read_source_bytes
+from kg.source.files import read_source_bytes, source_key
 from kg.source.files import shipped_reference as shipped_reference
 from kg.source.yamlerrors import char_name, yaml_error
 
@@ -40,6 +40,8 @@ class SourceDoc:
     data: Any
     positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    #: The file's name for the graph (``kg.source.files.source_key``); ``name`` when unset.
+    key: str = ""
 
     def loc(self, path: KeyPath = (), *, key: bool = False) -> Location:
         """Return the location of the value (or, with ``key``, the key) at ``path``."""
@@ -59,7 +61,10 @@ class SourceDoc:
 
 def load_sources(data_dir: Path) -> list[SourceDoc]:
     """Read every YAML file below ``data_dir``."""
-    return [read_yaml(p) for p in find_sources(data_dir)]
+    docs = [read_yaml(p) for p in find_sources(data_dir)]
+    for doc in docs:
+        doc.key = source_key(data_dir, doc.path)
+    return docs
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:

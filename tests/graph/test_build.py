@@ -236,6 +236,32 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     assert stores[0] == sorted(map(str, written))  # blank nodes keep their labels too
 
 
+def test_the_graph_does_not_depend_on_where_kg_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The extraction activities were labelled with the YAML file's path as shown from the
+    working directory ("Manual curation of /tmp/rv/data/assessments/…" or "…of data/…"), so
+    the same data built from elsewhere, or with --data spelled otherwise, was another graph
+    (and a push sent it again). Now the path below the data directory names it."""
+    import shutil
+
+    project = tmp_path / "project"
+    shutil.copytree(DATA, project / "data")
+    graphs = []
+    for cwd, data in (
+        (project, Path("data")),
+        (tmp_path, project / "data"),
+        (project / "data", Path(".")),
+        (project / "data" / "assessments", Path("../../data")),
+    ):
+        monkeypatch.chdir(cwd)
+        out = tmp_path / f"build-{len(graphs)}"
+        pipeline.run(pipeline.Settings(data_dir=data, ontology_dir=ONTOLOGY, out_dir=out))
+        graphs.append((out / "graph.nq").read_bytes())
+    assert len(set(graphs)) == 1
+    assert b"Manual curation of data/assessments/prk-essay.yaml" in graphs[0]
+
+
 def test_outputs_parse_back_to_the_same_graph(shipped_build_dir: Path) -> None:
     ttl = rdflib.Graph().parse(shipped_build_dir / "graph.ttl", format="turtle")
     nt = rdflib.Graph().parse(shipped_build_dir / "graph.nt", format="nt")
