@@ -74,7 +74,7 @@ def query(
     Example:
 
     \b
-        kg query --list && kg query tier-history -p country=PRK --format csv
+        kg query --list && kg query destinations-of -p country=PRK --format csv
         kg query tiers --endpoint http://127.0.0.1:7879/query --graph-mode named
     """
     from kg.query import named as queries

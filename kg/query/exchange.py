@@ -89,10 +89,17 @@ def post_query(
     is not followed: each is a RemoteError, as is any answer that is not HTTP. A URL with
     credentials in it (``user:pass@``) is a ConfigError that does not repeat the URL.
     """
-    if urllib.parse.urlsplit(url).netloc.rpartition("@")[1]:
+    parts = urllib.parse.urlsplit(url)
+    if parts.netloc.rpartition("@")[1]:
         raise ConfigError(
             "do not put credentials in the endpoint URL",
             hint="kg query sends none: give the URL without user:password@",
+        )
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        shown = "".join(ch if ch.isprintable() else "?" for ch in url[:100])
+        raise ConfigError(
+            f"the endpoint must be an http:// or https:// URL, not '{shown}'",
+            hint="give its whole URL, e.g. http://127.0.0.1:7878/sparql",
         )
     fields = [("query", query)]
     fields += [("default-graph-uri", g) for g in default_graphs]

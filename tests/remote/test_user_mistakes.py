@@ -34,6 +34,21 @@ def test_query_endpoint_with_credentials_in_the_url(url: str) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "url",
+    ["127.0.0.1:8890/sparql", "ftp://127.0.0.1/sparql", "http:///sparql", "file:///etc/passwd"],
+)
+def test_query_endpoint_that_is_no_http_url(url: str) -> None:
+    """Without a scheme it was "unknown url type: '127.0.0.1' (is the endpoint running?)";
+    a file:// URL was handed to urllib, which reads local files."""
+    result = CliRunner().invoke(cli, ["query", "tiers", "--endpoint", url])
+    assert result.exit_code == 1, result.output
+    assert result.output == (
+        f"Error: the endpoint must be an http:// or https:// URL, not '{url}' "
+        "(give its whole URL, e.g. http://127.0.0.1:7878/sparql)\n"
+    )
+
+
 @contextmanager
 def plain_tcp(answer: bytes) -> Iterator[int]:
     """A loopback port that reads what comes and answers ``answer`` (b"": nothing), as a
