@@ -52,6 +52,14 @@ PAGE_SIZE = 10_000
     show_default=True,
     help="With --endpoint: rows per request when paging through a sorted result.",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.001),
+    default=60.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="With --endpoint: seconds each request may take, answer included.",
+)
 @click.pass_context
 def query(
     ctx: click.Context,
@@ -64,6 +72,7 @@ def query(
     source: Source,
     graph_mode: str,
     page_size: int,
+    timeout: float,
 ) -> None:
     """Run the named query NAME (or a .rq FILE, or -e TEXT) and print its rows.
 
@@ -89,7 +98,9 @@ def query(
     if source.endpoint is not None:
         from kg.query import endpoint as remote
 
-        target = remote.Endpoint(source.endpoint, graph_mode=graph_mode, page_size=page_size)
+        target = remote.Endpoint(
+            source.endpoint, graph_mode=graph_mode, page_size=page_size, timeout=timeout
+        )
     else:
         target = source_target(ctx, source)
     result = target.select(spec, bindings)

@@ -134,3 +134,20 @@ def test_query_https_url_for_a_plain_http_port(answer: bytes) -> None:
     assert str(caught.value).endswith(
         "(no TLS handshake: is this port plain HTTP? then give the URL with http://)"
     )
+
+
+def test_query_endpoint_timeout() -> None:
+    """kg query had no --timeout: an endpoint that never answers cost the fixed 60 s."""
+    import time
+
+    with plain_tcp(b"") as port:
+        started = time.monotonic()
+        result = CliRunner().invoke(
+            cli,
+            ["query", "tiers", "--endpoint", f"http://127.0.0.1:{port}/sparql", "--timeout", "0.5"],
+        )
+        took = time.monotonic() - started
+    assert result.exit_code == 1, result.output
+    assert took < 10  # 0.5 s asked; the fixed limit was 60 s
+    assert len(result.output.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
