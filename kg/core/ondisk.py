@@ -52,19 +52,22 @@ def has_blank_nodes(path: Path) -> bool:
     return False
 
 
-def load_into(store: ox.Store, path: Path, graph: str | None = None) -> None:
+def load_into(
+    store: ox.Store, path: Path, graph: str | None = None, *, lenient: bool = True
+) -> None:
     """Add an N-Quads file (or, with ``graph``, an N-Triples file into that graph) to ``store``
-    as a build adds it: the bulk loader unless it would rename blank nodes."""
+    as a build adds it: the bulk loader unless it would rename blank nodes. ``lenient``: skip
+    the parser's IRI and language-tag checks (for files kg wrote and checked itself)."""
     fmt = NQ if graph is None else NT
     target = ox.NamedNode(graph) if graph is not None else None
     if has_blank_nodes(path):  # parse keeps blank-node labels, as the build's store has them
-        quads = ox.parse(path=path, format=fmt, lenient=True)
+        quads = ox.parse(path=path, format=fmt, lenient=lenient)
         if target is not None:
             store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in quads)
         else:
             store.bulk_extend(quads)
     else:
-        store.bulk_load(path=str(path), format=fmt, lenient=True, to_graph=target)
+        store.bulk_load(path=str(path), format=fmt, lenient=lenient, to_graph=target)
 
 
 def idle_compactions() -> None:

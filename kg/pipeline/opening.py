@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from kg.core.errors import KGError, Location, SourceError, display_path
 from kg.core.fileio import check_private_dir, read_json_object
-from kg.core.ondisk import has_blank_nodes
+from kg.core.ondisk import load_into
 from kg.pipeline.settings import INPUT_STATS, MANIFEST, Progress, Settings, input_files
 from kg.pipeline.storeread import open_store
 
@@ -124,10 +124,7 @@ def load_build(out_dir: Path) -> ox.Store:
     try:
         if not S_ISREG(path.stat().st_mode):  # a FIFO would wait for a writer forever
             raise SourceError("not a regular file", where=Location(display_path(path)), hint=hint)
-        if has_blank_nodes(path):  # parse keeps their labels, as the on-disk store has them
-            store.bulk_extend(ox.parse(path=path, format=ox.RdfFormat.N_QUADS))
-        else:
-            store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        load_into(store, path, lenient=False)  # blank-node labels kept, as the store has them
     except SyntaxError as exc:
         where = Location(display_path(path), exc.lineno or 0, exc.offset or 0)
         raise SourceError(
