@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kg.core.errors import ConfigError, RemoteError
+from kg.core.endpoints import check_endpoint_url
+from kg.core.errors import RemoteError
 
 ACCEPT = "application/sparql-results+json"
 #: Bytes of one answer kg reads at most (a page of rows is far smaller).
@@ -89,18 +90,11 @@ def post_query(
     is not followed: each is a RemoteError, as is any answer that is not HTTP. A URL with
     credentials in it (``user:pass@``) is a ConfigError that does not repeat the URL.
     """
-    parts = urllib.parse.urlsplit(url)
-    if parts.netloc.rpartition("@")[1]:
-        raise ConfigError(
-            "do not put credentials in the endpoint URL",
-            hint="kg query sends none: give the URL without user:password@",
-        )
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        shown = "".join(ch if ch.isprintable() else "?" for ch in url[:100])
-        raise ConfigError(
-            f"the endpoint must be an http:// or https:// URL, not '{shown}'",
-            hint="give its whole URL, e.g. http://127.0.0.1:7878/sparql",
-        )
+    check_endpoint_url(
+        url,
+        credentials_hint="kg query sends none: give the URL without user:password@",
+        example="http://127.0.0.1:7878/sparql",
+    )
     fields = [("query", query)]
     fields += [("default-graph-uri", g) for g in default_graphs]
     fields += [("named-graph-uri", g) for g in named_graphs]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from kg.core.endpoints import check_endpoint_url
 from kg.core.errors import ConfigError, RemoteError
 
 AUTH_HINT = (
@@ -113,22 +114,11 @@ def check_endpoint(url: str, credentials: Credentials | None) -> list[str]:
     Raises:
         ConfigError: the URL cannot be used.
     """
-    parts = urlsplit(url)
-    try:
-        parts.port  # noqa: B018 - raises on a bad port
-    except ValueError:
-        raise ConfigError(f"bad port in the endpoint URL {url!r}") from None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(
-            f"the endpoint must be an http:// or https:// URL, not {url!r}",
-            hint="e.g. http://localhost:7878/store for Oxigraph",
-        )
-    if parts.username or parts.password:
-        raise ConfigError("do not put credentials in the endpoint URL", hint=AUTH_HINT)
-    if any(c in url for c in ' \t\r\n<>"{}|\\^`'):
-        raise ConfigError(f"the endpoint URL {url!r} contains characters URLs cannot hold")
+    parts = check_endpoint_url(
+        url, credentials_hint=AUTH_HINT, example="http://localhost:7878/store for Oxigraph"
+    )
     warnings = []
-    if credentials and parts.scheme == "http" and not is_loopback(parts.hostname):
+    if credentials and parts.scheme == "http" and not is_loopback(parts.hostname or ""):
         warnings.append(
             f"sending {credentials.scheme} credentials over plain HTTP to {parts.hostname}; "
             "use https://"
